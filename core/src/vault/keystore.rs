@@ -1,0 +1,220 @@
+//! Keystore v3 (Web3 Secret Storage) import and export.
+//!
+//! Reads the files geth, MetaMask, MyEtherWallet and eth-account write: scrypt or
+//! pbkdf2-hmac-sha256, aes-128-ctr, keccak-256 MAC (compared in constant time). Hostile
+//! parameters are refused *before* any work is done (see [`Limits`]), so a crafted file can
+//! neither exhaust memory nor hang the app.
+
+use aes::cipher::{KeyIvInit, StreamCipher};
+use serde_json::{json, Value};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use crate::vault::{random_array, SecretBytes};
+use crate::wallet::{keccak256, PrivateKey};
+use crate::{Error, Result};
+
+type Aes128Ctr = ctr::Ctr128BE<aes::Aes128>;
+
+/// Documented bounds on keystore parameters; anything above is refused with
+/// [`Error::KeystoreParamsRefused`].
+pub struct Limits;
+
+impl Limits {
+    /// scrypt memory `128·r·n` bytes: 256 MiB (geth's "standard" n=2^18, r=8 needs exactly this).
+    pub const SCRYPT_MAX_MEMORY: u64 = 256 * 1024 * 1024;
+    /// scrypt work `n·r·p` (in 128-byte block mixes): 2^24, 8× geth's standard.
+    pub const SCRYPT_MAX_WORK: u64 = 1 << 24;
+    /// pbkdf2 iterations: 10 million.
+    pub const PBKDF2_MAX_ROUNDS: u64 = 10_000_000;
+    /// salt length in bytes.
+    pub const MAX_SALT: usize = 1024;
+}
+
+/// KDF parameters for export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKdf {
+    /// scrypt with `n = 2^log_n`.
+    Scrypt { log_n: u8, r: u32, p: u32 },
+    Pbkdf2 { rounds: u32 },
+}
+
+impl ExportKdf {
+    /// geth's standard: scrypt n=262144, r=8, p=1.
+    pub const STANDARD: ExportKdf = ExportKdf::Scrypt { log_n: 18, r: 8, p: 1 };
+    /// geth's light: scrypt n=4096, r=8, p=6 (for tests and constrained devices).
+    pub const LIGHT: ExportKdf = ExportKdf::Scrypt { log_n: 12, r: 8, p: 6 };
+}
+
+enum Kdf {
+    Scrypt { n: u64, r: u32, p: u32 },
+    Pbkdf2 { c: u32 },
+}
+
+fn malformed(reason: impl Into<String>) -> Error {
+    Error::KeystoreMalformed { reason: reason.into() }
+}
+fn refused(reason: impl Into<String>) -> Error {
+    Error::KeystoreParamsRefused { reason: reason.into() }
+}
+
+fn hex_field(obj: &Value, key: &str) -> Result<Vec<u8>> {
+    let s = obj.get(key).and_then(Value::as_str).ok_or_else(|| malformed(format!("missing '{key}'")))?;
+    hex::decode(s.trim_start_matches("0x")).map_err(|_| malformed(format!("'{key}' is not hexadecimal")))
+}
+
+fn uint_field(obj: &Value, key: &str) -> Result<u64> {
+    obj.get(key).and_then(Value::as_u64).ok_or_else(|| malformed(format!("'{key}' must be a positive integer")))
+}
+
+/// Reads a keystore file and returns the private key inside.
+pub fn import(json_text: &str, password: &[u8]) -> Result<PrivateKey> {
+    let v: Value = serde_json::from_str(json_text).map_err(|_| malformed("not valid JSON"))?;
+    match v.get("version").and_then(Value::as_u64) {
+        Some(3) => {}
+        Some(other) => return Err(Error::KeystoreUnsupported { reason: format!("version {other} (only 3 is supported)") }),
+        None => return Err(malformed("missing 'version'")),
+    }
+    let crypto = v.get("crypto").or_else(|| v.get("Crypto")).ok_or_else(|| malformed("missing 'crypto'"))?;
+    let cipher = crypto.get("cipher").and_then(Value::as_str).ok_or_else(|| malformed("missing 'cipher'"))?;
+    if cipher != "aes-128-ctr" {
+        return Err(Error::KeystoreUnsupported { reason: format!("cipher '{}' (only aes-128-ctr)", cipher.chars().take(32).collect::<String>()) });
+    }
+    let iv = hex_field(crypto.get("cipherparams").unwrap_or(&Value::Null), "iv")?;
+    if iv.len() != 16 {
+        return Err(malformed("iv must be 16 bytes"));
+    }
+    let ciphertext = hex_field(crypto, "ciphertext")?;
+    if ciphertext.len() != 32 {
+        return Err(malformed("ciphertext must be 32 bytes (a secp256k1 private key)"));
+    }
+    let mac = hex_field(crypto, "mac")?;
+    if mac.len() != 32 {
+        return Err(malformed("mac must be 32 bytes"));
+    }
+    let kdf_name = crypto.get("kdf").and_then(Value::as_str).ok_or_else(|| malformed("missing 'kdf'"))?;
+    let params = crypto.get("kdfparams").ok_or_else(|| malformed("missing 'kdfparams'"))?;
+    let dklen = uint_field(params, "dklen")?;
+    if dklen != 32 {
+        return Err(refused(format!("dklen must be 32, got {dklen}")));
+    }
+    let salt = hex_field(params, "salt")?;
+    if salt.is_empty() || salt.len() > Limits::MAX_SALT {
+        return Err(refused(format!("salt must be 1..={} bytes", Limits::MAX_SALT)));
+    }
+    let kdf = match kdf_name {
+        "scrypt" => {
+            let n = uint_field(params, "n")?;
+            let r = uint_field(params, "r")?;
+            let p = uint_field(params, "p")?;
+            if n < 2 || !n.is_power_of_two() {
+                return Err(refused(format!("scrypt n must be a power of two ≥ 2, got {n}")));
+            }
+            if r == 0 || p == 0 {
+                return Err(refused("scrypt r and p must be at least 1"));
+            }
+            let memory = 128u64.saturating_mul(r).saturating_mul(n);
+            if memory > Limits::SCRYPT_MAX_MEMORY {
+                return Err(refused(format!("scrypt needs {} MiB, more than the {} MiB limit", memory >> 20, Limits::SCRYPT_MAX_MEMORY >> 20)));
+            }
+            let work = n.saturating_mul(r).saturating_mul(p);
+            if work > Limits::SCRYPT_MAX_WORK {
+                return Err(refused(format!("scrypt work n·r·p = {work} is above the limit 2^24")));
+            }
+            Kdf::Scrypt { n, r: r as u32, p: p as u32 }
+        }
+        "pbkdf2" => {
+            let prf = params.get("prf").and_then(Value::as_str).unwrap_or("hmac-sha256");
+            if prf != "hmac-sha256" {
+                return Err(Error::KeystoreUnsupported { reason: "pbkdf2 prf (only hmac-sha256)".into() });
+            }
+            let c = uint_field(params, "c")?;
+            if c == 0 || c > Limits::PBKDF2_MAX_ROUNDS {
+                return Err(refused(format!("pbkdf2 iterations must be 1..={}, got {c}", Limits::PBKDF2_MAX_ROUNDS)));
+            }
+            Kdf::Pbkdf2 { c: c as u32 }
+        }
+        other => return Err(Error::KeystoreUnsupported { reason: format!("kdf '{}'", other.chars().take(32).collect::<String>()) }),
+    };
+    let dk = derive(&kdf, password, &salt)?;
+    let mut mac_input = Vec::with_capacity(48);
+    mac_input.extend_from_slice(&dk[16..32]);
+    mac_input.extend_from_slice(&ciphertext);
+    if !bool::from(keccak256(&mac_input).ct_eq(&mac[..])) {
+        return Err(Error::KeystoreWrongPassword);
+    }
+    let mut plain = Zeroizing::new(ciphertext);
+    apply_ctr(&dk[..16], &iv, &mut plain)?;
+    let key = PrivateKey::from_bytes(&plain)?;
+    if let Some(addr) = v.get("address").and_then(Value::as_str) {
+        let want = addr.trim_start_matches("0x").to_ascii_lowercase();
+        if want != hex::encode(key.address().0) {
+            return Err(malformed("the 'address' field does not match the key inside"));
+        }
+    }
+    Ok(key)
+}
+
+fn derive(kdf: &Kdf, password: &[u8], salt: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
+    let mut dk = Zeroizing::new([0u8; 32]);
+    match *kdf {
+        Kdf::Scrypt { n, r, p } => {
+            let log_n = n.trailing_zeros() as u8;
+            let params = scrypt::Params::new(log_n, r, p).map_err(|_| refused("scrypt parameters are invalid"))?;
+            scrypt::scrypt(password, salt, &params, &mut dk[..]).map_err(|_| refused("scrypt output length"))?;
+        }
+        Kdf::Pbkdf2 { c } => pbkdf2::pbkdf2_hmac::<Sha256>(password, salt, c, &mut dk[..]),
+    }
+    Ok(dk)
+}
+
+fn apply_ctr(key: &[u8], iv: &[u8], buf: &mut [u8]) -> Result<()> {
+    let mut c = Aes128Ctr::new_from_slices(key, iv).map_err(|_| Error::Internal { reason: "aes key/iv length".into() })?;
+    c.apply_keystream(buf);
+    Ok(())
+}
+
+/// Writes `key` as a keystore v3 JSON document.
+pub fn export(key: &PrivateKey, password: &[u8], kdf: ExportKdf) -> Result<String> {
+    let salt: [u8; 32] = random_array()?;
+    let iv: [u8; 16] = random_array()?;
+    let (kdf_internal, kdfparams) = match kdf {
+        ExportKdf::Scrypt { log_n, r, p } => {
+            let n = 1u64.checked_shl(u32::from(log_n)).ok_or_else(|| refused("log_n too large"))?;
+            (Kdf::Scrypt { n, r, p }, json!({"dklen": 32, "n": n, "r": r, "p": p, "salt": hex::encode(salt)}))
+        }
+        ExportKdf::Pbkdf2 { rounds } => {
+            (Kdf::Pbkdf2 { c: rounds }, json!({"dklen": 32, "c": rounds, "prf": "hmac-sha256", "salt": hex::encode(salt)}))
+        }
+    };
+    let dk = derive(&kdf_internal, password, &salt)?;
+    let secret: SecretBytes = key.to_bytes();
+    let mut ct = secret.expose().to_vec();
+    apply_ctr(&dk[..16], &iv, &mut ct)?;
+    let mut mac_input = dk[16..32].to_vec();
+    mac_input.extend_from_slice(&ct);
+    let mac = keccak256(&mac_input);
+    let id: [u8; 16] = random_array()?;
+    let doc = json!({
+        "address": hex::encode(key.address().0),
+        "crypto": {
+            "cipher": "aes-128-ctr",
+            "cipherparams": {"iv": hex::encode(iv)},
+            "ciphertext": hex::encode(&ct),
+            "kdf": match kdf { ExportKdf::Scrypt { .. } => "scrypt", ExportKdf::Pbkdf2 { .. } => "pbkdf2" },
+            "kdfparams": kdfparams,
+            "mac": hex::encode(mac),
+        },
+        "id": uuid_v4(id),
+        "version": 3,
+    });
+    serde_json::to_string_pretty(&doc).map_err(|e| Error::Internal { reason: e.to_string() })
+}
+
+fn uuid_v4(mut b: [u8; 16]) -> String {
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex::encode(b);
+    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+}

@@ -1,0 +1,258 @@
+//! BIP39 recovery phrases.
+//!
+//! Generation uses OS randomness in any of the ten BIP39 wordlists. Parsing is forgiving about
+//! form and strict about content: the input is NFKD-normalised, any Unicode whitespace
+//! (ideographic U+3000, newlines, tabs, leading/trailing) separates words, the language is
+//! detected, and every failure is typed — word count, which position holds an unknown word
+//! (with the closest valid words), or a checksum mismatch. The phrase itself is held only in
+//! zeroizing memory and never appears in errors or `Debug`.
+
+use std::fmt;
+
+use bip39::Language as B39;
+use unicode_normalization::UnicodeNormalization;
+use zeroize::Zeroizing;
+
+use crate::vault::{random_bytes, SecretBytes};
+use crate::{Error, Result};
+
+/// The ten BIP39 wordlists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    English,
+    SimplifiedChinese,
+    TraditionalChinese,
+    Japanese,
+    Korean,
+    Spanish,
+    French,
+    Italian,
+    Czech,
+    Portuguese,
+}
+
+impl Language {
+    /// All languages, in detection-preference order (English first; Simplified before
+    /// Traditional Chinese, whose lists share most characters).
+    pub const ALL: [Language; 10] = [
+        Language::English,
+        Language::SimplifiedChinese,
+        Language::TraditionalChinese,
+        Language::Japanese,
+        Language::Korean,
+        Language::Spanish,
+        Language::French,
+        Language::Italian,
+        Language::Czech,
+        Language::Portuguese,
+    ];
+
+    /// Short code used by the CLI and the bindings (`en`, `zh-hans`, …).
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::English => "en",
+            Language::SimplifiedChinese => "zh-hans",
+            Language::TraditionalChinese => "zh-hant",
+            Language::Japanese => "ja",
+            Language::Korean => "ko",
+            Language::Spanish => "es",
+            Language::French => "fr",
+            Language::Italian => "it",
+            Language::Czech => "cs",
+            Language::Portuguese => "pt",
+        }
+    }
+
+    /// Parses a code from [`Language::code`] (case-insensitive; `zh-cn`/`zh-tw` accepted too).
+    pub fn from_code(code: &str) -> Result<Language> {
+        let c = code.trim().to_ascii_lowercase().replace('_', "-");
+        let lang = match c.as_str() {
+            "en" | "english" => Language::English,
+            "zh-hans" | "zh-cn" | "zh" => Language::SimplifiedChinese,
+            "zh-hant" | "zh-tw" => Language::TraditionalChinese,
+            "ja" | "jp" | "japanese" => Language::Japanese,
+            "ko" | "korean" => Language::Korean,
+            "es" | "spanish" => Language::Spanish,
+            "fr" | "french" => Language::French,
+            "it" | "italian" => Language::Italian,
+            "cs" | "czech" => Language::Czech,
+            "pt" | "portuguese" => Language::Portuguese,
+            _ => return Err(Error::UnknownLanguage { code: code.chars().take(32).collect() }),
+        };
+        Ok(lang)
+    }
+
+    fn bip39(self) -> B39 {
+        match self {
+            Language::English => B39::English,
+            Language::SimplifiedChinese => B39::SimplifiedChinese,
+            Language::TraditionalChinese => B39::TraditionalChinese,
+            Language::Japanese => B39::Japanese,
+            Language::Korean => B39::Korean,
+            Language::Spanish => B39::Spanish,
+            Language::French => B39::French,
+            Language::Italian => B39::Italian,
+            Language::Czech => B39::Czech,
+            Language::Portuguese => B39::Portuguese,
+        }
+    }
+
+    /// The 2048 words (NFKD form, as the BIP39 lists ship them).
+    pub fn word_list(self) -> &'static [&'static str; 2048] {
+        self.bip39().word_list()
+    }
+
+    /// Word separator used when displaying a phrase (ideographic space for Japanese).
+    pub fn separator(self) -> &'static str {
+        if self == Language::Japanese {
+            "\u{3000}"
+        } else {
+            " "
+        }
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Allowed phrase lengths.
+pub const WORD_COUNTS: [usize; 5] = [12, 15, 18, 21, 24];
+
+/// A valid recovery phrase: its entropy (secret), language and word count.
+#[derive(Clone)]
+pub struct Mnemonic {
+    entropy: SecretBytes,
+    language: Language,
+}
+
+impl fmt::Debug for Mnemonic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Mnemonic({} words, {}, <redacted>)", self.word_count(), self.language)
+    }
+}
+
+impl Mnemonic {
+    /// A new phrase of `words` words from OS randomness.
+    pub fn generate(words: u32, language: Language) -> Result<Mnemonic> {
+        let entropy_len = match words {
+            12 => 16,
+            15 => 20,
+            18 => 24,
+            21 => 28,
+            24 => 32,
+            _ => return Err(Error::UnsupportedWordCount { requested: words }),
+        };
+        Ok(Mnemonic { entropy: random_bytes(entropy_len)?, language })
+    }
+
+    /// From raw entropy (16–32 bytes, a multiple of 4).
+    pub fn from_entropy(entropy: &[u8], language: Language) -> Result<Mnemonic> {
+        bip39::Mnemonic::from_entropy_in(language.bip39(), entropy)
+            .map_err(|_| Error::UnsupportedWordCount { requested: (entropy.len() * 3 / 4) as u32 })?;
+        Ok(Mnemonic { entropy: SecretBytes::from_slice(entropy), language })
+    }
+
+    /// Parses user input; see the module docs for what is accepted.
+    pub fn parse(input: &str) -> Result<Mnemonic> {
+        let normalized: Zeroizing<String> = Zeroizing::new(input.nfkd().collect());
+        let words: Vec<&str> = normalized.split_whitespace().collect();
+        if !WORD_COUNTS.contains(&words.len()) {
+            return Err(Error::MnemonicWordCount { got: words.len() });
+        }
+        // Candidate languages: those containing every word, in preference order.
+        let complete: Vec<Language> = Language::ALL
+            .into_iter()
+            .filter(|l| words.iter().all(|w| l.bip39().find_word(w).is_some()))
+            .collect();
+        if complete.is_empty() {
+            return Err(unknown_word_error(&words));
+        }
+        let joined: Zeroizing<String> = Zeroizing::new(words.join(" "));
+        for lang in complete {
+            if let Ok(m) = bip39::Mnemonic::parse_in_normalized(lang.bip39(), &joined) {
+                let entropy = SecretBytes::new(m.to_entropy());
+                return Ok(Mnemonic { entropy, language: lang });
+            }
+        }
+        Err(Error::MnemonicChecksum)
+    }
+
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    pub fn word_count(&self) -> usize {
+        self.entropy.len() * 3 / 4
+    }
+
+    pub fn entropy(&self) -> &SecretBytes {
+        &self.entropy
+    }
+
+    fn inner(&self) -> Result<bip39::Mnemonic> {
+        bip39::Mnemonic::from_entropy_in(self.language.bip39(), self.entropy.expose())
+            .map_err(|_| Error::Internal { reason: "stored entropy is invalid".into() })
+    }
+
+    /// The phrase as UTF-8 bytes (NFKD words joined by the language's separator), for the
+    /// backup screen. The caller owns and should wipe the bytes.
+    pub fn phrase(&self) -> Result<SecretBytes> {
+        let m = self.inner()?;
+        let words: Vec<&str> = m.words().collect();
+        Ok(SecretBytes::new(words.join(self.language.separator()).into_bytes()))
+    }
+
+    /// The words (NFKD), e.g. to check a backup confirmation.
+    pub fn word(&self, index: usize) -> Result<&'static str> {
+        let m = self.inner()?;
+        let word = m.words().nth(index);
+        word.ok_or(Error::Internal { reason: "word index out of range".into() })
+    }
+
+    /// The 64-byte BIP39 seed for an optional passphrase (NFKD-normalised).
+    pub fn to_seed(&self, passphrase: &str) -> Result<SecretBytes> {
+        let m = self.inner()?;
+        let normalized: Zeroizing<String> = Zeroizing::new(passphrase.nfkd().collect());
+        let seed = Zeroizing::new(m.to_seed_normalized(&normalized));
+        Ok(SecretBytes::from_slice(&seed[..]))
+    }
+}
+
+/// Typed error for a phrase with at least one word outside every wordlist that fits it best.
+fn unknown_word_error(words: &[&str]) -> Error {
+    // Best language = the one recognising the most words.
+    let best = Language::ALL
+        .into_iter()
+        .max_by_key(|l| {
+            // max_by_key keeps the last maximum; reverse preference via negative index.
+            let hits = words.iter().filter(|w| l.bip39().find_word(w).is_some()).count();
+            let pref = Language::ALL.iter().position(|x| x == l).unwrap_or(0);
+            (hits, usize::MAX - pref)
+        })
+        .unwrap_or(Language::English);
+    let (position, word) = words
+        .iter()
+        .enumerate()
+        .find(|(_, w)| best.bip39().find_word(w).is_none())
+        .map(|(i, w)| (i + 1, *w))
+        .unwrap_or((1, words.first().copied().unwrap_or("")));
+    Error::MnemonicUnknownWord { position, suggestions: suggestions(best, word) }
+}
+
+/// Up to three closest words in `lang` (Damerau–Levenshtein ≤ 2, prefix matches first).
+pub fn suggestions(lang: Language, typo: &str) -> Vec<String> {
+    let mut scored: Vec<(usize, &str)> = lang
+        .word_list()
+        .iter()
+        .filter_map(|w| {
+            let d = strsim::damerau_levenshtein(typo, w);
+            let prefix_bonus = usize::from(!(w.starts_with(typo) && typo.chars().count() >= 3));
+            (d <= 2 || prefix_bonus == 0).then_some((d * 2 + prefix_bonus, *w))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, w)| w.to_string()).collect()
+}

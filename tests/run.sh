@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): installs what it needs, then runs
+#   1. Rust: clippy (lib/bins, warnings are errors) and every workspace test;
+#   2. the cross-language suites (Python, Kotlin/JVM, Swift on Linux) when present.
+# Prints one closing line per suite and a final "N passed, N failed" line; exits non-zero if
+# any suite failed or ran no test.
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+export CARGO_TERM_COLOR=never
+declare -a RESULTS=()
+FAILED=0
+
+record() { # name status detail
+  RESULTS+=("$1: $2 ($3)")
+  [ "$2" = ok ] || FAILED=$((FAILED + 1))
+}
+
+# ---- Rust ---------------------------------------------------------------------------------
+rust_suite() {
+  local log; log=$(mktemp)
+  if ! cargo clippy -q --workspace --lib --bins -- -D warnings; then
+    record rust-clippy failed "see above"; return
+  fi
+  record rust-clippy ok "no warnings"
+  cargo test -q --workspace --all-features 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  local passed failed
+  passed=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
+  failed=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')
+  rm -f "$log"
+  if [ "$rc" -ne 0 ] || [ "$passed" -eq 0 ]; then record rust failed "$passed passed, $failed failed"
+  else record rust ok "$passed passed, $failed failed"; fi
+}
+
+rust_suite
+for suite in tests/python/run.sh tests/kotlin/run.sh tests/swift/run.sh; do
+  [ -x "$suite" ] || continue
+  name=$(basename "$(dirname "$suite")")
+  out=$("$suite" 2>&1 | tee /dev/stderr | grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed' | tail -1)
+  rc=${PIPESTATUS[0]}
+  if [ "$rc" -eq 0 ] && [ -n "$out" ] && ! echo "$out" | grep -q ': 0 passed'; then record "$name" ok "${out#*: }"
+  else record "$name" failed "${out:-no result line} (exit $rc)"; fi
+done
+
+echo
+echo "==== summary"
+for r in "${RESULTS[@]}"; do echo "$r"; done
+total=${#RESULTS[@]}
+echo "suites: $((total - FAILED)) passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Installs (or reuses) every tool the cross-language tests need on a fresh Debian 12 machine:
+#   apt: libjna-java junit4 keyutils debootstrap   npm: kotlin-compiler   pip: pytest (venv)
+#   a Debian trixie chroot with swiftlang for the Swift tests.
+# Everything is cached outside the repo under $IMW_CACHE (default /var/cache/imwallet) so a
+# machine reuses it. Usage: tests/setup.sh [apt|kotlin|python|swift|all]...
+set -euo pipefail
+IMW_CACHE=${IMW_CACHE:-/var/cache/imwallet}
+KOTLIN_VERSION=2.4.20
+SWIFT_CHROOT=${SWIFT_CHROOT:-$IMW_CACHE/swift-trixie}
+MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+mkdir -p "$IMW_CACHE"
+log() { echo "[setup] $*" >&2; }
+
+need_apt() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "apt-get install ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+setup_apt() { need_apt libjna-java libjna-jni junit4 keyutils debootstrap; }
+
+setup_kotlin() {
+  local kh=$IMW_CACHE/kotlinc-$KOTLIN_VERSION
+  if [ ! -x "$kh/bin/kotlinc" ]; then
+    log "npm pack kotlin-compiler@$KOTLIN_VERSION"
+    local tmp; tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent "kotlin-compiler@$KOTLIN_VERSION" >/dev/null)
+    mkdir -p "$kh.tmp" && tar xzf "$tmp"/kotlin-compiler-*.tgz -C "$kh.tmp" --strip-components=1
+    rm -rf "$tmp" "$kh" && mv "$kh.tmp" "$kh"
+  fi
+}
+
+setup_python() {
+  local venv=$IMW_CACHE/venv
+  if [ ! -x "$venv/bin/pytest" ]; then
+    log "python venv + pytest"
+    rm -rf "$venv"; python3 -m venv "$venv"; "$venv/bin/pip" install -q pytest
+  fi
+}
+
+swift_mounts_down() {
+  for m in "$SWIFT_CHROOT/dev/pts" "$SWIFT_CHROOT/dev" "$SWIFT_CHROOT/proc"; do
+    if mountpoint -q "$m"; then umount -l "$m"; fi
+  done
+}
+swift_mounts_up() {
+  mountpoint -q "$SWIFT_CHROOT/proc" || mount -t proc proc "$SWIFT_CHROOT/proc"
+  mountpoint -q "$SWIFT_CHROOT/dev" || mount --bind /dev "$SWIFT_CHROOT/dev"
+  mountpoint -q "$SWIFT_CHROOT/dev/pts" || mount --bind /dev/pts "$SWIFT_CHROOT/dev/pts"
+  cp -L /etc/resolv.conf "$SWIFT_CHROOT/etc/resolv.conf"
+}
+in_chroot() {
+  chroot "$SWIFT_CHROOT" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive /bin/bash -c "$1"
+}
+
+setup_swift() {
+  [ -f "$SWIFT_CHROOT/.swift-ready" ] && return 0
+  need_apt debootstrap
+  trap swift_mounts_down EXIT
+  if [ ! -x "$SWIFT_CHROOT/usr/bin/apt-get" ]; then
+    swift_mounts_down
+    if mount | grep -q " $SWIFT_CHROOT/"; then log "refusing: something is mounted under $SWIFT_CHROOT"; exit 1; fi
+    log "debootstrap trixie -> $SWIFT_CHROOT (~1 min)"
+    rm -rf "$SWIFT_CHROOT"
+    debootstrap --variant=minbase trixie "$SWIFT_CHROOT" "$MIRROR" >/dev/null
+  fi
+  swift_mounts_up
+  log "installing swiftlang in the chroot (~1 min)"
+  in_chroot "dpkg --configure -a && apt-get update -qq && apt-get install -y -qq --no-install-recommends swiftlang libc6-dev >/dev/null && apt-get clean"
+  swift_mounts_down
+  trap - EXIT
+  touch "$SWIFT_CHROOT/.swift-ready"
+}
+
+# Only when executed (tests/run.sh sources this file for its helpers).
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  [ $# -eq 0 ] && set -- all
+  for what in "$@"; do
+    case $what in
+      apt) setup_apt ;; kotlin) setup_kotlin ;; python) setup_python ;; swift) setup_swift ;;
+      all) setup_apt; setup_kotlin; setup_python; setup_swift ;;
+      *) echo "unknown: $what" >&2; exit 2 ;;
+    esac
+  done
+fi
