@@ -14,6 +14,7 @@ pub struct Input {
     lines: std::io::Lines<std::io::StdinLock<'static>>,
 }
 
+#[allow(dead_code)] // prompts used by the account/session commands
 impl Input {
     pub fn new() -> Input {
         let stdin = std::io::stdin();

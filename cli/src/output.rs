@@ -13,6 +13,7 @@ pub struct Out {
     pub color: bool,
 }
 
+#[allow(dead_code)]
 impl Out {
     pub fn new(json: bool) -> Out {
         Out { json, color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() }
