@@ -53,11 +53,63 @@ pub enum Error {
     #[error("wrong keystore password")]
     KeystoreWrongPassword,
 
+    // ---- accounts, passwords, session -------------------------------------------------------
+    #[error("invalid account name: {reason}")]
+    InvalidAccountName { reason: String },
+    #[error("an account with this name already exists on this device (names are case-insensitive)")]
+    AccountNameTaken,
+    #[error("no account with this name on this device")]
+    AccountNotFound,
+    #[error("password too short: use at least {min} characters")]
+    PasswordTooShort { min: u32 },
+    #[error("password too weak: {reason}")]
+    PasswordTooWeak { reason: String },
+    #[error("wrong account name or password")]
+    InvalidCredentials,
+    #[error("too many failed attempts: try again in {retry_after_secs} s")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("the wallet is locked: unlock it first")]
+    Locked,
+    #[error("no account is logged in")]
+    NotLoggedIn,
+    #[error("the backup words do not match (positions {})", join(wrong_positions))]
+    BackupMismatch { wrong_positions: Vec<u32> },
+    #[error("start a backup check first (backup_challenge)")]
+    NoBackupChallenge,
+    #[error("this account has no recovery phrase (it was imported from a keystore file)")]
+    NoRecoveryPhrase,
+    #[error("the logout plan is unknown or was already used: prepare a new one")]
+    LogoutTokenInvalid,
+    #[error("the logout plan expired: prepare a new one")]
+    LogoutTokenExpired,
+    #[error("confirmation required: {what}")]
+    ConfirmationRequired { what: String },
+    #[error("invalid argument: {reason}")]
+    InvalidArgument { reason: String },
+
+    // ---- storage ------------------------------------------------------------------------
+    #[error("the data was written by a newer app version (schema {found}, this version knows {supported}); update the app")]
+    SchemaTooNew { found: u32, supported: u32 },
+    #[error("key-derivation parameters below the minimum (tampered or test data); refusing to use them")]
+    KdfParamsTooWeak,
+    #[error("the vault data is corrupted or was modified")]
+    VaultCorrupted,
+    #[error("storage error: {reason}")]
+    Storage { reason: String },
+    #[error("the database file is not a wallet database or is damaged: {reason}")]
+    DatabaseCorrupt { reason: String },
+
     // ---- platform ---------------------------------------------------------------------
+    #[error("the app's platform hook failed: {message}")]
+    HookFailed { message: String },
     #[error("the operating system's random number generator failed")]
     Randomness,
     #[error("internal error: {reason}")]
     Internal { reason: String },
+}
+
+fn join(v: &[u32]) -> String {
+    v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
 }
 
 fn suggest(s: &[String]) -> String {
@@ -87,8 +139,42 @@ impl Error {
             Error::KeystoreUnsupported { .. } => "KeystoreUnsupported",
             Error::KeystoreParamsRefused { .. } => "KeystoreParamsRefused",
             Error::KeystoreWrongPassword => "KeystoreWrongPassword",
+            Error::InvalidAccountName { .. } => "InvalidAccountName",
+            Error::AccountNameTaken => "AccountNameTaken",
+            Error::AccountNotFound => "AccountNotFound",
+            Error::PasswordTooShort { .. } => "PasswordTooShort",
+            Error::PasswordTooWeak { .. } => "PasswordTooWeak",
+            Error::InvalidCredentials => "InvalidCredentials",
+            Error::TooManyAttempts { .. } => "TooManyAttempts",
+            Error::Locked => "Locked",
+            Error::NotLoggedIn => "NotLoggedIn",
+            Error::BackupMismatch { .. } => "BackupMismatch",
+            Error::NoBackupChallenge => "NoBackupChallenge",
+            Error::NoRecoveryPhrase => "NoRecoveryPhrase",
+            Error::LogoutTokenInvalid => "LogoutTokenInvalid",
+            Error::LogoutTokenExpired => "LogoutTokenExpired",
+            Error::ConfirmationRequired { .. } => "ConfirmationRequired",
+            Error::InvalidArgument { .. } => "InvalidArgument",
+            Error::SchemaTooNew { .. } => "SchemaTooNew",
+            Error::KdfParamsTooWeak => "KdfParamsTooWeak",
+            Error::VaultCorrupted => "VaultCorrupted",
+            Error::Storage { .. } => "Storage",
+            Error::DatabaseCorrupt { .. } => "DatabaseCorrupt",
+            Error::HookFailed { .. } => "HookFailed",
             Error::Randomness => "Randomness",
             Error::Internal { .. } => "Internal",
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode;
+        match &e {
+            rusqlite::Error::SqliteFailure(f, _) if matches!(f.code, ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+                Error::DatabaseCorrupt { reason: e.to_string() }
+            }
+            _ => Error::Storage { reason: e.to_string() },
         }
     }
 }

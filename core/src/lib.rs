@@ -1,12 +1,21 @@
 //! # imwallet-core
 //!
-//! The security core of the imwallet non-custodial wallet: recovery phrases, HD keys,
-//! addresses and signing ([`wallet`]), the encrypted vault and secret types ([`vault`]).
-//! It has no FFI dependency: `imwallet-ffi` exports it to Kotlin, Swift and Python, and
-//! `imwallet-cli` drives it from a terminal.
+//! The security core of the imwallet non-custodial wallet. [`engine::WalletCore`] owns an
+//! account's life on a device — create/import, login, lock, auto-lock, safe logout — on top of
+//! [`wallet`] (phrases, HD keys, addresses, signing), [`vault`] (secret types, key hierarchy,
+//! keystore files), [`store`] (SQLite), [`session`] (state machine, limiter, logout plans),
+//! [`auth`] (password policy, platform hooks) and [`events`] (security log). It has no FFI
+//! dependency: `imwallet-ffi` exports it and `imwallet-cli` drives it from a terminal.
 
+pub mod auth;
+pub mod clock;
+pub mod engine;
 pub mod error;
+pub mod events;
+pub mod session;
+pub mod store;
 pub mod vault;
 pub mod wallet;
 
+pub use engine::{Config, CreatedAccount, Hooks, WalletCore};
 pub use error::{Error, Result};

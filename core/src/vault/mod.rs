@@ -1,10 +1,14 @@
-//! The vault: secret types that wipe themselves, randomness, and key files.
+//! The vault: secret types that wipe themselves, the key hierarchy and key files.
 //!
-//! Everything that holds key material lives in types from [`secret`], which zeroize on drop
-//! and print as `<redacted>`. [`keystore`] reads and writes Web3 Secret Storage (keystore v3)
-//! files.
+//! [`secret`] holds key material in zeroizing, redacted types; [`kdf`] derives the password
+//! key (Argon2id, parameters floored on read); [`aead`] seals blobs with XChaCha20-Poly1305
+//! bound to account and purpose; [`secrets`] is what an account's vault contains;
+//! [`keystore`] reads and writes Web3 Secret Storage (keystore v3) files.
 
+pub mod aead;
+pub mod kdf;
 pub mod keystore;
 pub mod secret;
+pub mod secrets;
 
 pub use secret::{random_array, random_bytes, SecretBytes};

@@ -1,0 +1,60 @@
+//! Platform hooks: traits the shells implement, with defaults for when they do not.
+//!
+//! Every hook method returns `Result` so a host exception (Kotlin/Swift/Python) becomes a
+//! typed [`HookError`] instead of a panic. The core treats a failing probe as "unknown".
+
+use crate::session::SessionState;
+use crate::events::SecurityEvent;
+
+/// A failure reported by (or while calling) a host-implemented hook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HookError {
+    pub message: String,
+}
+
+/// The network the device is on, as the shell sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetworkKind {
+    Unknown,
+    Offline,
+    Cellular,
+    PrivateWifi,
+    PublicWifi,
+    Vpn,
+}
+
+/// Device integrity, as the shell sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceIntegrity {
+    Unknown,
+    Trusted,
+    /// Rooted / jailbroken.
+    Compromised,
+    /// A debugger is attached.
+    DebuggerAttached,
+}
+
+/// Network and device information for the logout (and later signing) policy.
+pub trait EnvironmentProbe: Send + Sync {
+    fn network(&self) -> Result<NetworkKind, HookError>;
+    fn device_integrity(&self) -> Result<DeviceIntegrity, HookError>;
+}
+
+/// The default probe: knows nothing.
+pub struct UnknownEnvironment;
+
+impl EnvironmentProbe for UnknownEnvironment {
+    fn network(&self) -> Result<NetworkKind, HookError> {
+        Ok(NetworkKind::Unknown)
+    }
+    fn device_integrity(&self) -> Result<DeviceIntegrity, HookError> {
+        Ok(DeviceIntegrity::Unknown)
+    }
+}
+
+/// Hears every state transition and security event. Called after the change is persisted,
+/// outside the core's locks (a listener may call back into the core).
+pub trait SessionListener: Send + Sync {
+    fn on_state_changed(&self, state: SessionState) -> Result<(), HookError>;
+    fn on_security_event(&self, event: SecurityEvent) -> Result<(), HookError>;
+}

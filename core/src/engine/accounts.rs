@@ -1,0 +1,255 @@
+//! Accounts: create, import (phrase or keystore file), list, backup confirmation, reveal,
+//! export and password change.
+//!
+//! Creating or importing writes the account row, its cached addresses and the new session in
+//! one transaction; a password change re-wraps the vault key in one UPDATE. The vault data is
+//! never re-encrypted by a password change.
+
+use subtle::ConstantTimeEq;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::auth::{names, password};
+use crate::engine::{lk, persist_state, Inner, UnlockedKeys, WalletCore};
+use crate::events::EventKind;
+use crate::session::{AccountInfo, SessionAccount, SessionState};
+use crate::store::accounts::{self as rows, AccountRow};
+use crate::store::crash::crash_point;
+use crate::vault::aead::{self, Purpose};
+use crate::vault::keystore::{self, ExportKdf};
+use crate::vault::secrets::AccountSecret;
+use crate::vault::{kdf, random_array, random_bytes, SecretBytes};
+use crate::wallet::{Language, Mnemonic};
+use crate::{Error, Result};
+
+/// Addresses cached at creation (visible while locked).
+pub const CACHED_ADDRESSES: u32 = 5;
+
+/// A new account and its recovery phrase, shown once on the backup screen.
+#[derive(Debug)]
+pub struct CreatedAccount {
+    pub account: AccountInfo,
+    /// UTF-8 words separated by the language's separator; the caller should wipe it.
+    pub phrase: SecretBytes,
+}
+
+impl Inner {
+    /// Creates the account row for `secret`, logs it in, returns its info.
+    fn add_account(&self, name: &str, password: &[u8], secret: AccountSecret, backed_up: bool, kind: EventKind) -> Result<AccountInfo> {
+        let (display, key) = names::normalize(name)?;
+        password::check_new_password(password, &[&display])?;
+        if rows::by_name_key(lk(&self.store).conn(), &key)?.is_some() {
+            return Err(Error::AccountNameTaken);
+        }
+        let id = hex::encode(random_array::<16>()?);
+        let vault_key = random_bytes(32)?;
+        let salt = random_array::<16>()?.to_vec();
+        let params = self.config.kdf_profile.params();
+        let pw_key = kdf::derive(password, &salt, params)?;
+        crash_point("create.after_kdf");
+        let row = AccountRow {
+            id: id.clone(),
+            name: display.clone(),
+            name_key: key,
+            has_phrase: secret.mnemonic().is_some(),
+            created_at: self.now(),
+            backed_up,
+            backup_challenge: None,
+            kdf: params,
+            kdf_salt: salt,
+            password_wrap: aead::seal(&pw_key, &id, Purpose::PasswordWrap, vault_key.expose())?,
+            vault_blob: aead::seal(&vault_key, &id, Purpose::Vault, secret.encode()?.expose())?,
+            biometric_wrap: None,
+            biometric_alias: None,
+        };
+        let count = if row.has_phrase { CACHED_ADDRESSES } else { 1 };
+        let addresses = (0..count).map(|i| secret.key(i).map(|k| k.address().to_checksum())).collect::<Result<Vec<_>>>()?;
+        let account = SessionAccount { id: id.clone(), name: display };
+        let state = SessionState::Unlocked { account: account.clone() };
+        let mut out = Vec::new();
+        let now = self.now();
+        lk(&self.keys).take();
+        lk(&self.store).write(|tx| {
+            rows::insert(tx, &row).map_err(|e| match e {
+                Error::Storage { reason } if reason.contains("UNIQUE") => Error::AccountNameTaken,
+                other => other,
+            })?;
+            for (i, a) in addresses.iter().enumerate() {
+                rows::cache_address(tx, &id, i as u32, a)?;
+            }
+            persist_state(tx, &state, now)?;
+            self.event(tx, kind, Some(&account), "", &mut out)?;
+            crash_point("create.before_commit");
+            Ok(())
+        })?;
+        crash_point("create.after_commit");
+        *lk(&self.keys) = Some(UnlockedKeys { account_id: id.clone(), vault_key, secret });
+        lk(&self.plans).clear_pending();
+        self.set_state(state, &mut out);
+        self.touch();
+        self.emit(out);
+        let store = lk(&self.store);
+        rows::info(store.conn(), &row)
+    }
+}
+
+fn phrase_str(phrase: &[u8]) -> Result<&str> {
+    std::str::from_utf8(phrase).map_err(|_| Error::InvalidArgument { reason: "the phrase is not valid UTF-8 text".into() })
+}
+
+impl WalletCore {
+    /// Creates an account with a new recovery phrase and logs it in.
+    pub fn create_account(&self, name: &str, password: &[u8], words: u32, language: Language) -> Result<CreatedAccount> {
+        let mnemonic = Mnemonic::generate(words, language)?;
+        let phrase = mnemonic.phrase()?;
+        let secret = AccountSecret::Mnemonic { mnemonic, passphrase: SecretBytes::default() };
+        let account = self.inner.add_account(name, password, secret, false, EventKind::AccountCreated)?;
+        Ok(CreatedAccount { account, phrase })
+    }
+
+    /// Imports an account from a recovery phrase (and optional BIP39 passphrase).
+    pub fn import_account(&self, name: &str, phrase: &[u8], passphrase: Option<&[u8]>, password: &[u8]) -> Result<AccountInfo> {
+        let mnemonic = Mnemonic::parse(phrase_str(phrase)?)?;
+        let pass = passphrase.map(|p| phrase_str(p).map(|s| SecretBytes::new(s.nfkd().collect::<String>().into_bytes()))).transpose()?;
+        let secret = AccountSecret::Mnemonic { mnemonic, passphrase: pass.unwrap_or_default() };
+        // The user already holds the phrase: it counts as backed up.
+        self.inner.add_account(name, password, secret, true, EventKind::AccountImported)
+    }
+
+    /// Imports an account from a keystore v3 file.
+    pub fn import_keystore(&self, name: &str, json: &str, keystore_password: &[u8], password: &[u8]) -> Result<AccountInfo> {
+        names::normalize(name)?;
+        password::check_new_password(password, &[name])?;
+        let key = keystore::import(json, keystore_password)?;
+        self.inner.add_account(name, password, AccountSecret::PrivateKey(key), true, EventKind::AccountImported)
+    }
+
+    /// All accounts on this device.
+    pub fn accounts(&self) -> Result<Vec<AccountInfo>> {
+        let store = lk(&self.inner.store);
+        rows::all(store.conn())?.iter().map(|a| rows::info(store.conn(), a)).collect()
+    }
+
+    /// Starts a backup check: three random 1-based word positions the user must type.
+    pub fn backup_challenge(&self) -> Result<Vec<u32>> {
+        let account = self.inner.require_unlocked()?;
+        let words = {
+            let keys = lk(&self.inner.keys);
+            let k = keys.as_ref().ok_or(Error::Locked)?;
+            k.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?.word_count() as u32
+        };
+        let mut positions: Vec<u32> = Vec::new();
+        while positions.len() < 3 {
+            let r = u32::from_le_bytes(random_array::<4>()?) % words + 1;
+            if !positions.contains(&r) {
+                positions.push(r);
+            }
+        }
+        positions.sort_unstable();
+        let text = positions.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+        lk(&self.inner.store).write(|tx| {
+            tx.execute("UPDATE accounts SET backup_challenge = ?1 WHERE id = ?2", [&text, &account.id])?;
+            Ok(())
+        })?;
+        self.inner.touch();
+        Ok(positions)
+    }
+
+    /// Checks the typed words (in challenge order) and records the backup.
+    pub fn confirm_backup(&self, words: &[&[u8]]) -> Result<()> {
+        let account = self.inner.require_unlocked()?;
+        let row = self.inner.row(&account.id)?;
+        let positions: Vec<u32> = row.backup_challenge.as_deref().ok_or(Error::NoBackupChallenge)?.split(',').filter_map(|p| p.parse().ok()).collect();
+        if words.len() != positions.len() {
+            return Err(Error::InvalidArgument { reason: format!("expected {} words", positions.len()) });
+        }
+        let mut wrong = Vec::new();
+        {
+            let keys = lk(&self.inner.keys);
+            let m = keys.as_ref().ok_or(Error::Locked)?.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?.clone();
+            for (p, typed) in positions.iter().zip(words) {
+                let typed: String = String::from_utf8_lossy(typed).nfkd().collect::<String>().trim().to_lowercase();
+                let expected = m.word(*p as usize - 1)?;
+                if !bool::from(typed.as_bytes().ct_eq(expected.as_bytes())) {
+                    wrong.push(*p);
+                }
+            }
+        }
+        if !wrong.is_empty() {
+            return Err(Error::BackupMismatch { wrong_positions: wrong });
+        }
+        let mut out = Vec::new();
+        lk(&self.inner.store).write(|tx| {
+            tx.execute("UPDATE accounts SET backed_up = 1, backup_challenge = NULL WHERE id = ?1", [&account.id])?;
+            self.inner.event(tx, EventKind::BackupConfirmed, Some(&account), "", &mut out)
+        })?;
+        self.inner.emit(out);
+        Ok(())
+    }
+
+    /// The recovery phrase, after re-checking the password (limiter applies).
+    pub fn reveal_phrase(&self, password: &[u8]) -> Result<SecretBytes> {
+        let account = self.inner.require_unlocked()?;
+        let row = self.inner.row(&account.id)?;
+        if !row.has_phrase {
+            return Err(Error::NoRecoveryPhrase);
+        }
+        let mut out = Vec::new();
+        let result = self.inner.check_password(Some(&row), password, &mut out).and_then(|vk| {
+            let keys = self.inner.open_vault(&row, vk)?;
+            let phrase = keys.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?.phrase()?;
+            lk(&self.inner.store).write(|tx| self.inner.event(tx, EventKind::PhraseRevealed, Some(&account), "", &mut out))?;
+            Ok(phrase)
+        });
+        self.inner.emit(out);
+        result
+    }
+
+    /// Exports address `index`'s key as a keystore v3 file encrypted with `keystore_password`,
+    /// after re-checking the wallet password.
+    pub fn export_keystore(&self, password: &[u8], index: u32, keystore_password: &[u8], kdf: ExportKdf) -> Result<String> {
+        let account = self.inner.require_unlocked()?;
+        let row = self.inner.row(&account.id)?;
+        if keystore_password.is_empty() {
+            return Err(Error::InvalidArgument { reason: "the keystore password must not be empty".into() });
+        }
+        let mut out = Vec::new();
+        let result = self.inner.check_password(Some(&row), password, &mut out).and_then(|vk| {
+            let keys = self.inner.open_vault(&row, vk)?;
+            let json = keystore::export(&keys.secret.key(index)?, keystore_password, kdf)?;
+            lk(&self.inner.store).write(|tx| self.inner.event(tx, EventKind::KeystoreExported, Some(&account), &format!("address index {index}"), &mut out))?;
+            Ok(json)
+        });
+        self.inner.emit(out);
+        result
+    }
+
+    /// Re-wraps the vault key under a new password (one transaction; data not re-encrypted).
+    pub fn change_password(&self, old: &[u8], new: &[u8]) -> Result<()> {
+        let account = self.inner.session_account()?;
+        let row = self.inner.row(&account.id)?;
+        password::check_new_password(new, &[&row.name])?;
+        let mut out = Vec::new();
+        let result = self.inner.check_password(Some(&row), old, &mut out).and_then(|vk| {
+            let salt = random_array::<16>()?.to_vec();
+            let params = self.inner.config.kdf_profile.params();
+            let pw_key = kdf::derive(new, &salt, params)?;
+            let wrap = aead::seal(&pw_key, &row.id, Purpose::PasswordWrap, vk.expose())?;
+            lk(&self.inner.store).write(|tx| {
+                let n = tx.execute(
+                    "UPDATE accounts SET kdf_m_kib = ?1, kdf_t = ?2, kdf_p = ?3, kdf_salt = ?4, password_wrap = ?5 WHERE id = ?6",
+                    rusqlite::params![params.m_kib, params.t, params.p, salt, wrap, row.id],
+                )?;
+                if n != 1 {
+                    return Err(Error::AccountNotFound);
+                }
+                self.inner.event(tx, EventKind::PasswordChanged, Some(&account), "", &mut out)?;
+                crash_point("password.before_commit");
+                Ok(())
+            })?;
+            crash_point("password.after_commit");
+            Ok(())
+        });
+        self.inner.emit(out);
+        result
+    }
+}

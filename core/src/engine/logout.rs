@@ -1,0 +1,162 @@
+//! Logout: plan, confirm, carry out — and finish an interrupted one on the next open.
+//!
+//! All database changes of a logout (session ended, biometric wrap dropped, wallet rows
+//! removed, events) commit in one transaction together with a journal row naming the steps
+//! outside the database (platform key-store entry, cache files, WAL scrub). Those run after
+//! the commit; the journal row is deleted when they are done. A crash before the commit leaves
+//! the old session (it reopens `Locked`); a crash after it is completed by
+//! [`recover_journal`] on the next open.
+
+use serde_json::json;
+
+use crate::auth::hooks::{DeviceIntegrity, NetworkKind};
+use crate::auth::names;
+use crate::engine::{lk, no_session, persist_state, Notice, WalletCore};
+use crate::events::EventKind;
+use crate::session::logout::{
+    ConfirmationNeeded, Lookup, LogoutAction, LogoutConfirmation, LogoutOptions, LogoutPlan, LogoutReport, LogoutWarning, PLAN_TTL,
+};
+use crate::store::crash::crash_point;
+use crate::store::Store;
+use crate::vault::random_array;
+use crate::{Error, Result};
+
+impl WalletCore {
+    /// What logging out with `options` will do, warn about and need confirmed.
+    pub fn prepare_logout(&self, options: LogoutOptions) -> Result<LogoutPlan> {
+        let account = self.inner.session_account()?;
+        let row = self.inner.row(&account.id)?;
+        let mut warnings = Vec::new();
+        if row.has_phrase && !row.backed_up {
+            warnings.push(LogoutWarning::NotBackedUp);
+        }
+        if matches!(self.inner.env.network(), Ok(NetworkKind::PublicWifi)) {
+            warnings.push(LogoutWarning::InsecureNetwork);
+        }
+        if matches!(self.inner.env.device_integrity(), Ok(DeviceIntegrity::Compromised | DeviceIntegrity::DebuggerAttached)) {
+            warnings.push(LogoutWarning::UntrustedDevice);
+        }
+        let mut actions = vec![LogoutAction::WipeKeysFromMemory, LogoutAction::EndSession];
+        if row.biometric_wrap.is_some() {
+            actions.push(LogoutAction::RemoveBiometricUnlock);
+        }
+        if options.clear_caches {
+            actions.push(LogoutAction::ClearAccountCaches);
+            if !options.keep_global_caches {
+                actions.push(LogoutAction::ClearGlobalCaches);
+            }
+        }
+        let mut confirmation = ConfirmationNeeded::Tap;
+        if options.remove_wallet {
+            actions.push(LogoutAction::RemoveWallet);
+            warnings.push(LogoutWarning::WalletWillBeRemoved);
+            if !row.backed_up {
+                confirmation = ConfirmationNeeded::TypeAccountName;
+            }
+        }
+        let plan = LogoutPlan {
+            token: hex::encode(random_array::<16>()?),
+            account,
+            actions,
+            warnings,
+            confirmation,
+            expires_in_secs: PLAN_TTL.as_secs(),
+            options,
+        };
+        lk(&self.inner.plans).insert(plan.clone());
+        self.inner.touch();
+        Ok(plan)
+    }
+
+    /// Carries out a prepared plan. Using the same token again returns the same report.
+    pub fn logout(&self, token: &str, confirmation: &LogoutConfirmation) -> Result<LogoutReport> {
+        let i = &self.inner;
+        let plan = match lk(&i.plans).get(token)? {
+            Lookup::AlreadyDone(report) => return Ok(report),
+            Lookup::Pending(plan) => plan,
+        };
+        if i.session_account()?.id != plan.account.id {
+            lk(&i.plans).remove(token);
+            return Err(Error::LogoutTokenInvalid);
+        }
+        if plan.confirmation == ConfirmationNeeded::TypeAccountName {
+            let typed = confirmation.typed_account_name.as_deref().map(names::key);
+            if typed.as_deref() != Some(names::key(&plan.account.name).as_str()) {
+                return Err(Error::ConfirmationRequired {
+                    what: "this wallet's recovery phrase was never backed up: type the account name to confirm that removing it loses it".into(),
+                });
+            }
+        }
+        lk(&i.plans).remove(token);
+        let row = i.row(&plan.account.id)?;
+        // 1. Keys out of memory, timer off.
+        lk(&i.keys).take();
+        i.deadline.send_replace(None);
+        // 2. Every database change in one transaction, with the journal of what follows.
+        let remove = plan.options.remove_wallet;
+        let now = i.now();
+        let mut out: Vec<Notice> = Vec::new();
+        let (journal_id, new_state) = lk(&i.store).write(|tx| {
+            let payload = json!({"biometric_alias": row.biometric_alias, "scrub": remove, "clear_caches": plan.options.clear_caches});
+            tx.execute(
+                "INSERT INTO journal (op, account_id, payload, created_at) VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![if remove { "remove_wallet" } else { "logout" }, row.id, payload.to_string(), now],
+            )?;
+            let jid = tx.last_insert_rowid();
+            tx.execute("UPDATE accounts SET biometric_wrap = NULL, biometric_alias = NULL WHERE id = ?1", [&row.id])?;
+            i.event(tx, EventKind::LoggedOut, Some(&plan.account), "", &mut out)?;
+            if remove {
+                tx.execute("DELETE FROM accounts WHERE id = ?1", [&row.id])?;
+                i.event(tx, EventKind::WalletRemoved, Some(&plan.account), "", &mut out)?;
+            }
+            let state = no_session(tx)?;
+            persist_state(tx, &state, now)?;
+            crash_point(if remove { "remove.before_commit" } else { "logout.before_commit" });
+            Ok((jid, state))
+        })?;
+        crash_point(if remove { "remove.after_commit" } else { "logout.after_commit" });
+        i.set_state(new_state, &mut out);
+        // 3. Steps outside the database, then close the journal entry.
+        {
+            let mut store = lk(&i.store);
+            finish_external(&mut store, remove)?;
+            store.conn().execute("DELETE FROM journal WHERE id = ?1", [journal_id])?;
+        }
+        let report = LogoutReport {
+            account: plan.account.clone(),
+            keys_wiped: true,
+            session_ended: true,
+            biometric_removed: row.biometric_wrap.is_some(),
+            cache_entries_cleared: 0,
+            cache_bytes_freed: 0,
+            wallet_removed: remove,
+            warnings_acknowledged: plan.warnings.clone(),
+        };
+        lk(&i.plans).finish(token.to_string(), report.clone());
+        i.emit(out);
+        Ok(report)
+    }
+}
+
+/// The logout steps that live outside the database.
+fn finish_external(store: &mut Store, scrub: bool) -> Result<()> {
+    if scrub {
+        store.scrub()?;
+    }
+    Ok(())
+}
+
+/// Completes logouts that were committed but not finished (crash between the two phases).
+pub(crate) fn recover_journal(store: &mut Store) -> Result<()> {
+    let pending: Vec<(i64, String)> = {
+        let mut st = store.conn().prepare("SELECT id, payload FROM journal ORDER BY id")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (id, payload) in pending {
+        let v: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
+        finish_external(store, v["scrub"].as_bool().unwrap_or(true))?;
+        store.conn().execute("DELETE FROM journal WHERE id = ?1", [id])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,251 @@
+//! `WalletCore`: the engine that owns an account's life on a device.
+//!
+//! It ties the store, the vault and the session together: one instance per data directory.
+//! Sub-modules group the operations: [`accounts`] (create/import/backup/reveal/export/password),
+//! [`auth`] (login, unlock, lock, auto-lock, background/foreground), [`keys`] (addresses and
+//! signing) and [`logout`] (plans, logout, wallet removal, crash recovery). Listener
+//! notifications are collected while locks are held and delivered after they are released.
+
+mod accounts;
+mod auth;
+mod keys;
+mod logout;
+
+pub use accounts::CreatedAccount;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::Instant;
+
+use tokio::sync::watch;
+
+use crate::auth::hooks::{EnvironmentProbe, SessionListener, UnknownEnvironment};
+use crate::clock::{Clock, SystemClock};
+use crate::events::{self, EventKind, SecurityEvent};
+use crate::session::autolock::AutoLock;
+use crate::session::limiter::MonotonicGuard;
+use crate::session::logout::PlanRegistry;
+use crate::session::{SessionAccount, SessionState};
+use crate::store::{accounts as rows, Store};
+use crate::vault::kdf::KdfProfile;
+use crate::vault::secrets::AccountSecret;
+use crate::vault::SecretBytes;
+use crate::{Error, Result};
+
+/// How to open a core.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub kdf_profile: KdfProfile,
+    /// Used until the user changes the setting.
+    pub default_auto_lock: AutoLock,
+}
+
+impl Config {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Config {
+        Config { data_dir: data_dir.into(), kdf_profile: KdfProfile::Production, default_auto_lock: AutoLock::AfterSeconds(300) }
+    }
+}
+
+/// The shell's hooks.
+#[derive(Clone)]
+pub struct Hooks {
+    pub environment: Arc<dyn EnvironmentProbe>,
+    pub listener: Option<Arc<dyn SessionListener>>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for Hooks {
+    fn default() -> Self {
+        Hooks { environment: Arc::new(UnknownEnvironment), listener: None, clock: Arc::new(SystemClock) }
+    }
+}
+
+/// Key material of the unlocked account (zeroized on drop).
+pub(crate) struct UnlockedKeys {
+    pub account_id: String,
+    /// Kept for wrapping under a biometric secret while unlocked.
+    #[allow(dead_code)]
+    pub vault_key: SecretBytes,
+    pub secret: AccountSecret,
+}
+
+/// Last user activity, for auto-lock.
+pub(crate) struct Activity {
+    pub mono: Instant,
+    pub wall: i64,
+    pub backgrounded: bool,
+}
+
+/// Something to tell the listener once locks are released.
+pub(crate) enum Notice {
+    State(SessionState),
+    Event(SecurityEvent),
+}
+
+pub(crate) struct Inner {
+    pub config: Config,
+    pub store: Mutex<Store>,
+    pub keys: Mutex<Option<UnlockedKeys>>,
+    pub state: Mutex<SessionState>,
+    pub listener: RwLock<Option<Arc<dyn SessionListener>>>,
+    pub env: Arc<dyn EnvironmentProbe>,
+    pub clock: Arc<dyn Clock>,
+    pub guard: Mutex<MonotonicGuard>,
+    pub plans: Mutex<PlanRegistry>,
+    pub deadline: watch::Sender<Option<tokio::time::Instant>>,
+    pub activity: Mutex<Activity>,
+    pub auto_lock: Mutex<AutoLock>,
+}
+
+/// Locks a mutex, recovering the data if a previous holder panicked (never panics itself).
+pub(crate) fn lk<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The wallet core for one data directory.
+pub struct WalletCore {
+    pub(crate) inner: Arc<Inner>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for WalletCore {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+impl WalletCore {
+    /// Opens the data directory: migrates, completes interrupted logouts, restores the session
+    /// (an active session comes back `Locked`), and starts the auto-lock timer.
+    pub fn open(config: Config, hooks: Hooks) -> Result<WalletCore> {
+        let mut store = Store::open(&config.data_dir)?;
+        let now = hooks.clock.now_unix();
+        logout::recover_journal(&mut store)?;
+        let state = restore_session(&mut store, now)?;
+        let auto_lock = store.setting("auto_lock")?.and_then(|s| AutoLock::from_setting(&s)).unwrap_or(config.default_auto_lock);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("imwallet-core")
+            .enable_time()
+            .build()
+            .map_err(|e| Error::Internal { reason: format!("cannot start the timer runtime: {e}") })?;
+        let (tx, rx) = watch::channel(None);
+        let inner = Arc::new(Inner {
+            config,
+            store: Mutex::new(store),
+            keys: Mutex::new(None),
+            state: Mutex::new(state),
+            listener: RwLock::new(hooks.listener),
+            env: hooks.environment,
+            clock: hooks.clock,
+            guard: Mutex::new(MonotonicGuard::default()),
+            plans: Mutex::new(PlanRegistry::default()),
+            deadline: tx,
+            activity: Mutex::new(Activity { mono: Instant::now(), wall: now, backgrounded: false }),
+            auto_lock: Mutex::new(auto_lock),
+        });
+        runtime.spawn(auth::autolock_task(Arc::downgrade(&inner), rx));
+        Ok(WalletCore { inner, runtime: Some(runtime) })
+    }
+
+    /// The current session state.
+    pub fn state(&self) -> SessionState {
+        lk(&self.inner.state).clone()
+    }
+
+    /// Registers (or replaces) the listener.
+    pub fn set_listener(&self, listener: Option<Arc<dyn SessionListener>>) {
+        if let Ok(mut l) = self.inner.listener.write() {
+            *l = listener;
+        }
+    }
+
+    /// The newest `limit` security events, newest first.
+    pub fn security_events(&self, limit: u32) -> Result<Vec<SecurityEvent>> {
+        events::list(lk(&self.inner.store).conn(), limit)
+    }
+
+    /// Failed password attempts since the last successful login/unlock.
+    pub fn failed_attempts_summary(&self) -> Result<events::FailedAttemptsSummary> {
+        events::failed_attempts_summary(lk(&self.inner.store).conn())
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> PathBuf {
+        self.inner.config.data_dir.clone()
+    }
+}
+
+impl Inner {
+    pub fn now(&self) -> i64 {
+        self.clock.now_unix()
+    }
+
+    /// Delivers notices to the listener (after all locks are released). Listener errors are
+    /// ignored: a failing shell callback must not undo a completed security action.
+    pub fn emit(&self, notices: Vec<Notice>) {
+        let listener = self.listener.read().ok().and_then(|l| l.clone());
+        if let Some(l) = listener {
+            for n in notices {
+                let _ = match n {
+                    Notice::State(s) => l.on_state_changed(s),
+                    Notice::Event(e) => l.on_security_event(e),
+                };
+            }
+        }
+    }
+
+    /// Records an event inside a transaction and queues it for the listener.
+    pub fn event(&self, conn: &rusqlite::Connection, kind: EventKind, account: Option<&SessionAccount>, detail: &str, out: &mut Vec<Notice>) -> Result<()> {
+        let e = events::record(conn, self.now(), kind, account.map(|a| (a.id.as_str(), a.name.as_str())), detail)?;
+        out.push(Notice::Event(e));
+        Ok(())
+    }
+
+    /// Sets the in-memory state after the transaction that persisted it committed.
+    pub fn set_state(&self, s: SessionState, out: &mut Vec<Notice>) {
+        let mut cur = lk(&self.state);
+        if *cur != s {
+            *cur = s.clone();
+            out.push(Notice::State(s));
+        }
+    }
+}
+
+/// Writes the session row for `state`.
+pub(crate) fn persist_state(conn: &rusqlite::Connection, state: &SessionState, now: i64) -> Result<()> {
+    let (s, id) = match state {
+        SessionState::NoAccount => ("none", None),
+        SessionState::LoggedOut => ("logged_out", None),
+        SessionState::Locked { account } => ("locked", Some(account.id.clone())),
+        SessionState::Unlocked { account } => ("unlocked", Some(account.id.clone())),
+    };
+    conn.execute("UPDATE session SET state = ?1, account_id = ?2, updated_at = ?3 WHERE id = 1", rusqlite::params![s, id, now])?;
+    Ok(())
+}
+
+/// The state after a restart: an active session comes back `Locked`.
+fn restore_session(store: &mut Store, now: i64) -> Result<SessionState> {
+    store.write(|tx| {
+        let (s, id): (String, Option<String>) = tx.query_row("SELECT state, account_id FROM session WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let account = match id.as_deref() {
+            Some(id) => rows::by_id(tx, id)?.map(|a| SessionAccount { id: a.id, name: a.name }),
+            None => None,
+        };
+        let state = match (s.as_str(), account) {
+            ("locked" | "unlocked", Some(account)) => SessionState::Locked { account },
+            _ if rows::count(tx)? == 0 => SessionState::NoAccount,
+            _ => SessionState::LoggedOut,
+        };
+        persist_state(tx, &state, now)?;
+        Ok(state)
+    })
+}
+
+/// `NoAccount` or `LoggedOut`, depending on whether accounts remain.
+pub(crate) fn no_session(conn: &rusqlite::Connection) -> Result<SessionState> {
+    Ok(if rows::count(conn)? == 0 { SessionState::NoAccount } else { SessionState::LoggedOut })
+}

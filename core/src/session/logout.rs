@@ -1,0 +1,150 @@
+//! Logout plans: what logging out will do, what it warns about, what it needs confirmed.
+//!
+//! `prepare_logout` returns a [`LogoutPlan`] with a single-use token that expires after
+//! [`PLAN_TTL`]; `logout(token, confirmation)` carries it out and returns a [`LogoutReport`].
+//! Using the same token again returns the same report (idempotent) instead of failing.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use crate::session::SessionAccount;
+use crate::{Error, Result};
+
+/// How long a plan stays valid.
+pub const PLAN_TTL: Duration = Duration::from_secs(120);
+
+/// What the user chose on the logout screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogoutOptions {
+    /// Clear this account's caches (default true).
+    pub clear_caches: bool,
+    /// When clearing, keep non-sensitive global caches such as token metadata (default true).
+    pub keep_global_caches: bool,
+    /// Remove the wallet (encrypted vault) from this device.
+    pub remove_wallet: bool,
+}
+
+impl Default for LogoutOptions {
+    fn default() -> Self {
+        LogoutOptions { clear_caches: true, keep_global_caches: true, remove_wallet: false }
+    }
+}
+
+/// Something the user should know before confirming.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogoutWarning {
+    /// The recovery phrase was never confirmed as backed up.
+    NotBackedUp,
+    /// On public Wi-Fi.
+    InsecureNetwork,
+    /// Rooted/jailbroken device or a debugger attached.
+    UntrustedDevice,
+    /// The encrypted wallet will be deleted from this device.
+    WalletWillBeRemoved,
+}
+
+/// One thing logout will do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogoutAction {
+    WipeKeysFromMemory,
+    EndSession,
+    RemoveBiometricUnlock,
+    ClearAccountCaches,
+    ClearGlobalCaches,
+    RemoveWallet,
+}
+
+/// What the user must do to confirm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmationNeeded {
+    /// A plain "Log out" tap.
+    Tap,
+    /// Type the account name: removing a wallet whose phrase was never backed up loses it.
+    TypeAccountName,
+}
+
+/// The plan shown on the logout screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogoutPlan {
+    pub token: String,
+    pub account: SessionAccount,
+    pub actions: Vec<LogoutAction>,
+    pub warnings: Vec<LogoutWarning>,
+    pub confirmation: ConfirmationNeeded,
+    pub expires_in_secs: u64,
+    pub options: LogoutOptions,
+}
+
+/// The user's confirmation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogoutConfirmation {
+    /// Required for [`ConfirmationNeeded::TypeAccountName`].
+    pub typed_account_name: Option<String>,
+}
+
+/// What logout did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogoutReport {
+    pub account: SessionAccount,
+    pub keys_wiped: bool,
+    pub session_ended: bool,
+    pub biometric_removed: bool,
+    pub cache_entries_cleared: u64,
+    pub cache_bytes_freed: u64,
+    pub wallet_removed: bool,
+    pub warnings_acknowledged: Vec<LogoutWarning>,
+}
+
+struct Pending {
+    plan: LogoutPlan,
+    created: Instant,
+}
+
+/// Outstanding plans and finished reports (per process).
+#[derive(Default)]
+pub struct PlanRegistry {
+    pending: HashMap<String, Pending>,
+    done: HashMap<String, LogoutReport>,
+}
+
+/// Result of looking up a token.
+pub enum Lookup {
+    Pending(LogoutPlan),
+    AlreadyDone(LogoutReport),
+}
+
+impl PlanRegistry {
+    pub fn insert(&mut self, plan: LogoutPlan) {
+        self.pending.retain(|_, p| p.created.elapsed() < PLAN_TTL);
+        self.pending.insert(plan.token.clone(), Pending { plan, created: Instant::now() });
+    }
+
+    /// Looks a token up: a valid pending plan, or the report of an earlier use.
+    pub fn get(&self, token: &str) -> Result<Lookup> {
+        if let Some(r) = self.done.get(token) {
+            return Ok(Lookup::AlreadyDone(r.clone()));
+        }
+        let p = self.pending.get(token).ok_or(Error::LogoutTokenInvalid)?;
+        if p.created.elapsed() >= PLAN_TTL {
+            return Err(Error::LogoutTokenExpired);
+        }
+        Ok(Lookup::Pending(p.plan.clone()))
+    }
+
+    /// Consumes a pending plan (single use).
+    pub fn remove(&mut self, token: &str) {
+        self.pending.remove(token);
+    }
+
+    pub fn finish(&mut self, token: String, report: LogoutReport) {
+        if self.done.len() > 64 {
+            self.done.clear();
+        }
+        self.done.insert(token, report);
+    }
+
+    /// Any state change that invalidates plans (login as someone else, another logout).
+    pub fn clear_pending(&mut self) {
+        self.pending.clear();
+    }
+}

@@ -1,0 +1,114 @@
+//! Account rows: reading and writing the `accounts` and `address_cache` tables.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::session::AccountInfo;
+use crate::vault::kdf::KdfParams;
+use crate::Result;
+
+/// One `accounts` row (sealed blobs stay sealed).
+#[derive(Debug, Clone)]
+pub struct AccountRow {
+    pub id: String,
+    pub name: String,
+    pub name_key: String,
+    pub has_phrase: bool,
+    pub created_at: i64,
+    pub backed_up: bool,
+    pub backup_challenge: Option<String>,
+    pub kdf: KdfParams,
+    pub kdf_salt: Vec<u8>,
+    pub password_wrap: Vec<u8>,
+    pub vault_blob: Vec<u8>,
+    pub biometric_wrap: Option<Vec<u8>>,
+    pub biometric_alias: Option<String>,
+}
+
+const COLS: &str = "id, name, name_key, kind, created_at, backed_up, backup_challenge, kdf_m_kib, kdf_t, kdf_p, kdf_salt, password_wrap, vault_blob, biometric_wrap, biometric_alias";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<AccountRow> {
+    Ok(AccountRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        name_key: r.get(2)?,
+        has_phrase: r.get::<_, String>(3)? == "mnemonic",
+        created_at: r.get(4)?,
+        backed_up: r.get::<_, i64>(5)? != 0,
+        backup_challenge: r.get(6)?,
+        kdf: KdfParams { m_kib: r.get(7)?, t: r.get(8)?, p: r.get(9)? },
+        kdf_salt: r.get(10)?,
+        password_wrap: r.get(11)?,
+        vault_blob: r.get(12)?,
+        biometric_wrap: r.get(13)?,
+        biometric_alias: r.get(14)?,
+    })
+}
+
+pub fn by_id(conn: &Connection, id: &str) -> Result<Option<AccountRow>> {
+    Ok(conn.query_row(&format!("SELECT {COLS} FROM accounts WHERE id = ?1"), [id], from_row).optional()?)
+}
+
+pub fn by_name_key(conn: &Connection, key: &str) -> Result<Option<AccountRow>> {
+    Ok(conn.query_row(&format!("SELECT {COLS} FROM accounts WHERE name_key = ?1"), [key], from_row).optional()?)
+}
+
+pub fn all(conn: &Connection) -> Result<Vec<AccountRow>> {
+    let mut st = conn.prepare(&format!("SELECT {COLS} FROM accounts ORDER BY created_at, name"))?;
+    let rows = st.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub fn count(conn: &Connection) -> Result<u32> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM accounts", [], |r| r.get(0))?)
+}
+
+pub fn insert(conn: &Connection, a: &AccountRow) -> Result<()> {
+    conn.execute(
+        &format!("INSERT INTO accounts ({COLS}, format_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"),
+        params![
+            a.id,
+            a.name,
+            a.name_key,
+            if a.has_phrase { "mnemonic" } else { "keystore" },
+            a.created_at,
+            a.backed_up as i64,
+            a.backup_challenge,
+            a.kdf.m_kib,
+            a.kdf.t,
+            a.kdf.p,
+            a.kdf_salt,
+            a.password_wrap,
+            a.vault_blob,
+            a.biometric_wrap,
+            a.biometric_alias,
+            crate::vault::aead::FORMAT_VERSION,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Cached addresses (index → EIP-55), usable while locked.
+pub fn cached_addresses(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    let mut st = conn.prepare("SELECT address FROM address_cache WHERE account_id = ?1 ORDER BY idx")?;
+    let rows = st.query_map([id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
+}
+
+pub fn cache_address(conn: &Connection, id: &str, idx: u32, address: &str) -> Result<()> {
+    conn.execute("INSERT OR REPLACE INTO address_cache (account_id, idx, address) VALUES (?1, ?2, ?3)", params![id, idx, address])?;
+    Ok(())
+}
+
+/// Public info for the API.
+pub fn info(conn: &Connection, a: &AccountRow) -> Result<AccountInfo> {
+    let address = cached_addresses(conn, &a.id)?.into_iter().next().unwrap_or_default();
+    Ok(AccountInfo {
+        id: a.id.clone(),
+        name: a.name.clone(),
+        has_recovery_phrase: a.has_phrase,
+        backed_up: a.backed_up,
+        biometric_enabled: a.biometric_wrap.is_some(),
+        created_at_unix: a.created_at,
+        address,
+    })
+}

@@ -1,0 +1,71 @@
+//! The database schema and its ordered migrations.
+//!
+//! `MIGRATIONS[i]` upgrades schema version `i` to `i + 1`; the version lives in SQLite's
+//! `user_version`. Opening a database whose version is newer than [`SCHEMA_VERSION`] is a typed
+//! error ([`crate::Error::SchemaTooNew`]), never an attempt to read it.
+
+/// The schema version this code writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Ordered migrations; never edit a shipped entry, append a new one.
+pub const MIGRATIONS: &[&str] = &[
+    // v1: accounts, vault, session, limiter, events, logout journal, settings.
+    r#"
+    CREATE TABLE accounts (
+        id            TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        name_key      TEXT NOT NULL UNIQUE,
+        kind          TEXT NOT NULL CHECK (kind IN ('mnemonic', 'keystore')),
+        created_at    INTEGER NOT NULL,
+        backed_up     INTEGER NOT NULL DEFAULT 0,
+        backup_challenge TEXT,
+        kdf_m_kib     INTEGER NOT NULL,
+        kdf_t         INTEGER NOT NULL,
+        kdf_p         INTEGER NOT NULL,
+        kdf_salt      BLOB NOT NULL,
+        password_wrap BLOB NOT NULL,
+        vault_blob    BLOB NOT NULL,
+        format_version INTEGER NOT NULL,
+        biometric_wrap BLOB,
+        biometric_alias TEXT
+    );
+    CREATE TABLE address_cache (
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        idx        INTEGER NOT NULL,
+        address    TEXT NOT NULL,
+        PRIMARY KEY (account_id, idx)
+    );
+    CREATE TABLE session (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        state      TEXT NOT NULL CHECK (state IN ('none', 'logged_out', 'locked', 'unlocked')),
+        account_id TEXT REFERENCES accounts(id) ON DELETE SET NULL,
+        updated_at INTEGER NOT NULL
+    );
+    INSERT INTO session (id, state, account_id, updated_at) VALUES (1, 'none', NULL, 0);
+    CREATE TABLE limiter (
+        id              INTEGER PRIMARY KEY CHECK (id = 1),
+        failures        INTEGER NOT NULL,
+        last_attempt_at INTEGER NOT NULL
+    );
+    INSERT INTO limiter (id, failures, last_attempt_at) VALUES (1, 0, 0);
+    CREATE TABLE events (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        at           INTEGER NOT NULL,
+        kind         TEXT NOT NULL,
+        account_id   TEXT,
+        account_name TEXT,
+        detail       TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE journal (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        op         TEXT NOT NULL,
+        account_id TEXT,
+        payload    TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    "#,
+];

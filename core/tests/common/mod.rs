@@ -1,0 +1,76 @@
+//! Shared helpers for the engine tests: a core on a temp dir with the fast KDF profile, a
+//! settable clock, a scripted environment and a recording listener.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use imwallet_core::auth::hooks::{DeviceIntegrity, EnvironmentProbe, HookError, NetworkKind, SessionListener};
+use imwallet_core::clock::ManualClock;
+use imwallet_core::events::SecurityEvent;
+use imwallet_core::session::autolock::AutoLock;
+use imwallet_core::session::SessionState;
+use imwallet_core::vault::kdf::KdfProfile;
+use imwallet_core::{Config, Hooks, WalletCore};
+
+pub const PW: &[u8] = b"correct horse battery staple 42";
+pub const PW2: &[u8] = b"another fine passphrase, 2026!";
+
+pub struct Env {
+    pub network: Mutex<NetworkKind>,
+    pub integrity: Mutex<DeviceIntegrity>,
+    pub fail: Mutex<bool>,
+}
+
+impl EnvironmentProbe for Env {
+    fn network(&self) -> Result<NetworkKind, HookError> {
+        if *self.fail.lock().unwrap() {
+            return Err(HookError { message: "probe crashed".into() });
+        }
+        Ok(*self.network.lock().unwrap())
+    }
+    fn device_integrity(&self) -> Result<DeviceIntegrity, HookError> {
+        Ok(*self.integrity.lock().unwrap())
+    }
+}
+
+#[derive(Default)]
+pub struct Recorder {
+    pub states: Mutex<Vec<SessionState>>,
+    pub events: Mutex<Vec<SecurityEvent>>,
+}
+
+impl SessionListener for Recorder {
+    fn on_state_changed(&self, state: SessionState) -> Result<(), HookError> {
+        self.states.lock().unwrap().push(state);
+        Ok(())
+    }
+    fn on_security_event(&self, event: SecurityEvent) -> Result<(), HookError> {
+        self.events.lock().unwrap().push(event);
+        Ok(())
+    }
+}
+
+pub struct Rig {
+    pub core: WalletCore,
+    pub clock: Arc<ManualClock>,
+    pub env: Arc<Env>,
+    pub rec: Arc<Recorder>,
+}
+
+pub fn open_with(dir: &Path, clock: Arc<ManualClock>, profile: KdfProfile) -> Rig {
+    let env = Arc::new(Env { network: Mutex::new(NetworkKind::Unknown), integrity: Mutex::new(DeviceIntegrity::Unknown), fail: Mutex::new(false) });
+    let rec = Arc::new(Recorder::default());
+    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: profile, default_auto_lock: AutoLock::Never };
+    let hooks = Hooks { environment: env.clone(), listener: Some(rec.clone()), clock: clock.clone() };
+    let core = WalletCore::open(config, hooks).unwrap();
+    Rig { core, clock, env, rec }
+}
+
+pub fn open(dir: &Path) -> Rig {
+    open_with(dir, Arc::new(ManualClock::new(1_800_000_000)), KdfProfile::InsecureFastForTests)
+}
+
+pub fn phrase_words(phrase: &[u8]) -> Vec<String> {
+    String::from_utf8(phrase.to_vec()).unwrap().split_whitespace().map(str::to_string).collect()
+}
