@@ -39,7 +39,7 @@ impl Inner {
         {
             let mut store = lk(&self.store);
             let mut guard = lk(&self.guard);
-            if let limiter::Admission::Refused { retry_after_secs } = store.write(|tx| limiter::admit(tx, now, &mut guard))? {
+            if let limiter::Admission::Refused { retry_after_secs } = store.write(|tx| limiter::admit(tx, now, self.clock.monotonic_secs(), &mut guard))? {
                 return Err(Error::TooManyAttempts { retry_after_secs });
             }
         }

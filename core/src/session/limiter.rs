@@ -8,8 +8,6 @@
 //! from "now" instead of shortening it; within a process the monotonic clock is consulted too,
 //! so setting the clock forward does not help either.
 
-use std::time::Instant;
-
 use rusqlite::Transaction;
 
 use crate::Result;
@@ -32,7 +30,7 @@ pub fn delay_for(failures: u32) -> u64 {
 /// In-process monotonic memory of the last counted attempt.
 #[derive(Default)]
 pub struct MonotonicGuard {
-    last: Option<Instant>,
+    last: Option<u64>,
 }
 
 /// Outcome of asking to attempt.
@@ -46,7 +44,7 @@ pub enum Admission {
 
 /// Checks the limiter and, if allowed, counts this attempt as a failure until proven otherwise.
 /// The caller commits the transaction in both outcomes.
-pub fn admit(tx: &Transaction<'_>, now: i64, guard: &mut MonotonicGuard) -> Result<Admission> {
+pub fn admit(tx: &Transaction<'_>, now: i64, mono: u64, guard: &mut MonotonicGuard) -> Result<Admission> {
     let (failures, last): (u32, i64) = tx.query_row("SELECT failures, last_attempt_at FROM limiter WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let delay = delay_for(failures);
     if delay > 0 {
@@ -56,7 +54,7 @@ pub fn admit(tx: &Transaction<'_>, now: i64, guard: &mut MonotonicGuard) -> Resu
             return Ok(Admission::Refused { retry_after_secs: delay });
         }
         let wall_left = (last + delay as i64 - now).max(0) as u64;
-        let mono_left = guard.last.map_or(0, |t| delay.saturating_sub(t.elapsed().as_secs()));
+        let mono_left = guard.last.map_or(0, |t| delay.saturating_sub(mono.saturating_sub(t)));
         let left = wall_left.max(mono_left);
         if left > 0 {
             return Ok(Admission::Refused { retry_after_secs: left });
@@ -64,7 +62,7 @@ pub fn admit(tx: &Transaction<'_>, now: i64, guard: &mut MonotonicGuard) -> Resu
     }
     let failures = failures.saturating_add(1);
     tx.execute("UPDATE limiter SET failures = ?1, last_attempt_at = ?2 WHERE id = 1", rusqlite::params![failures, now])?;
-    guard.last = Some(Instant::now());
+    guard.last = Some(mono);
     Ok(Admission::Admitted { failures })
 }
 

@@ -1,0 +1,71 @@
+//! Test helper (feature `crash-points`): performs one operation on a data directory so the
+//! crash tests can abort it at a named point (`IMWALLET_CRASH_AT`) or SIGKILL it at random.
+//!
+//! Usage: `imwallet-crash-child DIR OP` with OP one of create, password, logout, remove, churn.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use imwallet_core::session::autolock::AutoLock;
+use imwallet_core::session::logout::{LogoutConfirmation, LogoutOptions};
+use imwallet_core::vault::kdf::KdfProfile;
+use imwallet_core::wallet::Language;
+use imwallet_core::{Config, Hooks, Result, WalletCore};
+
+const PW: &[u8] = b"correct horse battery staple 42";
+const PW2: &[u8] = b"another fine passphrase, 2026!";
+
+fn logout(core: &WalletCore, remove: bool, name: &str) -> Result<()> {
+    let plan = core.prepare_logout(LogoutOptions { remove_wallet: remove, ..LogoutOptions::default() })?;
+    core.logout(&plan.token, &LogoutConfirmation { typed_account_name: Some(name.into()) })?;
+    Ok(())
+}
+
+fn run(dir: &str, op: &str) -> Result<()> {
+    let config = Config { data_dir: dir.into(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never };
+    let core = WalletCore::open(config, Hooks::default())?;
+    match op {
+        "create" => drop(core.create_account("Crash", PW, 12, Language::English)?),
+        "password" => {
+            core.login("Crash", PW)?;
+            core.change_password(PW, PW2)?;
+        }
+        "logout" => {
+            core.login("Crash", PW)?;
+            logout(&core, false, "Crash")?;
+        }
+        "remove" => {
+            core.login("Crash", PW)?;
+            logout(&core, true, "Crash")?;
+        }
+        "churn" => {
+            let mut out = std::io::stdout();
+            for i in 0.. {
+                let name = format!("churn-{i}");
+                core.create_account(&name, PW, 12, Language::English)?;
+                core.change_password(PW, PW2)?;
+                logout(&core, false, &name)?;
+                core.login(&name, PW2)?;
+                logout(&core, i % 2 == 0, &name)?;
+                let _ = writeln!(out, "round {i}");
+            }
+        }
+        other => return Err(imwallet_core::Error::InvalidArgument { reason: format!("unknown op {other}") }),
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(dir), Some(op)) = (args.get(1), args.get(2)) else {
+        eprintln!("usage: imwallet-crash-child DIR OP");
+        return ExitCode::from(2);
+    };
+    match run(dir, op) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error [{}]: {e}", e.kind());
+            ExitCode::FAILURE
+        }
+    }
+}
