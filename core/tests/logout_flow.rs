@@ -119,3 +119,15 @@ fn removing_an_unbacked_wallet_needs_the_typed_name_and_deletes_it_securely() {
     r.core.logout(&plan.token, &LogoutConfirmation { typed_account_name: Some("kept".into()) }).unwrap();
     assert_eq!(r.core.state(), SessionState::NoAccount);
 }
+
+#[test]
+fn logout_from_locked_and_back_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = open(dir.path());
+    r.core.create_account("Uma", PW, 12, Language::English).unwrap();
+    r.core.lock().unwrap();
+    let plan = r.core.prepare_logout(LogoutOptions::default()).unwrap();
+    r.core.logout(&plan.token, &LogoutConfirmation::default()).unwrap();
+    assert_eq!(r.core.state(), SessionState::LoggedOut);
+    assert!(r.core.login("Uma", PW).unwrap().is_unlocked());
+}

@@ -148,3 +148,44 @@ impl PlanRegistry {
         self.pending.clear();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(token: &str) -> LogoutPlan {
+        LogoutPlan {
+            token: token.into(),
+            account: SessionAccount { id: "a".into(), name: "A".into() },
+            actions: vec![],
+            warnings: vec![],
+            confirmation: ConfirmationNeeded::Tap,
+            expires_in_secs: PLAN_TTL.as_secs(),
+            options: LogoutOptions::default(),
+        }
+    }
+
+    #[test]
+    fn tokens_expire_are_single_use_and_reports_repeat() {
+        let mut r = PlanRegistry::default();
+        r.insert(plan("t1"));
+        r.pending.get_mut("t1").map(|p| p.created = Instant::now() - PLAN_TTL);
+        assert!(matches!(r.get("t1"), Err(Error::LogoutTokenExpired)));
+        r.insert(plan("t2"));
+        assert!(matches!(r.get("t2"), Ok(Lookup::Pending(_))));
+        r.remove("t2");
+        assert!(matches!(r.get("t2"), Err(Error::LogoutTokenInvalid)));
+        let report = LogoutReport {
+            account: plan("x").account,
+            keys_wiped: true,
+            session_ended: true,
+            biometric_removed: false,
+            cache_entries_cleared: 0,
+            cache_bytes_freed: 0,
+            wallet_removed: false,
+            warnings_acknowledged: vec![],
+        };
+        r.finish("t2".into(), report.clone());
+        assert!(matches!(r.get("t2"), Ok(Lookup::AlreadyDone(x)) if x == report));
+    }
+}

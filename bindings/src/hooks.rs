@@ -1,0 +1,67 @@
+//! The shell's hooks as UniFFI foreign traits, and adapters to the core's traits.
+//!
+//! Every foreign method returns `Result<_, WalletError>`: a Kotlin/Swift/Python exception
+//! becomes `WalletError::HookFailed` (via `UnexpectedUniFFICallbackError`) instead of a panic.
+
+use std::sync::Arc;
+
+use imwallet_core::auth::hooks as core_hooks;
+use imwallet_core::auth::hooks::HookError;
+
+use crate::error::WalletError;
+use crate::types::{DeviceIntegrity, NetworkKind, SecurityEvent, SessionState};
+
+/// Network and device information (implemented by the shell).
+#[uniffi::export(with_foreign)]
+pub trait EnvironmentProbe: Send + Sync {
+    fn network(&self) -> Result<NetworkKind, WalletError>;
+    fn device_integrity(&self) -> Result<DeviceIntegrity, WalletError>;
+}
+
+/// Hears state transitions and security events (implemented by the shell).
+#[uniffi::export(with_foreign)]
+pub trait SessionListener: Send + Sync {
+    fn on_state_changed(&self, state: SessionState) -> Result<(), WalletError>;
+    fn on_security_event(&self, event: SecurityEvent) -> Result<(), WalletError>;
+}
+
+fn hook_err(e: WalletError) -> HookError {
+    HookError { message: e.to_string() }
+}
+
+pub(crate) struct EnvAdapter(pub Arc<dyn EnvironmentProbe>);
+
+impl core_hooks::EnvironmentProbe for EnvAdapter {
+    fn network(&self) -> Result<core_hooks::NetworkKind, HookError> {
+        use core_hooks::NetworkKind as N;
+        Ok(match self.0.network().map_err(hook_err)? {
+            NetworkKind::Unknown => N::Unknown,
+            NetworkKind::Offline => N::Offline,
+            NetworkKind::Cellular => N::Cellular,
+            NetworkKind::PrivateWifi => N::PrivateWifi,
+            NetworkKind::PublicWifi => N::PublicWifi,
+            NetworkKind::Vpn => N::Vpn,
+        })
+    }
+
+    fn device_integrity(&self) -> Result<core_hooks::DeviceIntegrity, HookError> {
+        use core_hooks::DeviceIntegrity as D;
+        Ok(match self.0.device_integrity().map_err(hook_err)? {
+            DeviceIntegrity::Unknown => D::Unknown,
+            DeviceIntegrity::Trusted => D::Trusted,
+            DeviceIntegrity::Compromised => D::Compromised,
+            DeviceIntegrity::DebuggerAttached => D::DebuggerAttached,
+        })
+    }
+}
+
+pub(crate) struct ListenerAdapter(pub Arc<dyn SessionListener>);
+
+impl core_hooks::SessionListener for ListenerAdapter {
+    fn on_state_changed(&self, state: imwallet_core::session::SessionState) -> Result<(), HookError> {
+        self.0.on_state_changed(state.into()).map_err(hook_err)
+    }
+    fn on_security_event(&self, event: imwallet_core::events::SecurityEvent) -> Result<(), HookError> {
+        self.0.on_security_event(event.into()).map_err(hook_err)
+    }
+}

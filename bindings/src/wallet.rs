@@ -1,0 +1,192 @@
+//! The exported `WalletCore` object: one per data directory, thin wrappers only.
+
+use std::sync::Arc;
+
+use imwallet_core as core;
+use imwallet_core::session::logout::LogoutConfirmation;
+use imwallet_core::vault::keystore::ExportKdf;
+use zeroize::Zeroizing;
+
+use crate::error::{Result, WalletError};
+use crate::hooks::{EnvAdapter, EnvironmentProbe, ListenerAdapter, SessionListener};
+use crate::types::*;
+
+/// The wallet core (see `docs/api.md`).
+#[derive(uniffi::Object)]
+pub struct WalletCore {
+    core: Arc<core::WalletCore>,
+    export_kdf: ExportKdf,
+}
+
+impl WalletCore {
+    /// Runs a KDF-bound call on tokio's blocking pool.
+    async fn blocking<T: Send + 'static>(&self, f: impl FnOnce(&core::WalletCore) -> core::Result<T> + Send + 'static) -> Result<T> {
+        let c = self.core.clone();
+        Ok(tokio::task::spawn_blocking(move || f(&c)).await??)
+    }
+}
+
+fn secret(v: Vec<u8>) -> Zeroizing<Vec<u8>> {
+    Zeroizing::new(v)
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl WalletCore {
+    /// Opens (creating if needed) the data directory.
+    #[uniffi::constructor]
+    pub fn new(config: CoreConfig, environment: Option<Arc<dyn EnvironmentProbe>>, listener: Option<Arc<dyn SessionListener>>) -> Result<Arc<Self>> {
+        let profile: core::vault::kdf::KdfProfile = config.kdf_profile.into();
+        let mut hooks = core::Hooks::default();
+        if let Some(e) = environment {
+            hooks.environment = Arc::new(EnvAdapter(e));
+        }
+        if let Some(l) = listener {
+            hooks.listener = Some(Arc::new(ListenerAdapter(l)));
+        }
+        let cfg = core::Config { data_dir: config.data_dir.into(), kdf_profile: profile, default_auto_lock: config.auto_lock.into() };
+        let c = core::WalletCore::open(cfg, hooks)?;
+        let export_kdf = if profile == core::vault::kdf::KdfProfile::Production { ExportKdf::STANDARD } else { ExportKdf::LIGHT };
+        Ok(Arc::new(WalletCore { core: Arc::new(c), export_kdf }))
+    }
+
+    // ---- session ------------------------------------------------------------------------
+
+    pub fn state(&self) -> SessionState {
+        self.core.state().into()
+    }
+
+    pub fn set_listener(&self, listener: Option<Arc<dyn SessionListener>>) {
+        self.core.set_listener(listener.map(|l| Arc::new(ListenerAdapter(l)) as Arc<dyn core::auth::hooks::SessionListener>));
+    }
+
+    pub async fn login(&self, account_name: String, password: Vec<u8>) -> Result<SessionState> {
+        let pw = secret(password);
+        self.blocking(move |c| c.login(&account_name, &pw)).await.map(Into::into)
+    }
+
+    pub async fn unlock(&self, password: Vec<u8>) -> Result<SessionState> {
+        let pw = secret(password);
+        self.blocking(move |c| c.unlock(&pw)).await.map(Into::into)
+    }
+
+    pub fn lock(&self) -> Result<SessionState> {
+        Ok(self.core.lock()?.into())
+    }
+
+    pub fn touch(&self) {
+        self.core.touch()
+    }
+
+    pub fn app_backgrounded(&self) -> Result<SessionState> {
+        Ok(self.core.app_backgrounded()?.into())
+    }
+
+    pub fn app_foregrounded(&self) -> Result<SessionState> {
+        Ok(self.core.app_foregrounded()?.into())
+    }
+
+    pub fn set_auto_lock(&self, setting: AutoLock) -> Result<()> {
+        Ok(self.core.set_auto_lock(setting.into())?)
+    }
+
+    pub fn auto_lock(&self) -> AutoLock {
+        self.core.auto_lock().into()
+    }
+
+    pub fn retry_after_secs(&self) -> Result<u64> {
+        Ok(self.core.retry_after_secs()?)
+    }
+
+    // ---- accounts -----------------------------------------------------------------------
+
+    pub async fn create_account(&self, name: String, password: Vec<u8>, words: u32, language: Language) -> Result<CreatedAccount> {
+        let pw = secret(password);
+        let created = self.blocking(move |c| c.create_account(&name, &pw, words, language.into())).await?;
+        Ok(CreatedAccount { account: created.account.into(), phrase: created.phrase.into_vec() })
+    }
+
+    pub async fn import_account(&self, name: String, phrase: Vec<u8>, passphrase: Option<Vec<u8>>, password: Vec<u8>) -> Result<AccountInfo> {
+        let (phrase, pass, pw) = (secret(phrase), passphrase.map(secret), secret(password));
+        self.blocking(move |c| c.import_account(&name, &phrase, pass.as_deref().map(|p| p.as_slice()), &pw)).await.map(Into::into)
+    }
+
+    pub async fn import_keystore(&self, name: String, json: String, keystore_password: Vec<u8>, password: Vec<u8>) -> Result<AccountInfo> {
+        let (kpw, pw) = (secret(keystore_password), secret(password));
+        self.blocking(move |c| c.import_keystore(&name, &json, &kpw, &pw)).await.map(Into::into)
+    }
+
+    pub fn accounts(&self) -> Result<Vec<AccountInfo>> {
+        Ok(self.core.accounts()?.into_iter().map(Into::into).collect())
+    }
+
+    pub fn backup_challenge(&self) -> Result<Vec<u32>> {
+        Ok(self.core.backup_challenge()?)
+    }
+
+    pub fn confirm_backup(&self, words: Vec<Vec<u8>>) -> Result<()> {
+        let words: Vec<Zeroizing<Vec<u8>>> = words.into_iter().map(secret).collect();
+        let refs: Vec<&[u8]> = words.iter().map(|w| w.as_slice()).collect();
+        Ok(self.core.confirm_backup(&refs)?)
+    }
+
+    /// The recovery phrase as UTF-8 bytes (wipe after showing).
+    pub async fn reveal_phrase(&self, password: Vec<u8>) -> Result<Vec<u8>> {
+        let pw = secret(password);
+        self.blocking(move |c| c.reveal_phrase(&pw).map(|p| p.into_vec())).await
+    }
+
+    pub async fn export_keystore(&self, password: Vec<u8>, index: u32, keystore_password: Vec<u8>) -> Result<String> {
+        let (pw, kpw, kdf) = (secret(password), secret(keystore_password), self.export_kdf);
+        self.blocking(move |c| c.export_keystore(&pw, index, &kpw, kdf)).await
+    }
+
+    pub async fn change_password(&self, old_password: Vec<u8>, new_password: Vec<u8>) -> Result<()> {
+        let (old, new) = (secret(old_password), secret(new_password));
+        self.blocking(move |c| c.change_password(&old, &new)).await
+    }
+
+    // ---- keys ---------------------------------------------------------------------------
+
+    pub fn addresses(&self, count: u32) -> Result<Vec<String>> {
+        Ok(self.core.addresses(count)?)
+    }
+
+    /// EIP-191 `personal_sign`; 65 bytes r‖s‖v.
+    pub fn sign_message(&self, index: u32, message: Vec<u8>) -> Result<Vec<u8>> {
+        Ok(self.core.sign_message(index, &message)?.to_bytes().to_vec())
+    }
+
+    /// EIP-712 `eth_signTypedData_v4`; 65 bytes r‖s‖v.
+    pub fn sign_typed_data(&self, index: u32, typed_data_json: String) -> Result<Vec<u8>> {
+        Ok(self.core.sign_typed_data(index, &typed_data_json)?.to_bytes().to_vec())
+    }
+
+    /// Signs a raw 32-byte digest; 65 bytes r‖s‖v.
+    pub fn sign_digest(&self, index: u32, digest: Vec<u8>) -> Result<Vec<u8>> {
+        Ok(self.core.sign_digest(index, &digest)?.to_bytes().to_vec())
+    }
+
+    // ---- logout & events ----------------------------------------------------------------
+
+    pub fn prepare_logout(&self, options: LogoutOptions) -> Result<LogoutPlan> {
+        Ok(self.core.prepare_logout(options.into())?.into())
+    }
+
+    pub fn logout(&self, token: String, typed_account_name: Option<String>) -> Result<LogoutReport> {
+        Ok(self.core.logout(&token, &LogoutConfirmation { typed_account_name })?.into())
+    }
+
+    pub fn security_events(&self, limit: u32) -> Result<Vec<SecurityEvent>> {
+        Ok(self.core.security_events(limit)?.into_iter().map(Into::into).collect())
+    }
+
+    pub fn failed_attempts_summary(&self) -> Result<FailedAttemptsSummary> {
+        Ok(self.core.failed_attempts_summary()?.into())
+    }
+}
+
+impl From<WalletError> for core::Error {
+    fn from(e: WalletError) -> Self {
+        core::Error::HookFailed { message: e.to_string() }
+    }
+}
