@@ -1,0 +1,196 @@
+"""The real flows through the Python bindings: create, back up, log out with warnings, log
+back in, auto-lock, limiter, wallet removal, bad inputs, hook failures."""
+import asyncio
+import time
+
+import pytest
+import imwallet as iw
+from conftest import PW, PW2, reopen
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def words_of(phrase: bytes):
+    return phrase.decode().split()
+
+
+def confirm_backup(core, phrase):
+    words = words_of(phrase)
+    positions = core.backup_challenge()
+    core.confirm_backup([words[p - 1].encode() for p in positions])
+
+
+def test_create_backup_logout_with_warnings_and_log_back_in(rig):
+    core, env, rec, path = rig
+    assert core.state().is_no_account()
+    created = run(core.create_account("Alice", PW, 12, iw.Language.ENGLISH))
+    assert isinstance(created.phrase, bytes) and len(words_of(created.phrase)) == 12
+    assert core.state().is_unlocked() and core.state().account.name == "Alice"
+    address = created.account.address
+    sig = core.sign_message(0, b"hello")
+    assert len(sig) == 65 and iw.recover_personal_signer(b"hello", sig) == address
+
+    env.net = iw.NetworkKind.PUBLIC_WIFI
+    env.integrity = iw.DeviceIntegrity.COMPROMISED
+    plan = core.prepare_logout(iw.LogoutOptions(clear_caches=True, keep_global_caches=True, remove_wallet=False))
+    assert plan.warnings == [iw.LogoutWarning.NOT_BACKED_UP, iw.LogoutWarning.INSECURE_NETWORK, iw.LogoutWarning.UNTRUSTED_DEVICE]
+    assert plan.confirmation == iw.ConfirmationNeeded.TAP
+
+    confirm_backup(core, created.phrase)
+    env.net, env.integrity = iw.NetworkKind.CELLULAR, iw.DeviceIntegrity.TRUSTED
+    plan = core.prepare_logout(iw.LogoutOptions(clear_caches=True, keep_global_caches=True, remove_wallet=False))
+    assert plan.warnings == []
+    report = core.logout(plan.token, None)
+    assert report.keys_wiped and report.session_ended and not report.wallet_removed
+    assert core.state().is_logged_out()
+    assert core.logout(plan.token, None) == report, "idempotent"
+    with pytest.raises(iw.WalletError.NotLoggedIn):
+        core.sign_message(0, b"x")
+
+    state = run(core.login("alice", PW))
+    assert state.is_unlocked()
+    assert core.addresses(1) == [address]
+    kinds = [e.kind for e in core.security_events(50)]
+    for k in ["account_created", "backup_confirmed", "logged_out", "login_succeeded"]:
+        assert k in kinds
+    assert "logged_out" in rec.events
+    assert any(s.is_logged_out() for s in rec.states)
+
+
+def test_lock_unlock_restart_and_key_gating(rig):
+    core, _, _, path = rig
+    run(core.create_account("Bob", PW, 24, iw.Language.JAPANESE))
+    assert core.lock().is_locked()
+    with pytest.raises(iw.WalletError.Locked):
+        core.sign_typed_data(0, "{}")
+    with pytest.raises(iw.WalletError.Locked):
+        run(core.reveal_phrase(PW))
+    with pytest.raises(iw.WalletError.InvalidCredentials):
+        run(core.unlock(b"not my password at all"))
+    assert run(core.unlock(PW)).is_unlocked()
+    del core
+    again = reopen(path)
+    assert again.state().is_locked(), "an active session comes back locked"
+    assert run(again.unlock(PW)).is_unlocked()
+
+
+def test_auto_lock_with_a_short_timeout(rig):
+    core, _, rec, _ = rig
+    run(core.create_account("Cy", PW, 12, iw.Language.ENGLISH))
+    core.set_auto_lock(iw.AutoLock.AFTER_SECONDS(seconds=1))
+    time.sleep(0.5)
+    core.touch()
+    time.sleep(0.6)
+    assert core.state().is_unlocked()
+    time.sleep(1.2)
+    assert core.state().is_locked()
+    assert "locked_automatically" in rec.events
+    core.set_auto_lock(iw.AutoLock.IMMEDIATE())
+    run(core.unlock(PW))
+    assert core.app_backgrounded().is_locked()
+
+
+def test_limiter(rig):
+    core, _, _, _ = rig
+    run(core.create_account("Dee", PW, 12, iw.Language.ENGLISH))
+    for _ in range(5):
+        with pytest.raises(iw.WalletError.InvalidCredentials):
+            run(core.login("Dee", b"wrong wrong wrong"))
+    with pytest.raises(iw.WalletError.TooManyAttempts) as e:
+        run(core.login("Dee", PW))
+    assert e.value.retry_after_secs == 30
+    assert core.retry_after_secs() == 30
+    assert core.failed_attempts_summary().count == 5
+
+
+def test_logout_with_wallet_removal(rig):
+    core, _, _, path = rig
+    run(core.create_account("Eve", PW, 12, iw.Language.ENGLISH))
+    plan = core.prepare_logout(iw.LogoutOptions(clear_caches=True, keep_global_caches=False, remove_wallet=True))
+    assert plan.confirmation == iw.ConfirmationNeeded.TYPE_ACCOUNT_NAME
+    assert iw.LogoutWarning.WALLET_WILL_BE_REMOVED in plan.warnings
+    assert iw.LogoutAction.REMOVE_WALLET in plan.actions
+    with pytest.raises(iw.WalletError.ConfirmationRequired):
+        core.logout(plan.token, "not the name")
+    report = core.logout(plan.token, "eve")
+    assert report.wallet_removed
+    assert core.state().is_no_account()
+    assert core.accounts() == []
+    with pytest.raises(iw.WalletError.InvalidCredentials):
+        run(core.login("Eve", PW))
+
+
+def test_import_export_change_password(rig):
+    core, _, _, _ = rig
+    acct = run(core.import_account("Dev", b"test test test test test test test test test test test junk", None, PW))
+    assert acct.address == "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+    ks = run(core.export_keystore(PW, 0, b"file password"))
+    other = run(core.import_keystore("FromFile", ks, b"file password", PW2))
+    assert other.address == acct.address and not other.has_recovery_phrase
+    run(core.change_password(PW2, b"a brand new long passphrase 99"))
+    core.lock()
+    assert run(core.unlock(b"a brand new long passphrase 99")).is_unlocked()
+    assert run(core.login("Dev", PW)).is_unlocked()
+    phrase = run(core.reveal_phrase(PW))
+    assert phrase == b"test test test test test test test test test test test junk"
+
+
+def test_bad_inputs_from_the_host(rig):
+    core, _, _, _ = rig
+    with pytest.raises(iw.WalletError.NotLoggedIn):
+        core.addresses(1)
+    with pytest.raises(iw.WalletError.WeakPassword) as e:
+        run(core.create_account("Fay", b"password1", 12, iw.Language.ENGLISH))
+    assert e.value.kind == "PasswordTooWeak"
+    with pytest.raises(iw.WalletError.UnsupportedWordCount):
+        run(core.create_account("Fay", PW, 13, iw.Language.ENGLISH))
+    with pytest.raises(iw.WalletError.InvalidInput) as e:
+        run(core.create_account("", PW, 12, iw.Language.ENGLISH))
+    assert e.value.kind == "InvalidAccountName"
+    with pytest.raises(iw.WalletError.MnemonicUnknownWord) as e:
+        iw.check_mnemonic(b"abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandn about")
+    assert e.value.position == 11 and "abandon" in e.value.suggestions
+    with pytest.raises(iw.WalletError.MnemonicChecksum):
+        iw.check_mnemonic(b"zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo")
+    with pytest.raises(iw.WalletError.InvalidInput):
+        iw.check_mnemonic(b"\xff\xfe")
+    info = iw.check_mnemonic("\u3000".join(words_of(iw.generate_mnemonic(12, iw.Language.JAPANESE))).encode())
+    assert info.language == iw.Language.JAPANESE and info.word_count == 12
+    with pytest.raises(iw.WalletError.InvalidInput) as e:
+        iw.checksum_address("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD")
+    assert e.value.kind == "AddressChecksumMismatch"
+    run(core.create_account("Gil", PW, 12, iw.Language.ENGLISH))
+    with pytest.raises(iw.WalletError.AccountNameTaken):
+        run(core.create_account("GIL", PW, 12, iw.Language.ENGLISH))
+    with pytest.raises(iw.WalletError.InvalidInput):
+        core.sign_typed_data(0, "not json")
+    with pytest.raises(iw.WalletError.InvalidInput):
+        core.sign_digest(0, b"\x00" * 31)
+    with pytest.raises(iw.WalletError.LogoutTokenInvalid):
+        core.logout("nope", None)
+    with pytest.raises(iw.WalletError.BackupMismatch):
+        core.backup_challenge()
+        core.confirm_backup([b"x", b"y", b"z"])
+    with pytest.raises(iw.WalletError.InvalidInput):
+        core.set_auto_lock(iw.AutoLock.AFTER_SECONDS(seconds=0))
+
+
+def test_hook_exceptions_are_contained(rig):
+    core, env, _, _ = rig
+    run(core.create_account("Hal", PW, 12, iw.Language.ENGLISH))
+    env.boom = True
+    plan = core.prepare_logout(iw.LogoutOptions(clear_caches=True, keep_global_caches=True, remove_wallet=False))
+    assert iw.LogoutWarning.INSECURE_NETWORK not in plan.warnings
+
+    class Exploding(iw.SessionListener):
+        def on_state_changed(self, state):
+            raise ValueError("listener bug")
+
+        def on_security_event(self, event):
+            raise ValueError("listener bug")
+
+    core.set_listener(Exploding())
+    assert core.lock().is_locked(), "a throwing listener does not undo the lock"
+    assert run(core.unlock(PW)).is_unlocked()
