@@ -7,55 +7,56 @@
 
 use imwallet_core::Error as E;
 
-/// Every failure an imwallet call can report. `message` texts are safe to show users.
+/// Every failure an imwallet call can report. `reason` texts are safe to show users; `kind`
+/// (where present) is the core's precise error name.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum WalletError {
-    #[error("{message}")]
-    MnemonicWordCount { got: u32, message: String },
-    #[error("{message}")]
-    MnemonicUnknownWord { position: u32, suggestions: Vec<String>, message: String },
-    #[error("{message}")]
-    MnemonicChecksum { message: String },
-    #[error("{message}")]
-    UnsupportedWordCount { message: String },
-    #[error("{message}")]
-    InvalidInput { kind: String, message: String },
-    #[error("{message}")]
-    KeystoreWrongPassword { message: String },
-    #[error("{message}")]
-    KeystoreRejected { kind: String, message: String },
-    #[error("{message}")]
-    AccountNameTaken { message: String },
-    #[error("{message}")]
-    AccountNotFound { message: String },
-    #[error("{message}")]
-    WeakPassword { kind: String, message: String },
-    #[error("{message}")]
-    InvalidCredentials { message: String },
-    #[error("{message}")]
-    TooManyAttempts { retry_after_secs: u64, message: String },
-    #[error("{message}")]
-    Locked { message: String },
-    #[error("{message}")]
-    NotLoggedIn { message: String },
-    #[error("{message}")]
-    BackupMismatch { wrong_positions: Vec<u32>, message: String },
-    #[error("{message}")]
-    NoBackupChallenge { message: String },
-    #[error("{message}")]
-    NoRecoveryPhrase { message: String },
-    #[error("{message}")]
-    LogoutTokenInvalid { message: String },
-    #[error("{message}")]
-    LogoutTokenExpired { message: String },
-    #[error("{message}")]
-    ConfirmationRequired { message: String },
-    #[error("{message}")]
-    StorageFailed { kind: String, message: String },
-    #[error("{message}")]
-    HookFailed { message: String },
-    #[error("{message}")]
-    Internal { message: String },
+    #[error("{reason}")]
+    MnemonicWordCount { got: u32, reason: String },
+    #[error("{reason}")]
+    MnemonicUnknownWord { position: u32, suggestions: Vec<String>, reason: String },
+    #[error("{reason}")]
+    MnemonicChecksum { reason: String },
+    #[error("{reason}")]
+    UnsupportedWordCount { reason: String },
+    #[error("{reason}")]
+    InvalidInput { kind: String, reason: String },
+    #[error("{reason}")]
+    KeystoreWrongPassword { reason: String },
+    #[error("{reason}")]
+    KeystoreRejected { kind: String, reason: String },
+    #[error("{reason}")]
+    AccountNameTaken { reason: String },
+    #[error("{reason}")]
+    AccountNotFound { reason: String },
+    #[error("{reason}")]
+    WeakPassword { kind: String, reason: String },
+    #[error("{reason}")]
+    InvalidCredentials { reason: String },
+    #[error("{reason}")]
+    TooManyAttempts { retry_after_secs: u64, reason: String },
+    #[error("{reason}")]
+    Locked { reason: String },
+    #[error("{reason}")]
+    NotLoggedIn { reason: String },
+    #[error("{reason}")]
+    BackupMismatch { wrong_positions: Vec<u32>, reason: String },
+    #[error("{reason}")]
+    NoBackupChallenge { reason: String },
+    #[error("{reason}")]
+    NoRecoveryPhrase { reason: String },
+    #[error("{reason}")]
+    LogoutTokenInvalid { reason: String },
+    #[error("{reason}")]
+    LogoutTokenExpired { reason: String },
+    #[error("{reason}")]
+    ConfirmationRequired { reason: String },
+    #[error("{reason}")]
+    StorageFailed { kind: String, reason: String },
+    #[error("{reason}")]
+    HookFailed { reason: String },
+    #[error("{reason}")]
+    Internal { reason: String },
 }
 
 impl From<E> for WalletError {
@@ -63,10 +64,10 @@ impl From<E> for WalletError {
         let message = e.to_string();
         let kind = e.kind().to_string();
         match e {
-            E::MnemonicWordCount { got } => WalletError::MnemonicWordCount { got: got as u32, message },
-            E::MnemonicUnknownWord { position, suggestions } => WalletError::MnemonicUnknownWord { position: position as u32, suggestions, message },
-            E::MnemonicChecksum => WalletError::MnemonicChecksum { message },
-            E::UnsupportedWordCount { .. } => WalletError::UnsupportedWordCount { message },
+            E::MnemonicWordCount { got } => WalletError::MnemonicWordCount { got: got as u32, reason: message },
+            E::MnemonicUnknownWord { position, suggestions } => WalletError::MnemonicUnknownWord { position: position as u32, suggestions, reason: message },
+            E::MnemonicChecksum => WalletError::MnemonicChecksum { reason: message },
+            E::UnsupportedWordCount { .. } => WalletError::UnsupportedWordCount { reason: message },
             E::UnknownLanguage { .. }
             | E::InvalidDerivationPath { .. }
             | E::InvalidAddress { .. }
@@ -75,40 +76,40 @@ impl From<E> for WalletError {
             | E::InvalidTypedData { .. }
             | E::InvalidPrivateKey
             | E::InvalidAccountName { .. }
-            | E::InvalidArgument { .. } => WalletError::InvalidInput { kind, message },
-            E::KeystoreWrongPassword => WalletError::KeystoreWrongPassword { message },
-            E::KeystoreMalformed { .. } | E::KeystoreUnsupported { .. } | E::KeystoreParamsRefused { .. } => WalletError::KeystoreRejected { kind, message },
-            E::AccountNameTaken => WalletError::AccountNameTaken { message },
-            E::AccountNotFound => WalletError::AccountNotFound { message },
-            E::PasswordTooShort { .. } | E::PasswordTooWeak { .. } => WalletError::WeakPassword { kind, message },
-            E::InvalidCredentials => WalletError::InvalidCredentials { message },
-            E::TooManyAttempts { retry_after_secs } => WalletError::TooManyAttempts { retry_after_secs, message },
-            E::Locked => WalletError::Locked { message },
-            E::NotLoggedIn => WalletError::NotLoggedIn { message },
-            E::BackupMismatch { wrong_positions } => WalletError::BackupMismatch { wrong_positions, message },
-            E::NoBackupChallenge => WalletError::NoBackupChallenge { message },
-            E::NoRecoveryPhrase => WalletError::NoRecoveryPhrase { message },
-            E::LogoutTokenInvalid => WalletError::LogoutTokenInvalid { message },
-            E::LogoutTokenExpired => WalletError::LogoutTokenExpired { message },
-            E::ConfirmationRequired { .. } => WalletError::ConfirmationRequired { message },
+            | E::InvalidArgument { .. } => WalletError::InvalidInput { kind, reason: message },
+            E::KeystoreWrongPassword => WalletError::KeystoreWrongPassword { reason: message },
+            E::KeystoreMalformed { .. } | E::KeystoreUnsupported { .. } | E::KeystoreParamsRefused { .. } => WalletError::KeystoreRejected { kind, reason: message },
+            E::AccountNameTaken => WalletError::AccountNameTaken { reason: message },
+            E::AccountNotFound => WalletError::AccountNotFound { reason: message },
+            E::PasswordTooShort { .. } | E::PasswordTooWeak { .. } => WalletError::WeakPassword { kind, reason: message },
+            E::InvalidCredentials => WalletError::InvalidCredentials { reason: message },
+            E::TooManyAttempts { retry_after_secs } => WalletError::TooManyAttempts { retry_after_secs, reason: message },
+            E::Locked => WalletError::Locked { reason: message },
+            E::NotLoggedIn => WalletError::NotLoggedIn { reason: message },
+            E::BackupMismatch { wrong_positions } => WalletError::BackupMismatch { wrong_positions, reason: message },
+            E::NoBackupChallenge => WalletError::NoBackupChallenge { reason: message },
+            E::NoRecoveryPhrase => WalletError::NoRecoveryPhrase { reason: message },
+            E::LogoutTokenInvalid => WalletError::LogoutTokenInvalid { reason: message },
+            E::LogoutTokenExpired => WalletError::LogoutTokenExpired { reason: message },
+            E::ConfirmationRequired { .. } => WalletError::ConfirmationRequired { reason: message },
             E::SchemaTooNew { .. } | E::KdfParamsTooWeak | E::VaultCorrupted | E::Storage { .. } | E::DatabaseCorrupt { .. } => {
-                WalletError::StorageFailed { kind, message }
+                WalletError::StorageFailed { kind, reason: message }
             }
-            E::HookFailed { .. } => WalletError::HookFailed { message },
-            E::Randomness | E::Internal { .. } => WalletError::Internal { message },
+            E::HookFailed { .. } => WalletError::HookFailed { reason: message },
+            E::Randomness | E::Internal { .. } => WalletError::Internal { reason: message },
         }
     }
 }
 
 impl From<uniffi::UnexpectedUniFFICallbackError> for WalletError {
     fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
-        WalletError::HookFailed { message: e.reason }
+        WalletError::HookFailed { reason: e.reason }
     }
 }
 
 impl From<tokio::task::JoinError> for WalletError {
     fn from(e: tokio::task::JoinError) -> Self {
-        WalletError::Internal { message: format!("background task failed: {e}") }
+        WalletError::Internal { reason: format!("background task failed: {e}") }
     }
 }
 

@@ -14,7 +14,7 @@ pub struct MnemonicInfo {
 }
 
 fn utf8(b: &[u8]) -> Result<&str> {
-    std::str::from_utf8(b).map_err(|_| WalletError::InvalidInput { kind: "InvalidArgument".into(), message: "not valid UTF-8 text".into() })
+    std::str::from_utf8(b).map_err(|_| WalletError::InvalidInput { kind: "InvalidArgument".into(), reason: "not valid UTF-8 text".into() })
 }
 
 /// Checks a recovery phrase (any BIP39 language, lenient whitespace).

@@ -1,0 +1,187 @@
+// The real flows through the Kotlin bindings on the JVM (JNA + JUnit4 + coroutines):
+// create, back up, log out with warnings, log back in, auto-lock, limiter, wallet removal,
+// bad inputs, and Kotlin implementations of the hooks (including ones that throw).
+import io.imwallet.*
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.runBlocking
+import org.junit.After
+import org.junit.Before
+import org.junit.Test
+import org.junit.runner.JUnitCore
+import java.nio.file.Files
+import java.util.Collections
+import kotlin.system.exitProcess
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertIs
+import kotlin.test.assertTrue
+import kotlin.test.assertFalse
+
+val PW = "correct horse battery staple 42".toByteArray()
+val PW2 = "another fine passphrase, 2026!".toByteArray()
+
+class FakeEnv : EnvironmentProbe {
+    @Volatile var net = NetworkKind.UNKNOWN
+    @Volatile var integrity = DeviceIntegrity.UNKNOWN
+    @Volatile var boom = false
+    override fun network(): NetworkKind { if (boom) throw IllegalStateException("probe exploded"); return net }
+    override fun deviceIntegrity(): DeviceIntegrity = integrity
+}
+
+class Recorder : SessionListener {
+    val states: MutableList<SessionState> = Collections.synchronizedList(mutableListOf())
+    val events: MutableList<String> = Collections.synchronizedList(mutableListOf())
+    override fun onStateChanged(state: SessionState) { states += state }
+    override fun onSecurityEvent(event: SecurityEvent) { events += event.kind }
+}
+
+fun words(phrase: ByteArray) = String(phrase, Charsets.UTF_8).split(Regex("\\s+"))
+
+class WalletFlowsTest {
+    private lateinit var dir: java.nio.file.Path
+    private val env = FakeEnv()
+    private val rec = Recorder()
+    private lateinit var core: WalletCore
+
+    private fun config() = CoreConfig(dir.toString(), KdfProfile.INSECURE_FAST_FOR_TESTS, AutoLock.Never)
+
+    @Before fun open() {
+        dir = Files.createTempDirectory("imwallet-kt")
+        core = WalletCore(config(), env, rec)
+    }
+
+    @After fun close() {
+        core.close()
+        dir.toFile().deleteRecursively()
+    }
+
+    private fun confirmBackup(phrase: ByteArray) {
+        val w = words(phrase)
+        val positions = core.backupChallenge()
+        core.confirmBackup(positions.map { w[it.toInt() - 1].toByteArray() })
+    }
+
+    @Test fun createBackupLogoutWithWarningsAndLogBackIn() = runBlocking<Unit> {
+        assertIs<SessionState.NoAccount>(core.state())
+        val created = core.createAccount("Alice", PW, 12u, Language.ENGLISH)
+        assertEquals(12, words(created.phrase).size)
+        val state = core.state()
+        assertIs<SessionState.Unlocked>(state)
+        assertEquals("Alice", state.account.name)
+        val sig = core.signMessage(0u, "hello".toByteArray())
+        assertEquals(65, sig.size)
+        assertEquals(created.account.address, recoverPersonalSigner("hello".toByteArray(), sig))
+
+        env.net = NetworkKind.PUBLIC_WIFI
+        env.integrity = DeviceIntegrity.DEBUGGER_ATTACHED
+        var plan = core.prepareLogout(LogoutOptions(true, true, false))
+        assertEquals(listOf(LogoutWarning.NOT_BACKED_UP, LogoutWarning.INSECURE_NETWORK, LogoutWarning.UNTRUSTED_DEVICE), plan.warnings)
+        confirmBackup(created.phrase)
+        created.phrase.fill(0)
+        env.net = NetworkKind.VPN; env.integrity = DeviceIntegrity.TRUSTED
+        plan = core.prepareLogout(LogoutOptions(true, true, false))
+        assertTrue(plan.warnings.isEmpty())
+        assertEquals(ConfirmationNeeded.TAP, plan.confirmation)
+        val report = core.logout(plan.token, null)
+        assertTrue(report.keysWiped && report.sessionEnded && !report.walletRemoved)
+        assertIs<SessionState.LoggedOut>(core.state())
+        assertEquals(report, core.logout(plan.token, null))
+        assertFailsWith<WalletException.NotLoggedIn> { core.signMessage(0u, byteArrayOf(1)) }
+
+        assertIs<SessionState.Unlocked>(core.login("alice", PW))
+        assertEquals(listOf(created.account.address), core.addresses(1u))
+        assertTrue("logged_out" in rec.events && "backup_confirmed" in rec.events)
+        assertTrue(rec.states.any { it is SessionState.LoggedOut })
+    }
+
+    @Test fun lockUnlockRestartAndKeyGating() = runBlocking<Unit> {
+        core.createAccount("Bob", PW, 24u, Language.KOREAN)
+        assertIs<SessionState.Locked>(core.lock())
+        assertFailsWith<WalletException.Locked> { core.signDigest(0u, ByteArray(32)) }
+        assertFailsWith<WalletException.InvalidCredentials> { core.unlock("wrong wrong wrong".toByteArray()) }
+        assertIs<SessionState.Unlocked>(core.unlock(PW))
+        core.close()
+        core = WalletCore(config(), null, null)
+        assertIs<SessionState.Locked>(core.state())
+    }
+
+    @Test fun autoLockWithShortTimeout() = runBlocking<Unit> {
+        core.createAccount("Cy", PW, 12u, Language.ENGLISH)
+        core.setAutoLock(AutoLock.AfterSeconds(1u))
+        Thread.sleep(2000)
+        assertIs<SessionState.Locked>(core.state())
+        assertTrue("locked_automatically" in rec.events)
+        core.setAutoLock(AutoLock.Immediate)
+        core.unlock(PW)
+        assertIs<SessionState.Locked>(core.appBackgrounded())
+    }
+
+    @Test fun limiterHoldsUnderParallelCoroutines() = runBlocking<Unit> {
+        core.createAccount("Dee", PW, 12u, Language.ENGLISH)
+        val results = (1..10).map {
+            async(Dispatchers.Default) { runCatching { core.login("Dee", "wrong wrong wrong".toByteArray()) }.exceptionOrNull() }
+        }.awaitAll()
+        assertEquals(5, results.count { it is WalletException.InvalidCredentials })
+        assertEquals(5, results.count { it is WalletException.TooManyAttempts })
+        val e = assertFailsWith<WalletException.TooManyAttempts> { core.login("Dee", PW) }
+        assertEquals(30uL, e.retryAfterSecs)
+    }
+
+    @Test fun logoutWithWalletRemoval() = runBlocking<Unit> {
+        core.createAccount("Eve", PW, 12u, Language.ENGLISH)
+        val plan = core.prepareLogout(LogoutOptions(true, false, true))
+        assertEquals(ConfirmationNeeded.TYPE_ACCOUNT_NAME, plan.confirmation)
+        assertTrue(LogoutAction.REMOVE_WALLET in plan.actions)
+        assertFailsWith<WalletException.ConfirmationRequired> { core.logout(plan.token, "someone") }
+        assertTrue(core.logout(plan.token, "EVE").walletRemoved)
+        assertIs<SessionState.NoAccount>(core.state())
+        assertFailsWith<WalletException.InvalidCredentials> { core.login("Eve", PW) }
+    }
+
+    @Test fun badInputsAreTyped() = runBlocking<Unit> {
+        val weak = assertFailsWith<WalletException.WeakPassword> { core.createAccount("Fay", "password1".toByteArray(), 12u, Language.ENGLISH) }
+        assertEquals("PasswordTooWeak", weak.kind)
+        assertFailsWith<WalletException.UnsupportedWordCount> { core.createAccount("Fay", PW, 13u, Language.ENGLISH) }
+        val typo = assertFailsWith<WalletException.MnemonicUnknownWord> {
+            checkMnemonic("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandn about".toByteArray())
+        }
+        assertEquals(11u, typo.position)
+        assertTrue("abandon" in typo.suggestions)
+        assertFailsWith<WalletException.MnemonicChecksum> { checkMnemonic("zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo".toByteArray()) }
+        assertFailsWith<WalletException.KeystoreRejected> { core.importKeystore("K", "{}", PW, PW2) }
+        assertFailsWith<WalletException.LogoutTokenInvalid> { core.logout("nope", null) }
+        assertFailsWith<WalletException.NotLoggedIn> { core.prepareLogout(LogoutOptions(true, true, false)) }
+    }
+
+    @Test fun hostExceptionsInHooksAreContained() = runBlocking<Unit> {
+        core.createAccount("Gus", PW, 12u, Language.ENGLISH)
+        env.boom = true
+        assertFalse(LogoutWarning.INSECURE_NETWORK in core.prepareLogout(LogoutOptions(true, true, false)).warnings)
+        core.setListener(object : SessionListener {
+            override fun onStateChanged(state: SessionState) = throw RuntimeException("listener bug")
+            override fun onSecurityEvent(event: SecurityEvent) = throw RuntimeException("listener bug")
+        })
+        assertIs<SessionState.Locked>(core.lock())
+        assertIs<SessionState.Unlocked>(core.unlock(PW))
+    }
+
+    @Test fun importExportAndChangePassword() = runBlocking<Unit> {
+        val a = core.importAccount("Dev", "test test test test test test test test test test test junk".toByteArray(), null, PW)
+        assertEquals("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", a.address)
+        val ks = core.exportKeystore(PW, 0u, "file password".toByteArray())
+        val b = core.importKeystore("FromFile", ks, "file password".toByteArray(), PW2)
+        assertEquals(a.address, b.address)
+        core.changePassword(PW2, "a brand new long passphrase 99".toByteArray())
+        core.lock()
+        assertIs<SessionState.Unlocked>(core.unlock("a brand new long passphrase 99".toByteArray()))
+    }
+}
+
+fun main() {
+    val r = JUnitCore.runClasses(WalletFlowsTest::class.java)
+    r.failures.forEach { println("FAIL ${it.testHeader}: ${it.trace}") }
+    println("kotlin: ${r.runCount - r.failureCount} passed, ${r.failureCount} failed")
+    exitProcess(if (r.wasSuccessful() && r.runCount > 0) 0 else 1)
+}
