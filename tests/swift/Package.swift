@@ -1,0 +1,25 @@
+// swift-tools-version:5.9
+// SwiftPM package for the imwallet Swift bindings, built and tested on Linux (tests/swift/run.sh
+// stages the generated ImWallet.swift, the C header/modulemap and libimwallet_ffi.so here).
+import PackageDescription
+import Foundation
+
+let libDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("lib").path
+
+let package = Package(
+    name: "ImWallet",
+    products: [.library(name: "ImWallet", targets: ["ImWallet"])],
+    targets: [
+        .systemLibrary(name: "ImWalletFFI", path: "Sources/ImWalletFFI"),
+        .target(
+            name: "ImWallet",
+            dependencies: ["ImWalletFFI"],
+            path: "Sources/ImWallet",
+            linkerSettings: [
+                .linkedLibrary("imwallet_ffi"),
+                .unsafeFlags(["-L", libDir, "-Xlinker", "-rpath", "-Xlinker", libDir]),
+            ]
+        ),
+        .testTarget(name: "ImWalletTests", dependencies: ["ImWallet"], path: "Tests/ImWalletTests"),
+    ]
+)

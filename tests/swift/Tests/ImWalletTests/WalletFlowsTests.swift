@@ -1,0 +1,175 @@
+// The real flows through the Swift bindings (XCTest on Linux): create, back up, log out with
+// warnings, log back in, auto-lock, limiter, wallet removal, bad inputs, and Swift
+// implementations of the hooks (including ones that throw).
+import Foundation
+import XCTest
+import ImWallet
+
+let PW = Data("correct horse battery staple 42".utf8)
+let PW2 = Data("another fine passphrase, 2026!".utf8)
+
+struct ProbeError: Error {}
+
+final class FakeEnv: EnvironmentProbe, @unchecked Sendable {
+    var net: NetworkKind = .unknown
+    var integrity: DeviceIntegrity = .unknown
+    var boom = false
+    func network() throws -> NetworkKind {
+        if boom { throw ProbeError() }
+        return net
+    }
+    func deviceIntegrity() throws -> DeviceIntegrity { integrity }
+}
+
+final class Recorder: SessionListener, @unchecked Sendable {
+    private let lock = NSLock()
+    private var _states: [SessionState] = []
+    private var _events: [String] = []
+    var states: [SessionState] { lock.lock(); defer { lock.unlock() }; return _states }
+    var events: [String] { lock.lock(); defer { lock.unlock() }; return _events }
+    func onStateChanged(state: SessionState) throws { lock.lock(); _states.append(state); lock.unlock() }
+    func onSecurityEvent(event: SecurityEvent) throws { lock.lock(); _events.append(event.kind); lock.unlock() }
+}
+
+final class Exploding: SessionListener, @unchecked Sendable {
+    func onStateChanged(state: SessionState) throws { throw ProbeError() }
+    func onSecurityEvent(event: SecurityEvent) throws { throw ProbeError() }
+}
+
+func words(_ phrase: Data) -> [String] {
+    String(decoding: phrase, as: UTF8.self).split(whereSeparator: { $0.isWhitespace }).map(String.init)
+}
+
+func isUnlocked(_ s: SessionState) -> Bool { if case .unlocked = s { return true }; return false }
+func isLocked(_ s: SessionState) -> Bool { if case .locked = s { return true }; return false }
+
+final class WalletFlowsTests: XCTestCase {
+    var dir: URL!
+    let env = FakeEnv()
+    let rec = Recorder()
+    var core: WalletCore!
+
+    func config() -> CoreConfig {
+        CoreConfig(dataDir: dir.path, kdfProfile: .insecureFastForTests, autoLock: .never)
+    }
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("imwallet-swift-\(UUID().uuidString)")
+        core = try WalletCore(config: config(), environment: env, listener: rec)
+    }
+
+    override func tearDownWithError() throws {
+        core = nil
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    func confirmBackup(_ phrase: Data) throws {
+        let w = words(phrase)
+        let positions = try core.backupChallenge()
+        try core.confirmBackup(words: positions.map { Data(w[Int($0) - 1].utf8) })
+    }
+
+    func testCreateBackupLogoutWithWarningsAndLogBackIn() async throws {
+        XCTAssertEqual(core.state(), .noAccount)
+        let created = try await core.createAccount(name: "Alice", password: PW, words: 12, language: .english)
+        XCTAssertEqual(words(created.phrase).count, 12)
+        XCTAssertTrue(isUnlocked(core.state()))
+        let sig = try core.signMessage(index: 0, message: Data("hello".utf8))
+        XCTAssertEqual(sig.count, 65)
+        XCTAssertEqual(try recoverPersonalSigner(message: Data("hello".utf8), signature: sig), created.account.address)
+
+        env.net = .publicWifi
+        env.integrity = .compromised
+        var plan = try core.prepareLogout(options: LogoutOptions(clearCaches: true, keepGlobalCaches: true, removeWallet: false))
+        XCTAssertEqual(plan.warnings, [.notBackedUp, .insecureNetwork, .untrustedDevice])
+        try confirmBackup(created.phrase)
+        env.net = .privateWifi
+        env.integrity = .trusted
+        plan = try core.prepareLogout(options: LogoutOptions(clearCaches: true, keepGlobalCaches: true, removeWallet: false))
+        XCTAssertEqual(plan.warnings, [])
+        let report = try core.logout(token: plan.token, typedAccountName: nil)
+        XCTAssertTrue(report.keysWiped && report.sessionEnded && !report.walletRemoved)
+        XCTAssertEqual(core.state(), .loggedOut)
+        XCTAssertEqual(try core.logout(token: plan.token, typedAccountName: nil), report)
+        XCTAssertThrowsError(try core.signMessage(index: 0, message: Data([1]))) { e in
+            guard case WalletError.NotLoggedIn = e else { return XCTFail("\(e)") }
+        }
+        let relogged = try await core.login(accountName: "ALICE", password: PW)
+        XCTAssertTrue(isUnlocked(relogged))
+        XCTAssertEqual(try core.addresses(count: 1), [created.account.address])
+        XCTAssertTrue(rec.events.contains("logged_out"))
+        XCTAssertTrue(rec.states.contains(.loggedOut))
+    }
+
+    func testLockUnlockRestart() async throws {
+        _ = try await core.createAccount(name: "Bob", password: PW, words: 15, language: .czech)
+        XCTAssertTrue(isLocked(try core.lock()))
+        XCTAssertThrowsError(try core.signDigest(index: 0, digest: Data(count: 32))) { e in
+            guard case WalletError.Locked = e else { return XCTFail("\(e)") }
+        }
+        do {
+            _ = try await core.unlock(password: Data("wrong wrong wrong".utf8))
+            XCTFail("wrong password accepted")
+        } catch WalletError.InvalidCredentials {}
+        let unlocked = try await core.unlock(password: PW)
+        XCTAssertTrue(isUnlocked(unlocked))
+        core = try WalletCore(config: config(), environment: nil, listener: nil)
+        XCTAssertTrue(isLocked(core.state()))
+    }
+
+    func testAutoLockWithShortTimeout() async throws {
+        _ = try await core.createAccount(name: "Cy", password: PW, words: 12, language: .english)
+        try core.setAutoLock(setting: .afterSeconds(seconds: 1))
+        try await Task.sleep(nanoseconds: 2_000_000_000)
+        XCTAssertTrue(isLocked(core.state()))
+        XCTAssertTrue(rec.events.contains("locked_automatically"))
+    }
+
+    func testLimiter() async throws {
+        _ = try await core.createAccount(name: "Dee", password: PW, words: 12, language: .english)
+        for _ in 0..<5 {
+            do { _ = try await core.login(accountName: "Dee", password: Data("wrong wrong wrong".utf8)); XCTFail() } catch WalletError.InvalidCredentials {}
+        }
+        do {
+            _ = try await core.login(accountName: "Dee", password: PW)
+            XCTFail("limiter bypassed")
+        } catch let WalletError.TooManyAttempts(retryAfterSecs, _) {
+            XCTAssertEqual(retryAfterSecs, 30)
+        }
+    }
+
+    func testLogoutWithWalletRemoval() async throws {
+        _ = try await core.createAccount(name: "Eve", password: PW, words: 12, language: .english)
+        let plan = try core.prepareLogout(options: LogoutOptions(clearCaches: true, keepGlobalCaches: false, removeWallet: true))
+        XCTAssertEqual(plan.confirmation, .typeAccountName)
+        XCTAssertTrue(plan.actions.contains(.removeWallet))
+        XCTAssertThrowsError(try core.logout(token: plan.token, typedAccountName: "bob")) { e in
+            guard case WalletError.ConfirmationRequired = e else { return XCTFail("\(e)") }
+        }
+        XCTAssertTrue(try core.logout(token: plan.token, typedAccountName: "eve").walletRemoved)
+        XCTAssertEqual(core.state(), .noAccount)
+    }
+
+    func testBadInputsAndThrowingHooks() async throws {
+        do {
+            _ = try checkMnemonic(phrase: Data("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandn about".utf8))
+            XCTFail()
+        } catch let WalletError.MnemonicUnknownWord(position, suggestions, _) {
+            XCTAssertEqual(position, 11)
+            XCTAssertTrue(suggestions.contains("abandon"))
+        }
+        do {
+            _ = try await core.createAccount(name: "Fay", password: Data("password1".utf8), words: 12, language: .english)
+            XCTFail()
+        } catch let WalletError.WeakPassword(kind, _) {
+            XCTAssertEqual(kind, "PasswordTooWeak")
+        }
+        _ = try await core.createAccount(name: "Gus", password: PW, words: 12, language: .english)
+        env.boom = true
+        XCTAssertFalse(try core.prepareLogout(options: LogoutOptions(clearCaches: true, keepGlobalCaches: true, removeWallet: false)).warnings.contains(.insecureNetwork))
+        core.setListener(listener: Exploding())
+        XCTAssertTrue(isLocked(try core.lock()))
+        let unlocked = try await core.unlock(password: PW)
+        XCTAssertTrue(isUnlocked(unlocked))
+    }
+}
