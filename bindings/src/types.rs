@@ -234,7 +234,10 @@ impl From<CoreLanguage> for Language {
 
 impl From<s::SessionAccount> for SessionAccount {
     fn from(a: s::SessionAccount) -> Self {
-        SessionAccount { id: a.id, name: a.name }
+        SessionAccount {
+            id: a.id,
+            name: a.name,
+        }
     }
 }
 
@@ -243,8 +246,12 @@ impl From<s::SessionState> for SessionState {
         match st {
             s::SessionState::NoAccount => SessionState::NoAccount,
             s::SessionState::LoggedOut => SessionState::LoggedOut,
-            s::SessionState::Locked { account } => SessionState::Locked { account: account.into() },
-            s::SessionState::Unlocked { account } => SessionState::Unlocked { account: account.into() },
+            s::SessionState::Locked { account } => SessionState::Locked {
+                account: account.into(),
+            },
+            s::SessionState::Unlocked { account } => SessionState::Unlocked {
+                account: account.into(),
+            },
         }
     }
 }
@@ -265,13 +272,21 @@ impl From<s::AccountInfo> for AccountInfo {
 
 impl From<LogoutOptions> for lo::LogoutOptions {
     fn from(o: LogoutOptions) -> Self {
-        lo::LogoutOptions { clear_caches: o.clear_caches, keep_global_caches: o.keep_global_caches, remove_wallet: o.remove_wallet }
+        lo::LogoutOptions {
+            clear_caches: o.clear_caches,
+            keep_global_caches: o.keep_global_caches,
+            remove_wallet: o.remove_wallet,
+        }
     }
 }
 
 impl From<lo::LogoutOptions> for LogoutOptions {
     fn from(o: lo::LogoutOptions) -> Self {
-        LogoutOptions { clear_caches: o.clear_caches, keep_global_caches: o.keep_global_caches, remove_wallet: o.remove_wallet }
+        LogoutOptions {
+            clear_caches: o.clear_caches,
+            keep_global_caches: o.keep_global_caches,
+            remove_wallet: o.remove_wallet,
+        }
     }
 }
 
@@ -326,19 +341,33 @@ impl From<lo::LogoutReport> for LogoutReport {
             cache_entries_cleared: r.cache_entries_cleared,
             cache_bytes_freed: r.cache_bytes_freed,
             wallet_removed: r.wallet_removed,
-            warnings_acknowledged: r.warnings_acknowledged.into_iter().map(Into::into).collect(),
+            warnings_acknowledged: r
+                .warnings_acknowledged
+                .into_iter()
+                .map(Into::into)
+                .collect(),
         }
     }
 }
 
 impl From<ev::SecurityEvent> for SecurityEvent {
     fn from(e: ev::SecurityEvent) -> Self {
-        SecurityEvent { id: e.id, at_unix: e.at_unix, kind: e.kind.as_str().to_string(), account_id: e.account_id, account_name: e.account_name, detail: e.detail }
+        SecurityEvent {
+            id: e.id,
+            at_unix: e.at_unix,
+            kind: e.kind.as_str().to_string(),
+            account_id: e.account_id,
+            account_name: e.account_name,
+            detail: e.detail,
+        }
     }
 }
 
 impl From<ev::FailedAttemptsSummary> for FailedAttemptsSummary {
     fn from(s: ev::FailedAttemptsSummary) -> Self {
-        FailedAttemptsSummary { count: s.count, last_failed_at_unix: s.last_failed_at_unix }
+        FailedAttemptsSummary {
+            count: s.count,
+            last_failed_at_unix: s.last_failed_at_unix,
+        }
     }
 }

@@ -1,25 +1,40 @@
 //! `imwallet` — the desktop shell over imwallet-core.
 //!
 //! Secrets are read from stdin (one item per line) when stdin is not a terminal and prompted
-//! for without echo when it is. `--json` gives machine-readable output.
+//! for without echo when it is. `--json` gives machine-readable output; `--data-dir` chooses
+//! the wallet directory (default: the platform's data directory).
 
+mod demo;
 mod input;
 mod keys;
 mod output;
+mod progress;
+mod render;
+mod session_cmds;
+mod shell;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use imwallet_core::session::logout::LogoutOptions;
 
 use input::Input;
 use output::{CliError, Out};
+use session_cmds as sc;
 
 #[derive(Parser)]
-#[command(name = "imwallet", version, about = "imwallet: non-custodial wallet core, desktop shell")]
+#[command(
+    name = "imwallet",
+    version,
+    about = "imwallet: non-custodial wallet core, desktop shell"
+)]
 struct Cli {
     /// Machine-readable JSON output.
     #[arg(long, global = true)]
     json: bool,
+    /// Wallet data directory (default: the platform's data directory).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -48,6 +63,56 @@ enum Cmd {
         #[command(subcommand)]
         cmd: KeystoreCmd,
     },
+    /// Accounts on this device.
+    Account {
+        #[command(subcommand)]
+        cmd: AccountCmd,
+    },
+    /// Confirm the recovery-phrase backup (password, then the words asked for).
+    Backup {
+        #[command(subcommand)]
+        cmd: BackupCmd,
+    },
+    /// Log in with account name + password.
+    Login {
+        #[arg(long)]
+        name: String,
+    },
+    /// Unlock the current session with the password.
+    Unlock,
+    /// Lock the current session.
+    Lock,
+    /// Show the session state.
+    Status,
+    /// Log out: shows the plan and warnings, asks for the confirmation it needs.
+    Logout {
+        /// Also delete the encrypted wallet from this device.
+        #[arg(long)]
+        remove_wallet: bool,
+        /// Keep this account's caches.
+        #[arg(long)]
+        keep_caches: bool,
+        /// Also clear global caches (token metadata …).
+        #[arg(long)]
+        clear_global_caches: bool,
+        /// Skip the y/N question (never skips typing the account name).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Security events, newest first.
+    Events {
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// Change the wallet password.
+    Password {
+        #[command(subcommand)]
+        cmd: PasswordCmd,
+    },
+    /// Interactive session (stays unlocked while it runs; auto-lock included).
+    Shell,
+    /// Guided walkthrough on a temporary directory: log out safely, unlock, clear data.
+    Demo,
 }
 
 #[derive(Subcommand)]
@@ -70,13 +135,108 @@ enum KeystoreCmd {
     Address { file: PathBuf },
 }
 
+#[derive(Subcommand)]
+enum AccountCmd {
+    /// Create an account with a new recovery phrase (password on stdin).
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value_t = 12)]
+        words: u32,
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+    /// Import from a recovery phrase (phrase, [passphrase], password on stdin).
+    Import {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        passphrase: bool,
+        /// Import a keystore v3 file instead of a phrase (keystore password, then password).
+        #[arg(long)]
+        keystore: Option<PathBuf>,
+    },
+    /// List accounts.
+    List,
+}
+
+#[derive(Subcommand)]
+enum BackupCmd {
+    Confirm,
+}
+
+#[derive(Subcommand)]
+enum PasswordCmd {
+    Change,
+}
+
 fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
     let mut input = Input::new();
+    let dir = cli.data_dir.unwrap_or_else(sc::default_data_dir);
+    let i = &mut input;
     match cli.cmd {
-        Cmd::Mnemonic { cmd: MnemonicCmd::New { words, lang } } => keys::mnemonic_new(out, words, &lang),
-        Cmd::Mnemonic { cmd: MnemonicCmd::Check } => keys::mnemonic_check(out, &mut input),
-        Cmd::Address { passphrase, path, count } => keys::address(out, &mut input, passphrase, path.as_deref(), count),
-        Cmd::Keystore { cmd: KeystoreCmd::Address { file } } => keys::keystore_address(out, &mut input, &file),
+        Cmd::Mnemonic {
+            cmd: MnemonicCmd::New { words, lang },
+        } => keys::mnemonic_new(out, words, &lang),
+        Cmd::Mnemonic {
+            cmd: MnemonicCmd::Check,
+        } => keys::mnemonic_check(out, i),
+        Cmd::Address {
+            passphrase,
+            path,
+            count,
+        } => keys::address(out, i, passphrase, path.as_deref(), count),
+        Cmd::Keystore {
+            cmd: KeystoreCmd::Address { file },
+        } => keys::keystore_address(out, i, &file),
+        Cmd::Account {
+            cmd: AccountCmd::Create { name, words, lang },
+        } => sc::account_create(out, i, &dir, &name, words, &lang),
+        Cmd::Account {
+            cmd:
+                AccountCmd::Import {
+                    name,
+                    keystore: Some(file),
+                    ..
+                },
+        } => sc::account_import_keystore(out, i, &dir, &name, &file),
+        Cmd::Account {
+            cmd:
+                AccountCmd::Import {
+                    name,
+                    passphrase,
+                    keystore: None,
+                },
+        } => sc::account_import(out, i, &dir, &name, passphrase),
+        Cmd::Account {
+            cmd: AccountCmd::List,
+        } => sc::account_list(out, &dir),
+        Cmd::Backup {
+            cmd: BackupCmd::Confirm,
+        } => sc::backup_confirm(out, i, &dir),
+        Cmd::Login { name } => sc::cmd_login(out, i, &dir, &name),
+        Cmd::Unlock => sc::cmd_unlock(out, i, &dir),
+        Cmd::Lock => sc::cmd_lock(out, &dir),
+        Cmd::Status => sc::cmd_status(out, &dir),
+        Cmd::Logout {
+            remove_wallet,
+            keep_caches,
+            clear_global_caches,
+            yes,
+        } => {
+            let options = LogoutOptions {
+                clear_caches: !keep_caches,
+                keep_global_caches: !clear_global_caches,
+                remove_wallet,
+            };
+            sc::cmd_logout(out, i, &dir, options, yes)
+        }
+        Cmd::Events { limit } => sc::cmd_events(out, &dir, limit),
+        Cmd::Password {
+            cmd: PasswordCmd::Change,
+        } => sc::password_change(out, i, &dir),
+        Cmd::Shell => shell::run(out, i, &dir),
+        Cmd::Demo => demo::run(out),
     }
 }
 

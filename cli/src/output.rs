@@ -13,14 +13,19 @@ pub struct Out {
     pub color: bool,
 }
 
-#[allow(dead_code)]
 impl Out {
     pub fn new(json: bool) -> Out {
-        Out { json, color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() }
+        Out {
+            json,
+            color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
     }
 
     pub fn print_json(&self, v: &Value) {
-        println!("{}", serde_json::to_string_pretty(v).unwrap_or_else(|_| "{}".into()));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(v).unwrap_or_else(|_| "{}".into())
+        );
     }
 
     /// A warning line on stderr (yellow on a terminal).
@@ -29,15 +34,6 @@ impl Out {
             eprintln!("\x1b[33m! {msg}\x1b[0m");
         } else {
             eprintln!("! {msg}");
-        }
-    }
-
-    /// A progress/status line on stderr (dim on a terminal).
-    pub fn status(&self, msg: &str) {
-        if self.color {
-            eprintln!("\x1b[2m{msg}\x1b[0m");
-        } else if !self.json {
-            eprintln!("{msg}");
         }
     }
 }

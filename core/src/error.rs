@@ -17,8 +17,14 @@ pub enum Error {
     #[error("a recovery phrase has 12, 15, 18, 21 or 24 words; this one has {got}")]
     MnemonicWordCount { got: usize },
     /// A word is not in the detected language's list.
-    #[error("word {position} is not a recovery-phrase word{}", suggest(suggestions))]
-    MnemonicUnknownWord { position: usize, suggestions: Vec<String> },
+    #[error(
+        "word {position} is not a recovery-phrase word{}",
+        suggest(suggestions)
+    )]
+    MnemonicUnknownWord {
+        position: usize,
+        suggestions: Vec<String>,
+    },
     /// All words are valid but the checksum does not match (a word is wrong or out of order).
     #[error("the recovery phrase checksum does not match: a word is wrong or the words are out of order")]
     MnemonicChecksum,
@@ -56,7 +62,9 @@ pub enum Error {
     // ---- accounts, passwords, session -------------------------------------------------------
     #[error("invalid account name: {reason}")]
     InvalidAccountName { reason: String },
-    #[error("an account with this name already exists on this device (names are case-insensitive)")]
+    #[error(
+        "an account with this name already exists on this device (names are case-insensitive)"
+    )]
     AccountNameTaken,
     #[error("no account with this name on this device")]
     AccountNotFound,
@@ -90,7 +98,9 @@ pub enum Error {
     // ---- storage ------------------------------------------------------------------------
     #[error("the data was written by a newer app version (schema {found}, this version knows {supported}); update the app")]
     SchemaTooNew { found: u32, supported: u32 },
-    #[error("key-derivation parameters below the minimum (tampered or test data); refusing to use them")]
+    #[error(
+        "key-derivation parameters below the minimum (tampered or test data); refusing to use them"
+    )]
     KdfParamsTooWeak,
     #[error("the vault data is corrupted or was modified")]
     VaultCorrupted,
@@ -171,10 +181,16 @@ impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ffi::ErrorCode;
         match &e {
-            rusqlite::Error::SqliteFailure(f, _) if matches!(f.code, ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
-                Error::DatabaseCorrupt { reason: e.to_string() }
+            rusqlite::Error::SqliteFailure(f, _)
+                if matches!(f.code, ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) =>
+            {
+                Error::DatabaseCorrupt {
+                    reason: e.to_string(),
+                }
             }
-            _ => Error::Storage { reason: e.to_string() },
+            _ => Error::Storage {
+                reason: e.to_string(),
+            },
         }
     }
 }

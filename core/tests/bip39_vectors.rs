@@ -67,7 +67,10 @@ fn generates_every_length_in_every_language_and_round_trips() {
             assert_eq!(back.entropy(), m.entropy());
             // Simplified/Traditional Chinese share characters: a phrase may legitimately be
             // valid in both, but then it must decode to the same entropy.
-            if !matches!(lang, Language::SimplifiedChinese | Language::TraditionalChinese) {
+            if !matches!(
+                lang,
+                Language::SimplifiedChinese | Language::TraditionalChinese
+            ) {
                 assert_eq!(back.language(), lang);
             }
         }
@@ -81,10 +84,19 @@ fn generates_every_length_in_every_language_and_round_trips() {
 fn japanese_ideographic_spaces_and_messy_whitespace_are_accepted() {
     let m = Mnemonic::generate(12, Language::Japanese).unwrap();
     let phrase = String::from_utf8(m.phrase().unwrap().into_vec()).unwrap();
-    assert!(phrase.contains('\u{3000}'), "Japanese phrases display with U+3000");
-    assert_eq!(Mnemonic::parse(&phrase).unwrap().language(), Language::Japanese);
+    assert!(
+        phrase.contains('\u{3000}'),
+        "Japanese phrases display with U+3000"
+    );
+    assert_eq!(
+        Mnemonic::parse(&phrase).unwrap().language(),
+        Language::Japanese
+    );
     let en = "  abandon\tabandon\nabandon\u{3000}abandon abandon  abandon abandon abandon abandon abandon abandon about \n";
-    assert_eq!(hex::encode(Mnemonic::parse(en).unwrap().entropy().expose()), "00000000000000000000000000000000");
+    assert_eq!(
+        hex::encode(Mnemonic::parse(en).unwrap().entropy().expose()),
+        "00000000000000000000000000000000"
+    );
     // Composed (NFC) accents are normalised to NFKD before lookup.
     let nfc = "monument d\u{e9}penser f\u{e9}roce entasser com\u{e9}die ferveur optique sonnette codifier discuter dioxyde nerveux";
     assert_eq!(Mnemonic::parse(nfc).unwrap().language(), Language::French);
@@ -94,14 +106,23 @@ fn japanese_ideographic_spaces_and_messy_whitespace_are_accepted() {
 fn passphrase_is_nfkd_normalised() {
     let m = Mnemonic::parse("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about").unwrap();
     // "é" composed vs decomposed must give the same seed; a different passphrase a different one.
-    assert_eq!(m.to_seed("caf\u{e9}").unwrap(), m.to_seed("cafe\u{301}").unwrap());
+    assert_eq!(
+        m.to_seed("caf\u{e9}").unwrap(),
+        m.to_seed("cafe\u{301}").unwrap()
+    );
     assert_ne!(m.to_seed("cafe").unwrap(), m.to_seed("caf\u{e9}").unwrap());
 }
 
 #[test]
 fn typed_errors() {
-    assert_eq!(Mnemonic::parse("abandon abandon about").unwrap_err(), Error::MnemonicWordCount { got: 3 });
-    assert_eq!(Mnemonic::parse("   ").unwrap_err(), Error::MnemonicWordCount { got: 0 });
+    assert_eq!(
+        Mnemonic::parse("abandon abandon about").unwrap_err(),
+        Error::MnemonicWordCount { got: 3 }
+    );
+    assert_eq!(
+        Mnemonic::parse("   ").unwrap_err(),
+        Error::MnemonicWordCount { got: 0 }
+    );
     match Mnemonic::parse("abandon abandon abandon abandon abandon abandn abandon abandon abandon abandon abandon about").unwrap_err() {
         Error::MnemonicUnknownWord { position, suggestions } => {
             assert_eq!(position, 6);
@@ -113,16 +134,28 @@ fn typed_errors() {
         Mnemonic::parse("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon").unwrap_err(),
         Error::MnemonicChecksum
     );
-    assert_eq!(Mnemonic::generate(13, Language::English).unwrap_err(), Error::UnsupportedWordCount { requested: 13 });
-    assert!(matches!(Language::from_code("xx"), Err(Error::UnknownLanguage { .. })));
-    assert_eq!(Language::from_code("zh-Hant").unwrap(), Language::TraditionalChinese);
+    assert_eq!(
+        Mnemonic::generate(13, Language::English).unwrap_err(),
+        Error::UnsupportedWordCount { requested: 13 }
+    );
+    assert!(matches!(
+        Language::from_code("xx"),
+        Err(Error::UnknownLanguage { .. })
+    ));
+    assert_eq!(
+        Language::from_code("zh-Hant").unwrap(),
+        Language::TraditionalChinese
+    );
 }
 
 #[test]
 fn errors_and_debug_never_echo_the_phrase() {
     let err = Mnemonic::parse("abandon abandon abandon abandon abandon zzzsecretword abandon abandon abandon abandon abandon about").unwrap_err();
     assert!(!err.to_string().contains("zzzsecretword"));
-    let m = Mnemonic::parse("legal winner thank year wave sausage worth useful legal winner thank yellow").unwrap();
+    let m = Mnemonic::parse(
+        "legal winner thank year wave sausage worth useful legal winner thank yellow",
+    )
+    .unwrap();
     let dbg = format!("{m:?}");
     assert!(!dbg.contains("legal") && !dbg.contains("7f7f"), "{dbg}");
 }

@@ -1,7 +1,9 @@
 //! BIP32 vectors 1–4, well-known mnemonics → addresses, ERC-55, EIP-191 and recovery.
 
 use imwallet_core::wallet::hd::extended_keys;
-use imwallet_core::wallet::sign::{personal_message_digest, personal_sign, recover, sign_digest, verify};
+use imwallet_core::wallet::sign::{
+    personal_message_digest, personal_sign, recover, sign_digest, verify,
+};
 use imwallet_core::wallet::{Address, DerivationPath, Mnemonic, PrivateKey, Signature};
 use imwallet_core::{vault::SecretBytes, Error};
 
@@ -58,15 +60,27 @@ fn bip32_vectors_3_and_4_leading_zeros() {
 fn addresses(phrase: &str, n: u32) -> Vec<String> {
     let seed = Mnemonic::parse(phrase).unwrap().to_seed("").unwrap();
     (0..n)
-        .map(|i| PrivateKey::derive(&seed, &DerivationPath::ethereum(i).unwrap()).unwrap().address().to_checksum())
+        .map(|i| {
+            PrivateKey::derive(&seed, &DerivationPath::ethereum(i).unwrap())
+                .unwrap()
+                .address()
+                .to_checksum()
+        })
         .collect()
 }
 
 #[test]
 fn well_known_mnemonics_give_well_known_addresses() {
     assert_eq!(
-        addresses("test test test test test test test test test test test junk", 3),
-        ["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"]
+        addresses(
+            "test test test test test test test test test test test junk",
+            3
+        ),
+        [
+            "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+            "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+            "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"
+        ]
     );
     assert_eq!(
         addresses("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about", 1),
@@ -78,12 +92,37 @@ fn well_known_mnemonics_give_well_known_addresses() {
 fn derivation_paths_parse_and_refuse() {
     let p: DerivationPath = "m/44'/60'/0'/0/7".parse().unwrap();
     assert_eq!(p.to_string(), "m/44'/60'/0'/0/7");
-    assert_eq!("m/44h/60H/0'".parse::<DerivationPath>().unwrap().to_string(), "m/44'/60'/0'");
-    for bad in ["", "44'/60'", "m/", "m/x", "m/44''", "m/-1", "m/2147483648", "m/1/ 2", "n/0"] {
-        assert!(matches!(bad.parse::<DerivationPath>(), Err(Error::InvalidDerivationPath { .. })), "{bad:?}");
+    assert_eq!(
+        "m/44h/60H/0'"
+            .parse::<DerivationPath>()
+            .unwrap()
+            .to_string(),
+        "m/44'/60'/0'"
+    );
+    for bad in [
+        "",
+        "44'/60'",
+        "m/",
+        "m/x",
+        "m/44''",
+        "m/-1",
+        "m/2147483648",
+        "m/1/ 2",
+        "n/0",
+    ] {
+        assert!(
+            matches!(
+                bad.parse::<DerivationPath>(),
+                Err(Error::InvalidDerivationPath { .. })
+            ),
+            "{bad:?}"
+        );
     }
     let deep = format!("m{}", "/0".repeat(256));
-    assert!(matches!(deep.parse::<DerivationPath>(), Err(Error::InvalidDerivationPath { .. })));
+    assert!(matches!(
+        deep.parse::<DerivationPath>(),
+        Err(Error::InvalidDerivationPath { .. })
+    ));
     assert!(DerivationPath::ethereum(1 << 31).is_err());
 }
 
@@ -101,37 +140,67 @@ fn erc55_test_cases() {
     ] {
         let parsed: Address = a.parse().unwrap();
         assert_eq!(parsed.to_checksum().to_lowercase(), a.to_lowercase());
-        if a[2..].chars().any(|c| c.is_ascii_lowercase()) && a[2..].chars().any(|c| c.is_ascii_uppercase()) {
+        if a[2..].chars().any(|c| c.is_ascii_lowercase())
+            && a[2..].chars().any(|c| c.is_ascii_uppercase())
+        {
             assert_eq!(parsed.to_checksum(), a);
         }
     }
-    assert_eq!("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD".parse::<Address>().unwrap_err(), Error::AddressChecksumMismatch);
-    for bad in ["5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAe", "0xZZAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", ""] {
-        assert!(matches!(bad.parse::<Address>(), Err(Error::InvalidAddress { .. })), "{bad}");
+    assert_eq!(
+        "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"
+            .parse::<Address>()
+            .unwrap_err(),
+        Error::AddressChecksumMismatch
+    );
+    for bad in [
+        "5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+        "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAe",
+        "0xZZAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+        "",
+    ] {
+        assert!(
+            matches!(bad.parse::<Address>(), Err(Error::InvalidAddress { .. })),
+            "{bad}"
+        );
     }
 }
 
 #[test]
 fn personal_sign_known_answer_and_recovery() {
     // web3.js documentation example: sign("Some data") with this key.
-    let key = PrivateKey::from_bytes(&hex::decode("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318").unwrap()).unwrap();
-    assert_eq!(hex::encode(personal_message_digest(b"Some data")), "1da44b586eb0729ff70a73c326926f6ed5a25f5b056e7f47fbc6e58d86871655");
+    let key = PrivateKey::from_bytes(
+        &hex::decode("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318").unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        hex::encode(personal_message_digest(b"Some data")),
+        "1da44b586eb0729ff70a73c326926f6ed5a25f5b056e7f47fbc6e58d86871655"
+    );
     let sig = personal_sign(&key, b"Some data").unwrap();
     assert_eq!(sig.to_hex(), "0xb91467e570a6466aa9e9876cbcd013baba02900b8979d43fe208a4a4f339f5fd6007e74cd82e037b800186422fc2da167c747ef045e5d18a5f5d4300f8e1a0291c");
     let d = personal_message_digest(b"Some data");
     assert_eq!(recover(&d, &sig).unwrap(), key.address());
     assert!(verify(&d, &sig, &key.address()));
-    assert!(!verify(&personal_message_digest(b"Other data"), &sig, &key.address()));
+    assert!(!verify(
+        &personal_message_digest(b"Other data"),
+        &sig,
+        &key.address()
+    ));
 }
 
 #[test]
 fn signatures_are_deterministic_and_low_s() {
     let key = PrivateKey::from_bytes(&[7u8; 32]).unwrap();
-    let half_n = hex::decode("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0").unwrap();
+    let half_n =
+        hex::decode("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0").unwrap();
     for i in 0..64u8 {
         let digest = [i; 32];
         let a = sign_digest(&key, &digest).unwrap();
-        assert_eq!(a, sign_digest(&key, &digest).unwrap(), "RFC 6979 is deterministic");
+        assert_eq!(
+            a,
+            sign_digest(&key, &digest).unwrap(),
+            "RFC 6979 is deterministic"
+        );
         assert!(a.s.as_slice() <= half_n.as_slice(), "low-s");
         assert!(a.v == 27 || a.v == 28);
         assert_eq!(recover(&digest, &a).unwrap(), key.address());
@@ -140,16 +209,30 @@ fn signatures_are_deterministic_and_low_s() {
 
 #[test]
 fn bad_signatures_and_keys_are_typed() {
-    assert!(matches!(Signature::from_bytes(&[0u8; 64]), Err(Error::InvalidSignature { .. })));
+    assert!(matches!(
+        Signature::from_bytes(&[0u8; 64]),
+        Err(Error::InvalidSignature { .. })
+    ));
     let mut b = [1u8; 65];
     b[64] = 29;
-    assert!(matches!(Signature::from_bytes(&b), Err(Error::InvalidSignature { .. })));
-    let zero = Signature { r: [0; 32], s: [0; 32], v: 27 };
-    assert!(matches!(recover(&[1; 32], &zero), Err(Error::InvalidSignature { .. })));
+    assert!(matches!(
+        Signature::from_bytes(&b),
+        Err(Error::InvalidSignature { .. })
+    ));
+    let zero = Signature {
+        r: [0; 32],
+        s: [0; 32],
+        v: 27,
+    };
+    assert!(matches!(
+        recover(&[1; 32], &zero),
+        Err(Error::InvalidSignature { .. })
+    ));
     // high-s (n - s) is refused
     let key = PrivateKey::from_bytes(&[7u8; 32]).unwrap();
     let good = sign_digest(&key, &[9; 32]).unwrap();
-    let n = hex::decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141").unwrap();
+    let n =
+        hex::decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141").unwrap();
     let mut high = [0u8; 32];
     let mut borrow = 0i16;
     for i in (0..32).rev() {
@@ -157,10 +240,26 @@ fn bad_signatures_and_keys_are_typed() {
         borrow = i16::from(v < 0);
         high[i] = (v + 256 * borrow) as u8;
     }
-    let flipped = Signature { s: high, v: if good.v == 27 { 28 } else { 27 }, ..good };
-    assert!(matches!(recover(&[9; 32], &flipped), Err(Error::InvalidSignature { .. })));
-    assert_eq!(PrivateKey::from_bytes(&[0u8; 32]).unwrap_err(), Error::InvalidPrivateKey);
-    assert_eq!(PrivateKey::from_bytes(&[1u8; 31]).unwrap_err(), Error::InvalidPrivateKey);
-    assert_eq!(PrivateKey::from_bytes(&n).unwrap_err(), Error::InvalidPrivateKey);
+    let flipped = Signature {
+        s: high,
+        v: if good.v == 27 { 28 } else { 27 },
+        ..good
+    };
+    assert!(matches!(
+        recover(&[9; 32], &flipped),
+        Err(Error::InvalidSignature { .. })
+    ));
+    assert_eq!(
+        PrivateKey::from_bytes(&[0u8; 32]).unwrap_err(),
+        Error::InvalidPrivateKey
+    );
+    assert_eq!(
+        PrivateKey::from_bytes(&[1u8; 31]).unwrap_err(),
+        Error::InvalidPrivateKey
+    );
+    assert_eq!(
+        PrivateKey::from_bytes(&n).unwrap_err(),
+        Error::InvalidPrivateKey
+    );
     assert!(!format!("{key:?}").contains("0707"));
 }

@@ -3,8 +3,8 @@
 //! Every hook method returns `Result` so a host exception (Kotlin/Swift/Python) becomes a
 //! typed [`HookError`] instead of a panic. The core treats a failing probe as "unknown".
 
-use crate::session::SessionState;
 use crate::events::SecurityEvent;
+use crate::session::SessionState;
 
 /// A failure reported by (or while calling) a host-implemented hook.
 #[derive(Debug, Clone, PartialEq, Eq)]

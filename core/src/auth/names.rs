@@ -13,7 +13,9 @@ pub const MAX_LEN: usize = 64;
 /// Returns (display name, uniqueness key) or a typed error.
 pub fn normalize(name: &str) -> Result<(String, String)> {
     let display: String = name.nfc().collect::<String>().trim().to_string();
-    let bad = |reason: &str| Error::InvalidAccountName { reason: reason.into() };
+    let bad = |reason: &str| Error::InvalidAccountName {
+        reason: reason.into(),
+    };
     if display.is_empty() {
         return Err(bad("a name needs at least one visible character"));
     }
@@ -37,7 +39,10 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(normalize("  Alice ").unwrap(), ("Alice".into(), "alice".into()));
+        assert_eq!(
+            normalize("  Alice ").unwrap(),
+            ("Alice".into(), "alice".into())
+        );
         assert_eq!(normalize("Ａｌｉｃｅ").unwrap().1, "alice");
         assert_eq!(normalize("钱包 🦊").unwrap().0, "钱包 🦊");
         assert!(normalize("").is_err());

@@ -16,13 +16,25 @@ const PW: &[u8] = b"correct horse battery staple 42";
 const PW2: &[u8] = b"another fine passphrase, 2026!";
 
 fn logout(core: &WalletCore, remove: bool, name: &str) -> Result<()> {
-    let plan = core.prepare_logout(LogoutOptions { remove_wallet: remove, ..LogoutOptions::default() })?;
-    core.logout(&plan.token, &LogoutConfirmation { typed_account_name: Some(name.into()) })?;
+    let plan = core.prepare_logout(LogoutOptions {
+        remove_wallet: remove,
+        ..LogoutOptions::default()
+    })?;
+    core.logout(
+        &plan.token,
+        &LogoutConfirmation {
+            typed_account_name: Some(name.into()),
+        },
+    )?;
     Ok(())
 }
 
 fn run(dir: &str, op: &str) -> Result<()> {
-    let config = Config { data_dir: dir.into(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never };
+    let config = Config {
+        data_dir: dir.into(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+    };
     let core = WalletCore::open(config, Hooks::default())?;
     match op {
         "create" => drop(core.create_account("Crash", PW, 12, Language::English)?),
@@ -50,7 +62,11 @@ fn run(dir: &str, op: &str) -> Result<()> {
                 let _ = writeln!(out, "round {i}");
             }
         }
-        other => return Err(imwallet_core::Error::InvalidArgument { reason: format!("unknown op {other}") }),
+        other => {
+            return Err(imwallet_core::Error::InvalidArgument {
+                reason: format!("unknown op {other}"),
+            })
+        }
     }
     Ok(())
 }

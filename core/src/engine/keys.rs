@@ -15,7 +15,9 @@ impl WalletCore {
     /// EIP-55 addresses `0..count` of the session's account.
     pub fn addresses(&self, count: u32) -> Result<Vec<String>> {
         if count == 0 || count > MAX_ADDRESSES {
-            return Err(Error::InvalidArgument { reason: format!("count must be 1..={MAX_ADDRESSES}") });
+            return Err(Error::InvalidArgument {
+                reason: format!("count must be 1..={MAX_ADDRESSES}"),
+            });
         }
         let account = self.inner.session_account()?;
         let cached = rows::cached_addresses(lk(&self.inner.store).conn(), &account.id)?;
@@ -26,7 +28,10 @@ impl WalletCore {
         let mut out = cached;
         {
             let keys = lk(&self.inner.keys);
-            let k = keys.as_ref().filter(|k| k.account_id == account.id).ok_or(Error::Locked)?;
+            let k = keys
+                .as_ref()
+                .filter(|k| k.account_id == account.id)
+                .ok_or(Error::Locked)?;
             for i in out.len() as u32..count {
                 out.push(k.secret.key(i)?.address().to_checksum());
             }
@@ -41,11 +46,18 @@ impl WalletCore {
         Ok(out)
     }
 
-    fn with_key<T>(&self, index: u32, f: impl FnOnce(&crate::wallet::PrivateKey) -> Result<T>) -> Result<T> {
+    fn with_key<T>(
+        &self,
+        index: u32,
+        f: impl FnOnce(&crate::wallet::PrivateKey) -> Result<T>,
+    ) -> Result<T> {
         let account = self.inner.require_unlocked()?;
         let key = {
             let keys = lk(&self.inner.keys);
-            let k = keys.as_ref().filter(|k| k.account_id == account.id).ok_or(Error::Locked)?;
+            let k = keys
+                .as_ref()
+                .filter(|k| k.account_id == account.id)
+                .ok_or(Error::Locked)?;
             k.secret.key(index)?
         };
         self.inner.touch();
@@ -64,7 +76,9 @@ impl WalletCore {
 
     /// Signs a raw 32-byte digest with address `index`.
     pub fn sign_digest(&self, index: u32, digest: &[u8]) -> Result<Signature> {
-        let d: [u8; 32] = digest.try_into().map_err(|_| Error::InvalidArgument { reason: "a digest is exactly 32 bytes".into() })?;
+        let d: [u8; 32] = digest.try_into().map_err(|_| Error::InvalidArgument {
+            reason: "a digest is exactly 32 bytes".into(),
+        })?;
         self.with_key(index, |k| sign::sign_digest(k, &d))
     }
 }

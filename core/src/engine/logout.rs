@@ -14,7 +14,8 @@ use crate::auth::names;
 use crate::engine::{lk, no_session, persist_state, Notice, WalletCore};
 use crate::events::EventKind;
 use crate::session::logout::{
-    ConfirmationNeeded, Lookup, LogoutAction, LogoutConfirmation, LogoutOptions, LogoutPlan, LogoutReport, LogoutWarning, PLAN_TTL,
+    ConfirmationNeeded, LogoutAction, LogoutConfirmation, LogoutOptions, LogoutPlan, LogoutReport,
+    LogoutWarning, Lookup, PLAN_TTL,
 };
 use crate::store::crash::crash_point;
 use crate::store::Store;
@@ -33,7 +34,10 @@ impl WalletCore {
         if matches!(self.inner.env.network(), Ok(NetworkKind::PublicWifi)) {
             warnings.push(LogoutWarning::InsecureNetwork);
         }
-        if matches!(self.inner.env.device_integrity(), Ok(DeviceIntegrity::Compromised | DeviceIntegrity::DebuggerAttached)) {
+        if matches!(
+            self.inner.env.device_integrity(),
+            Ok(DeviceIntegrity::Compromised | DeviceIntegrity::DebuggerAttached)
+        ) {
             warnings.push(LogoutWarning::UntrustedDevice);
         }
         let mut actions = vec![LogoutAction::WipeKeysFromMemory, LogoutAction::EndSession];
@@ -114,13 +118,19 @@ impl WalletCore {
             crash_point(if remove { "remove.before_commit" } else { "logout.before_commit" });
             Ok((jid, state))
         })?;
-        crash_point(if remove { "remove.after_commit" } else { "logout.after_commit" });
+        crash_point(if remove {
+            "remove.after_commit"
+        } else {
+            "logout.after_commit"
+        });
         i.set_state(new_state, &mut out);
         // 3. Steps outside the database, then close the journal entry.
         {
             let mut store = lk(&i.store);
             finish_external(&mut store, remove)?;
-            store.conn().execute("DELETE FROM journal WHERE id = ?1", [journal_id])?;
+            store
+                .conn()
+                .execute("DELETE FROM journal WHERE id = ?1", [journal_id])?;
         }
         let report = LogoutReport {
             account: plan.account.clone(),
@@ -149,14 +159,18 @@ fn finish_external(store: &mut Store, scrub: bool) -> Result<()> {
 /// Completes logouts that were committed but not finished (crash between the two phases).
 pub(crate) fn recover_journal(store: &mut Store) -> Result<()> {
     let pending: Vec<(i64, String)> = {
-        let mut st = store.conn().prepare("SELECT id, payload FROM journal ORDER BY id")?;
+        let mut st = store
+            .conn()
+            .prepare("SELECT id, payload FROM journal ORDER BY id")?;
         let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     for (id, payload) in pending {
         let v: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
         finish_external(store, v["scrub"].as_bool().unwrap_or(true))?;
-        store.conn().execute("DELETE FROM journal WHERE id = ?1", [id])?;
+        store
+            .conn()
+            .execute("DELETE FROM journal WHERE id = ?1", [id])?;
     }
     Ok(())
 }

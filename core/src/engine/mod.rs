@@ -43,7 +43,11 @@ pub struct Config {
 
 impl Config {
     pub fn new(data_dir: impl Into<PathBuf>) -> Config {
-        Config { data_dir: data_dir.into(), kdf_profile: KdfProfile::Production, default_auto_lock: AutoLock::AfterSeconds(300) }
+        Config {
+            data_dir: data_dir.into(),
+            kdf_profile: KdfProfile::Production,
+            default_auto_lock: AutoLock::AfterSeconds(300),
+        }
     }
 }
 
@@ -57,7 +61,11 @@ pub struct Hooks {
 
 impl Default for Hooks {
     fn default() -> Self {
-        Hooks { environment: Arc::new(UnknownEnvironment), listener: None, clock: Arc::new(SystemClock) }
+        Hooks {
+            environment: Arc::new(UnknownEnvironment),
+            listener: None,
+            clock: Arc::new(SystemClock),
+        }
     }
 }
 
@@ -125,13 +133,18 @@ impl WalletCore {
         let now = hooks.clock.now_unix();
         logout::recover_journal(&mut store)?;
         let state = restore_session(&mut store, now)?;
-        let auto_lock = store.setting("auto_lock")?.and_then(|s| AutoLock::from_setting(&s)).unwrap_or(config.default_auto_lock);
+        let auto_lock = store
+            .setting("auto_lock")?
+            .and_then(|s| AutoLock::from_setting(&s))
+            .unwrap_or(config.default_auto_lock);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("imwallet-core")
             .enable_time()
             .build()
-            .map_err(|e| Error::Internal { reason: format!("cannot start the timer runtime: {e}") })?;
+            .map_err(|e| Error::Internal {
+                reason: format!("cannot start the timer runtime: {e}"),
+            })?;
         let (tx, rx) = watch::channel(None);
         let inner = Arc::new(Inner {
             config,
@@ -144,11 +157,18 @@ impl WalletCore {
             guard: Mutex::new(MonotonicGuard::default()),
             plans: Mutex::new(PlanRegistry::default()),
             deadline: tx,
-            activity: Mutex::new(Activity { mono: Instant::now(), wall: now, backgrounded: false }),
+            activity: Mutex::new(Activity {
+                mono: Instant::now(),
+                wall: now,
+                backgrounded: false,
+            }),
             auto_lock: Mutex::new(auto_lock),
         });
         runtime.spawn(auth::autolock_task(Arc::downgrade(&inner), rx));
-        Ok(WalletCore { inner, runtime: Some(runtime) })
+        Ok(WalletCore {
+            inner,
+            runtime: Some(runtime),
+        })
     }
 
     /// The current session state.
@@ -199,8 +219,21 @@ impl Inner {
     }
 
     /// Records an event inside a transaction and queues it for the listener.
-    pub fn event(&self, conn: &rusqlite::Connection, kind: EventKind, account: Option<&SessionAccount>, detail: &str, out: &mut Vec<Notice>) -> Result<()> {
-        let e = events::record(conn, self.now(), kind, account.map(|a| (a.id.as_str(), a.name.as_str())), detail)?;
+    pub fn event(
+        &self,
+        conn: &rusqlite::Connection,
+        kind: EventKind,
+        account: Option<&SessionAccount>,
+        detail: &str,
+        out: &mut Vec<Notice>,
+    ) -> Result<()> {
+        let e = events::record(
+            conn,
+            self.now(),
+            kind,
+            account.map(|a| (a.id.as_str(), a.name.as_str())),
+            detail,
+        )?;
         out.push(Notice::Event(e));
         Ok(())
     }
@@ -216,23 +249,37 @@ impl Inner {
 }
 
 /// Writes the session row for `state`.
-pub(crate) fn persist_state(conn: &rusqlite::Connection, state: &SessionState, now: i64) -> Result<()> {
+pub(crate) fn persist_state(
+    conn: &rusqlite::Connection,
+    state: &SessionState,
+    now: i64,
+) -> Result<()> {
     let (s, id) = match state {
         SessionState::NoAccount => ("none", None),
         SessionState::LoggedOut => ("logged_out", None),
         SessionState::Locked { account } => ("locked", Some(account.id.clone())),
         SessionState::Unlocked { account } => ("unlocked", Some(account.id.clone())),
     };
-    conn.execute("UPDATE session SET state = ?1, account_id = ?2, updated_at = ?3 WHERE id = 1", rusqlite::params![s, id, now])?;
+    conn.execute(
+        "UPDATE session SET state = ?1, account_id = ?2, updated_at = ?3 WHERE id = 1",
+        rusqlite::params![s, id, now],
+    )?;
     Ok(())
 }
 
 /// The state after a restart: an active session comes back `Locked`.
 fn restore_session(store: &mut Store, now: i64) -> Result<SessionState> {
     store.write(|tx| {
-        let (s, id): (String, Option<String>) = tx.query_row("SELECT state, account_id FROM session WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (s, id): (String, Option<String>) = tx.query_row(
+            "SELECT state, account_id FROM session WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let account = match id.as_deref() {
-            Some(id) => rows::by_id(tx, id)?.map(|a| SessionAccount { id: a.id, name: a.name }),
+            Some(id) => rows::by_id(tx, id)?.map(|a| SessionAccount {
+                id: a.id,
+                name: a.name,
+            }),
             None => None,
         };
         let state = match (s.as_str(), account) {
@@ -247,5 +294,9 @@ fn restore_session(store: &mut Store, now: i64) -> Result<SessionState> {
 
 /// `NoAccount` or `LoggedOut`, depending on whether accounts remain.
 pub(crate) fn no_session(conn: &rusqlite::Connection) -> Result<SessionState> {
-    Ok(if rows::count(conn)? == 0 { SessionState::NoAccount } else { SessionState::LoggedOut })
+    Ok(if rows::count(conn)? == 0 {
+        SessionState::NoAccount
+    } else {
+        SessionState::LoggedOut
+    })
 }

@@ -26,7 +26,11 @@ pub struct LogoutOptions {
 
 impl Default for LogoutOptions {
     fn default() -> Self {
-        LogoutOptions { clear_caches: true, keep_global_caches: true, remove_wallet: false }
+        LogoutOptions {
+            clear_caches: true,
+            keep_global_caches: true,
+            remove_wallet: false,
+        }
     }
 }
 
@@ -116,7 +120,13 @@ pub enum Lookup {
 impl PlanRegistry {
     pub fn insert(&mut self, plan: LogoutPlan) {
         self.pending.retain(|_, p| p.created.elapsed() < PLAN_TTL);
-        self.pending.insert(plan.token.clone(), Pending { plan, created: Instant::now() });
+        self.pending.insert(
+            plan.token.clone(),
+            Pending {
+                plan,
+                created: Instant::now(),
+            },
+        );
     }
 
     /// Looks a token up: a valid pending plan, or the report of an earlier use.
@@ -156,7 +166,10 @@ mod tests {
     fn plan(token: &str) -> LogoutPlan {
         LogoutPlan {
             token: token.into(),
-            account: SessionAccount { id: "a".into(), name: "A".into() },
+            account: SessionAccount {
+                id: "a".into(),
+                name: "A".into(),
+            },
             actions: vec![],
             warnings: vec![],
             confirmation: ConfirmationNeeded::Tap,
@@ -169,7 +182,9 @@ mod tests {
     fn tokens_expire_are_single_use_and_reports_repeat() {
         let mut r = PlanRegistry::default();
         r.insert(plan("t1"));
-        r.pending.get_mut("t1").map(|p| p.created = Instant::now() - PLAN_TTL);
+        r.pending
+            .get_mut("t1")
+            .map(|p| p.created = Instant::now() - PLAN_TTL);
         assert!(matches!(r.get("t1"), Err(Error::LogoutTokenExpired)));
         r.insert(plan("t2"));
         assert!(matches!(r.get("t2"), Ok(Lookup::Pending(_))));

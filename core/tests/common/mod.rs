@@ -5,7 +5,9 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use imwallet_core::auth::hooks::{DeviceIntegrity, EnvironmentProbe, HookError, NetworkKind, SessionListener};
+use imwallet_core::auth::hooks::{
+    DeviceIntegrity, EnvironmentProbe, HookError, NetworkKind, SessionListener,
+};
 use imwallet_core::clock::ManualClock;
 use imwallet_core::events::SecurityEvent;
 use imwallet_core::session::autolock::AutoLock;
@@ -25,7 +27,9 @@ pub struct Env {
 impl EnvironmentProbe for Env {
     fn network(&self) -> Result<NetworkKind, HookError> {
         if *self.fail.lock().unwrap() {
-            return Err(HookError { message: "probe crashed".into() });
+            return Err(HookError {
+                message: "probe crashed".into(),
+            });
         }
         Ok(*self.network.lock().unwrap())
     }
@@ -59,18 +63,43 @@ pub struct Rig {
 }
 
 pub fn open_with(dir: &Path, clock: Arc<ManualClock>, profile: KdfProfile) -> Rig {
-    let env = Arc::new(Env { network: Mutex::new(NetworkKind::Unknown), integrity: Mutex::new(DeviceIntegrity::Unknown), fail: Mutex::new(false) });
+    let env = Arc::new(Env {
+        network: Mutex::new(NetworkKind::Unknown),
+        integrity: Mutex::new(DeviceIntegrity::Unknown),
+        fail: Mutex::new(false),
+    });
     let rec = Arc::new(Recorder::default());
-    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: profile, default_auto_lock: AutoLock::Never };
-    let hooks = Hooks { environment: env.clone(), listener: Some(rec.clone()), clock: clock.clone() };
+    let config = Config {
+        data_dir: dir.to_path_buf(),
+        kdf_profile: profile,
+        default_auto_lock: AutoLock::Never,
+    };
+    let hooks = Hooks {
+        environment: env.clone(),
+        listener: Some(rec.clone()),
+        clock: clock.clone(),
+    };
     let core = WalletCore::open(config, hooks).unwrap();
-    Rig { core, clock, env, rec }
+    Rig {
+        core,
+        clock,
+        env,
+        rec,
+    }
 }
 
 pub fn open(dir: &Path) -> Rig {
-    open_with(dir, Arc::new(ManualClock::new(1_800_000_000)), KdfProfile::InsecureFastForTests)
+    open_with(
+        dir,
+        Arc::new(ManualClock::new(1_800_000_000)),
+        KdfProfile::InsecureFastForTests,
+    )
 }
 
 pub fn phrase_words(phrase: &[u8]) -> Vec<String> {
-    String::from_utf8(phrase.to_vec()).unwrap().split_whitespace().map(str::to_string).collect()
+    String::from_utf8(phrase.to_vec())
+        .unwrap()
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
 }

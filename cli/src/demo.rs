@@ -1,0 +1,190 @@
+//! `imwallet demo`: a guided, non-interactive walkthrough on a temporary data directory of the
+//! three moments the core exists for — log out safely, unlock, clear data — printing what the
+//! core did at each step.
+
+use std::sync::{Arc, Mutex};
+
+use imwallet_core::auth::hooks::{
+    DeviceIntegrity, EnvironmentProbe, HookError, NetworkKind, SessionListener,
+};
+use imwallet_core::events::SecurityEvent;
+use imwallet_core::session::logout::{LogoutConfirmation, LogoutOptions};
+use imwallet_core::session::SessionState;
+use imwallet_core::wallet::Language;
+use imwallet_core::{Config, Hooks, WalletCore};
+
+use crate::output::{CliError, Out};
+use crate::render;
+
+const PASSWORD: &[u8] = b"orchid lantern velvet 8841 harbor";
+
+struct DemoEnv(Mutex<NetworkKind>);
+
+impl EnvironmentProbe for DemoEnv {
+    fn network(&self) -> Result<NetworkKind, HookError> {
+        Ok(*self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+    fn device_integrity(&self) -> Result<DeviceIntegrity, HookError> {
+        Ok(DeviceIntegrity::Trusted)
+    }
+}
+
+struct Narrator;
+
+impl SessionListener for Narrator {
+    fn on_state_changed(&self, state: SessionState) -> Result<(), HookError> {
+        println!("      listener: state → {}", render::state_text(&state));
+        Ok(())
+    }
+    fn on_security_event(&self, e: SecurityEvent) -> Result<(), HookError> {
+        println!("      listener: event {}", e.kind.as_str());
+        Ok(())
+    }
+}
+
+fn step(out: &Out, n: u32, title: &str) {
+    if out.color {
+        println!("\n\x1b[1m{n}. {title}\x1b[0m");
+    } else {
+        println!("\n{n}. {title}");
+    }
+}
+
+pub fn run(out: &Out) -> Result<(), CliError> {
+    let dir = std::env::temp_dir().join(format!("imwallet-demo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let result = walkthrough(out, &dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn walkthrough(out: &Out, dir: &std::path::Path) -> Result<(), CliError> {
+    let env = Arc::new(DemoEnv(Mutex::new(NetworkKind::PrivateWifi)));
+    let hooks = Hooks {
+        environment: env.clone(),
+        listener: Some(Arc::new(Narrator)),
+        ..Hooks::default()
+    };
+    let core = WalletCore::open(Config::new(dir), hooks)?;
+    println!("imwallet demo — data directory {}", dir.display());
+
+    step(
+        out,
+        1,
+        "Create a wallet (Argon2id m=64 MiB t=3 wraps a random vault key)",
+    );
+    let created = core.create_account("Demo", PASSWORD, 12, Language::English)?;
+    let words: Vec<String> = created
+        .phrase
+        .expose_str()?
+        .split(' ')
+        .map(str::to_string)
+        .collect();
+    println!(
+        "   recovery phrase: {} {} … ({} words, shown once)",
+        words[0],
+        words[1],
+        words.len()
+    );
+    println!("   first address:   {}", created.account.address);
+
+    step(out, 2, "Log out safely — the core warns first");
+    *env.0.lock().unwrap_or_else(|e| e.into_inner()) = NetworkKind::PublicWifi;
+    let plan = core.prepare_logout(LogoutOptions::default())?;
+    println!(
+        "   plan for {}: actions {:?}",
+        plan.account.name, plan.actions
+    );
+    for w in &plan.warnings {
+        println!("   warning: {}", render::warning_text(*w));
+    }
+    println!("   (the user goes back and confirms the backup instead)");
+    let positions = core.backup_challenge()?;
+    let typed: Vec<&[u8]> = positions
+        .iter()
+        .map(|p| words[*p as usize - 1].as_bytes())
+        .collect();
+    core.confirm_backup(&typed)?;
+    println!("   backup confirmed with words {positions:?}");
+    *env.0.lock().unwrap_or_else(|e| e.into_inner()) = NetworkKind::Cellular;
+    let plan = core.prepare_logout(LogoutOptions::default())?;
+    println!(
+        "   new plan: warnings {:?}, confirmation {:?}",
+        plan.warnings, plan.confirmation
+    );
+    let report = core.logout(&plan.token, &LogoutConfirmation::default())?;
+    println!("   report: keys wiped {}, session ended {}, wallet removed {} — assets stay on-chain, the encrypted vault stays",
+        report.keys_wiped, report.session_ended, report.wallet_removed);
+    match core.sign_message(0, b"after logout") {
+        Err(e) => println!("   signing now fails: [{}] {e}", e.kind()),
+        Ok(_) => {
+            return Err(CliError::usage(
+                "demo: signing after logout unexpectedly worked",
+            ))
+        }
+    }
+
+    step(out, 3, "Log back in, lock, unlock");
+    core.login("Demo", PASSWORD)?;
+    core.lock()?;
+    println!(
+        "   locked: cached address still visible: {}",
+        core.addresses(1)?[0]
+    );
+    if let Err(e) = core.unlock(b"a wrong password guess") {
+        println!(
+            "   wrong password: [{}] {e} (the attempt was counted before Argon2 ran)",
+            e.kind()
+        );
+    }
+    core.unlock(PASSWORD)?;
+    let sig = core.sign_message(0, b"hello from the demo")?;
+    println!("   unlocked and signed: {}…", &sig.to_hex()[..18]);
+
+    step(
+        out,
+        4,
+        "Remove the wallet from this device (clear its data)",
+    );
+    let address = created.account.address.clone();
+    let before = occurrences(dir, address.as_bytes());
+    let plan = core.prepare_logout(LogoutOptions {
+        remove_wallet: true,
+        keep_global_caches: false,
+        clear_caches: true,
+    })?;
+    println!(
+        "   plan: warnings {:?}, confirmation {:?}",
+        plan.warnings, plan.confirmation
+    );
+    let report = core.logout(&plan.token, &LogoutConfirmation::default())?;
+    println!(
+        "   report: wallet removed {}; state now {}",
+        report.wallet_removed,
+        render::state_text(&core.state())
+    );
+    let after = occurrences(dir, address.as_bytes());
+    println!("   scan of the data directory for the wallet's address: {before} copies before, {after} after (secure_delete, WAL checkpointed + truncated)");
+    if after != 0 {
+        return Err(CliError::usage(
+            "demo: removed wallet data is still readable",
+        ));
+    }
+
+    step(out, 5, "Security log");
+    render::events(out, &core.security_events(30)?, 0);
+    println!("\ndemo finished; temporary data removed");
+    Ok(())
+}
+
+/// How many times `needle` appears in the files of `dir` (database, WAL, shared memory).
+fn occurrences(dir: &std::path::Path, needle: &[u8]) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| std::fs::read(e.path()).ok())
+        .map(|bytes| bytes.windows(needle.len()).filter(|w| *w == needle).count())
+        .sum()
+}

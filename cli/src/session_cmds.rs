@@ -1,0 +1,263 @@
+//! One-shot account and session commands over a data directory.
+//!
+//! A process holds an unlocked session only while it runs, so every command that needs keys
+//! asks for the password itself; `login`/`lock`/`logout` change the session persisted in the
+//! data directory (it reopens `Locked`). For a session that stays unlocked, use `imwallet shell`.
+
+use std::path::{Path, PathBuf};
+
+use imwallet_core::session::logout::{ConfirmationNeeded, LogoutConfirmation, LogoutOptions};
+use imwallet_core::session::SessionState;
+use imwallet_core::wallet::Language;
+use imwallet_core::{Config, Hooks, WalletCore};
+use serde_json::json;
+use zeroize::Zeroizing;
+
+use crate::input::Input;
+use crate::output::{CliError, Out};
+use crate::progress::with_spinner;
+use crate::render;
+
+/// The platform's data directory for imwallet.
+pub fn default_data_dir() -> PathBuf {
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(x).join("imwallet");
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    if cfg!(target_os = "macos") {
+        home.join("Library/Application Support/imwallet")
+    } else {
+        home.join(".local/share/imwallet")
+    }
+}
+
+pub fn open(dir: &Path) -> Result<WalletCore, CliError> {
+    Ok(WalletCore::open(Config::new(dir), Hooks::default())?)
+}
+
+/// A new password: asked twice on a terminal.
+pub fn new_password(input: &mut Input, what: &str) -> Result<Zeroizing<String>, CliError> {
+    let pw = input.secret(what)?;
+    if input.interactive() {
+        let again = input.secret("repeat it")?;
+        if *again != *pw {
+            return Err(CliError::usage("the two passwords differ"));
+        }
+    }
+    Ok(pw)
+}
+
+pub fn account_create(
+    out: &Out,
+    input: &mut Input,
+    dir: &Path,
+    name: &str,
+    words: u32,
+    lang: &str,
+) -> Result<(), CliError> {
+    let language = Language::from_code(lang)?;
+    let core = open(dir)?;
+    let pw = new_password(input, "new wallet password")?;
+    let created = with_spinner("deriving the vault key", || {
+        core.create_account(name, pw.as_bytes(), words, language)
+    })?;
+    let phrase = created.phrase.expose_str()?;
+    if out.json {
+        out.print_json(
+            &json!({"account": render::account_json(&created.account), "phrase": phrase}),
+        );
+    } else {
+        println!("{phrase}");
+        eprintln!(
+            "account {} created: {}",
+            created.account.name, created.account.address
+        );
+        out.warn("write the recovery phrase down, then run `imwallet backup confirm`");
+    }
+    Ok(())
+}
+
+pub fn account_import(
+    out: &Out,
+    input: &mut Input,
+    dir: &Path,
+    name: &str,
+    passphrase: bool,
+) -> Result<(), CliError> {
+    let core = open(dir)?;
+    let phrase = input.secret("recovery phrase")?;
+    let pass = if passphrase {
+        Some(input.secret("BIP39 passphrase")?)
+    } else {
+        None
+    };
+    let pw = new_password(input, "new wallet password")?;
+    let a = with_spinner("deriving the vault key", || {
+        core.import_account(
+            name,
+            phrase.as_bytes(),
+            pass.as_ref().map(|p| p.as_bytes()),
+            pw.as_bytes(),
+        )
+    })?;
+    render::accounts(out, &[a]);
+    Ok(())
+}
+
+pub fn account_import_keystore(
+    out: &Out,
+    input: &mut Input,
+    dir: &Path,
+    name: &str,
+    file: &Path,
+) -> Result<(), CliError> {
+    let json_text = std::fs::read_to_string(file)
+        .map_err(|e| CliError::io(format!("cannot read {}: {e}", file.display())))?;
+    let core = open(dir)?;
+    let kpw = input.secret("keystore file password")?;
+    let pw = new_password(input, "new wallet password")?;
+    let a = with_spinner("decrypting the keystore", || {
+        core.import_keystore(name, &json_text, kpw.as_bytes(), pw.as_bytes())
+    })?;
+    render::accounts(out, &[a]);
+    Ok(())
+}
+
+pub fn account_list(out: &Out, dir: &Path) -> Result<(), CliError> {
+    render::accounts(out, &open(dir)?.accounts()?);
+    Ok(())
+}
+
+/// Logs `name` in (or unlocks the persisted session when `name` is `None`).
+pub fn login(
+    core: &WalletCore,
+    input: &mut Input,
+    name: Option<&str>,
+) -> Result<SessionState, CliError> {
+    let pw = input.secret("wallet password")?;
+    let state = match name {
+        Some(n) => with_spinner("checking the password", || core.login(n, pw.as_bytes()))?,
+        None => with_spinner("checking the password", || core.unlock(pw.as_bytes()))?,
+    };
+    Ok(state)
+}
+
+pub fn cmd_login(out: &Out, input: &mut Input, dir: &Path, name: &str) -> Result<(), CliError> {
+    let core = open(dir)?;
+    let s = login(&core, input, Some(name))?;
+    render::state(out, &s);
+    Ok(())
+}
+
+pub fn cmd_unlock(out: &Out, input: &mut Input, dir: &Path) -> Result<(), CliError> {
+    let core = open(dir)?;
+    let s = login(&core, input, None)?;
+    if out.json {
+        out.print_json(&json!({"state": render::state_json(&s), "addresses": core.addresses(1)?}));
+    } else {
+        render::state(out, &s);
+        println!("address: {}", core.addresses(1)?.join(", "));
+    }
+    Ok(())
+}
+
+pub fn cmd_lock(out: &Out, dir: &Path) -> Result<(), CliError> {
+    let core = open(dir)?;
+    render::state(out, &core.lock()?);
+    Ok(())
+}
+
+pub fn cmd_status(out: &Out, dir: &Path) -> Result<(), CliError> {
+    render::state(out, &open(dir)?.state());
+    Ok(())
+}
+
+pub fn backup_confirm(out: &Out, input: &mut Input, dir: &Path) -> Result<(), CliError> {
+    let core = open(dir)?;
+    login(&core, input, None)?;
+    let positions = core.backup_challenge()?;
+    let mut words = Vec::new();
+    for p in &positions {
+        words.push(input.secret(&format!("word #{p} of your recovery phrase"))?);
+    }
+    let refs: Vec<&[u8]> = words.iter().map(|w| w.as_bytes()).collect();
+    core.confirm_backup(&refs)?;
+    if out.json {
+        out.print_json(&json!({"backed_up": true}));
+    } else {
+        println!("backup confirmed");
+    }
+    Ok(())
+}
+
+pub fn password_change(out: &Out, input: &mut Input, dir: &Path) -> Result<(), CliError> {
+    let core = open(dir)?;
+    let old = input.secret("current wallet password")?;
+    let new = new_password(input, "new wallet password")?;
+    with_spinner("re-wrapping the vault key", || {
+        core.change_password(old.as_bytes(), new.as_bytes())
+    })?;
+    if out.json {
+        out.print_json(&json!({"password_changed": true}));
+    } else {
+        println!("password changed");
+    }
+    Ok(())
+}
+
+/// Shows the plan and its warnings, asks for the confirmation it needs, logs out.
+pub fn logout(
+    out: &Out,
+    input: &mut Input,
+    core: &WalletCore,
+    options: LogoutOptions,
+    yes: bool,
+) -> Result<(), CliError> {
+    let plan = core.prepare_logout(options)?;
+    render::plan(out, &plan);
+    let confirmation = match plan.confirmation {
+        ConfirmationNeeded::Tap if yes => LogoutConfirmation::default(),
+        ConfirmationNeeded::Tap => {
+            let answer = input.line("log out? [y/N]")?;
+            if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+                return Err(CliError::usage("logout cancelled"));
+            }
+            LogoutConfirmation::default()
+        }
+        ConfirmationNeeded::TypeAccountName => {
+            out.warn("this wallet was never backed up: removing it loses it for good");
+            let typed = input.line(&format!(
+                "type the account name ({}) to confirm",
+                plan.account.name
+            ))?;
+            LogoutConfirmation {
+                typed_account_name: Some(typed.to_string()),
+            }
+        }
+    };
+    render::report(out, &core.logout(&plan.token, &confirmation)?);
+    Ok(())
+}
+
+pub fn cmd_logout(
+    out: &Out,
+    input: &mut Input,
+    dir: &Path,
+    options: LogoutOptions,
+    yes: bool,
+) -> Result<(), CliError> {
+    let core = open(dir)?;
+    logout(out, input, &core, options, yes)
+}
+
+pub fn cmd_events(out: &Out, dir: &Path, limit: u32) -> Result<(), CliError> {
+    let core = open(dir)?;
+    render::events(
+        out,
+        &core.security_events(limit)?,
+        core.failed_attempts_summary()?.count,
+    );
+    Ok(())
+}
