@@ -14,11 +14,7 @@ pub enum WalletError {
     #[error("{reason}")]
     MnemonicWordCount { got: u32, reason: String },
     #[error("{reason}")]
-    MnemonicUnknownWord {
-        position: u32,
-        suggestions: Vec<String>,
-        reason: String,
-    },
+    MnemonicUnknownWord { position: u32, suggestions: Vec<String>, reason: String },
     #[error("{reason}")]
     MnemonicChecksum { reason: String },
     #[error("{reason}")]
@@ -38,19 +34,13 @@ pub enum WalletError {
     #[error("{reason}")]
     InvalidCredentials { reason: String },
     #[error("{reason}")]
-    TooManyAttempts {
-        retry_after_secs: u64,
-        reason: String,
-    },
+    TooManyAttempts { retry_after_secs: u64, reason: String },
     #[error("{reason}")]
     Locked { reason: String },
     #[error("{reason}")]
     NotLoggedIn { reason: String },
     #[error("{reason}")]
-    BackupMismatch {
-        wrong_positions: Vec<u32>,
-        reason: String,
-    },
+    BackupMismatch { wrong_positions: Vec<u32>, reason: String },
     #[error("{reason}")]
     NoBackupChallenge { reason: String },
     #[error("{reason}")]
@@ -74,18 +64,10 @@ impl From<E> for WalletError {
         let message = e.to_string();
         let kind = e.kind().to_string();
         match e {
-            E::MnemonicWordCount { got } => WalletError::MnemonicWordCount {
-                got: got as u32,
-                reason: message,
-            },
-            E::MnemonicUnknownWord {
-                position,
-                suggestions,
-            } => WalletError::MnemonicUnknownWord {
-                position: position as u32,
-                suggestions,
-                reason: message,
-            },
+            E::MnemonicWordCount { got } => WalletError::MnemonicWordCount { got: got as u32, reason: message },
+            E::MnemonicUnknownWord { position, suggestions } => {
+                WalletError::MnemonicUnknownWord { position: position as u32, suggestions, reason: message }
+            }
             E::MnemonicChecksum => WalletError::MnemonicChecksum { reason: message },
             E::UnsupportedWordCount { .. } => WalletError::UnsupportedWordCount { reason: message },
             E::UnknownLanguage { .. }
@@ -96,47 +78,27 @@ impl From<E> for WalletError {
             | E::InvalidTypedData { .. }
             | E::InvalidPrivateKey
             | E::InvalidAccountName { .. }
-            | E::InvalidArgument { .. } => WalletError::InvalidInput {
-                kind,
-                reason: message,
-            },
+            | E::InvalidArgument { .. } => WalletError::InvalidInput { kind, reason: message },
             E::KeystoreWrongPassword => WalletError::KeystoreWrongPassword { reason: message },
-            E::KeystoreMalformed { .. }
-            | E::KeystoreUnsupported { .. }
-            | E::KeystoreParamsRefused { .. } => WalletError::KeystoreRejected {
-                kind,
-                reason: message,
-            },
+            E::KeystoreMalformed { .. } | E::KeystoreUnsupported { .. } | E::KeystoreParamsRefused { .. } => {
+                WalletError::KeystoreRejected { kind, reason: message }
+            }
             E::AccountNameTaken => WalletError::AccountNameTaken { reason: message },
             E::AccountNotFound => WalletError::AccountNotFound { reason: message },
-            E::PasswordTooShort { .. } | E::PasswordTooWeak { .. } => WalletError::WeakPassword {
-                kind,
-                reason: message,
-            },
+            E::PasswordTooShort { .. } | E::PasswordTooWeak { .. } => WalletError::WeakPassword { kind, reason: message },
             E::InvalidCredentials => WalletError::InvalidCredentials { reason: message },
-            E::TooManyAttempts { retry_after_secs } => WalletError::TooManyAttempts {
-                retry_after_secs,
-                reason: message,
-            },
+            E::TooManyAttempts { retry_after_secs } => WalletError::TooManyAttempts { retry_after_secs, reason: message },
             E::Locked => WalletError::Locked { reason: message },
             E::NotLoggedIn => WalletError::NotLoggedIn { reason: message },
-            E::BackupMismatch { wrong_positions } => WalletError::BackupMismatch {
-                wrong_positions,
-                reason: message,
-            },
+            E::BackupMismatch { wrong_positions } => WalletError::BackupMismatch { wrong_positions, reason: message },
             E::NoBackupChallenge => WalletError::NoBackupChallenge { reason: message },
             E::NoRecoveryPhrase => WalletError::NoRecoveryPhrase { reason: message },
             E::LogoutTokenInvalid => WalletError::LogoutTokenInvalid { reason: message },
             E::LogoutTokenExpired => WalletError::LogoutTokenExpired { reason: message },
             E::ConfirmationRequired { .. } => WalletError::ConfirmationRequired { reason: message },
-            E::SchemaTooNew { .. }
-            | E::KdfParamsTooWeak
-            | E::VaultCorrupted
-            | E::Storage { .. }
-            | E::DatabaseCorrupt { .. } => WalletError::StorageFailed {
-                kind,
-                reason: message,
-            },
+            E::SchemaTooNew { .. } | E::KdfParamsTooWeak | E::VaultCorrupted | E::Storage { .. } | E::DatabaseCorrupt { .. } => {
+                WalletError::StorageFailed { kind, reason: message }
+            }
             E::HookFailed { .. } => WalletError::HookFailed { reason: message },
             E::Randomness | E::Internal { .. } => WalletError::Internal { reason: message },
         }
@@ -151,9 +113,7 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for WalletError {
 
 impl From<tokio::task::JoinError> for WalletError {
     fn from(e: tokio::task::JoinError) -> Self {
-        WalletError::Internal {
-            reason: format!("background task failed: {e}"),
-        }
+        WalletError::Internal { reason: format!("background task failed: {e}") }
     }
 }
 

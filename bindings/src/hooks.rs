@@ -26,9 +26,7 @@ pub trait SessionListener: Send + Sync {
 }
 
 fn hook_err(e: WalletError) -> HookError {
-    HookError {
-        message: e.to_string(),
-    }
+    HookError { message: e.to_string() }
 }
 
 pub(crate) struct EnvAdapter(pub Arc<dyn EnvironmentProbe>);
@@ -60,16 +58,10 @@ impl core_hooks::EnvironmentProbe for EnvAdapter {
 pub(crate) struct ListenerAdapter(pub Arc<dyn SessionListener>);
 
 impl core_hooks::SessionListener for ListenerAdapter {
-    fn on_state_changed(
-        &self,
-        state: imwallet_core::session::SessionState,
-    ) -> Result<(), HookError> {
+    fn on_state_changed(&self, state: imwallet_core::session::SessionState) -> Result<(), HookError> {
         self.0.on_state_changed(state.into()).map_err(hook_err)
     }
-    fn on_security_event(
-        &self,
-        event: imwallet_core::events::SecurityEvent,
-    ) -> Result<(), HookError> {
+    fn on_security_event(&self, event: imwallet_core::events::SecurityEvent) -> Result<(), HookError> {
         self.0.on_security_event(event.into()).map_err(hook_err)
     }
 }

@@ -14,10 +14,7 @@ pub struct MnemonicInfo {
 }
 
 fn utf8(b: &[u8]) -> Result<&str> {
-    std::str::from_utf8(b).map_err(|_| WalletError::InvalidInput {
-        kind: "InvalidArgument".into(),
-        reason: "not valid UTF-8 text".into(),
-    })
+    std::str::from_utf8(b).map_err(|_| WalletError::InvalidInput { kind: "InvalidArgument".into(), reason: "not valid UTF-8 text".into() })
 }
 
 /// Checks a recovery phrase (any BIP39 language, lenient whitespace).
@@ -25,18 +22,13 @@ fn utf8(b: &[u8]) -> Result<&str> {
 pub fn check_mnemonic(phrase: Vec<u8>) -> Result<MnemonicInfo> {
     let phrase = zeroize::Zeroizing::new(phrase);
     let m = Mnemonic::parse(utf8(&phrase)?)?;
-    Ok(MnemonicInfo {
-        language: m.language().into(),
-        word_count: m.word_count() as u32,
-    })
+    Ok(MnemonicInfo { language: m.language().into(), word_count: m.word_count() as u32 })
 }
 
 /// A new phrase (UTF-8 bytes) without creating an account.
 #[uniffi::export]
 pub fn generate_mnemonic(words: u32, language: Language) -> Result<Vec<u8>> {
-    Ok(Mnemonic::generate(words, language.into())?
-        .phrase()?
-        .into_vec())
+    Ok(Mnemonic::generate(words, language.into())?.phrase()?.into_vec())
 }
 
 /// Validates an address and returns its EIP-55 form.

@@ -234,10 +234,7 @@ impl From<CoreLanguage> for Language {
 
 impl From<s::SessionAccount> for SessionAccount {
     fn from(a: s::SessionAccount) -> Self {
-        SessionAccount {
-            id: a.id,
-            name: a.name,
-        }
+        SessionAccount { id: a.id, name: a.name }
     }
 }
 
@@ -246,12 +243,8 @@ impl From<s::SessionState> for SessionState {
         match st {
             s::SessionState::NoAccount => SessionState::NoAccount,
             s::SessionState::LoggedOut => SessionState::LoggedOut,
-            s::SessionState::Locked { account } => SessionState::Locked {
-                account: account.into(),
-            },
-            s::SessionState::Unlocked { account } => SessionState::Unlocked {
-                account: account.into(),
-            },
+            s::SessionState::Locked { account } => SessionState::Locked { account: account.into() },
+            s::SessionState::Unlocked { account } => SessionState::Unlocked { account: account.into() },
         }
     }
 }
@@ -272,21 +265,13 @@ impl From<s::AccountInfo> for AccountInfo {
 
 impl From<LogoutOptions> for lo::LogoutOptions {
     fn from(o: LogoutOptions) -> Self {
-        lo::LogoutOptions {
-            clear_caches: o.clear_caches,
-            keep_global_caches: o.keep_global_caches,
-            remove_wallet: o.remove_wallet,
-        }
+        lo::LogoutOptions { clear_caches: o.clear_caches, keep_global_caches: o.keep_global_caches, remove_wallet: o.remove_wallet }
     }
 }
 
 impl From<lo::LogoutOptions> for LogoutOptions {
     fn from(o: lo::LogoutOptions) -> Self {
-        LogoutOptions {
-            clear_caches: o.clear_caches,
-            keep_global_caches: o.keep_global_caches,
-            remove_wallet: o.remove_wallet,
-        }
+        LogoutOptions { clear_caches: o.clear_caches, keep_global_caches: o.keep_global_caches, remove_wallet: o.remove_wallet }
     }
 }
 
@@ -341,11 +326,7 @@ impl From<lo::LogoutReport> for LogoutReport {
             cache_entries_cleared: r.cache_entries_cleared,
             cache_bytes_freed: r.cache_bytes_freed,
             wallet_removed: r.wallet_removed,
-            warnings_acknowledged: r
-                .warnings_acknowledged
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            warnings_acknowledged: r.warnings_acknowledged.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -365,9 +346,6 @@ impl From<ev::SecurityEvent> for SecurityEvent {
 
 impl From<ev::FailedAttemptsSummary> for FailedAttemptsSummary {
     fn from(s: ev::FailedAttemptsSummary) -> Self {
-        FailedAttemptsSummary {
-            count: s.count,
-            last_failed_at_unix: s.last_failed_at_unix,
-        }
+        FailedAttemptsSummary { count: s.count, last_failed_at_unix: s.last_failed_at_unix }
     }
 }

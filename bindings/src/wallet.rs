@@ -20,10 +20,7 @@ pub struct WalletCore {
 
 impl WalletCore {
     /// Runs a KDF-bound call on tokio's blocking pool.
-    async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&core::WalletCore) -> core::Result<T> + Send + 'static,
-    ) -> Result<T> {
+    async fn blocking<T: Send + 'static>(&self, f: impl FnOnce(&core::WalletCore) -> core::Result<T> + Send + 'static) -> Result<T> {
         let c = self.core.clone();
         Ok(tokio::task::spawn_blocking(move || f(&c)).await??)
     }
@@ -50,21 +47,10 @@ impl WalletCore {
         if let Some(l) = listener {
             hooks.listener = Some(Arc::new(ListenerAdapter(l)));
         }
-        let cfg = core::Config {
-            data_dir: config.data_dir.into(),
-            kdf_profile: profile,
-            default_auto_lock: config.auto_lock.into(),
-        };
+        let cfg = core::Config { data_dir: config.data_dir.into(), kdf_profile: profile, default_auto_lock: config.auto_lock.into() };
         let c = core::WalletCore::open(cfg, hooks)?;
-        let export_kdf = if profile == core::vault::kdf::KdfProfile::Production {
-            ExportKdf::STANDARD
-        } else {
-            ExportKdf::LIGHT
-        };
-        Ok(Arc::new(WalletCore {
-            core: Arc::new(c),
-            export_kdf,
-        }))
+        let export_kdf = if profile == core::vault::kdf::KdfProfile::Production { ExportKdf::STANDARD } else { ExportKdf::LIGHT };
+        Ok(Arc::new(WalletCore { core: Arc::new(c), export_kdf }))
     }
 
     // ---- session ------------------------------------------------------------------------
@@ -74,18 +60,12 @@ impl WalletCore {
     }
 
     pub fn set_listener(&self, listener: Option<Arc<dyn SessionListener>>) {
-        self.core.set_listener(
-            listener.map(|l| {
-                Arc::new(ListenerAdapter(l)) as Arc<dyn core::auth::hooks::SessionListener>
-            }),
-        );
+        self.core.set_listener(listener.map(|l| Arc::new(ListenerAdapter(l)) as Arc<dyn core::auth::hooks::SessionListener>));
     }
 
     pub async fn login(&self, account_name: String, password: Vec<u8>) -> Result<SessionState> {
         let pw = secret(password);
-        self.blocking(move |c| c.login(&account_name, &pw))
-            .await
-            .map(Into::into)
+        self.blocking(move |c| c.login(&account_name, &pw)).await.map(Into::into)
     }
 
     pub async fn unlock(&self, password: Vec<u8>) -> Result<SessionState> {
@@ -123,21 +103,10 @@ impl WalletCore {
 
     // ---- accounts -----------------------------------------------------------------------
 
-    pub async fn create_account(
-        &self,
-        name: String,
-        password: Vec<u8>,
-        words: u32,
-        language: Language,
-    ) -> Result<CreatedAccount> {
+    pub async fn create_account(&self, name: String, password: Vec<u8>, words: u32, language: Language) -> Result<CreatedAccount> {
         let pw = secret(password);
-        let created = self
-            .blocking(move |c| c.create_account(&name, &pw, words, language.into()))
-            .await?;
-        Ok(CreatedAccount {
-            account: created.account.into(),
-            phrase: created.phrase.into_vec(),
-        })
+        let created = self.blocking(move |c| c.create_account(&name, &pw, words, language.into())).await?;
+        Ok(CreatedAccount { account: created.account.into(), phrase: created.phrase.into_vec() })
     }
 
     pub async fn import_account(
@@ -148,24 +117,12 @@ impl WalletCore {
         password: Vec<u8>,
     ) -> Result<AccountInfo> {
         let (phrase, pass, pw) = (secret(phrase), passphrase.map(secret), secret(password));
-        self.blocking(move |c| {
-            c.import_account(&name, &phrase, pass.as_deref().map(|p| p.as_slice()), &pw)
-        })
-        .await
-        .map(Into::into)
+        self.blocking(move |c| c.import_account(&name, &phrase, pass.as_deref().map(|p| p.as_slice()), &pw)).await.map(Into::into)
     }
 
-    pub async fn import_keystore(
-        &self,
-        name: String,
-        json: String,
-        keystore_password: Vec<u8>,
-        password: Vec<u8>,
-    ) -> Result<AccountInfo> {
+    pub async fn import_keystore(&self, name: String, json: String, keystore_password: Vec<u8>, password: Vec<u8>) -> Result<AccountInfo> {
         let (kpw, pw) = (secret(keystore_password), secret(password));
-        self.blocking(move |c| c.import_keystore(&name, &json, &kpw, &pw))
-            .await
-            .map(Into::into)
+        self.blocking(move |c| c.import_keystore(&name, &json, &kpw, &pw)).await.map(Into::into)
     }
 
     pub fn accounts(&self) -> Result<Vec<AccountInfo>> {
@@ -185,26 +142,15 @@ impl WalletCore {
     /// The recovery phrase as UTF-8 bytes (wipe after showing).
     pub async fn reveal_phrase(&self, password: Vec<u8>) -> Result<Vec<u8>> {
         let pw = secret(password);
-        self.blocking(move |c| c.reveal_phrase(&pw).map(|p| p.into_vec()))
-            .await
+        self.blocking(move |c| c.reveal_phrase(&pw).map(|p| p.into_vec())).await
     }
 
-    pub async fn export_keystore(
-        &self,
-        password: Vec<u8>,
-        index: u32,
-        keystore_password: Vec<u8>,
-    ) -> Result<String> {
+    pub async fn export_keystore(&self, password: Vec<u8>, index: u32, keystore_password: Vec<u8>) -> Result<String> {
         let (pw, kpw, kdf) = (secret(password), secret(keystore_password), self.export_kdf);
-        self.blocking(move |c| c.export_keystore(&pw, index, &kpw, kdf))
-            .await
+        self.blocking(move |c| c.export_keystore(&pw, index, &kpw, kdf)).await
     }
 
-    pub async fn change_password(
-        &self,
-        old_password: Vec<u8>,
-        new_password: Vec<u8>,
-    ) -> Result<()> {
+    pub async fn change_password(&self, old_password: Vec<u8>, new_password: Vec<u8>) -> Result<()> {
         let (old, new) = (secret(old_password), secret(new_password));
         self.blocking(move |c| c.change_password(&old, &new)).await
     }
@@ -222,11 +168,7 @@ impl WalletCore {
 
     /// EIP-712 `eth_signTypedData_v4`; 65 bytes r‖s‖v.
     pub fn sign_typed_data(&self, index: u32, typed_data_json: String) -> Result<Vec<u8>> {
-        Ok(self
-            .core
-            .sign_typed_data(index, &typed_data_json)?
-            .to_bytes()
-            .to_vec())
+        Ok(self.core.sign_typed_data(index, &typed_data_json)?.to_bytes().to_vec())
     }
 
     /// Signs a raw 32-byte digest; 65 bytes r‖s‖v.
@@ -240,24 +182,12 @@ impl WalletCore {
         Ok(self.core.prepare_logout(options.into())?.into())
     }
 
-    pub fn logout(
-        &self,
-        token: String,
-        typed_account_name: Option<String>,
-    ) -> Result<LogoutReport> {
-        Ok(self
-            .core
-            .logout(&token, &LogoutConfirmation { typed_account_name })?
-            .into())
+    pub fn logout(&self, token: String, typed_account_name: Option<String>) -> Result<LogoutReport> {
+        Ok(self.core.logout(&token, &LogoutConfirmation { typed_account_name })?.into())
     }
 
     pub fn security_events(&self, limit: u32) -> Result<Vec<SecurityEvent>> {
-        Ok(self
-            .core
-            .security_events(limit)?
-            .into_iter()
-            .map(Into::into)
-            .collect())
+        Ok(self.core.security_events(limit)?.into_iter().map(Into::into).collect())
     }
 
     pub fn failed_attempts_summary(&self) -> Result<FailedAttemptsSummary> {
@@ -267,8 +197,6 @@ impl WalletCore {
 
 impl From<WalletError> for core::Error {
     fn from(e: WalletError) -> Self {
-        core::Error::HookFailed {
-            message: e.to_string(),
-        }
+        core::Error::HookFailed { message: e.to_string() }
     }
 }

@@ -4,9 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use imwallet_core::auth::hooks::{
-    DeviceIntegrity, EnvironmentProbe, HookError, NetworkKind, SessionListener,
-};
+use imwallet_core::auth::hooks::{DeviceIntegrity, EnvironmentProbe, HookError, NetworkKind, SessionListener};
 use imwallet_core::events::SecurityEvent;
 use imwallet_core::session::logout::{LogoutConfirmation, LogoutOptions};
 use imwallet_core::session::SessionState;
@@ -60,115 +58,63 @@ pub fn run(out: &Out) -> Result<(), CliError> {
 
 fn walkthrough(out: &Out, dir: &std::path::Path) -> Result<(), CliError> {
     let env = Arc::new(DemoEnv(Mutex::new(NetworkKind::PrivateWifi)));
-    let hooks = Hooks {
-        environment: env.clone(),
-        listener: Some(Arc::new(Narrator)),
-        ..Hooks::default()
-    };
+    let hooks = Hooks { environment: env.clone(), listener: Some(Arc::new(Narrator)), ..Hooks::default() };
     let core = WalletCore::open(Config::new(dir), hooks)?;
     println!("imwallet demo — data directory {}", dir.display());
 
-    step(
-        out,
-        1,
-        "Create a wallet (Argon2id m=64 MiB t=3 wraps a random vault key)",
-    );
+    step(out, 1, "Create a wallet (Argon2id m=64 MiB t=3 wraps a random vault key)");
     let created = core.create_account("Demo", PASSWORD, 12, Language::English)?;
-    let words: Vec<String> = created
-        .phrase
-        .expose_str()?
-        .split(' ')
-        .map(str::to_string)
-        .collect();
-    println!(
-        "   recovery phrase: {} {} … ({} words, shown once)",
-        words[0],
-        words[1],
-        words.len()
-    );
+    let words: Vec<String> = created.phrase.expose_str()?.split(' ').map(str::to_string).collect();
+    println!("   recovery phrase: {} {} … ({} words, shown once)", words[0], words[1], words.len());
     println!("   first address:   {}", created.account.address);
 
     step(out, 2, "Log out safely — the core warns first");
     *env.0.lock().unwrap_or_else(|e| e.into_inner()) = NetworkKind::PublicWifi;
     let plan = core.prepare_logout(LogoutOptions::default())?;
-    println!(
-        "   plan for {}: actions {:?}",
-        plan.account.name, plan.actions
-    );
+    println!("   plan for {}: actions {:?}", plan.account.name, plan.actions);
     for w in &plan.warnings {
         println!("   warning: {}", render::warning_text(*w));
     }
     println!("   (the user goes back and confirms the backup instead)");
     let positions = core.backup_challenge()?;
-    let typed: Vec<&[u8]> = positions
-        .iter()
-        .map(|p| words[*p as usize - 1].as_bytes())
-        .collect();
+    let typed: Vec<&[u8]> = positions.iter().map(|p| words[*p as usize - 1].as_bytes()).collect();
     core.confirm_backup(&typed)?;
     println!("   backup confirmed with words {positions:?}");
     *env.0.lock().unwrap_or_else(|e| e.into_inner()) = NetworkKind::Cellular;
     let plan = core.prepare_logout(LogoutOptions::default())?;
-    println!(
-        "   new plan: warnings {:?}, confirmation {:?}",
-        plan.warnings, plan.confirmation
-    );
+    println!("   new plan: warnings {:?}, confirmation {:?}", plan.warnings, plan.confirmation);
     let report = core.logout(&plan.token, &LogoutConfirmation::default())?;
-    println!("   report: keys wiped {}, session ended {}, wallet removed {} — assets stay on-chain, the encrypted vault stays",
-        report.keys_wiped, report.session_ended, report.wallet_removed);
+    println!(
+        "   report: keys wiped {}, session ended {}, wallet removed {} — assets stay on-chain, the encrypted vault stays",
+        report.keys_wiped, report.session_ended, report.wallet_removed
+    );
     match core.sign_message(0, b"after logout") {
         Err(e) => println!("   signing now fails: [{}] {e}", e.kind()),
-        Ok(_) => {
-            return Err(CliError::usage(
-                "demo: signing after logout unexpectedly worked",
-            ))
-        }
+        Ok(_) => return Err(CliError::usage("demo: signing after logout unexpectedly worked")),
     }
 
     step(out, 3, "Log back in, lock, unlock");
     core.login("Demo", PASSWORD)?;
     core.lock()?;
-    println!(
-        "   locked: cached address still visible: {}",
-        core.addresses(1)?[0]
-    );
+    println!("   locked: cached address still visible: {}", core.addresses(1)?[0]);
     if let Err(e) = core.unlock(b"a wrong password guess") {
-        println!(
-            "   wrong password: [{}] {e} (the attempt was counted before Argon2 ran)",
-            e.kind()
-        );
+        println!("   wrong password: [{}] {e} (the attempt was counted before Argon2 ran)", e.kind());
     }
     core.unlock(PASSWORD)?;
     let sig = core.sign_message(0, b"hello from the demo")?;
     println!("   unlocked and signed: {}…", &sig.to_hex()[..18]);
 
-    step(
-        out,
-        4,
-        "Remove the wallet from this device (clear its data)",
-    );
+    step(out, 4, "Remove the wallet from this device (clear its data)");
     let address = created.account.address.clone();
     let before = occurrences(dir, address.as_bytes());
-    let plan = core.prepare_logout(LogoutOptions {
-        remove_wallet: true,
-        keep_global_caches: false,
-        clear_caches: true,
-    })?;
-    println!(
-        "   plan: warnings {:?}, confirmation {:?}",
-        plan.warnings, plan.confirmation
-    );
+    let plan = core.prepare_logout(LogoutOptions { remove_wallet: true, keep_global_caches: false, clear_caches: true })?;
+    println!("   plan: warnings {:?}, confirmation {:?}", plan.warnings, plan.confirmation);
     let report = core.logout(&plan.token, &LogoutConfirmation::default())?;
-    println!(
-        "   report: wallet removed {}; state now {}",
-        report.wallet_removed,
-        render::state_text(&core.state())
-    );
+    println!("   report: wallet removed {}; state now {}", report.wallet_removed, render::state_text(&core.state()));
     let after = occurrences(dir, address.as_bytes());
     println!("   scan of the data directory for the wallet's address: {before} copies before, {after} after (secure_delete, WAL checkpointed + truncated)");
     if after != 0 {
-        return Err(CliError::usage(
-            "demo: removed wallet data is still readable",
-        ));
+        return Err(CliError::usage("demo: removed wallet data is still readable"));
     }
 
     step(out, 5, "Security log");

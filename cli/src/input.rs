@@ -17,10 +17,7 @@ pub struct Input {
 impl Input {
     pub fn new() -> Input {
         let stdin = std::io::stdin();
-        Input {
-            interactive: stdin.is_terminal(),
-            lines: stdin.lock().lines(),
-        }
+        Input { interactive: stdin.is_terminal(), lines: stdin.lock().lines() }
     }
 
     pub fn interactive(&self) -> bool {
@@ -30,9 +27,7 @@ impl Input {
     /// A secret: prompted without echo on a terminal, else the next stdin line.
     pub fn secret(&mut self, prompt: &str) -> Result<Zeroizing<String>, String> {
         if self.interactive {
-            rpassword::prompt_password(format!("{prompt}: "))
-                .map(Zeroizing::new)
-                .map_err(|e| format!("cannot read {prompt}: {e}"))
+            rpassword::prompt_password(format!("{prompt}: ")).map(Zeroizing::new).map_err(|e| format!("cannot read {prompt}: {e}"))
         } else {
             self.next_line(prompt)
         }

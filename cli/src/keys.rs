@@ -16,9 +16,7 @@ pub fn mnemonic_new(out: &Out, words: u32, lang: &str) -> Result<(), CliError> {
     let phrase = m.phrase()?;
     let text = phrase.expose_str()?;
     if out.json {
-        out.print_json(
-            &json!({"language": language.code(), "words": m.word_count(), "phrase": text}),
-        );
+        out.print_json(&json!({"language": language.code(), "words": m.word_count(), "phrase": text}));
     } else {
         println!("{text}");
     }
@@ -29,37 +27,21 @@ pub fn mnemonic_check(out: &Out, input: &mut Input) -> Result<(), CliError> {
     let phrase = input.secret("recovery phrase")?;
     let m = Mnemonic::parse(&phrase)?;
     if out.json {
-        out.print_json(
-            &json!({"valid": true, "language": m.language().code(), "words": m.word_count()}),
-        );
+        out.print_json(&json!({"valid": true, "language": m.language().code(), "words": m.word_count()}));
     } else {
-        println!(
-            "valid: {} words, language {}",
-            m.word_count(),
-            m.language().code()
-        );
+        println!("valid: {} words, language {}", m.word_count(), m.language().code());
     }
     Ok(())
 }
 
-pub fn address(
-    out: &Out,
-    input: &mut Input,
-    passphrase: bool,
-    path: Option<&str>,
-    count: u32,
-) -> Result<(), CliError> {
+pub fn address(out: &Out, input: &mut Input, passphrase: bool, path: Option<&str>, count: u32) -> Result<(), CliError> {
     let base: DerivationPath = path.unwrap_or(DEFAULT_ACCOUNT_PATH).parse()?;
     if count == 0 || count > 10_000 {
         return Err(CliError::usage("--count must be 1..=10000"));
     }
     let phrase = input.secret("recovery phrase")?;
     let m = Mnemonic::parse(&phrase)?;
-    let pass = if passphrase {
-        input.secret("BIP39 passphrase")?
-    } else {
-        Default::default()
-    };
+    let pass = if passphrase { input.secret("BIP39 passphrase")? } else { Default::default() };
     let seed = m.to_seed(&pass)?;
     let mut rows = Vec::new();
     for i in 0..count {
@@ -77,13 +59,8 @@ pub fn address(
     Ok(())
 }
 
-pub fn keystore_address(
-    out: &Out,
-    input: &mut Input,
-    file: &std::path::Path,
-) -> Result<(), CliError> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| CliError::io(format!("cannot read {}: {e}", file.display())))?;
+pub fn keystore_address(out: &Out, input: &mut Input, file: &std::path::Path) -> Result<(), CliError> {
+    let text = std::fs::read_to_string(file).map_err(|e| CliError::io(format!("cannot read {}: {e}", file.display())))?;
     let password = input.secret("keystore password")?;
     let key = keystore::import(&text, password.as_bytes())?;
     let addr = key.address().to_checksum();

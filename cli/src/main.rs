@@ -23,11 +23,7 @@ use output::{CliError, Out};
 use session_cmds as sc;
 
 #[derive(Parser)]
-#[command(
-    name = "imwallet",
-    version,
-    about = "imwallet: non-custodial wallet core, desktop shell"
-)]
+#[command(name = "imwallet", version, about = "imwallet: non-custodial wallet core, desktop shell")]
 struct Cli {
     /// Machine-readable JSON output.
     #[arg(long, global = true)]
@@ -175,66 +171,29 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
     let dir = cli.data_dir.unwrap_or_else(sc::default_data_dir);
     let i = &mut input;
     match cli.cmd {
-        Cmd::Mnemonic {
-            cmd: MnemonicCmd::New { words, lang },
-        } => keys::mnemonic_new(out, words, &lang),
-        Cmd::Mnemonic {
-            cmd: MnemonicCmd::Check,
-        } => keys::mnemonic_check(out, i),
-        Cmd::Address {
-            passphrase,
-            path,
-            count,
-        } => keys::address(out, i, passphrase, path.as_deref(), count),
-        Cmd::Keystore {
-            cmd: KeystoreCmd::Address { file },
-        } => keys::keystore_address(out, i, &file),
-        Cmd::Account {
-            cmd: AccountCmd::Create { name, words, lang },
-        } => sc::account_create(out, i, &dir, &name, words, &lang),
-        Cmd::Account {
-            cmd:
-                AccountCmd::Import {
-                    name,
-                    keystore: Some(file),
-                    ..
-                },
-        } => sc::account_import_keystore(out, i, &dir, &name, &file),
-        Cmd::Account {
-            cmd:
-                AccountCmd::Import {
-                    name,
-                    passphrase,
-                    keystore: None,
-                },
-        } => sc::account_import(out, i, &dir, &name, passphrase),
-        Cmd::Account {
-            cmd: AccountCmd::List,
-        } => sc::account_list(out, &dir),
-        Cmd::Backup {
-            cmd: BackupCmd::Confirm,
-        } => sc::backup_confirm(out, i, &dir),
+        Cmd::Mnemonic { cmd: MnemonicCmd::New { words, lang } } => keys::mnemonic_new(out, words, &lang),
+        Cmd::Mnemonic { cmd: MnemonicCmd::Check } => keys::mnemonic_check(out, i),
+        Cmd::Address { passphrase, path, count } => keys::address(out, i, passphrase, path.as_deref(), count),
+        Cmd::Keystore { cmd: KeystoreCmd::Address { file } } => keys::keystore_address(out, i, &file),
+        Cmd::Account { cmd: AccountCmd::Create { name, words, lang } } => sc::account_create(out, i, &dir, &name, words, &lang),
+        Cmd::Account { cmd: AccountCmd::Import { name, keystore: Some(file), .. } } => {
+            sc::account_import_keystore(out, i, &dir, &name, &file)
+        }
+        Cmd::Account { cmd: AccountCmd::Import { name, passphrase, keystore: None } } => {
+            sc::account_import(out, i, &dir, &name, passphrase)
+        }
+        Cmd::Account { cmd: AccountCmd::List } => sc::account_list(out, &dir),
+        Cmd::Backup { cmd: BackupCmd::Confirm } => sc::backup_confirm(out, i, &dir),
         Cmd::Login { name } => sc::cmd_login(out, i, &dir, &name),
         Cmd::Unlock => sc::cmd_unlock(out, i, &dir),
         Cmd::Lock => sc::cmd_lock(out, &dir),
         Cmd::Status => sc::cmd_status(out, &dir),
-        Cmd::Logout {
-            remove_wallet,
-            keep_caches,
-            clear_global_caches,
-            yes,
-        } => {
-            let options = LogoutOptions {
-                clear_caches: !keep_caches,
-                keep_global_caches: !clear_global_caches,
-                remove_wallet,
-            };
+        Cmd::Logout { remove_wallet, keep_caches, clear_global_caches, yes } => {
+            let options = LogoutOptions { clear_caches: !keep_caches, keep_global_caches: !clear_global_caches, remove_wallet };
             sc::cmd_logout(out, i, &dir, options, yes)
         }
         Cmd::Events { limit } => sc::cmd_events(out, &dir, limit),
-        Cmd::Password {
-            cmd: PasswordCmd::Change,
-        } => sc::password_change(out, i, &dir),
+        Cmd::Password { cmd: PasswordCmd::Change } => sc::password_change(out, i, &dir),
         Cmd::Shell => shell::run(out, i, &dir),
         Cmd::Demo => demo::run(out),
     }

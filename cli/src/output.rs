@@ -15,17 +15,11 @@ pub struct Out {
 
 impl Out {
     pub fn new(json: bool) -> Out {
-        Out {
-            json,
-            color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        }
+        Out { json, color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() }
     }
 
     pub fn print_json(&self, v: &Value) {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(v).unwrap_or_else(|_| "{}".into())
-        );
+        println!("{}", serde_json::to_string_pretty(v).unwrap_or_else(|_| "{}".into()));
     }
 
     /// A warning line on stderr (yellow on a terminal).

@@ -47,11 +47,7 @@ pub fn accounts(out: &Out, list: &[AccountInfo]) {
         println!("no accounts");
     }
     for a in list {
-        let flag = if a.has_recovery_phrase && !a.backed_up {
-            "  (not backed up)"
-        } else {
-            ""
-        };
+        let flag = if a.has_recovery_phrase && !a.backed_up { "  (not backed up)" } else { "" };
         println!("{:<24} {}{}", a.name, a.address, flag);
     }
 }
@@ -60,12 +56,8 @@ pub fn warning_text(w: LogoutWarning) -> &'static str {
     match w {
         LogoutWarning::NotBackedUp => "your recovery phrase was never confirmed as backed up",
         LogoutWarning::InsecureNetwork => "you are on public Wi-Fi",
-        LogoutWarning::UntrustedDevice => {
-            "this device looks compromised (rooted/jailbroken or debugged)"
-        }
-        LogoutWarning::WalletWillBeRemoved => {
-            "the encrypted wallet will be deleted from this device"
-        }
+        LogoutWarning::UntrustedDevice => "this device looks compromised (rooted/jailbroken or debugged)",
+        LogoutWarning::WalletWillBeRemoved => "the encrypted wallet will be deleted from this device",
     }
 }
 
@@ -93,8 +85,10 @@ pub fn report(out: &Out, r: &LogoutReport) {
         }));
         return;
     }
-    println!("logged out {}: keys wiped {}, session ended {}, biometric removed {}, cache entries cleared {}, wallet removed {}",
-        r.account.name, r.keys_wiped, r.session_ended, r.biometric_removed, r.cache_entries_cleared, r.wallet_removed);
+    println!(
+        "logged out {}: keys wiped {}, session ended {}, biometric removed {}, cache entries cleared {}, wallet removed {}",
+        r.account.name, r.keys_wiped, r.session_ended, r.biometric_removed, r.cache_entries_cleared, r.wallet_removed
+    );
 }
 
 pub fn events(out: &Out, list: &[SecurityEvent], failed_since_success: u32) {
@@ -106,17 +100,9 @@ pub fn events(out: &Out, list: &[SecurityEvent], failed_since_success: u32) {
         return;
     }
     if failed_since_success > 0 {
-        out.warn(&format!(
-            "{failed_since_success} failed password attempt(s) since the last successful login"
-        ));
+        out.warn(&format!("{failed_since_success} failed password attempt(s) since the last successful login"));
     }
     for e in list {
-        println!(
-            "{:>12}  {:<22} {:<16} {}",
-            e.at_unix,
-            e.kind.as_str(),
-            e.account_name.as_deref().unwrap_or("-"),
-            e.detail
-        );
+        println!("{:>12}  {:<22} {:<16} {}", e.at_unix, e.kind.as_str(), e.account_name.as_deref().unwrap_or("-"), e.detail);
     }
 }

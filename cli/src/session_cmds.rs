@@ -23,9 +23,7 @@ pub fn default_data_dir() -> PathBuf {
     if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
         return PathBuf::from(x).join("imwallet");
     }
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
     if cfg!(target_os = "macos") {
         home.join("Library/Application Support/imwallet")
     } else {
@@ -49,78 +47,40 @@ pub fn new_password(input: &mut Input, what: &str) -> Result<Zeroizing<String>, 
     Ok(pw)
 }
 
-pub fn account_create(
-    out: &Out,
-    input: &mut Input,
-    dir: &Path,
-    name: &str,
-    words: u32,
-    lang: &str,
-) -> Result<(), CliError> {
+pub fn account_create(out: &Out, input: &mut Input, dir: &Path, name: &str, words: u32, lang: &str) -> Result<(), CliError> {
     let language = Language::from_code(lang)?;
     let core = open(dir)?;
     let pw = new_password(input, "new wallet password")?;
-    let created = with_spinner("deriving the vault key", || {
-        core.create_account(name, pw.as_bytes(), words, language)
-    })?;
+    let created = with_spinner("deriving the vault key", || core.create_account(name, pw.as_bytes(), words, language))?;
     let phrase = created.phrase.expose_str()?;
     if out.json {
-        out.print_json(
-            &json!({"account": render::account_json(&created.account), "phrase": phrase}),
-        );
+        out.print_json(&json!({"account": render::account_json(&created.account), "phrase": phrase}));
     } else {
         println!("{phrase}");
-        eprintln!(
-            "account {} created: {}",
-            created.account.name, created.account.address
-        );
+        eprintln!("account {} created: {}", created.account.name, created.account.address);
         out.warn("write the recovery phrase down, then run `imwallet backup confirm`");
     }
     Ok(())
 }
 
-pub fn account_import(
-    out: &Out,
-    input: &mut Input,
-    dir: &Path,
-    name: &str,
-    passphrase: bool,
-) -> Result<(), CliError> {
+pub fn account_import(out: &Out, input: &mut Input, dir: &Path, name: &str, passphrase: bool) -> Result<(), CliError> {
     let core = open(dir)?;
     let phrase = input.secret("recovery phrase")?;
-    let pass = if passphrase {
-        Some(input.secret("BIP39 passphrase")?)
-    } else {
-        None
-    };
+    let pass = if passphrase { Some(input.secret("BIP39 passphrase")?) } else { None };
     let pw = new_password(input, "new wallet password")?;
     let a = with_spinner("deriving the vault key", || {
-        core.import_account(
-            name,
-            phrase.as_bytes(),
-            pass.as_ref().map(|p| p.as_bytes()),
-            pw.as_bytes(),
-        )
+        core.import_account(name, phrase.as_bytes(), pass.as_ref().map(|p| p.as_bytes()), pw.as_bytes())
     })?;
     render::accounts(out, &[a]);
     Ok(())
 }
 
-pub fn account_import_keystore(
-    out: &Out,
-    input: &mut Input,
-    dir: &Path,
-    name: &str,
-    file: &Path,
-) -> Result<(), CliError> {
-    let json_text = std::fs::read_to_string(file)
-        .map_err(|e| CliError::io(format!("cannot read {}: {e}", file.display())))?;
+pub fn account_import_keystore(out: &Out, input: &mut Input, dir: &Path, name: &str, file: &Path) -> Result<(), CliError> {
+    let json_text = std::fs::read_to_string(file).map_err(|e| CliError::io(format!("cannot read {}: {e}", file.display())))?;
     let core = open(dir)?;
     let kpw = input.secret("keystore file password")?;
     let pw = new_password(input, "new wallet password")?;
-    let a = with_spinner("decrypting the keystore", || {
-        core.import_keystore(name, &json_text, kpw.as_bytes(), pw.as_bytes())
-    })?;
+    let a = with_spinner("decrypting the keystore", || core.import_keystore(name, &json_text, kpw.as_bytes(), pw.as_bytes()))?;
     render::accounts(out, &[a]);
     Ok(())
 }
@@ -131,11 +91,7 @@ pub fn account_list(out: &Out, dir: &Path) -> Result<(), CliError> {
 }
 
 /// Logs `name` in (or unlocks the persisted session when `name` is `None`).
-pub fn login(
-    core: &WalletCore,
-    input: &mut Input,
-    name: Option<&str>,
-) -> Result<SessionState, CliError> {
+pub fn login(core: &WalletCore, input: &mut Input, name: Option<&str>) -> Result<SessionState, CliError> {
     let pw = input.secret("wallet password")?;
     let state = match name {
         Some(n) => with_spinner("checking the password", || core.login(n, pw.as_bytes()))?,
@@ -196,9 +152,7 @@ pub fn password_change(out: &Out, input: &mut Input, dir: &Path) -> Result<(), C
     let core = open(dir)?;
     let old = input.secret("current wallet password")?;
     let new = new_password(input, "new wallet password")?;
-    with_spinner("re-wrapping the vault key", || {
-        core.change_password(old.as_bytes(), new.as_bytes())
-    })?;
+    with_spinner("re-wrapping the vault key", || core.change_password(old.as_bytes(), new.as_bytes()))?;
     if out.json {
         out.print_json(&json!({"password_changed": true}));
     } else {
@@ -208,13 +162,7 @@ pub fn password_change(out: &Out, input: &mut Input, dir: &Path) -> Result<(), C
 }
 
 /// Shows the plan and its warnings, asks for the confirmation it needs, logs out.
-pub fn logout(
-    out: &Out,
-    input: &mut Input,
-    core: &WalletCore,
-    options: LogoutOptions,
-    yes: bool,
-) -> Result<(), CliError> {
+pub fn logout(out: &Out, input: &mut Input, core: &WalletCore, options: LogoutOptions, yes: bool) -> Result<(), CliError> {
     let plan = core.prepare_logout(options)?;
     render::plan(out, &plan);
     let confirmation = match plan.confirmation {
@@ -228,36 +176,21 @@ pub fn logout(
         }
         ConfirmationNeeded::TypeAccountName => {
             out.warn("this wallet was never backed up: removing it loses it for good");
-            let typed = input.line(&format!(
-                "type the account name ({}) to confirm",
-                plan.account.name
-            ))?;
-            LogoutConfirmation {
-                typed_account_name: Some(typed.to_string()),
-            }
+            let typed = input.line(&format!("type the account name ({}) to confirm", plan.account.name))?;
+            LogoutConfirmation { typed_account_name: Some(typed.to_string()) }
         }
     };
     render::report(out, &core.logout(&plan.token, &confirmation)?);
     Ok(())
 }
 
-pub fn cmd_logout(
-    out: &Out,
-    input: &mut Input,
-    dir: &Path,
-    options: LogoutOptions,
-    yes: bool,
-) -> Result<(), CliError> {
+pub fn cmd_logout(out: &Out, input: &mut Input, dir: &Path, options: LogoutOptions, yes: bool) -> Result<(), CliError> {
     let core = open(dir)?;
     logout(out, input, &core, options, yes)
 }
 
 pub fn cmd_events(out: &Out, dir: &Path, limit: u32) -> Result<(), CliError> {
     let core = open(dir)?;
-    render::events(
-        out,
-        &core.security_events(limit)?,
-        core.failed_attempts_summary()?.count,
-    );
+    render::events(out, &core.security_events(limit)?, core.failed_attempts_summary()?.count);
     Ok(())
 }

@@ -36,16 +36,9 @@ const HELP: &str = "commands: status | accounts | create NAME [WORDS] [LANG] | i
           logout [remove] | events [N] | help | quit";
 
 pub fn run(out: &Out, input: &mut Input, dir: &Path) -> Result<(), CliError> {
-    let hooks = Hooks {
-        listener: Some(Arc::new(Announce)),
-        ..Hooks::default()
-    };
+    let hooks = Hooks { listener: Some(Arc::new(Announce)), ..Hooks::default() };
     let core = WalletCore::open(Config::new(dir), hooks)?;
-    eprintln!(
-        "imwallet shell on {} — {}",
-        dir.display(),
-        render::state_text(&core.state())
-    );
+    eprintln!("imwallet shell on {} — {}", dir.display(), render::state_text(&core.state()));
     eprintln!("{HELP}");
     loop {
         let line = match input.line("imwallet>") {
@@ -66,31 +59,17 @@ pub fn run(out: &Out, input: &mut Input, dir: &Path) -> Result<(), CliError> {
     }
 }
 
-fn step(
-    out: &Out,
-    input: &mut Input,
-    core: &WalletCore,
-    cmd: &str,
-    args: &[&str],
-) -> Result<(), CliError> {
+fn step(out: &Out, input: &mut Input, core: &WalletCore, cmd: &str, args: &[&str]) -> Result<(), CliError> {
     match cmd {
         "help" => eprintln!("{HELP}"),
         "status" => render::state(out, &core.state()),
         "accounts" => render::accounts(out, &core.accounts()?),
         "create" => {
-            let name = args
-                .first()
-                .ok_or_else(|| CliError::usage("create NAME [WORDS] [LANG]"))?;
-            let words = args
-                .get(1)
-                .map(|w| w.parse().map_err(|_| CliError::usage("WORDS is a number")))
-                .transpose()?
-                .unwrap_or(12);
+            let name = args.first().ok_or_else(|| CliError::usage("create NAME [WORDS] [LANG]"))?;
+            let words = args.get(1).map(|w| w.parse().map_err(|_| CliError::usage("WORDS is a number"))).transpose()?.unwrap_or(12);
             let lang = Language::from_code(args.get(2).unwrap_or(&"en"))?;
             let pw = new_password(input, "new wallet password")?;
-            let c = with_spinner("deriving the vault key", || {
-                core.create_account(name, pw.as_bytes(), words, lang)
-            })?;
+            let c = with_spinner("deriving the vault key", || core.create_account(name, pw.as_bytes(), words, lang))?;
             println!("{}", c.phrase.expose_str()?);
             out.warn("write the recovery phrase down, then run `backup`");
         }
@@ -98,9 +77,7 @@ fn step(
             let name = args.first().ok_or_else(|| CliError::usage("import NAME"))?;
             let phrase = input.secret("recovery phrase")?;
             let pw = new_password(input, "new wallet password")?;
-            let a = with_spinner("deriving the vault key", || {
-                core.import_account(name, phrase.as_bytes(), None, pw.as_bytes())
-            })?;
+            let a = with_spinner("deriving the vault key", || core.import_account(name, phrase.as_bytes(), None, pw.as_bytes()))?;
             render::accounts(out, &[a]);
         }
         "login" => {
@@ -114,11 +91,7 @@ fn step(
             core.lock()?;
         }
         "addresses" => {
-            let n = args
-                .first()
-                .map(|n| n.parse().map_err(|_| CliError::usage("addresses [N]")))
-                .transpose()?
-                .unwrap_or(1);
+            let n = args.first().map(|n| n.parse().map_err(|_| CliError::usage("addresses [N]"))).transpose()?.unwrap_or(1);
             for a in core.addresses(n)? {
                 println!("{a}");
             }
@@ -139,57 +112,33 @@ fn step(
         }
         "reveal" => {
             let pw = input.secret("wallet password")?;
-            let phrase = with_spinner("checking the password", || {
-                core.reveal_phrase(pw.as_bytes())
-            })?;
+            let phrase = with_spinner("checking the password", || core.reveal_phrase(pw.as_bytes()))?;
             println!("{}", phrase.expose_str()?);
         }
         "password" => {
             let old = input.secret("current wallet password")?;
             let new = new_password(input, "new wallet password")?;
-            with_spinner("re-wrapping the vault key", || {
-                core.change_password(old.as_bytes(), new.as_bytes())
-            })?;
+            with_spinner("re-wrapping the vault key", || core.change_password(old.as_bytes(), new.as_bytes()))?;
             println!("password changed");
         }
         "autolock" => {
             let setting = match args.first().copied() {
                 Some("immediate") => AutoLock::Immediate,
                 Some("never") => AutoLock::Never,
-                Some(n) => AutoLock::AfterSeconds(
-                    n.parse()
-                        .map_err(|_| CliError::usage("autolock SECONDS|immediate|never"))?,
-                ),
+                Some(n) => AutoLock::AfterSeconds(n.parse().map_err(|_| CliError::usage("autolock SECONDS|immediate|never"))?),
                 None => return Err(CliError::usage("autolock SECONDS|immediate|never")),
             };
             core.set_auto_lock(setting)?;
         }
         "logout" => {
             let remove = args.first() == Some(&"remove");
-            logout(
-                out,
-                input,
-                core,
-                LogoutOptions {
-                    remove_wallet: remove,
-                    ..LogoutOptions::default()
-                },
-                false,
-            )?;
+            logout(out, input, core, LogoutOptions { remove_wallet: remove, ..LogoutOptions::default() }, false)?;
         }
         "events" => {
             let n = args.first().and_then(|n| n.parse().ok()).unwrap_or(20);
-            render::events(
-                out,
-                &core.security_events(n)?,
-                core.failed_attempts_summary()?.count,
-            );
+            render::events(out, &core.security_events(n)?, core.failed_attempts_summary()?.count);
         }
-        other => {
-            return Err(CliError::usage(format!(
-                "unknown command '{other}' (try help)"
-            )))
-        }
+        other => return Err(CliError::usage(format!("unknown command '{other}' (try help)"))),
     }
     Ok(())
 }

@@ -11,12 +11,7 @@ fn run(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -28,9 +23,7 @@ const JUNK: &str = "test test test test test test test test test test test junk\
 
 #[test]
 fn mnemonic_new_in_every_language_checks_back() {
-    for lang in [
-        "en", "zh-hans", "zh-hant", "ja", "ko", "es", "fr", "it", "cs", "pt",
-    ] {
+    for lang in ["en", "zh-hans", "zh-hant", "ja", "ko", "es", "fr", "it", "cs", "pt"] {
         let o = run(&["mnemonic", "new", "--words", "24", "--lang", lang], "");
         assert!(o.status.success(), "{lang}");
         let phrase = stdout(&o);
@@ -52,15 +45,15 @@ fn mnemonic_check_reports_typed_errors() {
     let o = run(&["mnemonic", "check"], "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about\n");
     assert!(o.status.success());
     assert!(stdout(&o).contains("12 words, language en"));
-    let o = run(&["--json", "mnemonic", "check"], "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandn about\n");
+    let o = run(
+        &["--json", "mnemonic", "check"],
+        "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandn about\n",
+    );
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["error"]["kind"], "MnemonicUnknownWord");
     assert!(v["error"]["message"].as_str().unwrap().contains("word 11"));
-    let o = run(
-        &["mnemonic", "check"],
-        "zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo\n",
-    );
+    let o = run(&["mnemonic", "check"], "zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo\n");
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("MnemonicChecksum"));
     let o = run(&["mnemonic", "check"], "");
@@ -82,10 +75,7 @@ fn address_prints_eip55_addresses() {
     // A passphrase changes every address; a custom path too.
     let with_pass = run(&["address", "--passphrase"], &format!("{JUNK}secret\n"));
     assert!(with_pass.status.success());
-    assert_ne!(
-        stdout(&with_pass).trim(),
-        "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
-    );
+    assert_ne!(stdout(&with_pass).trim(), "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
     let other_path = run(&["--json", "address", "--path", "m/44'/60'/1'/0"], JUNK);
     let v: serde_json::Value = serde_json::from_str(&stdout(&other_path)).unwrap();
     assert_eq!(v[0]["path"], "m/44'/60'/1'/0/0");
@@ -102,10 +92,7 @@ fn keystore_address_verifies_the_mac() {
     let p = f.to_str().unwrap();
     let o = run(&["keystore", "address", p], "testpassword\n");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(
-        stdout(&o).trim(),
-        "0x008AeEda4D805471dF9b2A5B0f38A0C3bCBA786b"
-    );
+    assert_eq!(stdout(&o).trim(), "0x008AeEda4D805471dF9b2A5B0f38A0C3bCBA786b");
     let o = run(&["keystore", "address", p], "nope\n");
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("KeystoreWrongPassword"));

@@ -15,12 +15,7 @@ fn run(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -38,11 +33,7 @@ fn json(o: &Output) -> serde_json::Value {
 fn account_lifecycle_through_one_shot_commands() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
-    let o = run(
-        dir,
-        &["--json", "account", "create", "--name", "Ann"],
-        &format!("{PW}\n"),
-    );
+    let o = run(dir, &["--json", "account", "create", "--name", "Ann"], &format!("{PW}\n"));
     assert!(o.status.success(), "{}", err(&o));
     let v = json(&o);
     let phrase = v["phrase"].as_str().unwrap().to_string();
@@ -53,19 +44,11 @@ fn account_lifecycle_through_one_shot_commands() {
     let o = run(dir, &["--json", "account", "list"], "");
     assert_eq!(json(&o)[0]["backed_up"], false);
     let o = run(dir, &["--json", "status"], "");
-    assert_eq!(
-        json(&o)["state"],
-        "locked",
-        "a process ends: the session persists locked"
-    );
+    assert_eq!(json(&o)["state"], "locked", "a process ends: the session persists locked");
 
     // Backup: password, then the three words asked for (read from stderr prompts is not
     // possible when piped, so answer with all 12 words tried via the challenge order).
-    let o = run(
-        dir,
-        &["backup", "confirm"],
-        &format!("{PW}\nwrong\nwrong\nwrong\n"),
-    );
+    let o = run(dir, &["backup", "confirm"], &format!("{PW}\nwrong\nwrong\nwrong\n"));
     assert_eq!(o.status.code(), Some(1));
     assert!(err(&o).contains("BackupMismatch"));
 
@@ -76,68 +59,35 @@ fn account_lifecycle_through_one_shot_commands() {
     assert_eq!(o.status.code(), Some(1));
     assert!(err(&o).contains("InvalidCredentials"));
 
-    let o = run(
-        dir,
-        &["password", "change"],
-        &format!("{PW}\nbrand new passphrase for me 7\n"),
-    );
+    let o = run(dir, &["password", "change"], &format!("{PW}\nbrand new passphrase for me 7\n"));
     assert!(o.status.success(), "{}", err(&o));
     let o = run(dir, &["login", "--name", "ann"], &format!("{PW}\n"));
     assert_eq!(o.status.code(), Some(1));
-    let o = run(
-        dir,
-        &["--json", "login", "--name", "ann"],
-        "brand new passphrase for me 7\n",
-    );
+    let o = run(dir, &["--json", "login", "--name", "ann"], "brand new passphrase for me 7\n");
     assert_eq!(json(&o)["state"], "unlocked");
 
     // Logout: shows warnings, asks y/N.
     let o = run(dir, &["logout"], "n\n");
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        err(&o).contains("never confirmed as backed up"),
-        "{}",
-        err(&o)
-    );
+    assert!(err(&o).contains("never confirmed as backed up"), "{}", err(&o));
     let o = run(dir, &["logout"], "y\n");
     assert!(o.status.success(), "{}", err(&o));
     assert!(out(&o).contains("keys wiped true"));
-    assert_eq!(
-        json(&run(dir, &["--json", "status"], ""))["state"],
-        "logged_out"
-    );
+    assert_eq!(json(&run(dir, &["--json", "status"], ""))["state"], "logged_out");
 
     // Removing an unbacked wallet needs the typed name.
-    run(
-        dir,
-        &["login", "--name", "Ann"],
-        "brand new passphrase for me 7\n",
-    );
+    run(dir, &["login", "--name", "Ann"], "brand new passphrase for me 7\n");
     let o = run(dir, &["logout", "--remove-wallet"], "Bob\n");
     assert_eq!(o.status.code(), Some(1));
     assert!(err(&o).contains("ConfirmationRequired"));
     let o = run(dir, &["--json", "logout", "--remove-wallet"], "ann\n");
     assert!(o.status.success(), "{}", err(&o));
     assert_eq!(json(&o)["wallet_removed"], true);
-    assert_eq!(
-        json(&run(dir, &["--json", "status"], ""))["state"],
-        "no_account"
-    );
+    assert_eq!(json(&run(dir, &["--json", "status"], ""))["state"], "no_account");
 
     let o = run(dir, &["--json", "events", "--limit", "50"], "");
-    let kinds: Vec<String> = json(&o)["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap().to_string())
-        .collect();
-    for k in [
-        "account_created",
-        "login_failed",
-        "password_changed",
-        "logged_out",
-        "wallet_removed",
-    ] {
+    let kinds: Vec<String> = json(&o)["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_string()).collect();
+    for k in ["account_created", "login_failed", "password_changed", "logged_out", "wallet_removed"] {
         assert!(kinds.iter().any(|x| x == k), "{k} in {kinds:?}");
     }
 }
@@ -152,42 +102,21 @@ fn import_phrase_and_keystore_and_typed_errors() {
         &format!("test test test test test test test test test test test junk\n{PW}\n"),
     );
     assert!(o.status.success(), "{}", err(&o));
-    assert_eq!(
-        json(&o)[0]["address"],
-        "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
-    );
+    assert_eq!(json(&o)[0]["address"], "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
     let o = run(
         dir,
         &["--json", "account", "import", "--name", "dev"],
         &format!("test test test test test test test test test test test junk\n{PW}\n"),
     );
     assert_eq!(json(&o)["error"]["kind"], "AccountNameTaken");
-    let o = run(
-        dir,
-        &["--json", "account", "create", "--name", "Weak"],
-        "password1\n",
-    );
+    let o = run(dir, &["--json", "account", "create", "--name", "Weak"], "password1\n");
     assert_eq!(json(&o)["error"]["kind"], "PasswordTooWeak");
     let ks = dir.join("k.json");
     std::fs::write(&ks, r#"{"crypto":{"cipher":"aes-128-ctr","cipherparams":{"iv":"6087dab2f9fdbbfaddc31a909735c1e6"},"ciphertext":"5318b4d5bcd28de64ee5559e671353e16f075ecae9f99c7a79a38af5f869aa46","kdf":"pbkdf2","kdfparams":{"c":262144,"dklen":32,"prf":"hmac-sha256","salt":"ae3cd4e7013836a3df6bd7241b12db061dbe2c6785853cce422d148a624ce0bd"},"mac":"517ead924a9d0dc3124507e3393d175ce3ff7c1e96529c6c555ce9e51205e9b2"},"id":"3198bc9c-6672-5ab3-d995-4942343ae5b6","version":3}"#).unwrap();
-    let o = run(
-        dir,
-        &[
-            "--json",
-            "account",
-            "import",
-            "--name",
-            "File",
-            "--keystore",
-            ks.to_str().unwrap(),
-        ],
-        &format!("testpassword\n{PW}\n"),
-    );
+    let o =
+        run(dir, &["--json", "account", "import", "--name", "File", "--keystore", ks.to_str().unwrap()], &format!("testpassword\n{PW}\n"));
     assert!(o.status.success(), "{}", err(&o));
-    assert_eq!(
-        json(&o)[0]["address"],
-        "0x008AeEda4D805471dF9b2A5B0f38A0C3bCBA786b"
-    );
+    assert_eq!(json(&o)[0]["address"], "0x008AeEda4D805471dF9b2A5B0f38A0C3bCBA786b");
     assert_eq!(json(&o)[0]["has_recovery_phrase"], false);
 }
 
@@ -201,17 +130,8 @@ fn shell_holds_a_session_and_auto_locks() {
     assert!(o.status.success(), "{}", err(&o));
     let stdout = out(&o);
     assert!(stdout.contains("state: unlocked (Sue)"), "{stdout}");
-    assert!(
-        stdout
-            .lines()
-            .any(|l| l.starts_with("0x") && l.len() == 132),
-        "a 65-byte signature: {stdout}"
-    );
-    assert!(
-        err(&o).contains("[Locked]"),
-        "signing while locked is refused: {}",
-        err(&o)
-    );
+    assert!(stdout.lines().any(|l| l.starts_with("0x") && l.len() == 132), "a 65-byte signature: {stdout}");
+    assert!(err(&o).contains("[Locked]"), "signing while locked is refused: {}", err(&o));
     assert!(err(&o).contains("unknown command 'bogus'"));
     assert!(err(&o).contains("[session] locked (Sue)"));
 }

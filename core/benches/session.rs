@@ -15,50 +15,29 @@ use imwallet_core::{Config, Hooks, WalletCore};
 const PW: &[u8] = b"correct horse battery staple 42";
 
 fn core(dir: &std::path::Path, profile: KdfProfile) -> WalletCore {
-    let config = Config {
-        data_dir: dir.to_path_buf(),
-        kdf_profile: profile,
-        default_auto_lock: AutoLock::Never,
-    };
-    WalletCore::open(
-        config,
-        Hooks {
-            clock: Arc::new(SystemClock),
-            ..Hooks::default()
-        },
-    )
-    .unwrap()
+    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: profile, default_auto_lock: AutoLock::Never };
+    WalletCore::open(config, Hooks { clock: Arc::new(SystemClock), ..Hooks::default() }).unwrap()
 }
 
 fn login_vs_argon2(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let w = core(dir.path(), KdfProfile::Production);
-    w.create_account("Bench", PW, 12, Language::English)
-        .unwrap();
+    w.create_account("Bench", PW, 12, Language::English).unwrap();
     let mut g = c.benchmark_group("login");
     g.sample_size(20);
     let params = KdfProfile::Production.params();
-    g.bench_function("bare_argon2id_64MiB_t3", |b| {
-        b.iter(|| black_box(kdf::derive(PW, &[7u8; 16], params).unwrap()))
-    });
-    g.bench_function("login_production", |b| {
-        b.iter(|| black_box(w.login("Bench", PW).unwrap()))
-    });
+    g.bench_function("bare_argon2id_64MiB_t3", |b| b.iter(|| black_box(kdf::derive(PW, &[7u8; 16], params).unwrap())));
+    g.bench_function("login_production", |b| b.iter(|| black_box(w.login("Bench", PW).unwrap())));
     g.finish();
 }
 
 fn lock_and_logout(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let w = core(dir.path(), KdfProfile::InsecureFastForTests);
-    w.create_account("Bench", PW, 12, Language::English)
-        .unwrap();
+    w.create_account("Bench", PW, 12, Language::English).unwrap();
     let mut g = c.benchmark_group("session");
     g.bench_function("lock", |b| {
-        b.iter_batched(
-            || w.unlock(PW).unwrap(),
-            |_| black_box(w.lock().unwrap()),
-            criterion::BatchSize::PerIteration,
-        )
+        b.iter_batched(|| w.unlock(PW).unwrap(), |_| black_box(w.lock().unwrap()), criterion::BatchSize::PerIteration)
     });
     g.bench_function("logout", |b| {
         b.iter_batched(
@@ -66,12 +45,7 @@ fn lock_and_logout(c: &mut Criterion) {
                 w.login("Bench", PW).unwrap();
                 w.prepare_logout(LogoutOptions::default()).unwrap()
             },
-            |plan| {
-                black_box(
-                    w.logout(&plan.token, &LogoutConfirmation::default())
-                        .unwrap(),
-                )
-            },
+            |plan| black_box(w.logout(&plan.token, &LogoutConfirmation::default()).unwrap()),
             criterion::BatchSize::PerIteration,
         )
     });
@@ -83,8 +57,7 @@ fn cold_open_100_accounts(c: &mut Criterion) {
     {
         let w = core(dir.path(), KdfProfile::InsecureFastForTests);
         for i in 0..100 {
-            w.create_account(&format!("account {i}"), PW, 12, Language::English)
-                .unwrap();
+            w.create_account(&format!("account {i}"), PW, 12, Language::English).unwrap();
         }
     }
     let mut g = c.benchmark_group("open");
@@ -97,10 +70,5 @@ fn cold_open_100_accounts(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(
-    benches,
-    login_vs_argon2,
-    lock_and_logout,
-    cold_open_100_accounts
-);
+criterion_group!(benches, login_vs_argon2, lock_and_logout, cold_open_100_accounts);
 criterion_main!(benches);

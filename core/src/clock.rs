@@ -18,10 +18,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now_unix(&self) -> i64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0)
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
     }
     fn monotonic_secs(&self) -> u64 {
         static START: OnceLock<Instant> = OnceLock::new();
@@ -38,10 +35,7 @@ pub struct ManualClock {
 
 impl ManualClock {
     pub fn new(start: i64) -> ManualClock {
-        ManualClock {
-            wall: AtomicI64::new(start),
-            mono: AtomicI64::new(0),
-        }
+        ManualClock { wall: AtomicI64::new(start), mono: AtomicI64::new(0) }
     }
     /// Time passes.
     pub fn advance(&self, secs: i64) {

@@ -17,14 +17,8 @@ pub enum Error {
     #[error("a recovery phrase has 12, 15, 18, 21 or 24 words; this one has {got}")]
     MnemonicWordCount { got: usize },
     /// A word is not in the detected language's list.
-    #[error(
-        "word {position} is not a recovery-phrase word{}",
-        suggest(suggestions)
-    )]
-    MnemonicUnknownWord {
-        position: usize,
-        suggestions: Vec<String>,
-    },
+    #[error("word {position} is not a recovery-phrase word{}", suggest(suggestions))]
+    MnemonicUnknownWord { position: usize, suggestions: Vec<String> },
     /// All words are valid but the checksum does not match (a word is wrong or out of order).
     #[error("the recovery phrase checksum does not match: a word is wrong or the words are out of order")]
     MnemonicChecksum,
@@ -62,9 +56,7 @@ pub enum Error {
     // ---- accounts, passwords, session -------------------------------------------------------
     #[error("invalid account name: {reason}")]
     InvalidAccountName { reason: String },
-    #[error(
-        "an account with this name already exists on this device (names are case-insensitive)"
-    )]
+    #[error("an account with this name already exists on this device (names are case-insensitive)")]
     AccountNameTaken,
     #[error("no account with this name on this device")]
     AccountNotFound,
@@ -95,12 +87,26 @@ pub enum Error {
     #[error("invalid argument: {reason}")]
     InvalidArgument { reason: String },
 
+    // ---- biometrics and gates ---------------------------------------------------------------
+    #[error("biometric unlock is not enabled for this account")]
+    BiometricNotEnabled,
+    #[error("biometric prompt cancelled")]
+    BiometricCancelled,
+    #[error("too many biometric attempts; the sensor is locked for now: use your password")]
+    BiometricLockout,
+    #[error("no fingerprint or face is enrolled on this device")]
+    BiometricNotEnrolled,
+    #[error("biometrics are not available right now")]
+    BiometricUnavailable,
+    #[error("biometric unlock was turned off because the device's biometrics changed or the key is no longer valid: use your password")]
+    BiometricInvalidated,
+    #[error("{action} needs authorization: {accepted}")]
+    AuthorizationRequired { action: String, accepted: String },
+
     // ---- storage ------------------------------------------------------------------------
     #[error("the data was written by a newer app version (schema {found}, this version knows {supported}); update the app")]
     SchemaTooNew { found: u32, supported: u32 },
-    #[error(
-        "key-derivation parameters below the minimum (tampered or test data); refusing to use them"
-    )]
+    #[error("key-derivation parameters below the minimum (tampered or test data); refusing to use them")]
     KdfParamsTooWeak,
     #[error("the vault data is corrupted or was modified")]
     VaultCorrupted,
@@ -165,6 +171,13 @@ impl Error {
             Error::LogoutTokenExpired => "LogoutTokenExpired",
             Error::ConfirmationRequired { .. } => "ConfirmationRequired",
             Error::InvalidArgument { .. } => "InvalidArgument",
+            Error::BiometricNotEnabled => "BiometricNotEnabled",
+            Error::BiometricCancelled => "BiometricCancelled",
+            Error::BiometricLockout => "BiometricLockout",
+            Error::BiometricNotEnrolled => "BiometricNotEnrolled",
+            Error::BiometricUnavailable => "BiometricUnavailable",
+            Error::BiometricInvalidated => "BiometricInvalidated",
+            Error::AuthorizationRequired { .. } => "AuthorizationRequired",
             Error::SchemaTooNew { .. } => "SchemaTooNew",
             Error::KdfParamsTooWeak => "KdfParamsTooWeak",
             Error::VaultCorrupted => "VaultCorrupted",
@@ -181,16 +194,10 @@ impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ffi::ErrorCode;
         match &e {
-            rusqlite::Error::SqliteFailure(f, _)
-                if matches!(f.code, ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) =>
-            {
-                Error::DatabaseCorrupt {
-                    reason: e.to_string(),
-                }
+            rusqlite::Error::SqliteFailure(f, _) if matches!(f.code, ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+                Error::DatabaseCorrupt { reason: e.to_string() }
             }
-            _ => Error::Storage {
-                reason: e.to_string(),
-            },
+            _ => Error::Storage { reason: e.to_string() },
         }
     }
 }

@@ -21,12 +21,48 @@ const TREZOR_EN: &[(&str, &str, &str, &str)] = &[
 
 /// (language, entropy, phrase, seed with "TREZOR", root xprv) from the same vectors file.
 const TREZOR_OTHER: &[(Language, &str, &str, &str, &str)] = &[
-    (Language::SimplifiedChinese, "80808080808080808080808080808080", "壤 对 据 人 三 谈 我 表 壤 对 据 不", "07b6eada2601141ef9748bdf5af296a134f0f9215a946813b84338dcfba93c8247b0c3429a91e0a1b85a93bd9f1275a9524acecadc9b516c3cf4c8990f44052c", "xprv9s21ZrQH143K2cgeQUKgCSmaRVXFjEGThqrnNFmH71qG8z3bWqYcbX9zakkRxmDp583tqf3cQzmxtn4C2XqinMNb2HkhXBDYhekCB8AwZWV"),
-    (Language::TraditionalChinese, "80808080808080808080808080808080", "壤 對 據 人 三 談 我 表 壤 對 據 不", "33f373da1a6b4300dad5cc70d2329ed614512e3c8a423673c294110521326ca66753b9663bdd7c844f17d81609a410a61809dd5113823009f729e2f2f940cab9", "xprv9s21ZrQH143K4SV7MzxYhSQtxP5gWGCD75QiUsp7z1s7Kuc8b4V4F6wRqKvhdczy3qi2uNeN9Vw4PnKYJtoaFdHFX4qbxweuRDmQqgMjKRJ"),
-    (Language::TraditionalChinese, "9e885d952ad362caeb4efe34a8e91bd2", "蒙 台 脫 紀 構 硫 漿 黴 感 僅 魚 湯", "27ca577f0318b6c6067acce7aefacd12bc9fbbc8e365fdc16bfc0ffd76379b0768dc56877f19eee4c1222dfb5a94a5516c5707e6a6ad070af9a0fe7f7799ac5e", "xprv9s21ZrQH143K3FtWQPZHP7Gpf5qgbvXqPNo5iCSfkGhWnATeqM5FuQ3YTx4sSciJx1MjVnbM3XQ16N83x5gNwcsVG7PTf1cRDhvyGZ45EY5"),
-    (Language::Czech, "7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f", "obrazec znak uznat zubovina zeman skupina zrcadlo vzchopit obrazec znak uznat zubr", "68e1bd31ed5f20c9ab108c03b524e85209b0b27af80cb5d48fa71d03dbb528b73c2349bb8576f9b68825272984061594f520e54605a4898ba61c433d06bf5de7", "xprv9s21ZrQH143K4JXKqKovjKKSb7zgQcgbuKNNjaWyYBjjdny1SyXiPbjzSNUR6uLmNmPJ1NcWzeHDLqmopeTTbZ3DbPobsm4pbDrNrqhEDbK"),
-    (Language::French, "9e885d952ad362caeb4efe34a8e91bd2", "monument dépenser féroce entasser comédie ferveur optique sonnette codifier discuter dioxyde nerveux", "d322acd69a849cce8719674eeb7cd76520de01ea35210012a44a5dcc19faf285202c3fb3c749a46d338ad54ddd398029ee308ee352a89f65180dbd3ff750dd50", "xprv9s21ZrQH143K4RswQfcyMEjx6Kc5tEBR43MNp7XJH5mWushqBryZTc97VNPNVfRop62sGwu7Tg3vsd559P1G8h6M2N9j1Zj1vVn1919uvmb"),
-    (Language::Italian, "80808080808080808080808080808080", "misurare afoso bravura accadere alogeno dottore acrilico arazzo misurare afoso bravura abisso", "4025269bc4f7550bbc3c61592944946b0d4ac855a5e4582bf86069cc0c9429455cc40d84ba215ed1cec28e27ffc88460c38b9c4e8c486ae878d7c85e95b222bf", "xprv9s21ZrQH143K4Hh5BqryXtMu7QLbJC7yDh9kscJ4h3PuxA382w6YyjMMkiFVyfmdYFwfP8sVWR1eLygHmczccbzH7pTGXbeqAy54fNVA13M"),
+    (
+        Language::SimplifiedChinese,
+        "80808080808080808080808080808080",
+        "壤 对 据 人 三 谈 我 表 壤 对 据 不",
+        "07b6eada2601141ef9748bdf5af296a134f0f9215a946813b84338dcfba93c8247b0c3429a91e0a1b85a93bd9f1275a9524acecadc9b516c3cf4c8990f44052c",
+        "xprv9s21ZrQH143K2cgeQUKgCSmaRVXFjEGThqrnNFmH71qG8z3bWqYcbX9zakkRxmDp583tqf3cQzmxtn4C2XqinMNb2HkhXBDYhekCB8AwZWV",
+    ),
+    (
+        Language::TraditionalChinese,
+        "80808080808080808080808080808080",
+        "壤 對 據 人 三 談 我 表 壤 對 據 不",
+        "33f373da1a6b4300dad5cc70d2329ed614512e3c8a423673c294110521326ca66753b9663bdd7c844f17d81609a410a61809dd5113823009f729e2f2f940cab9",
+        "xprv9s21ZrQH143K4SV7MzxYhSQtxP5gWGCD75QiUsp7z1s7Kuc8b4V4F6wRqKvhdczy3qi2uNeN9Vw4PnKYJtoaFdHFX4qbxweuRDmQqgMjKRJ",
+    ),
+    (
+        Language::TraditionalChinese,
+        "9e885d952ad362caeb4efe34a8e91bd2",
+        "蒙 台 脫 紀 構 硫 漿 黴 感 僅 魚 湯",
+        "27ca577f0318b6c6067acce7aefacd12bc9fbbc8e365fdc16bfc0ffd76379b0768dc56877f19eee4c1222dfb5a94a5516c5707e6a6ad070af9a0fe7f7799ac5e",
+        "xprv9s21ZrQH143K3FtWQPZHP7Gpf5qgbvXqPNo5iCSfkGhWnATeqM5FuQ3YTx4sSciJx1MjVnbM3XQ16N83x5gNwcsVG7PTf1cRDhvyGZ45EY5",
+    ),
+    (
+        Language::Czech,
+        "7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f",
+        "obrazec znak uznat zubovina zeman skupina zrcadlo vzchopit obrazec znak uznat zubr",
+        "68e1bd31ed5f20c9ab108c03b524e85209b0b27af80cb5d48fa71d03dbb528b73c2349bb8576f9b68825272984061594f520e54605a4898ba61c433d06bf5de7",
+        "xprv9s21ZrQH143K4JXKqKovjKKSb7zgQcgbuKNNjaWyYBjjdny1SyXiPbjzSNUR6uLmNmPJ1NcWzeHDLqmopeTTbZ3DbPobsm4pbDrNrqhEDbK",
+    ),
+    (
+        Language::French,
+        "9e885d952ad362caeb4efe34a8e91bd2",
+        "monument dépenser féroce entasser comédie ferveur optique sonnette codifier discuter dioxyde nerveux",
+        "d322acd69a849cce8719674eeb7cd76520de01ea35210012a44a5dcc19faf285202c3fb3c749a46d338ad54ddd398029ee308ee352a89f65180dbd3ff750dd50",
+        "xprv9s21ZrQH143K4RswQfcyMEjx6Kc5tEBR43MNp7XJH5mWushqBryZTc97VNPNVfRop62sGwu7Tg3vsd559P1G8h6M2N9j1Zj1vVn1919uvmb",
+    ),
+    (
+        Language::Italian,
+        "80808080808080808080808080808080",
+        "misurare afoso bravura accadere alogeno dottore acrilico arazzo misurare afoso bravura abisso",
+        "4025269bc4f7550bbc3c61592944946b0d4ac855a5e4582bf86069cc0c9429455cc40d84ba215ed1cec28e27ffc88460c38b9c4e8c486ae878d7c85e95b222bf",
+        "xprv9s21ZrQH143K4Hh5BqryXtMu7QLbJC7yDh9kscJ4h3PuxA382w6YyjMMkiFVyfmdYFwfP8sVWR1eLygHmczccbzH7pTGXbeqAy54fNVA13M",
+    ),
 ];
 
 fn check(lang: Language, entropy: &str, phrase: &str, seed: &str, xprv: &str) {
@@ -67,10 +103,7 @@ fn generates_every_length_in_every_language_and_round_trips() {
             assert_eq!(back.entropy(), m.entropy());
             // Simplified/Traditional Chinese share characters: a phrase may legitimately be
             // valid in both, but then it must decode to the same entropy.
-            if !matches!(
-                lang,
-                Language::SimplifiedChinese | Language::TraditionalChinese
-            ) {
+            if !matches!(lang, Language::SimplifiedChinese | Language::TraditionalChinese) {
                 assert_eq!(back.language(), lang);
             }
         }
@@ -84,19 +117,10 @@ fn generates_every_length_in_every_language_and_round_trips() {
 fn japanese_ideographic_spaces_and_messy_whitespace_are_accepted() {
     let m = Mnemonic::generate(12, Language::Japanese).unwrap();
     let phrase = String::from_utf8(m.phrase().unwrap().into_vec()).unwrap();
-    assert!(
-        phrase.contains('\u{3000}'),
-        "Japanese phrases display with U+3000"
-    );
-    assert_eq!(
-        Mnemonic::parse(&phrase).unwrap().language(),
-        Language::Japanese
-    );
+    assert!(phrase.contains('\u{3000}'), "Japanese phrases display with U+3000");
+    assert_eq!(Mnemonic::parse(&phrase).unwrap().language(), Language::Japanese);
     let en = "  abandon\tabandon\nabandon\u{3000}abandon abandon  abandon abandon abandon abandon abandon abandon about \n";
-    assert_eq!(
-        hex::encode(Mnemonic::parse(en).unwrap().entropy().expose()),
-        "00000000000000000000000000000000"
-    );
+    assert_eq!(hex::encode(Mnemonic::parse(en).unwrap().entropy().expose()), "00000000000000000000000000000000");
     // Composed (NFC) accents are normalised to NFKD before lookup.
     let nfc = "monument d\u{e9}penser f\u{e9}roce entasser com\u{e9}die ferveur optique sonnette codifier discuter dioxyde nerveux";
     assert_eq!(Mnemonic::parse(nfc).unwrap().language(), Language::French);
@@ -106,23 +130,14 @@ fn japanese_ideographic_spaces_and_messy_whitespace_are_accepted() {
 fn passphrase_is_nfkd_normalised() {
     let m = Mnemonic::parse("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about").unwrap();
     // "é" composed vs decomposed must give the same seed; a different passphrase a different one.
-    assert_eq!(
-        m.to_seed("caf\u{e9}").unwrap(),
-        m.to_seed("cafe\u{301}").unwrap()
-    );
+    assert_eq!(m.to_seed("caf\u{e9}").unwrap(), m.to_seed("cafe\u{301}").unwrap());
     assert_ne!(m.to_seed("cafe").unwrap(), m.to_seed("caf\u{e9}").unwrap());
 }
 
 #[test]
 fn typed_errors() {
-    assert_eq!(
-        Mnemonic::parse("abandon abandon about").unwrap_err(),
-        Error::MnemonicWordCount { got: 3 }
-    );
-    assert_eq!(
-        Mnemonic::parse("   ").unwrap_err(),
-        Error::MnemonicWordCount { got: 0 }
-    );
+    assert_eq!(Mnemonic::parse("abandon abandon about").unwrap_err(), Error::MnemonicWordCount { got: 3 });
+    assert_eq!(Mnemonic::parse("   ").unwrap_err(), Error::MnemonicWordCount { got: 0 });
     match Mnemonic::parse("abandon abandon abandon abandon abandon abandn abandon abandon abandon abandon abandon about").unwrap_err() {
         Error::MnemonicUnknownWord { position, suggestions } => {
             assert_eq!(position, 6);
@@ -134,28 +149,17 @@ fn typed_errors() {
         Mnemonic::parse("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon").unwrap_err(),
         Error::MnemonicChecksum
     );
-    assert_eq!(
-        Mnemonic::generate(13, Language::English).unwrap_err(),
-        Error::UnsupportedWordCount { requested: 13 }
-    );
-    assert!(matches!(
-        Language::from_code("xx"),
-        Err(Error::UnknownLanguage { .. })
-    ));
-    assert_eq!(
-        Language::from_code("zh-Hant").unwrap(),
-        Language::TraditionalChinese
-    );
+    assert_eq!(Mnemonic::generate(13, Language::English).unwrap_err(), Error::UnsupportedWordCount { requested: 13 });
+    assert!(matches!(Language::from_code("xx"), Err(Error::UnknownLanguage { .. })));
+    assert_eq!(Language::from_code("zh-Hant").unwrap(), Language::TraditionalChinese);
 }
 
 #[test]
 fn errors_and_debug_never_echo_the_phrase() {
-    let err = Mnemonic::parse("abandon abandon abandon abandon abandon zzzsecretword abandon abandon abandon abandon abandon about").unwrap_err();
+    let err =
+        Mnemonic::parse("abandon abandon abandon abandon abandon zzzsecretword abandon abandon abandon abandon abandon about").unwrap_err();
     assert!(!err.to_string().contains("zzzsecretword"));
-    let m = Mnemonic::parse(
-        "legal winner thank year wave sausage worth useful legal winner thank yellow",
-    )
-    .unwrap();
+    let m = Mnemonic::parse("legal winner thank year wave sausage worth useful legal winner thank yellow").unwrap();
     let dbg = format!("{m:?}");
     assert!(!dbg.contains("legal") && !dbg.contains("7f7f"), "{dbg}");
 }

@@ -17,10 +17,7 @@ use imwallet_core::Error;
 
 fn child(dir: &Path, op: &str, crash_at: Option<&str>) -> std::process::ExitStatus {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_imwallet-crash-child"));
-    cmd.arg(dir)
-        .arg(op)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+    cmd.arg(dir).arg(op).stdout(Stdio::null()).stderr(Stdio::null());
     if let Some(p) = crash_at {
         cmd.env("IMWALLET_CRASH_AT", p);
     }
@@ -28,43 +25,25 @@ fn child(dir: &Path, op: &str, crash_at: Option<&str>) -> std::process::ExitStat
 }
 
 fn journal_len(dir: &Path) -> i64 {
-    rusqlite::Connection::open(dir.join("imwallet.db"))
-        .unwrap()
-        .query_row("SELECT COUNT(*) FROM journal", [], |r| r.get(0))
-        .unwrap()
+    rusqlite::Connection::open(dir.join("imwallet.db")).unwrap().query_row("SELECT COUNT(*) FROM journal", [], |r| r.get(0)).unwrap()
 }
 
 fn seeded() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    open(dir.path())
-        .core
-        .create_account("Crash", PW, 12, Language::English)
-        .unwrap();
+    open(dir.path()).core.create_account("Crash", PW, 12, Language::English).unwrap();
     dir
 }
 
 #[test]
 fn create_is_all_or_nothing() {
-    for (point, exists) in [
-        ("create.after_kdf", false),
-        ("create.before_commit", false),
-        ("create.after_commit", true),
-        ("none", true),
-    ] {
+    for (point, exists) in [("create.after_kdf", false), ("create.before_commit", false), ("create.after_commit", true), ("none", true)] {
         let dir = tempfile::tempdir().unwrap();
         let st = child(dir.path(), "create", Some(point));
         assert_eq!(st.success(), point == "none", "{point}");
         let r = open(dir.path());
-        assert_eq!(
-            r.core.accounts().unwrap().len(),
-            usize::from(exists),
-            "{point}"
-        );
+        assert_eq!(r.core.accounts().unwrap().len(), usize::from(exists), "{point}");
         if exists {
-            assert!(
-                matches!(r.core.state(), SessionState::Locked { .. }),
-                "{point}: a crashed session reopens locked"
-            );
+            assert!(matches!(r.core.state(), SessionState::Locked { .. }), "{point}: a crashed session reopens locked");
             r.core.unlock(PW).unwrap();
         } else {
             assert_eq!(r.core.state(), SessionState::NoAccount, "{point}");
@@ -74,46 +53,27 @@ fn create_is_all_or_nothing() {
 
 #[test]
 fn password_change_keeps_exactly_one_working_password() {
-    for (point, new_works) in [
-        ("password.before_commit", false),
-        ("password.after_commit", true),
-        ("none", true),
-    ] {
+    for (point, new_works) in [("password.before_commit", false), ("password.after_commit", true), ("none", true)] {
         let dir = seeded();
         child(dir.path(), "password", Some(point));
         let r = open(dir.path());
         let (good, bad) = if new_works { (PW2, PW) } else { (PW, PW2) };
-        assert_eq!(
-            r.core.login("Crash", bad).unwrap_err(),
-            Error::InvalidCredentials,
-            "{point}"
-        );
+        assert_eq!(r.core.login("Crash", bad).unwrap_err(), Error::InvalidCredentials, "{point}");
         r.core.login("Crash", good).unwrap();
     }
 }
 
 #[test]
 fn logout_is_rolled_back_or_completed() {
-    for (point, done) in [
-        ("logout.before_commit", false),
-        ("logout.after_commit", true),
-        ("none", true),
-    ] {
+    for (point, done) in [("logout.before_commit", false), ("logout.after_commit", true), ("none", true)] {
         let dir = seeded();
         child(dir.path(), "logout", Some(point));
         let r = open(dir.path());
-        assert_eq!(
-            journal_len(dir.path()),
-            0,
-            "{point}: the journal is completed on open"
-        );
+        assert_eq!(journal_len(dir.path()), 0, "{point}: the journal is completed on open");
         if done {
             assert_eq!(r.core.state(), SessionState::LoggedOut, "{point}");
         } else {
-            assert!(
-                matches!(r.core.state(), SessionState::Locked { .. }),
-                "{point}"
-            );
+            assert!(matches!(r.core.state(), SessionState::Locked { .. }), "{point}");
         }
         r.core.login("Crash", PW).unwrap();
     }
@@ -121,20 +81,12 @@ fn logout_is_rolled_back_or_completed() {
 
 #[test]
 fn wallet_removal_is_rolled_back_or_completed() {
-    for (point, removed) in [
-        ("remove.before_commit", false),
-        ("remove.after_commit", true),
-        ("none", true),
-    ] {
+    for (point, removed) in [("remove.before_commit", false), ("remove.after_commit", true), ("none", true)] {
         let dir = seeded();
         child(dir.path(), "remove", Some(point));
         let r = open(dir.path());
         assert_eq!(journal_len(dir.path()), 0, "{point}");
-        assert_eq!(
-            r.core.accounts().unwrap().len(),
-            usize::from(!removed),
-            "{point}"
-        );
+        assert_eq!(r.core.accounts().unwrap().len(), usize::from(!removed), "{point}");
         if removed {
             assert_eq!(r.core.state(), SessionState::NoAccount);
         } else {
@@ -164,17 +116,11 @@ fn random_kills_during_churn_never_corrupt_or_lose_wallets() {
         let r = open(dir.path());
         assert_eq!(journal_len(dir.path()), 0, "round {round}");
         if let Some(a) = r.core.state().account() {
-            assert!(
-                r.core.accounts().unwrap().iter().any(|x| x.id == a.id),
-                "round {round}: session points at a real account"
-            );
+            assert!(r.core.accounts().unwrap().iter().any(|x| x.id == a.id), "round {round}: session points at a real account");
         }
         for a in r.core.accounts().unwrap() {
             // Probing two passwords must not trip the limiter in this test.
-            rusqlite::Connection::open(dir.path().join("imwallet.db"))
-                .unwrap()
-                .execute("UPDATE limiter SET failures = 0", [])
-                .unwrap();
+            rusqlite::Connection::open(dir.path().join("imwallet.db")).unwrap().execute("UPDATE limiter SET failures = 0", []).unwrap();
             let ok = r.core.login(&a.name, PW2).is_ok() || r.core.login(&a.name, PW).is_ok();
             assert!(ok, "round {round}: account {} cannot be opened", a.name);
         }

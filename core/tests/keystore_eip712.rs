@@ -31,22 +31,13 @@ fn reads_pbkdf2_and_scrypt_vectors() {
     let k = import(SCRYPT, b"testpassword").unwrap();
     assert_eq!(hex::encode(k.to_bytes().expose()), SPEC_PRIV);
     let k = import(LIGHT, b"test").unwrap();
-    assert_eq!(
-        hex::encode(k.to_bytes().expose()),
-        "1fcb84974220eb76e619d7208e1446ae9c0f755e97fb220a8f61c7dc03a0dfce"
-    );
+    assert_eq!(hex::encode(k.to_bytes().expose()), "1fcb84974220eb76e619d7208e1446ae9c0f755e97fb220a8f61c7dc03a0dfce");
 }
 
 #[test]
 fn wrong_password_is_typed() {
-    assert_eq!(
-        import(PBKDF2, b"wrong").unwrap_err(),
-        Error::KeystoreWrongPassword
-    );
-    assert_eq!(
-        import(LIGHT, b"").unwrap_err(),
-        Error::KeystoreWrongPassword
-    );
+    assert_eq!(import(PBKDF2, b"wrong").unwrap_err(), Error::KeystoreWrongPassword);
+    assert_eq!(import(LIGHT, b"").unwrap_err(), Error::KeystoreWrongPassword);
 }
 
 #[test]
@@ -58,10 +49,7 @@ fn export_then_import_round_trips_with_geth_standard_params() {
     assert_eq!(import(&json, b"pw").unwrap().address(), key.address());
     let json = export(&key, b"pw", ExportKdf::Pbkdf2 { rounds: 1000 }).unwrap();
     assert_eq!(import(&json, b"pw").unwrap().address(), key.address());
-    assert_eq!(
-        import(&json, b"pW").unwrap_err(),
-        Error::KeystoreWrongPassword
-    );
+    assert_eq!(import(&json, b"pW").unwrap_err(), Error::KeystoreWrongPassword);
 }
 
 fn tamper(base: &str, from: &str, to: &str) -> String {
@@ -73,33 +61,14 @@ fn tamper(base: &str, from: &str, to: &str) -> String {
 fn hostile_parameters_are_refused_before_any_work() {
     let refused = |j: &str| matches!(import(j, b"x"), Err(Error::KeystoreParamsRefused { .. }));
     // 2^40 memory: would OOM; refused instantly.
-    assert!(refused(&tamper(
-        SCRYPT,
-        "\"n\":262144",
-        "\"n\":1099511627776"
-    )));
-    assert!(
-        refused(&tamper(SCRYPT, "\"n\":262144", "\"n\":262143")),
-        "n not a power of two"
-    );
+    assert!(refused(&tamper(SCRYPT, "\"n\":262144", "\"n\":1099511627776")));
+    assert!(refused(&tamper(SCRYPT, "\"n\":262144", "\"n\":262143")), "n not a power of two");
     assert!(refused(&tamper(SCRYPT, "\"n\":262144", "\"n\":1")), "n = 1");
-    assert!(
-        refused(&tamper(SCRYPT, "\"r\":1", "\"r\":4096")),
-        "memory via r"
-    );
-    assert!(
-        refused(&tamper(SCRYPT, "\"p\":8", "\"p\":1000000")),
-        "work via p"
-    );
+    assert!(refused(&tamper(SCRYPT, "\"r\":1", "\"r\":4096")), "memory via r");
+    assert!(refused(&tamper(SCRYPT, "\"p\":8", "\"p\":1000000")), "work via p");
     assert!(refused(&tamper(SCRYPT, "\"r\":1", "\"r\":0")));
-    assert!(
-        refused(&tamper(SCRYPT, "\"dklen\":32", "\"dklen\":64")),
-        "wrong dklen"
-    );
-    assert!(
-        refused(&tamper(PBKDF2, "\"c\":262144", "\"c\":4000000000")),
-        "pbkdf2 would hang"
-    );
+    assert!(refused(&tamper(SCRYPT, "\"dklen\":32", "\"dklen\":64")), "wrong dklen");
+    assert!(refused(&tamper(PBKDF2, "\"c\":262144", "\"c\":4000000000")), "pbkdf2 would hang");
     assert!(refused(&tamper(PBKDF2, "\"c\":262144", "\"c\":0")));
     let max_mem = Limits::SCRYPT_MAX_MEMORY;
     assert_eq!(max_mem, 256 << 20);
@@ -110,42 +79,15 @@ fn malformed_and_unsupported_files_are_typed() {
     let malformed = |j: &str| matches!(import(j, b"x"), Err(Error::KeystoreMalformed { .. }));
     assert!(malformed("not json"));
     assert!(malformed("{}"));
-    assert!(
-        malformed(&tamper(PBKDF2, "6087dab2f9fdbbfaddc31a909735c1e6", "6087")),
-        "short iv"
-    );
-    assert!(
-        malformed(&tamper(PBKDF2, "\"mac\":\"517e", "\"mac\":\"zz7e")),
-        "non-hex mac"
-    );
-    assert!(
-        malformed(&tamper(PBKDF2, "\"kdf\":\"pbkdf2\",", "")),
-        "missing kdf"
-    );
-    let wrong_addr = tamper(
-        LIGHT,
-        "5e9c27156a612a2d516c74c7a80af107856f8539",
-        "0000000000000000000000000000000000000000",
-    );
-    assert!(
-        matches!(
-            import(&wrong_addr, b"test"),
-            Err(Error::KeystoreMalformed { .. })
-        ),
-        "address field mismatch"
-    );
+    assert!(malformed(&tamper(PBKDF2, "6087dab2f9fdbbfaddc31a909735c1e6", "6087")), "short iv");
+    assert!(malformed(&tamper(PBKDF2, "\"mac\":\"517e", "\"mac\":\"zz7e")), "non-hex mac");
+    assert!(malformed(&tamper(PBKDF2, "\"kdf\":\"pbkdf2\",", "")), "missing kdf");
+    let wrong_addr = tamper(LIGHT, "5e9c27156a612a2d516c74c7a80af107856f8539", "0000000000000000000000000000000000000000");
+    assert!(matches!(import(&wrong_addr, b"test"), Err(Error::KeystoreMalformed { .. })), "address field mismatch");
     let unsupported = |j: &str| matches!(import(j, b"x"), Err(Error::KeystoreUnsupported { .. }));
-    assert!(unsupported(&tamper(
-        PBKDF2,
-        "\"version\":3",
-        "\"version\":1"
-    )));
+    assert!(unsupported(&tamper(PBKDF2, "\"version\":3", "\"version\":1")));
     assert!(unsupported(&tamper(PBKDF2, "aes-128-ctr", "aes-256-gcm")));
-    assert!(unsupported(&tamper(
-        PBKDF2,
-        "\"kdf\":\"pbkdf2\"",
-        "\"kdf\":\"argon2\""
-    )));
+    assert!(unsupported(&tamper(PBKDF2, "\"kdf\":\"pbkdf2\"", "\"kdf\":\"argon2\"")));
     assert!(unsupported(&tamper(PBKDF2, "hmac-sha256", "hmac-sha512")));
 }
 
@@ -163,33 +105,15 @@ const MAIL: &str = r#"{
 #[test]
 fn eip712_mail_example() {
     let td = TypedData::from_json(MAIL).unwrap();
-    assert_eq!(
-        td.encode_type("Mail").unwrap(),
-        "Mail(Person from,Person to,string contents)Person(string name,address wallet)"
-    );
-    assert_eq!(
-        hex::encode(td.domain_separator().unwrap()),
-        "f2cee375fa42b42143804025fc449deafd50cc031ca257e0b194a650a912090f"
-    );
-    assert_eq!(
-        hex::encode(td.signing_hash().unwrap()),
-        "be609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2"
-    );
+    assert_eq!(td.encode_type("Mail").unwrap(), "Mail(Person from,Person to,string contents)Person(string name,address wallet)");
+    assert_eq!(hex::encode(td.domain_separator().unwrap()), "f2cee375fa42b42143804025fc449deafd50cc031ca257e0b194a650a912090f");
+    assert_eq!(hex::encode(td.signing_hash().unwrap()), "be609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2");
     let cow = PrivateKey::from_bytes(&keccak256(b"cow")).unwrap();
-    assert_eq!(
-        cow.address().to_checksum(),
-        "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"
-    );
+    assert_eq!(cow.address().to_checksum(), "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826");
     let sig = sign_typed_data(&cow, MAIL).unwrap();
     assert_eq!(sig.v, 28);
-    assert_eq!(
-        hex::encode(sig.r),
-        "4355c47d63924e8a72e509b65029052eb6c299d53a04e167c5775fd466751c9d"
-    );
-    assert_eq!(
-        hex::encode(sig.s),
-        "07299936d304c153f6443dfa05f40ff007d72911b6f72307f996231605b91562"
-    );
+    assert_eq!(hex::encode(sig.r), "4355c47d63924e8a72e509b65029052eb6c299d53a04e167c5775fd466751c9d");
+    assert_eq!(hex::encode(sig.s), "07299936d304c153f6443dfa05f40ff007d72911b6f72307f996231605b91562");
 }
 
 #[test]
@@ -204,28 +128,11 @@ fn eip712_arrays_bytes_ints_and_nested_structs() {
                  "legs":[{"to":"0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB","memo":"hi"}],"grid":[[1,2],[3]]}}"#;
     let h1 = TypedData::from_json(json).unwrap().signing_hash().unwrap();
     // Deterministic, and sensitive to every field.
-    assert_eq!(
-        h1,
-        TypedData::from_json(json).unwrap().signing_hash().unwrap()
-    );
+    assert_eq!(h1, TypedData::from_json(json).unwrap().signing_hash().unwrap());
     let changed = json.replace("\"memo\":\"hi\"", "\"memo\":\"ho\"");
-    assert_ne!(
-        h1,
-        TypedData::from_json(&changed)
-            .unwrap()
-            .signing_hash()
-            .unwrap()
-    );
-    let bad = |j: String| {
-        matches!(
-            TypedData::from_json(&j).and_then(|t| t.signing_hash()),
-            Err(Error::InvalidTypedData { .. })
-        )
-    };
-    assert!(
-        bad(json.replace("9223372036854775807", "9223372036854775808")),
-        "int64 overflow"
-    );
+    assert_ne!(h1, TypedData::from_json(&changed).unwrap().signing_hash().unwrap());
+    let bad = |j: String| matches!(TypedData::from_json(&j).and_then(|t| t.signing_hash()), Err(Error::InvalidTypedData { .. }));
+    assert!(bad(json.replace("9223372036854775807", "9223372036854775808")), "int64 overflow");
     assert!(bad(json.replace("[-5,", "[-5, 1,")), "fixed array length");
     assert!(
         bad(json.replace(
@@ -234,22 +141,10 @@ fn eip712_arrays_bytes_ints_and_nested_structs() {
         )),
         "uint256 overflow"
     );
-    assert!(
-        bad(json.replace("0x01020304", "0x0102030405")),
-        "bytes4 too long"
-    );
+    assert!(bad(json.replace("0x01020304", "0x0102030405")), "bytes4 too long");
     assert!(bad(json.replace("\"ok\":true,", "")), "missing field");
-    assert!(
-        bad(json.replace("\"type\":\"bool\"", "\"type\":\"boolean\"")),
-        "unknown type"
-    );
-    assert!(bad(json.replace(
-        "\"primaryType\":\"Order\"",
-        "\"primaryType\":\"Nope\""
-    )));
+    assert!(bad(json.replace("\"type\":\"bool\"", "\"type\":\"boolean\"")), "unknown type");
+    assert!(bad(json.replace("\"primaryType\":\"Order\"", "\"primaryType\":\"Nope\"")));
     assert!(bad("[]".into()));
-    assert!(
-        bad(json.replace("\"big\":\"1", "\"big\":\"-1")),
-        "negative uint"
-    );
+    assert!(bad(json.replace("\"big\":\"1", "\"big\":\"-1")), "negative uint");
 }

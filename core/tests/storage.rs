@@ -19,52 +19,30 @@ fn db(dir: &std::path::Path) -> rusqlite::Connection {
 fn newer_schema_is_a_typed_error() {
     let dir = tempfile::tempdir().unwrap();
     drop(open(dir.path()));
-    db(dir.path())
-        .pragma_update(None, "user_version", 99)
-        .unwrap();
-    let err = WalletCore::open(Config::new(dir.path()), Hooks::default())
-        .err()
-        .unwrap();
-    assert!(
-        matches!(err, Error::SchemaTooNew { found: 99, .. }),
-        "{err:?}"
-    );
+    db(dir.path()).pragma_update(None, "user_version", 99).unwrap();
+    let err = WalletCore::open(Config::new(dir.path()), Hooks::default()).err().unwrap();
+    assert!(matches!(err, Error::SchemaTooNew { found: 99, .. }), "{err:?}");
 }
 
 #[test]
 fn damaged_database_file_is_a_typed_error_and_not_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("imwallet.db"), vec![0x42u8; 8192]).unwrap();
-    let err = WalletCore::open(Config::new(dir.path()), Hooks::default())
-        .err()
-        .unwrap();
+    let err = WalletCore::open(Config::new(dir.path()), Hooks::default()).err().unwrap();
     assert!(matches!(err, Error::DatabaseCorrupt { .. }), "{err:?}");
-    assert_eq!(
-        std::fs::read(dir.path().join("imwallet.db")).unwrap(),
-        vec![0x42u8; 8192]
-    );
+    assert_eq!(std::fs::read(dir.path().join("imwallet.db")).unwrap(), vec![0x42u8; 8192]);
 }
 
 #[test]
 fn tampered_kdf_parameters_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let r = open(dir.path());
-    r.core
-        .create_account("Ola", PW, 12, Language::English)
-        .unwrap();
+    r.core.create_account("Ola", PW, 12, Language::English).unwrap();
     r.core.lock().unwrap();
-    db(dir.path())
-        .execute("UPDATE accounts SET kdf_m_kib = 8", [])
-        .unwrap();
+    db(dir.path()).execute("UPDATE accounts SET kdf_m_kib = 8", []).unwrap();
     assert_eq!(r.core.unlock(PW).unwrap_err(), Error::KdfParamsTooWeak);
-    db(dir.path())
-        .execute("UPDATE accounts SET kdf_m_kib = 256, kdf_t = 100", [])
-        .unwrap();
-    assert_eq!(
-        r.core.unlock(PW).unwrap_err(),
-        Error::VaultCorrupted,
-        "absurd cost refused, not run"
-    );
+    db(dir.path()).execute("UPDATE accounts SET kdf_m_kib = 256, kdf_t = 100", []).unwrap();
+    assert_eq!(r.core.unlock(PW).unwrap_err(), Error::VaultCorrupted, "absurd cost refused, not run");
 }
 
 #[test]
@@ -79,10 +57,7 @@ fn production_profile_refuses_fast_test_accounts() {
     );
     let prod = open_with(dir.path(), clock, KdfProfile::Production);
     assert_eq!(prod.core.unlock(PW).unwrap_err(), Error::KdfParamsTooWeak);
-    assert_eq!(
-        prod.core.login("Pat", PW).unwrap_err(),
-        Error::KdfParamsTooWeak
-    );
+    assert_eq!(prod.core.login("Pat", PW).unwrap_err(), Error::KdfParamsTooWeak);
 }
 
 #[test]
@@ -90,14 +65,10 @@ fn production_profile_works_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(1_800_000_000));
     let r = open_with(dir.path(), clock, KdfProfile::Production);
-    r.core
-        .create_account("Quinn", PW, 12, Language::English)
-        .unwrap();
+    r.core.create_account("Quinn", PW, 12, Language::English).unwrap();
     r.core.lock().unwrap();
     r.core.unlock(PW).unwrap();
-    let m: u32 = db(dir.path())
-        .query_row("SELECT kdf_m_kib FROM accounts", [], |r| r.get(0))
-        .unwrap();
+    let m: u32 = db(dir.path()).query_row("SELECT kdf_m_kib FROM accounts", [], |r| r.get(0)).unwrap();
     assert_eq!(m, 65536);
 }
 
@@ -105,29 +76,12 @@ fn production_profile_works_end_to_end() {
 fn a_vault_blob_moved_to_another_account_does_not_open() {
     let dir = tempfile::tempdir().unwrap();
     let r = open(dir.path());
-    r.core
-        .create_account("Ray", PW, 12, Language::English)
-        .unwrap();
-    r.core
-        .create_account("Sam", PW, 12, Language::English)
-        .unwrap();
+    r.core.create_account("Ray", PW, 12, Language::English).unwrap();
+    r.core.create_account("Sam", PW, 12, Language::English).unwrap();
     r.core.lock().unwrap();
     let c = db(dir.path());
-    let (w, v): (Vec<u8>, Vec<u8>) = c
-        .query_row(
-            "SELECT password_wrap, vault_blob FROM accounts WHERE name = 'Ray'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
-    c.execute(
-        "UPDATE accounts SET password_wrap = ?1, vault_blob = ?2 WHERE name = 'Sam'",
-        rusqlite::params![w, v],
-    )
-    .unwrap();
-    assert_eq!(
-        r.core.unlock(PW).unwrap_err(),
-        Error::InvalidCredentials,
-        "AAD binds blobs to their account"
-    );
+    let (w, v): (Vec<u8>, Vec<u8>) =
+        c.query_row("SELECT password_wrap, vault_blob FROM accounts WHERE name = 'Ray'", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    c.execute("UPDATE accounts SET password_wrap = ?1, vault_blob = ?2 WHERE name = 'Sam'", rusqlite::params![w, v]).unwrap();
+    assert_eq!(r.core.unlock(PW).unwrap_err(), Error::InvalidCredentials, "AAD binds blobs to their account");
 }

@@ -1,9 +1,14 @@
 //! Authentication policy and the platform hooks the shells implement.
 //!
 //! [`password`] is the password policy (length + zxcvbn strength), [`names`] validates account
-//! names, [`hooks`] declares the traits a shell implements (environment probe, session
-//! listener) with safe defaults.
+//! names, [`hooks`] declares the environment probe and session listener, [`keystore`] the
+//! secure key store (with an in-memory fake), [`gates`] the per-action authentication policy,
+//! and `desktop_keyring` (feature `desktop-keyring`) a keyring-backed store for the CLI.
 
+#[cfg(feature = "desktop-keyring")]
+pub mod desktop_keyring;
+pub mod gates;
 pub mod hooks;
+pub mod keystore;
 pub mod names;
 pub mod password;

@@ -13,16 +13,17 @@ pub const MAX_LEN: usize = 64;
 /// Returns (display name, uniqueness key) or a typed error.
 pub fn normalize(name: &str) -> Result<(String, String)> {
     let display: String = name.nfc().collect::<String>().trim().to_string();
-    let bad = |reason: &str| Error::InvalidAccountName {
-        reason: reason.into(),
-    };
+    let bad = |reason: &str| Error::InvalidAccountName { reason: reason.into() };
     if display.is_empty() {
         return Err(bad("a name needs at least one visible character"));
     }
     if display.chars().count() > MAX_LEN {
         return Err(bad("a name has at most 64 characters"));
     }
-    if display.chars().any(|c| c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')) {
+    if display
+        .chars()
+        .any(|c| c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'))
+    {
         return Err(bad("a name cannot contain control or invisible characters"));
     }
     Ok((display.clone(), key(&display)))
@@ -39,10 +40,7 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(
-            normalize("  Alice ").unwrap(),
-            ("Alice".into(), "alice".into())
-        );
+        assert_eq!(normalize("  Alice ").unwrap(), ("Alice".into(), "alice".into()));
         assert_eq!(normalize("Ａｌｉｃｅ").unwrap().1, "alice");
         assert_eq!(normalize("钱包 🦊").unwrap().0, "钱包 🦊");
         assert!(normalize("").is_err());

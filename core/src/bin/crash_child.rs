@@ -15,26 +15,15 @@ use imwallet_core::{Config, Hooks, Result, WalletCore};
 const PW: &[u8] = b"correct horse battery staple 42";
 const PW2: &[u8] = b"another fine passphrase, 2026!";
 
-fn logout(core: &WalletCore, remove: bool, name: &str) -> Result<()> {
-    let plan = core.prepare_logout(LogoutOptions {
-        remove_wallet: remove,
-        ..LogoutOptions::default()
-    })?;
-    core.logout(
-        &plan.token,
-        &LogoutConfirmation {
-            typed_account_name: Some(name.into()),
-        },
-    )?;
+fn logout(core: &WalletCore, remove: bool, name: &str, pw: &[u8]) -> Result<()> {
+    let plan = core.prepare_logout(LogoutOptions { remove_wallet: remove, ..LogoutOptions::default() })?;
+    let password = Some(imwallet_core::vault::SecretBytes::from_slice(pw)).filter(|_| remove);
+    core.logout(&plan.token, &LogoutConfirmation { typed_account_name: Some(name.into()), password, use_biometrics: false })?;
     Ok(())
 }
 
 fn run(dir: &str, op: &str) -> Result<()> {
-    let config = Config {
-        data_dir: dir.into(),
-        kdf_profile: KdfProfile::InsecureFastForTests,
-        default_auto_lock: AutoLock::Never,
-    };
+    let config = Config { data_dir: dir.into(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never };
     let core = WalletCore::open(config, Hooks::default())?;
     match op {
         "create" => drop(core.create_account("Crash", PW, 12, Language::English)?),
@@ -44,11 +33,11 @@ fn run(dir: &str, op: &str) -> Result<()> {
         }
         "logout" => {
             core.login("Crash", PW)?;
-            logout(&core, false, "Crash")?;
+            logout(&core, false, "Crash", PW)?;
         }
         "remove" => {
             core.login("Crash", PW)?;
-            logout(&core, true, "Crash")?;
+            logout(&core, true, "Crash", PW)?;
         }
         "churn" => {
             let mut out = std::io::stdout();
@@ -56,17 +45,13 @@ fn run(dir: &str, op: &str) -> Result<()> {
                 let name = format!("churn-{i}");
                 core.create_account(&name, PW, 12, Language::English)?;
                 core.change_password(PW, PW2)?;
-                logout(&core, false, &name)?;
+                logout(&core, false, &name, PW2)?;
                 core.login(&name, PW2)?;
-                logout(&core, i % 2 == 0, &name)?;
+                logout(&core, i % 2 == 0, &name, PW2)?;
                 let _ = writeln!(out, "round {i}");
             }
         }
-        other => {
-            return Err(imwallet_core::Error::InvalidArgument {
-                reason: format!("unknown op {other}"),
-            })
-        }
+        other => return Err(imwallet_core::Error::InvalidArgument { reason: format!("unknown op {other}") }),
     }
     Ok(())
 }

@@ -8,6 +8,7 @@
 use subtle::ConstantTimeEq;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::auth::gates::{AuthProof, GatedAction};
 use crate::auth::{names, password};
 use crate::engine::{lk, persist_state, Inner, UnlockedKeys, WalletCore};
 use crate::events::EventKind;
@@ -34,14 +35,7 @@ pub struct CreatedAccount {
 
 impl Inner {
     /// Creates the account row for `secret`, logs it in, returns its info.
-    fn add_account(
-        &self,
-        name: &str,
-        password: &[u8],
-        secret: AccountSecret,
-        backed_up: bool,
-        kind: EventKind,
-    ) -> Result<AccountInfo> {
+    fn add_account(&self, name: &str, password: &[u8], secret: AccountSecret, backed_up: bool, kind: EventKind) -> Result<AccountInfo> {
         let (display, key) = names::normalize(name)?;
         password::check_new_password(password, &[&display])?;
         if rows::by_name_key(lk(&self.store).conn(), &key)?.is_some() {
@@ -69,16 +63,9 @@ impl Inner {
             biometric_alias: None,
         };
         let count = if row.has_phrase { CACHED_ADDRESSES } else { 1 };
-        let addresses = (0..count)
-            .map(|i| secret.key(i).map(|k| k.address().to_checksum()))
-            .collect::<Result<Vec<_>>>()?;
-        let account = SessionAccount {
-            id: id.clone(),
-            name: display,
-        };
-        let state = SessionState::Unlocked {
-            account: account.clone(),
-        };
+        let addresses = (0..count).map(|i| secret.key(i).map(|k| k.address().to_checksum())).collect::<Result<Vec<_>>>()?;
+        let account = SessionAccount { id: id.clone(), name: display };
+        let state = SessionState::Unlocked { account: account.clone() };
         let mut out = Vec::new();
         let now = self.now();
         lk(&self.keys).take();
@@ -96,11 +83,7 @@ impl Inner {
             Ok(())
         })?;
         crash_point("create.after_commit");
-        *lk(&self.keys) = Some(UnlockedKeys {
-            account_id: id.clone(),
-            vault_key,
-            secret,
-        });
+        *lk(&self.keys) = Some(UnlockedKeys { account_id: id.clone(), vault_key, secret });
         lk(&self.plans).clear_pending();
         self.set_state(state, &mut out);
         self.touch();
@@ -111,82 +94,40 @@ impl Inner {
 }
 
 fn phrase_str(phrase: &[u8]) -> Result<&str> {
-    std::str::from_utf8(phrase).map_err(|_| Error::InvalidArgument {
-        reason: "the phrase is not valid UTF-8 text".into(),
-    })
+    std::str::from_utf8(phrase).map_err(|_| Error::InvalidArgument { reason: "the phrase is not valid UTF-8 text".into() })
 }
 
 impl WalletCore {
     /// Creates an account with a new recovery phrase and logs it in.
-    pub fn create_account(
-        &self,
-        name: &str,
-        password: &[u8],
-        words: u32,
-        language: Language,
-    ) -> Result<CreatedAccount> {
+    pub fn create_account(&self, name: &str, password: &[u8], words: u32, language: Language) -> Result<CreatedAccount> {
         let mnemonic = Mnemonic::generate(words, language)?;
         let phrase = mnemonic.phrase()?;
-        let secret = AccountSecret::Mnemonic {
-            mnemonic,
-            passphrase: SecretBytes::default(),
-        };
-        let account =
-            self.inner
-                .add_account(name, password, secret, false, EventKind::AccountCreated)?;
+        let secret = AccountSecret::Mnemonic { mnemonic, passphrase: SecretBytes::default() };
+        let account = self.inner.add_account(name, password, secret, false, EventKind::AccountCreated)?;
         Ok(CreatedAccount { account, phrase })
     }
 
     /// Imports an account from a recovery phrase (and optional BIP39 passphrase).
-    pub fn import_account(
-        &self,
-        name: &str,
-        phrase: &[u8],
-        passphrase: Option<&[u8]>,
-        password: &[u8],
-    ) -> Result<AccountInfo> {
+    pub fn import_account(&self, name: &str, phrase: &[u8], passphrase: Option<&[u8]>, password: &[u8]) -> Result<AccountInfo> {
         let mnemonic = Mnemonic::parse(phrase_str(phrase)?)?;
-        let pass = passphrase
-            .map(|p| {
-                phrase_str(p).map(|s| SecretBytes::new(s.nfkd().collect::<String>().into_bytes()))
-            })
-            .transpose()?;
-        let secret = AccountSecret::Mnemonic {
-            mnemonic,
-            passphrase: pass.unwrap_or_default(),
-        };
+        let pass = passphrase.map(|p| phrase_str(p).map(|s| SecretBytes::new(s.nfkd().collect::<String>().into_bytes()))).transpose()?;
+        let secret = AccountSecret::Mnemonic { mnemonic, passphrase: pass.unwrap_or_default() };
         // The user already holds the phrase: it counts as backed up.
-        self.inner
-            .add_account(name, password, secret, true, EventKind::AccountImported)
+        self.inner.add_account(name, password, secret, true, EventKind::AccountImported)
     }
 
     /// Imports an account from a keystore v3 file.
-    pub fn import_keystore(
-        &self,
-        name: &str,
-        json: &str,
-        keystore_password: &[u8],
-        password: &[u8],
-    ) -> Result<AccountInfo> {
+    pub fn import_keystore(&self, name: &str, json: &str, keystore_password: &[u8], password: &[u8]) -> Result<AccountInfo> {
         names::normalize(name)?;
         password::check_new_password(password, &[name])?;
         let key = keystore::import(json, keystore_password)?;
-        self.inner.add_account(
-            name,
-            password,
-            AccountSecret::PrivateKey(key),
-            true,
-            EventKind::AccountImported,
-        )
+        self.inner.add_account(name, password, AccountSecret::PrivateKey(key), true, EventKind::AccountImported)
     }
 
     /// All accounts on this device.
     pub fn accounts(&self) -> Result<Vec<AccountInfo>> {
         let store = lk(&self.inner.store);
-        rows::all(store.conn())?
-            .iter()
-            .map(|a| rows::info(store.conn(), a))
-            .collect()
+        rows::all(store.conn())?.iter().map(|a| rows::info(store.conn(), a)).collect()
     }
 
     /// Starts a backup check: three random 1-based word positions the user must type.
@@ -195,10 +136,7 @@ impl WalletCore {
         let words = {
             let keys = lk(&self.inner.keys);
             let k = keys.as_ref().ok_or(Error::Locked)?;
-            k.secret
-                .mnemonic()
-                .ok_or(Error::NoRecoveryPhrase)?
-                .word_count() as u32
+            k.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?.word_count() as u32
         };
         let mut positions: Vec<u32> = Vec::new();
         while positions.len() < 3 {
@@ -208,16 +146,9 @@ impl WalletCore {
             }
         }
         positions.sort_unstable();
-        let text = positions
-            .iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
+        let text = positions.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
         lk(&self.inner.store).write(|tx| {
-            tx.execute(
-                "UPDATE accounts SET backup_challenge = ?1 WHERE id = ?2",
-                [&text, &account.id],
-            )?;
+            tx.execute("UPDATE accounts SET backup_challenge = ?1 WHERE id = ?2", [&text, &account.id])?;
             Ok(())
         })?;
         self.inner.touch();
@@ -228,34 +159,17 @@ impl WalletCore {
     pub fn confirm_backup(&self, words: &[&[u8]]) -> Result<()> {
         let account = self.inner.require_unlocked()?;
         let row = self.inner.row(&account.id)?;
-        let positions: Vec<u32> = row
-            .backup_challenge
-            .as_deref()
-            .ok_or(Error::NoBackupChallenge)?
-            .split(',')
-            .filter_map(|p| p.parse().ok())
-            .collect();
+        let positions: Vec<u32> =
+            row.backup_challenge.as_deref().ok_or(Error::NoBackupChallenge)?.split(',').filter_map(|p| p.parse().ok()).collect();
         if words.len() != positions.len() {
-            return Err(Error::InvalidArgument {
-                reason: format!("expected {} words", positions.len()),
-            });
+            return Err(Error::InvalidArgument { reason: format!("expected {} words", positions.len()) });
         }
         let mut wrong = Vec::new();
         {
             let keys = lk(&self.inner.keys);
-            let m = keys
-                .as_ref()
-                .ok_or(Error::Locked)?
-                .secret
-                .mnemonic()
-                .ok_or(Error::NoRecoveryPhrase)?
-                .clone();
+            let m = keys.as_ref().ok_or(Error::Locked)?.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?.clone();
             for (p, typed) in positions.iter().zip(words) {
-                let typed: String = String::from_utf8_lossy(typed)
-                    .nfkd()
-                    .collect::<String>()
-                    .trim()
-                    .to_lowercase();
+                let typed: String = String::from_utf8_lossy(typed).nfkd().collect::<String>().trim().to_lowercase();
                 let expected = m.word(*p as usize - 1)?;
                 if !bool::from(typed.as_bytes().ct_eq(expected.as_bytes())) {
                     wrong.push(*p);
@@ -263,87 +177,56 @@ impl WalletCore {
             }
         }
         if !wrong.is_empty() {
-            return Err(Error::BackupMismatch {
-                wrong_positions: wrong,
-            });
+            return Err(Error::BackupMismatch { wrong_positions: wrong });
         }
         let mut out = Vec::new();
         lk(&self.inner.store).write(|tx| {
-            tx.execute(
-                "UPDATE accounts SET backed_up = 1, backup_challenge = NULL WHERE id = ?1",
-                [&account.id],
-            )?;
-            self.inner
-                .event(tx, EventKind::BackupConfirmed, Some(&account), "", &mut out)
+            tx.execute("UPDATE accounts SET backed_up = 1, backup_challenge = NULL WHERE id = ?1", [&account.id])?;
+            self.inner.event(tx, EventKind::BackupConfirmed, Some(&account), "", &mut out)
         })?;
         self.inner.emit(out);
         Ok(())
     }
 
-    /// The recovery phrase, after re-checking the password (limiter applies).
-    pub fn reveal_phrase(&self, password: &[u8]) -> Result<SecretBytes> {
+    /// The recovery phrase, behind the `RevealPhrase` gate (default: the password, checked now
+    /// under the limiter).
+    pub fn reveal_phrase(&self, proof: AuthProof<'_>) -> Result<SecretBytes> {
         let account = self.inner.require_unlocked()?;
         let row = self.inner.row(&account.id)?;
         if !row.has_phrase {
             return Err(Error::NoRecoveryPhrase);
         }
+        self.inner.check_gate(GatedAction::RevealPhrase, proof)?;
+        let phrase = {
+            let keys = lk(&self.inner.keys);
+            let k = keys.as_ref().filter(|k| k.account_id == account.id).ok_or(Error::Locked)?;
+            k.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?.phrase()?
+        };
         let mut out = Vec::new();
-        let result = self
-            .inner
-            .check_password(Some(&row), password, &mut out)
-            .and_then(|vk| {
-                let keys = self.inner.open_vault(&row, vk)?;
-                let phrase = keys
-                    .secret
-                    .mnemonic()
-                    .ok_or(Error::NoRecoveryPhrase)?
-                    .phrase()?;
-                lk(&self.inner.store).write(|tx| {
-                    self.inner
-                        .event(tx, EventKind::PhraseRevealed, Some(&account), "", &mut out)
-                })?;
-                Ok(phrase)
-            });
+        lk(&self.inner.store).write(|tx| self.inner.event(tx, EventKind::PhraseRevealed, Some(&account), "", &mut out))?;
         self.inner.emit(out);
-        result
+        Ok(phrase)
     }
 
     /// Exports address `index`'s key as a keystore v3 file encrypted with `keystore_password`,
-    /// after re-checking the wallet password.
-    pub fn export_keystore(
-        &self,
-        password: &[u8],
-        index: u32,
-        keystore_password: &[u8],
-        kdf: ExportKdf,
-    ) -> Result<String> {
+    /// behind the `ExportKeystore` gate (default: the password).
+    pub fn export_keystore(&self, proof: AuthProof<'_>, index: u32, keystore_password: &[u8], kdf: ExportKdf) -> Result<String> {
         let account = self.inner.require_unlocked()?;
-        let row = self.inner.row(&account.id)?;
         if keystore_password.is_empty() {
-            return Err(Error::InvalidArgument {
-                reason: "the keystore password must not be empty".into(),
-            });
+            return Err(Error::InvalidArgument { reason: "the keystore password must not be empty".into() });
         }
+        self.inner.check_gate(GatedAction::ExportKeystore, proof)?;
+        let key = {
+            let keys = lk(&self.inner.keys);
+            let k = keys.as_ref().filter(|k| k.account_id == account.id).ok_or(Error::Locked)?;
+            k.secret.key(index)?
+        };
+        let json = keystore::export(&key, keystore_password, kdf)?;
         let mut out = Vec::new();
-        let result = self
-            .inner
-            .check_password(Some(&row), password, &mut out)
-            .and_then(|vk| {
-                let keys = self.inner.open_vault(&row, vk)?;
-                let json = keystore::export(&keys.secret.key(index)?, keystore_password, kdf)?;
-                lk(&self.inner.store).write(|tx| {
-                    self.inner.event(
-                        tx,
-                        EventKind::KeystoreExported,
-                        Some(&account),
-                        &format!("address index {index}"),
-                        &mut out,
-                    )
-                })?;
-                Ok(json)
-            });
+        lk(&self.inner.store)
+            .write(|tx| self.inner.event(tx, EventKind::KeystoreExported, Some(&account), &format!("address index {index}"), &mut out))?;
         self.inner.emit(out);
-        result
+        Ok(json)
     }
 
     /// Re-wraps the vault key under a new password (one transaction; data not re-encrypted).

@@ -30,12 +30,7 @@ pub enum LockReason {
 impl Inner {
     /// Verifies `password` for `row` (or a decoy when `row` is `None`) under the limiter and
     /// returns the vault key.
-    pub(crate) fn check_password(
-        &self,
-        row: Option<&AccountRow>,
-        password: &[u8],
-        out: &mut Vec<Notice>,
-    ) -> Result<SecretBytes> {
+    pub(crate) fn check_password(&self, row: Option<&AccountRow>, password: &[u8], out: &mut Vec<Notice>) -> Result<SecretBytes> {
         let profile = self.config.kdf_profile;
         if let Some(r) = row {
             profile.check(r.kdf)?;
@@ -44,8 +39,8 @@ impl Inner {
         {
             let mut store = lk(&self.store);
             let mut guard = lk(&self.guard);
-            if let limiter::Admission::Refused { retry_after_secs } = store
-                .write(|tx| limiter::admit(tx, now, self.clock.monotonic_secs(), &mut guard))?
+            if let limiter::Admission::Refused { retry_after_secs } =
+                store.write(|tx| limiter::admit(tx, now, self.clock.monotonic_secs(), &mut guard))?
             {
                 return Err(Error::TooManyAttempts { retry_after_secs });
             }
@@ -70,25 +65,13 @@ impl Inner {
                 Ok(k)
             }
             None => {
-                let account = row.map(|r| SessionAccount {
-                    id: r.id.clone(),
-                    name: r.name.clone(),
-                });
+                let account = row.map(|r| SessionAccount { id: r.id.clone(), name: r.name.clone() });
                 store.write(|tx| {
                     self.event(tx, EventKind::LoginFailed, account.as_ref(), "", out)?;
-                    let failures: u32 =
-                        tx.query_row("SELECT failures FROM limiter WHERE id = 1", [], |r| {
-                            r.get(0)
-                        })?;
+                    let failures: u32 = tx.query_row("SELECT failures FROM limiter WHERE id = 1", [], |r| r.get(0))?;
                     if failures >= FREE_ATTEMPTS {
                         let d = limiter::delay_for(failures);
-                        self.event(
-                            tx,
-                            EventKind::DelayStarted,
-                            account.as_ref(),
-                            &format!("next attempt in {d} s"),
-                            out,
-                        )?;
+                        self.event(tx, EventKind::DelayStarted, account.as_ref(), &format!("next attempt in {d} s"), out)?;
                     }
                     Ok(())
                 })?;
@@ -98,36 +81,16 @@ impl Inner {
     }
 
     /// Decrypts the account's secrets with its vault key.
-    pub(crate) fn open_vault(
-        &self,
-        row: &AccountRow,
-        vault_key: SecretBytes,
-    ) -> Result<UnlockedKeys> {
-        let plain = aead::open(&vault_key, &row.id, Purpose::Vault, &row.vault_blob)?
-            .ok_or(Error::VaultCorrupted)?;
+    pub(crate) fn open_vault(&self, row: &AccountRow, vault_key: SecretBytes) -> Result<UnlockedKeys> {
+        let plain = aead::open(&vault_key, &row.id, Purpose::Vault, &row.vault_blob)?.ok_or(Error::VaultCorrupted)?;
         let secret = AccountSecret::decode(&plain)?;
-        Ok(UnlockedKeys {
-            account_id: row.id.clone(),
-            vault_key,
-            secret,
-        })
+        Ok(UnlockedKeys { account_id: row.id.clone(), vault_key, secret })
     }
 
     /// Enters `Unlocked` for `row` with `keys`, persisting the state and recording `kind`.
-    pub(crate) fn enter_unlocked(
-        &self,
-        row: &AccountRow,
-        keys: UnlockedKeys,
-        kind: EventKind,
-        out: &mut Vec<Notice>,
-    ) -> Result<()> {
-        let account = SessionAccount {
-            id: row.id.clone(),
-            name: row.name.clone(),
-        };
-        let state = SessionState::Unlocked {
-            account: account.clone(),
-        };
+    pub(crate) fn enter_unlocked(&self, row: &AccountRow, keys: UnlockedKeys, kind: EventKind, out: &mut Vec<Notice>) -> Result<()> {
+        let account = SessionAccount { id: row.id.clone(), name: row.name.clone() };
+        let state = SessionState::Unlocked { account: account.clone() };
         let now = self.now();
         lk(&self.store).write(|tx| {
             persist_state(tx, &state, now)?;
@@ -135,6 +98,7 @@ impl Inner {
         })?;
         *lk(&self.keys) = Some(keys);
         lk(&self.plans).clear_pending();
+        self.forget_authorizations();
         self.set_state(state, out);
         self.touch();
         Ok(())
@@ -146,16 +110,11 @@ impl Inner {
         let state = lk(&self.state).clone();
         if let SessionState::Unlocked { account } = state {
             lk(&self.keys).take();
+            self.forget_authorizations();
             self.deadline.send_replace(None);
-            let locked = SessionState::Locked {
-                account: account.clone(),
-            };
+            let locked = SessionState::Locked { account: account.clone() };
             let now = self.now();
-            let kind = if reason == LockReason::Auto {
-                EventKind::LockedAutomatically
-            } else {
-                EventKind::LockedManually
-            };
+            let kind = if reason == LockReason::Auto { EventKind::LockedAutomatically } else { EventKind::LockedManually };
             lk(&self.store).write(|tx| {
                 persist_state(tx, &locked, now)?;
                 self.event(tx, kind, Some(&account), "", &mut out)
@@ -225,12 +184,10 @@ impl WalletCore {
         };
         let row = i.row(&account.id)?;
         let mut out = Vec::new();
-        let result = i
-            .check_password(Some(&row), password, &mut out)
-            .and_then(|vk| {
-                let keys = i.open_vault(&row, vk)?;
-                i.enter_unlocked(&row, keys, EventKind::Unlocked, &mut out)
-            });
+        let result = i.check_password(Some(&row), password, &mut out).and_then(|vk| {
+            let keys = i.open_vault(&row, vk)?;
+            i.enter_unlocked(&row, keys, EventKind::Unlocked, &mut out)
+        });
         i.emit(out);
         result.map(|_| self.state())
     }
@@ -261,10 +218,7 @@ impl WalletCore {
         let (mono, wall) = {
             let mut a = lk(&self.inner.activity);
             a.backgrounded = false;
-            (
-                a.mono.elapsed().as_secs(),
-                (self.inner.now() - a.wall).max(0) as u64,
-            )
+            (a.mono.elapsed().as_secs(), (self.inner.now() - a.wall).max(0) as u64)
         };
         if let Some(t) = timeout {
             if mono.max(wall) >= t.as_secs() {
@@ -277,6 +231,7 @@ impl WalletCore {
     /// Changes the auto-lock setting (persisted).
     pub fn set_auto_lock(&self, setting: AutoLock) -> Result<()> {
         let setting = setting.validate()?;
+        self.inner.check_gate(crate::auth::gates::GatedAction::ChangeSettings, crate::auth::gates::AuthProof::None)?;
         lk(&self.inner.store).set_setting("auto_lock", &setting.to_setting())?;
         *lk(&self.inner.auto_lock) = setting;
         self.inner.touch();
@@ -294,10 +249,7 @@ impl WalletCore {
 }
 
 /// Sleeps until the published deadline and locks when it passes.
-pub(crate) async fn autolock_task(
-    inner: Weak<Inner>,
-    mut rx: watch::Receiver<Option<tokio::time::Instant>>,
-) {
+pub(crate) async fn autolock_task(inner: Weak<Inner>, mut rx: watch::Receiver<Option<tokio::time::Instant>>) {
     loop {
         let deadline = *rx.borrow_and_update();
         match deadline {

@@ -1,8 +1,11 @@
 //! Addresses and signing for the session's account.
 //!
 //! Cached addresses are readable while `Locked`; deriving new ones and every signature need
-//! `Unlocked` (typed `Locked` error otherwise). Each call counts as user activity.
+//! `Unlocked` (typed `Locked` error otherwise) and pass the signing gates (default: none;
+//! a biometric gate prompts by itself, a password gate needs `authorize` first). Each call
+//! counts as user activity.
 
+use crate::auth::gates::{AuthProof, GatedAction};
 use crate::engine::{lk, WalletCore};
 use crate::store::accounts as rows;
 use crate::wallet::{eip712, sign, Signature};
@@ -15,9 +18,7 @@ impl WalletCore {
     /// EIP-55 addresses `0..count` of the session's account.
     pub fn addresses(&self, count: u32) -> Result<Vec<String>> {
         if count == 0 || count > MAX_ADDRESSES {
-            return Err(Error::InvalidArgument {
-                reason: format!("count must be 1..={MAX_ADDRESSES}"),
-            });
+            return Err(Error::InvalidArgument { reason: format!("count must be 1..={MAX_ADDRESSES}") });
         }
         let account = self.inner.session_account()?;
         let cached = rows::cached_addresses(lk(&self.inner.store).conn(), &account.id)?;
@@ -28,10 +29,7 @@ impl WalletCore {
         let mut out = cached;
         {
             let keys = lk(&self.inner.keys);
-            let k = keys
-                .as_ref()
-                .filter(|k| k.account_id == account.id)
-                .ok_or(Error::Locked)?;
+            let k = keys.as_ref().filter(|k| k.account_id == account.id).ok_or(Error::Locked)?;
             for i in out.len() as u32..count {
                 out.push(k.secret.key(i)?.address().to_checksum());
             }
@@ -46,18 +44,14 @@ impl WalletCore {
         Ok(out)
     }
 
-    fn with_key<T>(
-        &self,
-        index: u32,
-        f: impl FnOnce(&crate::wallet::PrivateKey) -> Result<T>,
-    ) -> Result<T> {
+    fn with_key<T>(&self, index: u32, action: Option<GatedAction>, f: impl FnOnce(&crate::wallet::PrivateKey) -> Result<T>) -> Result<T> {
         let account = self.inner.require_unlocked()?;
+        if let Some(a) = action {
+            self.inner.check_gate(a, AuthProof::None)?;
+        }
         let key = {
             let keys = lk(&self.inner.keys);
-            let k = keys
-                .as_ref()
-                .filter(|k| k.account_id == account.id)
-                .ok_or(Error::Locked)?;
+            let k = keys.as_ref().filter(|k| k.account_id == account.id).ok_or(Error::Locked)?;
             k.secret.key(index)?
         };
         self.inner.touch();
@@ -66,19 +60,17 @@ impl WalletCore {
 
     /// EIP-191 `personal_sign` with address `index`.
     pub fn sign_message(&self, index: u32, message: &[u8]) -> Result<Signature> {
-        self.with_key(index, |k| sign::personal_sign(k, message))
+        self.with_key(index, Some(GatedAction::SignMessage), |k| sign::personal_sign(k, message))
     }
 
     /// EIP-712 `eth_signTypedData_v4` with address `index`.
     pub fn sign_typed_data(&self, index: u32, json: &str) -> Result<Signature> {
-        self.with_key(index, |k| eip712::sign_typed_data(k, json))
+        self.with_key(index, Some(GatedAction::SignTypedData), |k| eip712::sign_typed_data(k, json))
     }
 
     /// Signs a raw 32-byte digest with address `index`.
     pub fn sign_digest(&self, index: u32, digest: &[u8]) -> Result<Signature> {
-        let d: [u8; 32] = digest.try_into().map_err(|_| Error::InvalidArgument {
-            reason: "a digest is exactly 32 bytes".into(),
-        })?;
-        self.with_key(index, |k| sign::sign_digest(k, &d))
+        let d: [u8; 32] = digest.try_into().map_err(|_| Error::InvalidArgument { reason: "a digest is exactly 32 bytes".into() })?;
+        self.with_key(index, Some(GatedAction::SignMessage), |k| sign::sign_digest(k, &d))
     }
 }

@@ -9,13 +9,14 @@
 
 use serde_json::json;
 
+use crate::auth::gates::{AuthProof, GatedAction};
 use crate::auth::hooks::{DeviceIntegrity, NetworkKind};
+use crate::auth::keystore::{KeyStoreError, SecureKeyStore};
 use crate::auth::names;
 use crate::engine::{lk, no_session, persist_state, Notice, WalletCore};
 use crate::events::EventKind;
 use crate::session::logout::{
-    ConfirmationNeeded, LogoutAction, LogoutConfirmation, LogoutOptions, LogoutPlan, LogoutReport,
-    LogoutWarning, Lookup, PLAN_TTL,
+    ConfirmationNeeded, LogoutAction, LogoutConfirmation, LogoutOptions, LogoutPlan, LogoutReport, LogoutWarning, Lookup, PLAN_TTL,
 };
 use crate::store::crash::crash_point;
 use crate::store::Store;
@@ -34,10 +35,7 @@ impl WalletCore {
         if matches!(self.inner.env.network(), Ok(NetworkKind::PublicWifi)) {
             warnings.push(LogoutWarning::InsecureNetwork);
         }
-        if matches!(
-            self.inner.env.device_integrity(),
-            Ok(DeviceIntegrity::Compromised | DeviceIntegrity::DebuggerAttached)
-        ) {
+        if matches!(self.inner.env.device_integrity(), Ok(DeviceIntegrity::Compromised | DeviceIntegrity::DebuggerAttached)) {
             warnings.push(LogoutWarning::UntrustedDevice);
         }
         let mut actions = vec![LogoutAction::WipeKeysFromMemory, LogoutAction::EndSession];
@@ -58,12 +56,14 @@ impl WalletCore {
                 confirmation = ConfirmationNeeded::TypeAccountName;
             }
         }
+        let gate_action = if options.remove_wallet { GatedAction::RemoveWallet } else { GatedAction::Logout };
         let plan = LogoutPlan {
             token: hex::encode(random_array::<16>()?),
             account,
             actions,
             warnings,
             confirmation,
+            authorization: self.inner.policy(gate_action).gate,
             expires_in_secs: PLAN_TTL.as_secs(),
             options,
         };
@@ -87,10 +87,18 @@ impl WalletCore {
             let typed = confirmation.typed_account_name.as_deref().map(names::key);
             if typed.as_deref() != Some(names::key(&plan.account.name).as_str()) {
                 return Err(Error::ConfirmationRequired {
-                    what: "this wallet's recovery phrase was never backed up: type the account name to confirm that removing it loses it".into(),
+                    what: "this wallet's recovery phrase was never backed up: type the account name to confirm that removing it loses it"
+                        .into(),
                 });
             }
         }
+        let proof = match (&confirmation.password, confirmation.use_biometrics) {
+            (Some(pw), _) => AuthProof::Password(pw.expose()),
+            (None, true) => AuthProof::Biometric,
+            (None, false) => AuthProof::None,
+        };
+        let gate_action = if plan.options.remove_wallet { GatedAction::RemoveWallet } else { GatedAction::Logout };
+        i.check_gate(gate_action, proof)?;
         lk(&i.plans).remove(token);
         let row = i.row(&plan.account.id)?;
         // 1. Keys out of memory, timer off.
@@ -118,20 +126,18 @@ impl WalletCore {
             crash_point(if remove { "remove.before_commit" } else { "logout.before_commit" });
             Ok((jid, state))
         })?;
-        crash_point(if remove {
-            "remove.after_commit"
-        } else {
-            "logout.after_commit"
-        });
+        crash_point(if remove { "remove.after_commit" } else { "logout.after_commit" });
         i.set_state(new_state, &mut out);
         // 3. Steps outside the database, then close the journal entry.
         {
             let mut store = lk(&i.store);
-            finish_external(&mut store, remove)?;
-            store
-                .conn()
-                .execute("DELETE FROM journal WHERE id = ?1", [journal_id])?;
+            // A failing platform key deletion leaves the journal row for the next open; the
+            // logout itself is done (the wrap is gone, so the key is useless anyway).
+            if finish_external(&mut store, i.key_store.as_ref(), row.biometric_alias.as_deref(), remove).is_ok() {
+                store.conn().execute("DELETE FROM journal WHERE id = ?1", [journal_id])?;
+            }
         }
+        i.forget_authorizations();
         let report = LogoutReport {
             account: plan.account.clone(),
             keys_wiped: true,
@@ -148,8 +154,15 @@ impl WalletCore {
     }
 }
 
-/// The logout steps that live outside the database.
-fn finish_external(store: &mut Store, scrub: bool) -> Result<()> {
+/// The logout steps that live outside the database. Deleting the platform key is retried on
+/// the next open if it fails now (the journal row stays).
+fn finish_external(store: &mut Store, key_store: &dyn SecureKeyStore, alias: Option<&str>, scrub: bool) -> Result<()> {
+    if let Some(a) = alias {
+        match key_store.delete(a) {
+            Ok(()) | Err(KeyStoreError::NotFound) => {}
+            Err(e) => return Err(Error::HookFailed { message: format!("could not delete the biometric key: {e:?}") }),
+        }
+    }
     if scrub {
         store.scrub()?;
     }
@@ -157,20 +170,17 @@ fn finish_external(store: &mut Store, scrub: bool) -> Result<()> {
 }
 
 /// Completes logouts that were committed but not finished (crash between the two phases).
-pub(crate) fn recover_journal(store: &mut Store) -> Result<()> {
+pub(crate) fn recover_journal(store: &mut Store, key_store: &dyn SecureKeyStore) -> Result<()> {
     let pending: Vec<(i64, String)> = {
-        let mut st = store
-            .conn()
-            .prepare("SELECT id, payload FROM journal ORDER BY id")?;
+        let mut st = store.conn().prepare("SELECT id, payload FROM journal ORDER BY id")?;
         let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     for (id, payload) in pending {
         let v: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
-        finish_external(store, v["scrub"].as_bool().unwrap_or(true))?;
-        store
-            .conn()
-            .execute("DELETE FROM journal WHERE id = ?1", [id])?;
+        if finish_external(store, key_store, v["biometric_alias"].as_str(), v["scrub"].as_bool().unwrap_or(true)).is_ok() {
+            store.conn().execute("DELETE FROM journal WHERE id = ?1", [id])?;
+        }
     }
     Ok(())
 }

@@ -8,6 +8,8 @@
 
 mod accounts;
 mod auth;
+mod biometric;
+mod gates;
 mod keys;
 mod logout;
 
@@ -19,7 +21,9 @@ use std::time::Instant;
 
 use tokio::sync::watch;
 
+use crate::auth::gates::{AuthMethod, GatedAction};
 use crate::auth::hooks::{EnvironmentProbe, SessionListener, UnknownEnvironment};
+use crate::auth::keystore::{NoKeyStore, SecureKeyStore};
 use crate::clock::{Clock, SystemClock};
 use crate::events::{self, EventKind, SecurityEvent};
 use crate::session::autolock::AutoLock;
@@ -43,11 +47,7 @@ pub struct Config {
 
 impl Config {
     pub fn new(data_dir: impl Into<PathBuf>) -> Config {
-        Config {
-            data_dir: data_dir.into(),
-            kdf_profile: KdfProfile::Production,
-            default_auto_lock: AutoLock::AfterSeconds(300),
-        }
+        Config { data_dir: data_dir.into(), kdf_profile: KdfProfile::Production, default_auto_lock: AutoLock::AfterSeconds(300) }
     }
 }
 
@@ -57,23 +57,20 @@ pub struct Hooks {
     pub environment: Arc<dyn EnvironmentProbe>,
     pub listener: Option<Arc<dyn SessionListener>>,
     pub clock: Arc<dyn Clock>,
+    /// The platform's biometric-protected key store.
+    pub key_store: Arc<dyn SecureKeyStore>,
 }
 
 impl Default for Hooks {
     fn default() -> Self {
-        Hooks {
-            environment: Arc::new(UnknownEnvironment),
-            listener: None,
-            clock: Arc::new(SystemClock),
-        }
+        Hooks { environment: Arc::new(UnknownEnvironment), listener: None, clock: Arc::new(SystemClock), key_store: Arc::new(NoKeyStore) }
     }
 }
 
 /// Key material of the unlocked account (zeroized on drop).
 pub(crate) struct UnlockedKeys {
     pub account_id: String,
-    /// Kept for wrapping under a biometric secret while unlocked.
-    #[allow(dead_code)]
+    /// Kept to wrap under a biometric secret and to check biometric proofs.
     pub vault_key: SecretBytes,
     pub secret: AccountSecret,
 }
@@ -104,6 +101,9 @@ pub(crate) struct Inner {
     pub deadline: watch::Sender<Option<tokio::time::Instant>>,
     pub activity: Mutex<Activity>,
     pub auto_lock: Mutex<AutoLock>,
+    pub key_store: Arc<dyn SecureKeyStore>,
+    /// Recent authorizations per gated action (method, monotonic seconds).
+    pub authorizations: Mutex<std::collections::HashMap<GatedAction, (AuthMethod, u64)>>,
 }
 
 /// Locks a mutex, recovering the data if a previous holder panicked (never panics itself).
@@ -131,20 +131,15 @@ impl WalletCore {
     pub fn open(config: Config, hooks: Hooks) -> Result<WalletCore> {
         let mut store = Store::open(&config.data_dir)?;
         let now = hooks.clock.now_unix();
-        logout::recover_journal(&mut store)?;
+        logout::recover_journal(&mut store, hooks.key_store.as_ref())?;
         let state = restore_session(&mut store, now)?;
-        let auto_lock = store
-            .setting("auto_lock")?
-            .and_then(|s| AutoLock::from_setting(&s))
-            .unwrap_or(config.default_auto_lock);
+        let auto_lock = store.setting("auto_lock")?.and_then(|s| AutoLock::from_setting(&s)).unwrap_or(config.default_auto_lock);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("imwallet-core")
             .enable_time()
             .build()
-            .map_err(|e| Error::Internal {
-                reason: format!("cannot start the timer runtime: {e}"),
-            })?;
+            .map_err(|e| Error::Internal { reason: format!("cannot start the timer runtime: {e}") })?;
         let (tx, rx) = watch::channel(None);
         let inner = Arc::new(Inner {
             config,
@@ -157,18 +152,13 @@ impl WalletCore {
             guard: Mutex::new(MonotonicGuard::default()),
             plans: Mutex::new(PlanRegistry::default()),
             deadline: tx,
-            activity: Mutex::new(Activity {
-                mono: Instant::now(),
-                wall: now,
-                backgrounded: false,
-            }),
+            activity: Mutex::new(Activity { mono: Instant::now(), wall: now, backgrounded: false }),
             auto_lock: Mutex::new(auto_lock),
+            key_store: hooks.key_store,
+            authorizations: Mutex::new(Default::default()),
         });
         runtime.spawn(auth::autolock_task(Arc::downgrade(&inner), rx));
-        Ok(WalletCore {
-            inner,
-            runtime: Some(runtime),
-        })
+        Ok(WalletCore { inner, runtime: Some(runtime) })
     }
 
     /// The current session state.
@@ -227,13 +217,7 @@ impl Inner {
         detail: &str,
         out: &mut Vec<Notice>,
     ) -> Result<()> {
-        let e = events::record(
-            conn,
-            self.now(),
-            kind,
-            account.map(|a| (a.id.as_str(), a.name.as_str())),
-            detail,
-        )?;
+        let e = events::record(conn, self.now(), kind, account.map(|a| (a.id.as_str(), a.name.as_str())), detail)?;
         out.push(Notice::Event(e));
         Ok(())
     }
@@ -249,37 +233,24 @@ impl Inner {
 }
 
 /// Writes the session row for `state`.
-pub(crate) fn persist_state(
-    conn: &rusqlite::Connection,
-    state: &SessionState,
-    now: i64,
-) -> Result<()> {
+pub(crate) fn persist_state(conn: &rusqlite::Connection, state: &SessionState, now: i64) -> Result<()> {
     let (s, id) = match state {
         SessionState::NoAccount => ("none", None),
         SessionState::LoggedOut => ("logged_out", None),
         SessionState::Locked { account } => ("locked", Some(account.id.clone())),
         SessionState::Unlocked { account } => ("unlocked", Some(account.id.clone())),
     };
-    conn.execute(
-        "UPDATE session SET state = ?1, account_id = ?2, updated_at = ?3 WHERE id = 1",
-        rusqlite::params![s, id, now],
-    )?;
+    conn.execute("UPDATE session SET state = ?1, account_id = ?2, updated_at = ?3 WHERE id = 1", rusqlite::params![s, id, now])?;
     Ok(())
 }
 
 /// The state after a restart: an active session comes back `Locked`.
 fn restore_session(store: &mut Store, now: i64) -> Result<SessionState> {
     store.write(|tx| {
-        let (s, id): (String, Option<String>) = tx.query_row(
-            "SELECT state, account_id FROM session WHERE id = 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let (s, id): (String, Option<String>) =
+            tx.query_row("SELECT state, account_id FROM session WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let account = match id.as_deref() {
-            Some(id) => rows::by_id(tx, id)?.map(|a| SessionAccount {
-                id: a.id,
-                name: a.name,
-            }),
+            Some(id) => rows::by_id(tx, id)?.map(|a| SessionAccount { id: a.id, name: a.name }),
             None => None,
         };
         let state = match (s.as_str(), account) {
@@ -294,9 +265,5 @@ fn restore_session(store: &mut Store, now: i64) -> Result<SessionState> {
 
 /// `NoAccount` or `LoggedOut`, depending on whether accounts remain.
 pub(crate) fn no_session(conn: &rusqlite::Connection) -> Result<SessionState> {
-    Ok(if rows::count(conn)? == 0 {
-        SessionState::NoAccount
-    } else {
-        SessionState::LoggedOut
-    })
+    Ok(if rows::count(conn)? == 0 { SessionState::NoAccount } else { SessionState::LoggedOut })
 }

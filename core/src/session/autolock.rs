@@ -25,12 +25,12 @@ impl AutoLock {
     /// Validates a setting.
     pub fn validate(self) -> Result<AutoLock> {
         match self {
-            AutoLock::AfterSeconds(0) => Err(Error::InvalidArgument {
-                reason: "auto-lock seconds must be at least 1 (or use Immediate)".into(),
-            }),
-            AutoLock::AfterSeconds(s) if s > 86_400 => Err(Error::InvalidArgument {
-                reason: "auto-lock is at most 24 h (or use Never)".into(),
-            }),
+            AutoLock::AfterSeconds(0) => {
+                Err(Error::InvalidArgument { reason: "auto-lock seconds must be at least 1 (or use Immediate)".into() })
+            }
+            AutoLock::AfterSeconds(s) if s > 86_400 => {
+                Err(Error::InvalidArgument { reason: "auto-lock is at most 24 h (or use Never)".into() })
+            }
             ok => Ok(ok),
         }
     }

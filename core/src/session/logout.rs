@@ -26,11 +26,7 @@ pub struct LogoutOptions {
 
 impl Default for LogoutOptions {
     fn default() -> Self {
-        LogoutOptions {
-            clear_caches: true,
-            keep_global_caches: true,
-            remove_wallet: false,
-        }
+        LogoutOptions { clear_caches: true, keep_global_caches: true, remove_wallet: false }
     }
 }
 
@@ -75,6 +71,8 @@ pub struct LogoutPlan {
     pub actions: Vec<LogoutAction>,
     pub warnings: Vec<LogoutWarning>,
     pub confirmation: ConfirmationNeeded,
+    /// The authentication the `Logout` (or `RemoveWallet`) gate requires.
+    pub authorization: crate::auth::gates::Gate,
     pub expires_in_secs: u64,
     pub options: LogoutOptions,
 }
@@ -84,6 +82,10 @@ pub struct LogoutPlan {
 pub struct LogoutConfirmation {
     /// Required for [`ConfirmationNeeded::TypeAccountName`].
     pub typed_account_name: Option<String>,
+    /// The wallet password, when the plan's `authorization` accepts it.
+    pub password: Option<crate::vault::SecretBytes>,
+    /// Prove with fingerprint/face (the core prompts), when the plan's `authorization` accepts it.
+    pub use_biometrics: bool,
 }
 
 /// What logout did.
@@ -120,13 +122,7 @@ pub enum Lookup {
 impl PlanRegistry {
     pub fn insert(&mut self, plan: LogoutPlan) {
         self.pending.retain(|_, p| p.created.elapsed() < PLAN_TTL);
-        self.pending.insert(
-            plan.token.clone(),
-            Pending {
-                plan,
-                created: Instant::now(),
-            },
-        );
+        self.pending.insert(plan.token.clone(), Pending { plan, created: Instant::now() });
     }
 
     /// Looks a token up: a valid pending plan, or the report of an earlier use.
@@ -166,13 +162,11 @@ mod tests {
     fn plan(token: &str) -> LogoutPlan {
         LogoutPlan {
             token: token.into(),
-            account: SessionAccount {
-                id: "a".into(),
-                name: "A".into(),
-            },
+            account: SessionAccount { id: "a".into(), name: "A".into() },
             actions: vec![],
             warnings: vec![],
             confirmation: ConfirmationNeeded::Tap,
+            authorization: crate::auth::gates::Gate::None,
             expires_in_secs: PLAN_TTL.as_secs(),
             options: LogoutOptions::default(),
         }
@@ -182,9 +176,7 @@ mod tests {
     fn tokens_expire_are_single_use_and_reports_repeat() {
         let mut r = PlanRegistry::default();
         r.insert(plan("t1"));
-        r.pending
-            .get_mut("t1")
-            .map(|p| p.created = Instant::now() - PLAN_TTL);
+        r.pending.get_mut("t1").map(|p| p.created = Instant::now() - PLAN_TTL);
         assert!(matches!(r.get("t1"), Err(Error::LogoutTokenExpired)));
         r.insert(plan("t2"));
         assert!(matches!(r.get("t2"), Ok(Lookup::Pending(_))));

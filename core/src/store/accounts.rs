@@ -35,11 +35,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<AccountRow> {
         created_at: r.get(4)?,
         backed_up: r.get::<_, i64>(5)? != 0,
         backup_challenge: r.get(6)?,
-        kdf: KdfParams {
-            m_kib: r.get(7)?,
-            t: r.get(8)?,
-            p: r.get(9)?,
-        },
+        kdf: KdfParams { m_kib: r.get(7)?, t: r.get(8)?, p: r.get(9)? },
         kdf_salt: r.get(10)?,
         password_wrap: r.get(11)?,
         vault_blob: r.get(12)?,
@@ -49,29 +45,15 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<AccountRow> {
 }
 
 pub fn by_id(conn: &Connection, id: &str) -> Result<Option<AccountRow>> {
-    Ok(conn
-        .query_row(
-            &format!("SELECT {COLS} FROM accounts WHERE id = ?1"),
-            [id],
-            from_row,
-        )
-        .optional()?)
+    Ok(conn.query_row(&format!("SELECT {COLS} FROM accounts WHERE id = ?1"), [id], from_row).optional()?)
 }
 
 pub fn by_name_key(conn: &Connection, key: &str) -> Result<Option<AccountRow>> {
-    Ok(conn
-        .query_row(
-            &format!("SELECT {COLS} FROM accounts WHERE name_key = ?1"),
-            [key],
-            from_row,
-        )
-        .optional()?)
+    Ok(conn.query_row(&format!("SELECT {COLS} FROM accounts WHERE name_key = ?1"), [key], from_row).optional()?)
 }
 
 pub fn all(conn: &Connection) -> Result<Vec<AccountRow>> {
-    let mut st = conn.prepare(&format!(
-        "SELECT {COLS} FROM accounts ORDER BY created_at, name"
-    ))?;
+    let mut st = conn.prepare(&format!("SELECT {COLS} FROM accounts ORDER BY created_at, name"))?;
     let rows = st.query_map([], from_row)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
@@ -82,7 +64,9 @@ pub fn count(conn: &Connection) -> Result<u32> {
 
 pub fn insert(conn: &Connection, a: &AccountRow) -> Result<()> {
     conn.execute(
-        &format!("INSERT INTO accounts ({COLS}, format_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"),
+        &format!(
+            "INSERT INTO accounts ({COLS}, format_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+        ),
         params![
             a.id,
             a.name,
@@ -107,26 +91,19 @@ pub fn insert(conn: &Connection, a: &AccountRow) -> Result<()> {
 
 /// Cached addresses (index → EIP-55), usable while locked.
 pub fn cached_addresses(conn: &Connection, id: &str) -> Result<Vec<String>> {
-    let mut st =
-        conn.prepare("SELECT address FROM address_cache WHERE account_id = ?1 ORDER BY idx")?;
+    let mut st = conn.prepare("SELECT address FROM address_cache WHERE account_id = ?1 ORDER BY idx")?;
     let rows = st.query_map([id], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
 }
 
 pub fn cache_address(conn: &Connection, id: &str, idx: u32, address: &str) -> Result<()> {
-    conn.execute(
-        "INSERT OR REPLACE INTO address_cache (account_id, idx, address) VALUES (?1, ?2, ?3)",
-        params![id, idx, address],
-    )?;
+    conn.execute("INSERT OR REPLACE INTO address_cache (account_id, idx, address) VALUES (?1, ?2, ?3)", params![id, idx, address])?;
     Ok(())
 }
 
 /// Public info for the API.
 pub fn info(conn: &Connection, a: &AccountRow) -> Result<AccountInfo> {
-    let address = cached_addresses(conn, &a.id)?
-        .into_iter()
-        .next()
-        .unwrap_or_default();
+    let address = cached_addresses(conn, &a.id)?.into_iter().next().unwrap_or_default();
     Ok(AccountInfo {
         id: a.id.clone(),
         name: a.name.clone(),

@@ -34,51 +34,26 @@ fn aad(account_id: &str, purpose: Purpose) -> Vec<u8> {
 }
 
 /// Encrypts `plaintext` under a 32-byte `key`.
-pub fn seal(
-    key: &SecretBytes,
-    account_id: &str,
-    purpose: Purpose,
-    plaintext: &[u8],
-) -> Result<Vec<u8>> {
-    let cipher = XChaCha20Poly1305::new_from_slice(key.expose()).map_err(|_| Error::Internal {
-        reason: "key length".into(),
-    })?;
+pub fn seal(key: &SecretBytes, account_id: &str, purpose: Purpose, plaintext: &[u8]) -> Result<Vec<u8>> {
+    let cipher = XChaCha20Poly1305::new_from_slice(key.expose()).map_err(|_| Error::Internal { reason: "key length".into() })?;
     let nonce: [u8; 24] = random_array()?;
     let ad = aad(account_id, purpose);
     let ct = cipher
-        .encrypt(
-            &XNonce::from(nonce),
-            Payload {
-                msg: plaintext,
-                aad: &ad,
-            },
-        )
-        .map_err(|_| Error::Internal {
-            reason: "encryption failed".into(),
-        })?;
+        .encrypt(&XNonce::from(nonce), Payload { msg: plaintext, aad: &ad })
+        .map_err(|_| Error::Internal { reason: "encryption failed".into() })?;
     let mut out = nonce.to_vec();
     out.extend_from_slice(&ct);
     Ok(out)
 }
 
 /// Decrypts a blob from [`seal`]; `None` when the key is wrong or the blob was modified.
-pub fn open(
-    key: &SecretBytes,
-    account_id: &str,
-    purpose: Purpose,
-    blob: &[u8],
-) -> Result<Option<SecretBytes>> {
+pub fn open(key: &SecretBytes, account_id: &str, purpose: Purpose, blob: &[u8]) -> Result<Option<SecretBytes>> {
     if blob.len() < 24 + 16 {
         return Err(Error::VaultCorrupted);
     }
-    let cipher = XChaCha20Poly1305::new_from_slice(key.expose()).map_err(|_| Error::Internal {
-        reason: "key length".into(),
-    })?;
+    let cipher = XChaCha20Poly1305::new_from_slice(key.expose()).map_err(|_| Error::Internal { reason: "key length".into() })?;
     let ad = aad(account_id, purpose);
     let (nonce, ct) = blob.split_at(24);
     let nonce = XNonce::try_from(nonce).map_err(|_| Error::VaultCorrupted)?;
-    Ok(cipher
-        .decrypt(&nonce, Payload { msg: ct, aad: &ad })
-        .ok()
-        .map(SecretBytes::new))
+    Ok(cipher.decrypt(&nonce, Payload { msg: ct, aad: &ad }).ok().map(SecretBytes::new))
 }

@@ -32,26 +32,14 @@ pub enum KdfProfile {
 }
 
 /// Ceiling on stored parameters (a tampered row must not be able to exhaust the device).
-const MAX: KdfParams = KdfParams {
-    m_kib: 1024 * 1024,
-    t: 16,
-    p: 8,
-};
+const MAX: KdfParams = KdfParams { m_kib: 1024 * 1024, t: 16, p: 8 };
 
 impl KdfProfile {
     /// Parameters for new accounts.
     pub fn params(self) -> KdfParams {
         match self {
-            KdfProfile::Production => KdfParams {
-                m_kib: 64 * 1024,
-                t: 3,
-                p: 1,
-            },
-            KdfProfile::InsecureFastForTests => KdfParams {
-                m_kib: 256,
-                t: 1,
-                p: 1,
-            },
+            KdfProfile::Production => KdfParams { m_kib: 64 * 1024, t: 3, p: 1 },
+            KdfProfile::InsecureFastForTests => KdfParams { m_kib: 256, t: 1, p: 1 },
         }
     }
 
@@ -78,10 +66,6 @@ pub fn derive(password: &[u8], salt: &[u8], p: KdfParams) -> Result<SecretBytes>
     let params = Params::new(p.m_kib, p.t, p.p, Some(32)).map_err(|_| Error::VaultCorrupted)?;
     let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
     let mut out = vec![0u8; 32];
-    argon
-        .hash_password_into(password, salt, &mut out)
-        .map_err(|e| Error::Internal {
-            reason: format!("argon2: {e}"),
-        })?;
+    argon.hash_password_into(password, salt, &mut out).map_err(|e| Error::Internal { reason: format!("argon2: {e}") })?;
     Ok(SecretBytes::new(out))
 }

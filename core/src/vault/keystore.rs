@@ -48,17 +48,9 @@ pub enum ExportKdf {
 
 impl ExportKdf {
     /// geth's standard: scrypt n=262144, r=8, p=1.
-    pub const STANDARD: ExportKdf = ExportKdf::Scrypt {
-        log_n: 18,
-        r: 8,
-        p: 1,
-    };
+    pub const STANDARD: ExportKdf = ExportKdf::Scrypt { log_n: 18, r: 8, p: 1 };
     /// geth's light: scrypt n=4096, r=8, p=6 (for tests and constrained devices).
-    pub const LIGHT: ExportKdf = ExportKdf::Scrypt {
-        log_n: 12,
-        r: 8,
-        p: 6,
-    };
+    pub const LIGHT: ExportKdf = ExportKdf::Scrypt { log_n: 12, r: 8, p: 6 };
 }
 
 enum Kdf {
@@ -67,29 +59,19 @@ enum Kdf {
 }
 
 fn malformed(reason: impl Into<String>) -> Error {
-    Error::KeystoreMalformed {
-        reason: reason.into(),
-    }
+    Error::KeystoreMalformed { reason: reason.into() }
 }
 fn refused(reason: impl Into<String>) -> Error {
-    Error::KeystoreParamsRefused {
-        reason: reason.into(),
-    }
+    Error::KeystoreParamsRefused { reason: reason.into() }
 }
 
 fn hex_field(obj: &Value, key: &str) -> Result<Vec<u8>> {
-    let s = obj
-        .get(key)
-        .and_then(Value::as_str)
-        .ok_or_else(|| malformed(format!("missing '{key}'")))?;
-    hex::decode(s.trim_start_matches("0x"))
-        .map_err(|_| malformed(format!("'{key}' is not hexadecimal")))
+    let s = obj.get(key).and_then(Value::as_str).ok_or_else(|| malformed(format!("missing '{key}'")))?;
+    hex::decode(s.trim_start_matches("0x")).map_err(|_| malformed(format!("'{key}' is not hexadecimal")))
 }
 
 fn uint_field(obj: &Value, key: &str) -> Result<u64> {
-    obj.get(key)
-        .and_then(Value::as_u64)
-        .ok_or_else(|| malformed(format!("'{key}' must be a positive integer")))
+    obj.get(key).and_then(Value::as_u64).ok_or_else(|| malformed(format!("'{key}' must be a positive integer")))
 }
 
 /// Reads a keystore file and returns the private key inside.
@@ -97,27 +79,14 @@ pub fn import(json_text: &str, password: &[u8]) -> Result<PrivateKey> {
     let v: Value = serde_json::from_str(json_text).map_err(|_| malformed("not valid JSON"))?;
     match v.get("version").and_then(Value::as_u64) {
         Some(3) => {}
-        Some(other) => {
-            return Err(Error::KeystoreUnsupported {
-                reason: format!("version {other} (only 3 is supported)"),
-            })
-        }
+        Some(other) => return Err(Error::KeystoreUnsupported { reason: format!("version {other} (only 3 is supported)") }),
         None => return Err(malformed("missing 'version'")),
     }
-    let crypto = v
-        .get("crypto")
-        .or_else(|| v.get("Crypto"))
-        .ok_or_else(|| malformed("missing 'crypto'"))?;
-    let cipher = crypto
-        .get("cipher")
-        .and_then(Value::as_str)
-        .ok_or_else(|| malformed("missing 'cipher'"))?;
+    let crypto = v.get("crypto").or_else(|| v.get("Crypto")).ok_or_else(|| malformed("missing 'crypto'"))?;
+    let cipher = crypto.get("cipher").and_then(Value::as_str).ok_or_else(|| malformed("missing 'cipher'"))?;
     if cipher != "aes-128-ctr" {
         return Err(Error::KeystoreUnsupported {
-            reason: format!(
-                "cipher '{}' (only aes-128-ctr)",
-                cipher.chars().take(32).collect::<String>()
-            ),
+            reason: format!("cipher '{}' (only aes-128-ctr)", cipher.chars().take(32).collect::<String>()),
         });
     }
     let iv = hex_field(crypto.get("cipherparams").unwrap_or(&Value::Null), "iv")?;
@@ -126,31 +95,21 @@ pub fn import(json_text: &str, password: &[u8]) -> Result<PrivateKey> {
     }
     let ciphertext = hex_field(crypto, "ciphertext")?;
     if ciphertext.len() != 32 {
-        return Err(malformed(
-            "ciphertext must be 32 bytes (a secp256k1 private key)",
-        ));
+        return Err(malformed("ciphertext must be 32 bytes (a secp256k1 private key)"));
     }
     let mac = hex_field(crypto, "mac")?;
     if mac.len() != 32 {
         return Err(malformed("mac must be 32 bytes"));
     }
-    let kdf_name = crypto
-        .get("kdf")
-        .and_then(Value::as_str)
-        .ok_or_else(|| malformed("missing 'kdf'"))?;
-    let params = crypto
-        .get("kdfparams")
-        .ok_or_else(|| malformed("missing 'kdfparams'"))?;
+    let kdf_name = crypto.get("kdf").and_then(Value::as_str).ok_or_else(|| malformed("missing 'kdf'"))?;
+    let params = crypto.get("kdfparams").ok_or_else(|| malformed("missing 'kdfparams'"))?;
     let dklen = uint_field(params, "dklen")?;
     if dklen != 32 {
         return Err(refused(format!("dklen must be 32, got {dklen}")));
     }
     let salt = hex_field(params, "salt")?;
     if salt.is_empty() || salt.len() > Limits::MAX_SALT {
-        return Err(refused(format!(
-            "salt must be 1..={} bytes",
-            Limits::MAX_SALT
-        )));
+        return Err(refused(format!("salt must be 1..={} bytes", Limits::MAX_SALT)));
     }
     let kdf = match kdf_name {
         "scrypt" => {
@@ -158,9 +117,7 @@ pub fn import(json_text: &str, password: &[u8]) -> Result<PrivateKey> {
             let r = uint_field(params, "r")?;
             let p = uint_field(params, "p")?;
             if n < 2 || !n.is_power_of_two() {
-                return Err(refused(format!(
-                    "scrypt n must be a power of two ≥ 2, got {n}"
-                )));
+                return Err(refused(format!("scrypt n must be a power of two ≥ 2, got {n}")));
             }
             if r == 0 || p == 0 {
                 return Err(refused("scrypt r and p must be at least 1"));
@@ -175,40 +132,22 @@ pub fn import(json_text: &str, password: &[u8]) -> Result<PrivateKey> {
             }
             let work = n.saturating_mul(r).saturating_mul(p);
             if work > Limits::SCRYPT_MAX_WORK {
-                return Err(refused(format!(
-                    "scrypt work n·r·p = {work} is above the limit 2^24"
-                )));
+                return Err(refused(format!("scrypt work n·r·p = {work} is above the limit 2^24")));
             }
-            Kdf::Scrypt {
-                n,
-                r: r as u32,
-                p: p as u32,
-            }
+            Kdf::Scrypt { n, r: r as u32, p: p as u32 }
         }
         "pbkdf2" => {
-            let prf = params
-                .get("prf")
-                .and_then(Value::as_str)
-                .unwrap_or("hmac-sha256");
+            let prf = params.get("prf").and_then(Value::as_str).unwrap_or("hmac-sha256");
             if prf != "hmac-sha256" {
-                return Err(Error::KeystoreUnsupported {
-                    reason: "pbkdf2 prf (only hmac-sha256)".into(),
-                });
+                return Err(Error::KeystoreUnsupported { reason: "pbkdf2 prf (only hmac-sha256)".into() });
             }
             let c = uint_field(params, "c")?;
             if c == 0 || c > Limits::PBKDF2_MAX_ROUNDS {
-                return Err(refused(format!(
-                    "pbkdf2 iterations must be 1..={}, got {c}",
-                    Limits::PBKDF2_MAX_ROUNDS
-                )));
+                return Err(refused(format!("pbkdf2 iterations must be 1..={}, got {c}", Limits::PBKDF2_MAX_ROUNDS)));
             }
             Kdf::Pbkdf2 { c: c as u32 }
         }
-        other => {
-            return Err(Error::KeystoreUnsupported {
-                reason: format!("kdf '{}'", other.chars().take(32).collect::<String>()),
-            })
-        }
+        other => return Err(Error::KeystoreUnsupported { reason: format!("kdf '{}'", other.chars().take(32).collect::<String>()) }),
     };
     let dk = derive(&kdf, password, &salt)?;
     let mut mac_input = Vec::with_capacity(48);
@@ -223,9 +162,7 @@ pub fn import(json_text: &str, password: &[u8]) -> Result<PrivateKey> {
     if let Some(addr) = v.get("address").and_then(Value::as_str) {
         let want = addr.trim_start_matches("0x").to_ascii_lowercase();
         if want != hex::encode(key.address().0) {
-            return Err(malformed(
-                "the 'address' field does not match the key inside",
-            ));
+            return Err(malformed("the 'address' field does not match the key inside"));
         }
     }
     Ok(key)
@@ -236,10 +173,8 @@ fn derive(kdf: &Kdf, password: &[u8], salt: &[u8]) -> Result<Zeroizing<[u8; 32]>
     match *kdf {
         Kdf::Scrypt { n, r, p } => {
             let log_n = n.trailing_zeros() as u8;
-            let params = scrypt::Params::new(log_n, r, p)
-                .map_err(|_| refused("scrypt parameters are invalid"))?;
-            scrypt::scrypt(password, salt, &params, &mut dk[..])
-                .map_err(|_| refused("scrypt output length"))?;
+            let params = scrypt::Params::new(log_n, r, p).map_err(|_| refused("scrypt parameters are invalid"))?;
+            scrypt::scrypt(password, salt, &params, &mut dk[..]).map_err(|_| refused("scrypt output length"))?;
         }
         Kdf::Pbkdf2 { c } => pbkdf2::pbkdf2_hmac::<Sha256>(password, salt, c, &mut dk[..]),
     }
@@ -247,9 +182,7 @@ fn derive(kdf: &Kdf, password: &[u8], salt: &[u8]) -> Result<Zeroizing<[u8; 32]>
 }
 
 fn apply_ctr(key: &[u8], iv: &[u8], buf: &mut [u8]) -> Result<()> {
-    let mut c = Aes128Ctr::new_from_slices(key, iv).map_err(|_| Error::Internal {
-        reason: "aes key/iv length".into(),
-    })?;
+    let mut c = Aes128Ctr::new_from_slices(key, iv).map_err(|_| Error::Internal { reason: "aes key/iv length".into() })?;
     c.apply_keystream(buf);
     Ok(())
 }
@@ -260,18 +193,12 @@ pub fn export(key: &PrivateKey, password: &[u8], kdf: ExportKdf) -> Result<Strin
     let iv: [u8; 16] = random_array()?;
     let (kdf_internal, kdfparams) = match kdf {
         ExportKdf::Scrypt { log_n, r, p } => {
-            let n = 1u64
-                .checked_shl(u32::from(log_n))
-                .ok_or_else(|| refused("log_n too large"))?;
-            (
-                Kdf::Scrypt { n, r, p },
-                json!({"dklen": 32, "n": n, "r": r, "p": p, "salt": hex::encode(salt)}),
-            )
+            let n = 1u64.checked_shl(u32::from(log_n)).ok_or_else(|| refused("log_n too large"))?;
+            (Kdf::Scrypt { n, r, p }, json!({"dklen": 32, "n": n, "r": r, "p": p, "salt": hex::encode(salt)}))
         }
-        ExportKdf::Pbkdf2 { rounds } => (
-            Kdf::Pbkdf2 { c: rounds },
-            json!({"dklen": 32, "c": rounds, "prf": "hmac-sha256", "salt": hex::encode(salt)}),
-        ),
+        ExportKdf::Pbkdf2 { rounds } => {
+            (Kdf::Pbkdf2 { c: rounds }, json!({"dklen": 32, "c": rounds, "prf": "hmac-sha256", "salt": hex::encode(salt)}))
+        }
     };
     let dk = derive(&kdf_internal, password, &salt)?;
     let secret: SecretBytes = key.to_bytes();
@@ -294,21 +221,12 @@ pub fn export(key: &PrivateKey, password: &[u8], kdf: ExportKdf) -> Result<Strin
         "id": uuid_v4(id),
         "version": 3,
     });
-    serde_json::to_string_pretty(&doc).map_err(|e| Error::Internal {
-        reason: e.to_string(),
-    })
+    serde_json::to_string_pretty(&doc).map_err(|e| Error::Internal { reason: e.to_string() })
 }
 
 fn uuid_v4(mut b: [u8; 16]) -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = hex::encode(b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..]
-    )
+    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
 }

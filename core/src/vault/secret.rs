@@ -32,9 +32,7 @@ impl SecretBytes {
     }
     /// The bytes as UTF-8, for APIs (bip39) that take `&str`.
     pub fn expose_str(&self) -> Result<&str> {
-        std::str::from_utf8(&self.0).map_err(|_| Error::Internal {
-            reason: "secret is not UTF-8".into(),
-        })
+        std::str::from_utf8(&self.0).map_err(|_| Error::Internal { reason: "secret is not UTF-8".into() })
     }
     pub fn len(&self) -> usize {
         self.0.len()

@@ -11,10 +11,7 @@ use crate::{Error, Result};
 /// The secret material of one account.
 #[derive(Debug, Clone)]
 pub enum AccountSecret {
-    Mnemonic {
-        mnemonic: Mnemonic,
-        passphrase: SecretBytes,
-    },
+    Mnemonic { mnemonic: Mnemonic, passphrase: SecretBytes },
     PrivateKey(PrivateKey),
 }
 
@@ -23,14 +20,8 @@ impl AccountSecret {
     pub fn encode(&self) -> Result<SecretBytes> {
         let mut out = Vec::with_capacity(96);
         match self {
-            AccountSecret::Mnemonic {
-                mnemonic,
-                passphrase,
-            } => {
-                let lang = Language::ALL
-                    .iter()
-                    .position(|l| *l == mnemonic.language())
-                    .unwrap_or(0);
+            AccountSecret::Mnemonic { mnemonic, passphrase } => {
+                let lang = Language::ALL.iter().position(|l| *l == mnemonic.language()).unwrap_or(0);
                 let e = mnemonic.entropy().expose();
                 out.push(1);
                 out.push(lang as u8);
@@ -51,22 +42,14 @@ impl AccountSecret {
         let b = b.expose();
         match b.first() {
             Some(1) if b.len() >= 3 => {
-                let lang = *Language::ALL
-                    .get(b[1] as usize)
-                    .ok_or(Error::VaultCorrupted)?;
+                let lang = *Language::ALL.get(b[1] as usize).ok_or(Error::VaultCorrupted)?;
                 let n = b[2] as usize;
                 let entropy = b.get(3..3 + n).ok_or(Error::VaultCorrupted)?;
-                let mnemonic =
-                    Mnemonic::from_entropy(entropy, lang).map_err(|_| Error::VaultCorrupted)?;
+                let mnemonic = Mnemonic::from_entropy(entropy, lang).map_err(|_| Error::VaultCorrupted)?;
                 let passphrase = SecretBytes::from_slice(b.get(3 + n..).unwrap_or_default());
-                Ok(AccountSecret::Mnemonic {
-                    mnemonic,
-                    passphrase,
-                })
+                Ok(AccountSecret::Mnemonic { mnemonic, passphrase })
             }
-            Some(2) if b.len() == 33 => Ok(AccountSecret::PrivateKey(
-                PrivateKey::from_bytes(&b[1..]).map_err(|_| Error::VaultCorrupted)?,
-            )),
+            Some(2) if b.len() == 33 => Ok(AccountSecret::PrivateKey(PrivateKey::from_bytes(&b[1..]).map_err(|_| Error::VaultCorrupted)?)),
             _ => Err(Error::VaultCorrupted),
         }
     }
@@ -74,19 +57,15 @@ impl AccountSecret {
     /// The signing key for address `index` (keystore accounts only have index 0).
     pub fn key(&self, index: u32) -> Result<PrivateKey> {
         match self {
-            AccountSecret::Mnemonic {
-                mnemonic,
-                passphrase,
-            } => {
-                let pass =
-                    std::str::from_utf8(passphrase.expose()).map_err(|_| Error::VaultCorrupted)?;
+            AccountSecret::Mnemonic { mnemonic, passphrase } => {
+                let pass = std::str::from_utf8(passphrase.expose()).map_err(|_| Error::VaultCorrupted)?;
                 let seed = mnemonic.to_seed(pass)?;
                 PrivateKey::derive(&seed, &DerivationPath::ethereum(index)?)
             }
             AccountSecret::PrivateKey(k) if index == 0 => Ok(k.clone()),
-            AccountSecret::PrivateKey(_) => Err(Error::InvalidArgument {
-                reason: "an account imported from a keystore file has only address index 0".into(),
-            }),
+            AccountSecret::PrivateKey(_) => {
+                Err(Error::InvalidArgument { reason: "an account imported from a keystore file has only address index 0".into() })
+            }
         }
     }
 

@@ -34,11 +34,7 @@ impl Address {
         out.push_str("0x");
         for (i, c) in lower.chars().enumerate() {
             let nibble = (hash[i / 2] >> (if i % 2 == 0 { 4 } else { 0 })) & 0x0f;
-            out.push(if c.is_ascii_alphabetic() && nibble >= 8 {
-                c.to_ascii_uppercase()
-            } else {
-                c
-            });
+            out.push(if c.is_ascii_alphabetic() && nibble >= 8 { c.to_ascii_uppercase() } else { c });
         }
         out
     }
@@ -48,14 +44,9 @@ impl FromStr for Address {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Address> {
-        let bad = |reason: &str| Error::InvalidAddress {
-            reason: reason.into(),
-        };
+        let bad = |reason: &str| Error::InvalidAddress { reason: reason.into() };
         let s = s.trim();
-        let body = s
-            .strip_prefix("0x")
-            .or_else(|| s.strip_prefix("0X"))
-            .ok_or_else(|| bad("an address starts with 0x"))?;
+        let body = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")).ok_or_else(|| bad("an address starts with 0x"))?;
         if body.len() != 40 {
             return Err(bad("an address has 40 hexadecimal digits after 0x"));
         }

@@ -14,9 +14,7 @@ use crate::wallet::{keccak256, sign, Address, PrivateKey, Signature};
 use crate::{Error, Result};
 
 fn bad(reason: impl Into<String>) -> Error {
-    Error::InvalidTypedData {
-        reason: reason.into(),
-    }
+    Error::InvalidTypedData { reason: reason.into() }
 }
 
 type Types = HashMap<String, Vec<(String, String)>>;
@@ -35,50 +33,28 @@ impl TypedData {
     pub fn from_json(json: &str) -> Result<TypedData> {
         let v: Value = serde_json::from_str(json).map_err(|e| bad(format!("not JSON: {e}")))?;
         let obj = v.as_object().ok_or_else(|| bad("expected a JSON object"))?;
-        let types_v = obj
-            .get("types")
-            .and_then(Value::as_object)
-            .ok_or_else(|| bad("missing 'types'"))?;
+        let types_v = obj.get("types").and_then(Value::as_object).ok_or_else(|| bad("missing 'types'"))?;
         let mut types: Types = HashMap::new();
         for (name, fields) in types_v {
-            let arr = fields
-                .as_array()
-                .ok_or_else(|| bad(format!("type {name} is not an array")))?;
+            let arr = fields.as_array().ok_or_else(|| bad(format!("type {name} is not an array")))?;
             let mut out = Vec::new();
             for f in arr {
-                let fname = f
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| bad(format!("a field of {name} has no name")))?;
-                let ftype = f
-                    .get("type")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| bad(format!("field {name}.{fname} has no type")))?;
+                let fname = f.get("name").and_then(Value::as_str).ok_or_else(|| bad(format!("a field of {name} has no name")))?;
+                let ftype = f.get("type").and_then(Value::as_str).ok_or_else(|| bad(format!("field {name}.{fname} has no type")))?;
                 out.push((fname.to_string(), ftype.to_string()));
             }
             types.insert(name.clone(), out);
         }
-        let primary_type = obj
-            .get("primaryType")
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad("missing 'primaryType'"))?
-            .to_string();
-        let domain = obj
-            .get("domain")
-            .cloned()
-            .unwrap_or(Value::Object(Default::default()));
+        let primary_type = obj.get("primaryType").and_then(Value::as_str).ok_or_else(|| bad("missing 'primaryType'"))?.to_string();
+        let domain = obj.get("domain").cloned().unwrap_or(Value::Object(Default::default()));
         if !domain.is_object() {
             return Err(bad("'domain' must be an object"));
         }
         if !types.contains_key("EIP712Domain") {
             let mut fields = Vec::new();
-            for (k, t) in [
-                ("name", "string"),
-                ("version", "string"),
-                ("chainId", "uint256"),
-                ("verifyingContract", "address"),
-                ("salt", "bytes32"),
-            ] {
+            for (k, t) in
+                [("name", "string"), ("version", "string"), ("chainId", "uint256"), ("verifyingContract", "address"), ("salt", "bytes32")]
+            {
                 if domain.get(k).is_some() {
                     fields.push((k.to_string(), t.to_string()));
                 }
@@ -87,16 +63,9 @@ impl TypedData {
         }
         let message = obj.get("message").cloned().unwrap_or(Value::Null);
         if primary_type != "EIP712Domain" && !types.contains_key(&primary_type) {
-            return Err(bad(format!(
-                "primaryType {primary_type} is not defined in types"
-            )));
+            return Err(bad(format!("primaryType {primary_type} is not defined in types")));
         }
-        Ok(TypedData {
-            types,
-            primary_type,
-            domain,
-            message,
-        })
+        Ok(TypedData { types, primary_type, domain, message })
     }
 
     /// `encodeType` of a struct: itself then its dependencies sorted by name.
@@ -112,10 +81,7 @@ impl TypedData {
     }
 
     fn type_signature(&self, name: &str) -> Result<String> {
-        let fields = self
-            .types
-            .get(name)
-            .ok_or_else(|| bad(format!("unknown type {name}")))?;
+        let fields = self.types.get(name).ok_or_else(|| bad(format!("unknown type {name}")))?;
         let inner: Vec<String> = fields.iter().map(|(n, t)| format!("{t} {n}")).collect();
         Ok(format!("{name}({})", inner.join(",")))
     }
@@ -127,10 +93,7 @@ impl TypedData {
         if !acc.insert(name.to_string()) {
             return Ok(());
         }
-        let fields = self
-            .types
-            .get(name)
-            .ok_or_else(|| bad(format!("unknown type {name}")))?;
+        let fields = self.types.get(name).ok_or_else(|| bad(format!("unknown type {name}")))?;
         for (_, t) in fields {
             let base = base_type(t);
             if self.types.contains_key(base) {
@@ -149,24 +112,13 @@ impl TypedData {
         if depth > 64 {
             return Err(bad("values nest deeper than 64 levels"));
         }
-        let obj = value
-            .as_object()
-            .ok_or_else(|| bad(format!("value of {name} must be an object")))?;
-        let fields = self
-            .types
-            .get(name)
-            .ok_or_else(|| bad(format!("unknown type {name}")))?;
+        let obj = value.as_object().ok_or_else(|| bad(format!("value of {name} must be an object")))?;
+        let fields = self.types.get(name).ok_or_else(|| bad(format!("unknown type {name}")))?;
         let mut enc = Vec::with_capacity(32 * (fields.len() + 1));
         enc.extend_from_slice(&keccak256(self.encode_type(name)?.as_bytes()));
         for (fname, ftype) in fields {
-            let v = obj
-                .get(fname)
-                .ok_or_else(|| bad(format!("{name}.{fname} is missing")))?;
-            enc.extend_from_slice(
-                &self
-                    .encode_value(ftype, v, depth)
-                    .map_err(|e| prefix(e, name, fname))?,
-            );
+            let v = obj.get(fname).ok_or_else(|| bad(format!("{name}.{fname} is missing")))?;
+            enc.extend_from_slice(&self.encode_value(ftype, v, depth).map_err(|e| prefix(e, name, fname))?);
         }
         Ok(keccak256(&enc))
     }
@@ -174,16 +126,10 @@ impl TypedData {
     fn encode_value(&self, ty: &str, v: &Value, depth: usize) -> Result<[u8; 32]> {
         if let Some(open) = ty.rfind('[') {
             let inner = &ty[..open];
-            let len_s = ty[open + 1..]
-                .strip_suffix(']')
-                .ok_or_else(|| bad(format!("malformed array type {ty}")))?;
-            let items = v
-                .as_array()
-                .ok_or_else(|| bad(format!("expected an array for {ty}")))?;
+            let len_s = ty[open + 1..].strip_suffix(']').ok_or_else(|| bad(format!("malformed array type {ty}")))?;
+            let items = v.as_array().ok_or_else(|| bad(format!("expected an array for {ty}")))?;
             if !len_s.is_empty() {
-                let n: usize = len_s
-                    .parse()
-                    .map_err(|_| bad(format!("malformed array length in {ty}")))?;
+                let n: usize = len_s.parse().map_err(|_| bad(format!("malformed array length in {ty}")))?;
                 if n != items.len() {
                     return Err(bad(format!("{ty} needs {n} items, got {}", items.len())));
                 }
@@ -218,9 +164,7 @@ impl TypedData {
 
 fn prefix(e: Error, name: &str, field: &str) -> Error {
     match e {
-        Error::InvalidTypedData { reason } if !reason.contains('.') => {
-            bad(format!("{name}.{field}: {reason}"))
-        }
+        Error::InvalidTypedData { reason } if !reason.contains('.') => bad(format!("{name}.{field}: {reason}")),
         other => other,
     }
 }
@@ -248,18 +192,14 @@ fn encode_atomic(ty: &str, v: &Value) -> Result<[u8; 32]> {
             Ok(out)
         }
         "address" => {
-            let s = v
-                .as_str()
-                .ok_or_else(|| bad("expected an address string"))?;
+            let s = v.as_str().ok_or_else(|| bad("expected an address string"))?;
             let a: Address = s.parse().map_err(|e| bad(format!("{e}")))?;
             let mut out = [0u8; 32];
             out[12..].copy_from_slice(&a.0);
             Ok(out)
         }
         t if t.starts_with("bytes") => {
-            let n: usize = t[5..]
-                .parse()
-                .map_err(|_| bad(format!("unknown type {t}")))?;
+            let n: usize = t[5..].parse().map_err(|_| bad(format!("unknown type {t}")))?;
             if !(1..=32).contains(&n) {
                 return Err(bad(format!("unknown type {t}")));
             }
@@ -274,13 +214,7 @@ fn encode_atomic(ty: &str, v: &Value) -> Result<[u8; 32]> {
         t if t.starts_with("uint") || t.starts_with("int") => {
             let signed = t.starts_with("int");
             let bits_s = if signed { &t[3..] } else { &t[4..] };
-            let bits: u32 = if bits_s.is_empty() {
-                256
-            } else {
-                bits_s
-                    .parse()
-                    .map_err(|_| bad(format!("unknown type {t}")))?
-            };
+            let bits: u32 = if bits_s.is_empty() { 256 } else { bits_s.parse().map_err(|_| bad(format!("unknown type {t}")))? };
             if bits == 0 || bits > 256 || bits % 8 != 0 {
                 return Err(bad(format!("unknown type {t}")));
             }
@@ -294,17 +228,9 @@ fn encode_atomic(ty: &str, v: &Value) -> Result<[u8; 32]> {
 }
 
 fn hex_bytes(v: &Value) -> Result<Vec<u8>> {
-    let s = v
-        .as_str()
-        .ok_or_else(|| bad("expected a 0x-prefixed hex string"))?;
-    let body = s
-        .strip_prefix("0x")
-        .ok_or_else(|| bad("expected a 0x-prefixed hex string"))?;
-    let padded = if body.len() % 2 == 1 {
-        format!("0{body}")
-    } else {
-        body.to_string()
-    };
+    let s = v.as_str().ok_or_else(|| bad("expected a 0x-prefixed hex string"))?;
+    let body = s.strip_prefix("0x").ok_or_else(|| bad("expected a 0x-prefixed hex string"))?;
+    let padded = if body.len() % 2 == 1 { format!("0{body}") } else { body.to_string() };
     hex::decode(padded).map_err(|_| bad("not hexadecimal"))
 }
 
@@ -317,9 +243,7 @@ fn encode_int(v: &Value, bits: u32, signed: bool) -> Result<[u8; 32]> {
             } else if let Some(i) = n.as_i64() {
                 (i < 0, u256_from_u64(i.unsigned_abs()))
             } else {
-                return Err(bad(
-                    "numbers must be integers (send large values as strings)",
-                ));
+                return Err(bad("numbers must be integers (send large values as strings)"));
             }
         }
         Value::String(s) => parse_big(s.trim())?,
@@ -332,11 +256,7 @@ fn encode_int(v: &Value, bits: u32, signed: bool) -> Result<[u8; 32]> {
     // limit = 2^bits (unsigned) or 2^(bits-1) (signed); positive must be < limit, negative ≤ limit.
     let limit_bit = if signed { bits - 1 } else { bits };
     let cmp = cmp_pow2(&magnitude, limit_bit);
-    let ok = if negative {
-        cmp != std::cmp::Ordering::Greater
-    } else {
-        cmp == std::cmp::Ordering::Less
-    };
+    let ok = if negative { cmp != std::cmp::Ordering::Greater } else { cmp == std::cmp::Ordering::Less };
     if !ok {
         return Err(bad("value out of range"));
     }

@@ -34,14 +34,10 @@ impl DerivationPath {
     /// This path with one more non-hardened level (e.g. an address index).
     pub fn child(&self, index: u32) -> Result<DerivationPath> {
         if index >= HARDENED {
-            return Err(Error::InvalidDerivationPath {
-                reason: format!("index {index} is not below 2^31"),
-            });
+            return Err(Error::InvalidDerivationPath { reason: format!("index {index} is not below 2^31") });
         }
         if self.levels.len() >= 255 {
-            return Err(Error::InvalidDerivationPath {
-                reason: "deeper than 255 levels".into(),
-            });
+            return Err(Error::InvalidDerivationPath { reason: "deeper than 255 levels".into() });
         }
         let mut levels = self.levels.clone();
         levels.push(index);
@@ -56,11 +52,8 @@ impl DerivationPath {
     fn to_bip32(&self) -> Result<bip32::DerivationPath> {
         let mut p = bip32::DerivationPath::default();
         for &l in &self.levels {
-            let c = bip32::ChildNumber::new(l & !HARDENED, l & HARDENED != 0).map_err(|_| {
-                Error::InvalidDerivationPath {
-                    reason: "index out of range".into(),
-                }
-            })?;
+            let c = bip32::ChildNumber::new(l & !HARDENED, l & HARDENED != 0)
+                .map_err(|_| Error::InvalidDerivationPath { reason: "index out of range".into() })?;
             p.push(c);
         }
         Ok(p)
@@ -86,16 +79,10 @@ impl FromStr for DerivationPath {
                 None => (part, false),
             };
             if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(bad(format!(
-                    "level {level} ('{}') is not a number",
-                    part.chars().take(16).collect::<String>()
-                )));
+                return Err(bad(format!("level {level} ('{}') is not a number", part.chars().take(16).collect::<String>())));
             }
-            let index: u32 = digits
-                .parse()
-                .ok()
-                .filter(|v| *v < HARDENED)
-                .ok_or_else(|| bad(format!("level {level} is not below 2^31")))?;
+            let index: u32 =
+                digits.parse().ok().filter(|v| *v < HARDENED).ok_or_else(|| bad(format!("level {level} is not below 2^31")))?;
             levels.push(if hardened { index | HARDENED } else { index });
             if levels.len() > 255 {
                 return Err(bad("deeper than 255 levels".into()));
@@ -141,9 +128,7 @@ impl PrivateKey {
         if bytes.len() != 32 {
             return Err(Error::InvalidPrivateKey);
         }
-        SigningKey::from_slice(bytes)
-            .map(PrivateKey)
-            .map_err(|_| Error::InvalidPrivateKey)
+        SigningKey::from_slice(bytes).map(PrivateKey).map_err(|_| Error::InvalidPrivateKey)
     }
 
     /// Derives the key at `path` from a BIP39 seed.
@@ -168,12 +153,8 @@ impl PrivateKey {
 
 fn derive_xprv(seed: &SecretBytes, path: &DerivationPath) -> Result<XPrv> {
     XPrv::derive_from_path(seed.expose(), &path.to_bip32()?).map_err(|e| match e {
-        bip32::Error::SeedLength => Error::Internal {
-            reason: "seed must be 16..=64 bytes".into(),
-        },
-        _ => Error::InvalidDerivationPath {
-            reason: "derivation produced an invalid key (try the next index)".into(),
-        },
+        bip32::Error::SeedLength => Error::Internal { reason: "seed must be 16..=64 bytes".into() },
+        _ => Error::InvalidDerivationPath { reason: "derivation produced an invalid key (try the next index)".into() },
     })
 }
 

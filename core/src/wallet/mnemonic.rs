@@ -77,11 +77,7 @@ impl Language {
             "it" | "italian" => Language::Italian,
             "cs" | "czech" => Language::Czech,
             "pt" | "portuguese" => Language::Portuguese,
-            _ => {
-                return Err(Error::UnknownLanguage {
-                    code: code.chars().take(32).collect(),
-                })
-            }
+            _ => return Err(Error::UnknownLanguage { code: code.chars().take(32).collect() }),
         };
         Ok(lang)
     }
@@ -134,12 +130,7 @@ pub struct Mnemonic {
 
 impl fmt::Debug for Mnemonic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Mnemonic({} words, {}, <redacted>)",
-            self.word_count(),
-            self.language
-        )
+        write!(f, "Mnemonic({} words, {}, <redacted>)", self.word_count(), self.language)
     }
 }
 
@@ -154,23 +145,14 @@ impl Mnemonic {
             24 => 32,
             _ => return Err(Error::UnsupportedWordCount { requested: words }),
         };
-        Ok(Mnemonic {
-            entropy: random_bytes(entropy_len)?,
-            language,
-        })
+        Ok(Mnemonic { entropy: random_bytes(entropy_len)?, language })
     }
 
     /// From raw entropy (16–32 bytes, a multiple of 4).
     pub fn from_entropy(entropy: &[u8], language: Language) -> Result<Mnemonic> {
-        bip39::Mnemonic::from_entropy_in(language.bip39(), entropy).map_err(|_| {
-            Error::UnsupportedWordCount {
-                requested: (entropy.len() * 3 / 4) as u32,
-            }
-        })?;
-        Ok(Mnemonic {
-            entropy: SecretBytes::from_slice(entropy),
-            language,
-        })
+        bip39::Mnemonic::from_entropy_in(language.bip39(), entropy)
+            .map_err(|_| Error::UnsupportedWordCount { requested: (entropy.len() * 3 / 4) as u32 })?;
+        Ok(Mnemonic { entropy: SecretBytes::from_slice(entropy), language })
     }
 
     /// Parses user input; see the module docs for what is accepted.
@@ -181,10 +163,8 @@ impl Mnemonic {
             return Err(Error::MnemonicWordCount { got: words.len() });
         }
         // Candidate languages: those containing every word, in preference order.
-        let complete: Vec<Language> = Language::ALL
-            .into_iter()
-            .filter(|l| words.iter().all(|w| l.bip39().find_word(w).is_some()))
-            .collect();
+        let complete: Vec<Language> =
+            Language::ALL.into_iter().filter(|l| words.iter().all(|w| l.bip39().find_word(w).is_some())).collect();
         if complete.is_empty() {
             return Err(unknown_word_error(&words));
         }
@@ -192,10 +172,7 @@ impl Mnemonic {
         for lang in complete {
             if let Ok(m) = bip39::Mnemonic::parse_in_normalized(lang.bip39(), &joined) {
                 let entropy = SecretBytes::new(m.to_entropy());
-                return Ok(Mnemonic {
-                    entropy,
-                    language: lang,
-                });
+                return Ok(Mnemonic { entropy, language: lang });
             }
         }
         Err(Error::MnemonicChecksum)
@@ -214,11 +191,8 @@ impl Mnemonic {
     }
 
     fn inner(&self) -> Result<bip39::Mnemonic> {
-        bip39::Mnemonic::from_entropy_in(self.language.bip39(), self.entropy.expose()).map_err(
-            |_| Error::Internal {
-                reason: "stored entropy is invalid".into(),
-            },
-        )
+        bip39::Mnemonic::from_entropy_in(self.language.bip39(), self.entropy.expose())
+            .map_err(|_| Error::Internal { reason: "stored entropy is invalid".into() })
     }
 
     /// The phrase as UTF-8 bytes (NFKD words joined by the language's separator), for the
@@ -226,18 +200,14 @@ impl Mnemonic {
     pub fn phrase(&self) -> Result<SecretBytes> {
         let m = self.inner()?;
         let words: Vec<&str> = m.words().collect();
-        Ok(SecretBytes::new(
-            words.join(self.language.separator()).into_bytes(),
-        ))
+        Ok(SecretBytes::new(words.join(self.language.separator()).into_bytes()))
     }
 
     /// The words (NFKD), e.g. to check a backup confirmation.
     pub fn word(&self, index: usize) -> Result<&'static str> {
         let m = self.inner()?;
         let word = m.words().nth(index);
-        word.ok_or(Error::Internal {
-            reason: "word index out of range".into(),
-        })
+        word.ok_or(Error::Internal { reason: "word index out of range".into() })
     }
 
     /// The 64-byte BIP39 seed for an optional passphrase (NFKD-normalised).
@@ -256,10 +226,7 @@ fn unknown_word_error(words: &[&str]) -> Error {
         .into_iter()
         .max_by_key(|l| {
             // max_by_key keeps the last maximum; reverse preference via negative index.
-            let hits = words
-                .iter()
-                .filter(|w| l.bip39().find_word(w).is_some())
-                .count();
+            let hits = words.iter().filter(|w| l.bip39().find_word(w).is_some()).count();
             let pref = Language::ALL.iter().position(|x| x == l).unwrap_or(0);
             (hits, usize::MAX - pref)
         })
@@ -270,10 +237,7 @@ fn unknown_word_error(words: &[&str]) -> Error {
         .find(|(_, w)| best.bip39().find_word(w).is_none())
         .map(|(i, w)| (i + 1, *w))
         .unwrap_or((1, words.first().copied().unwrap_or("")));
-    Error::MnemonicUnknownWord {
-        position,
-        suggestions: suggestions(best, word),
-    }
+    Error::MnemonicUnknownWord { position, suggestions: suggestions(best, word) }
 }
 
 /// Up to three closest words in `lang` (Damerau–Levenshtein ≤ 2, prefix matches first).
@@ -288,9 +252,5 @@ pub fn suggestions(lang: Language, typo: &str) -> Vec<String> {
         })
         .collect();
     scored.sort();
-    scored
-        .into_iter()
-        .take(3)
-        .map(|(_, w)| w.to_string())
-        .collect()
+    scored.into_iter().take(3).map(|(_, w)| w.to_string()).collect()
 }

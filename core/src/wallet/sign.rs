@@ -32,18 +32,12 @@ impl Signature {
     /// Parses 65 bytes; `v` may be 0/1 or 27/28.
     pub fn from_bytes(bytes: &[u8]) -> Result<Signature> {
         if bytes.len() != 65 {
-            return Err(Error::InvalidSignature {
-                reason: format!("expected 65 bytes, got {}", bytes.len()),
-            });
+            return Err(Error::InvalidSignature { reason: format!("expected 65 bytes, got {}", bytes.len()) });
         }
         let v = match bytes[64] {
             0 | 27 => 27,
             1 | 28 => 28,
-            other => {
-                return Err(Error::InvalidSignature {
-                    reason: format!("v must be 27 or 28, got {other}"),
-                })
-            }
+            other => return Err(Error::InvalidSignature { reason: format!("v must be 27 or 28, got {other}") }),
         };
         let mut r = [0u8; 32];
         let mut s = [0u8; 32];
@@ -60,9 +54,7 @@ impl Signature {
     /// Parses `0x…` hex (130 digits).
     pub fn from_hex(s: &str) -> Result<Signature> {
         let body = s.trim().trim_start_matches("0x");
-        let bytes = hex::decode(body).map_err(|_| Error::InvalidSignature {
-            reason: "not hexadecimal".into(),
-        })?;
+        let bytes = hex::decode(body).map_err(|_| Error::InvalidSignature { reason: "not hexadecimal".into() })?;
         Signature::from_bytes(&bytes)
     }
 }
@@ -82,11 +74,7 @@ pub fn sign_digest(key: &PrivateKey, digest: &[u8; 32]) -> Result<Signature> {
         _ => (sig, recid),
     };
     let (r, s) = sig.split_bytes();
-    let mut out = Signature {
-        r: [0; 32],
-        s: [0; 32],
-        v: 27 + recid.to_byte(),
-    };
+    let mut out = Signature { r: [0; 32], s: [0; 32], v: 27 + recid.to_byte() };
     out.r.copy_from_slice(&r);
     out.s.copy_from_slice(&s);
     Ok(out)
@@ -106,22 +94,13 @@ pub fn personal_sign(key: &PrivateKey, message: &[u8]) -> Result<Signature> {
 
 /// The address whose key produced `sig` over `digest`.
 pub fn recover(digest: &[u8; 32], sig: &Signature) -> Result<Address> {
-    let k = K256Sig::from_scalars(sig.r, sig.s).map_err(|_| Error::InvalidSignature {
-        reason: "r or s is out of range".into(),
-    })?;
+    let k = K256Sig::from_scalars(sig.r, sig.s).map_err(|_| Error::InvalidSignature { reason: "r or s is out of range".into() })?;
     if k.normalize_s() != k {
-        return Err(Error::InvalidSignature {
-            reason: "high-s signatures are not accepted (EIP-2)".into(),
-        });
+        return Err(Error::InvalidSignature { reason: "high-s signatures are not accepted (EIP-2)".into() });
     }
-    let recid = RecoveryId::from_byte(sig.v - 27).ok_or_else(|| Error::InvalidSignature {
-        reason: "bad recovery id".into(),
-    })?;
-    let vk = VerifyingKey::recover_from_prehash(digest, &k, recid).map_err(|_| {
-        Error::InvalidSignature {
-            reason: "no public key recovers from this signature".into(),
-        }
-    })?;
+    let recid = RecoveryId::from_byte(sig.v - 27).ok_or_else(|| Error::InvalidSignature { reason: "bad recovery id".into() })?;
+    let vk = VerifyingKey::recover_from_prehash(digest, &k, recid)
+        .map_err(|_| Error::InvalidSignature { reason: "no public key recovers from this signature".into() })?;
     Ok(Address::from_verifying_key(&vk))
 }
 

@@ -5,9 +5,8 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use imwallet_core::auth::hooks::{
-    DeviceIntegrity, EnvironmentProbe, HookError, NetworkKind, SessionListener,
-};
+use imwallet_core::auth::hooks::{DeviceIntegrity, EnvironmentProbe, HookError, NetworkKind, SessionListener};
+use imwallet_core::auth::keystore::MemoryKeyStore;
 use imwallet_core::clock::ManualClock;
 use imwallet_core::events::SecurityEvent;
 use imwallet_core::session::autolock::AutoLock;
@@ -27,9 +26,7 @@ pub struct Env {
 impl EnvironmentProbe for Env {
     fn network(&self) -> Result<NetworkKind, HookError> {
         if *self.fail.lock().unwrap() {
-            return Err(HookError {
-                message: "probe crashed".into(),
-            });
+            return Err(HookError { message: "probe crashed".into() });
         }
         Ok(*self.network.lock().unwrap())
     }
@@ -60,6 +57,7 @@ pub struct Rig {
     pub clock: Arc<ManualClock>,
     pub env: Arc<Env>,
     pub rec: Arc<Recorder>,
+    pub ks: Arc<MemoryKeyStore>,
 }
 
 pub fn open_with(dir: &Path, clock: Arc<ManualClock>, profile: KdfProfile) -> Rig {
@@ -69,37 +67,17 @@ pub fn open_with(dir: &Path, clock: Arc<ManualClock>, profile: KdfProfile) -> Ri
         fail: Mutex::new(false),
     });
     let rec = Arc::new(Recorder::default());
-    let config = Config {
-        data_dir: dir.to_path_buf(),
-        kdf_profile: profile,
-        default_auto_lock: AutoLock::Never,
-    };
-    let hooks = Hooks {
-        environment: env.clone(),
-        listener: Some(rec.clone()),
-        clock: clock.clone(),
-    };
+    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: profile, default_auto_lock: AutoLock::Never };
+    let ks = Arc::new(MemoryKeyStore::new());
+    let hooks = Hooks { environment: env.clone(), listener: Some(rec.clone()), clock: clock.clone(), key_store: ks.clone() };
     let core = WalletCore::open(config, hooks).unwrap();
-    Rig {
-        core,
-        clock,
-        env,
-        rec,
-    }
+    Rig { core, clock, env, rec, ks }
 }
 
 pub fn open(dir: &Path) -> Rig {
-    open_with(
-        dir,
-        Arc::new(ManualClock::new(1_800_000_000)),
-        KdfProfile::InsecureFastForTests,
-    )
+    open_with(dir, Arc::new(ManualClock::new(1_800_000_000)), KdfProfile::InsecureFastForTests)
 }
 
 pub fn phrase_words(phrase: &[u8]) -> Vec<String> {
-    String::from_utf8(phrase.to_vec())
-        .unwrap()
-        .split_whitespace()
-        .map(str::to_string)
-        .collect()
+    String::from_utf8(phrase.to_vec()).unwrap().split_whitespace().map(str::to_string).collect()
 }

@@ -1,0 +1,131 @@
+//! Per-action authentication gates.
+//!
+//! Each sensitive action has a gate — `None`, `Biometric`, `Password` or
+//! `BiometricOrPassword` — and an optional freshness window: an authorization within the last
+//! N seconds satisfies the gate again; without a window an authorization is used up by the
+//! action it was given for. Every biometric authorization is crypto-bound: the secret the
+//! platform releases must unwrap the vault key.
+
+use std::fmt;
+
+/// Actions that can be gated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GatedAction {
+    RevealPhrase,
+    ExportKeystore,
+    SignMessage,
+    SignTypedData,
+    ChangeSettings,
+    Logout,
+    RemoveWallet,
+}
+
+impl GatedAction {
+    pub const ALL: [GatedAction; 7] = [
+        GatedAction::RevealPhrase,
+        GatedAction::ExportKeystore,
+        GatedAction::SignMessage,
+        GatedAction::SignTypedData,
+        GatedAction::ChangeSettings,
+        GatedAction::Logout,
+        GatedAction::RemoveWallet,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GatedAction::RevealPhrase => "reveal_phrase",
+            GatedAction::ExportKeystore => "export_keystore",
+            GatedAction::SignMessage => "sign_message",
+            GatedAction::SignTypedData => "sign_typed_data",
+            GatedAction::ChangeSettings => "change_settings",
+            GatedAction::Logout => "logout",
+            GatedAction::RemoveWallet => "remove_wallet",
+        }
+    }
+
+    /// The secure default policy.
+    pub fn default_policy(self) -> GatePolicy {
+        let gate = match self {
+            GatedAction::RevealPhrase | GatedAction::ExportKeystore | GatedAction::RemoveWallet => Gate::Password,
+            // Changing a gate also needs that action's current gate, so this default cannot be
+            // used to relax "reveal needs the password".
+            GatedAction::ChangeSettings | GatedAction::SignMessage | GatedAction::SignTypedData | GatedAction::Logout => Gate::None,
+        };
+        GatePolicy { gate, fresh_within_secs: None }
+    }
+}
+
+impl fmt::Display for GatedAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What an action requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    None,
+    Biometric,
+    Password,
+    BiometricOrPassword,
+}
+
+impl Gate {
+    pub fn accepts(self, m: AuthMethod) -> bool {
+        matches!(
+            (self, m),
+            (Gate::Biometric | Gate::BiometricOrPassword, AuthMethod::Biometric)
+                | (Gate::Password | Gate::BiometricOrPassword, AuthMethod::Password)
+        )
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Gate::None => "none",
+            Gate::Biometric => "biometric",
+            Gate::Password => "password",
+            Gate::BiometricOrPassword => "biometric_or_password",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Gate> {
+        [Gate::None, Gate::Biometric, Gate::Password, Gate::BiometricOrPassword].into_iter().find(|g| g.as_str() == s)
+    }
+}
+
+/// A gate and its freshness window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GatePolicy {
+    pub gate: Gate,
+    /// An authorization this recent satisfies the gate again (None: single use).
+    pub fresh_within_secs: Option<u32>,
+}
+
+impl GatePolicy {
+    pub fn to_setting(self) -> String {
+        format!("{}:{}", self.gate.as_str(), self.fresh_within_secs.map_or("-".to_string(), |s| s.to_string()))
+    }
+
+    pub fn from_setting(s: &str) -> Option<GatePolicy> {
+        let (g, w) = s.split_once(':')?;
+        let fresh_within_secs = if w == "-" { None } else { Some(w.parse().ok()?) };
+        Some(GatePolicy { gate: Gate::parse(g)?, fresh_within_secs })
+    }
+}
+
+/// How the user proved presence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMethod {
+    Biometric,
+    Password,
+}
+
+/// Proof offered with a gated call.
+#[derive(Debug, Clone, Copy)]
+pub enum AuthProof<'a> {
+    /// Rely on a fresh authorization (or, for biometric gates, let the core prompt).
+    None,
+    Password(&'a [u8]),
+    /// Ask the platform's biometric prompt now.
+    Biometric,
+}

@@ -1,0 +1,157 @@
+//! Biometric unlock, crypto-object bound.
+//!
+//! Enabling needs the password *now*: the core creates a random 256-bit secret, the shell
+//! stores it behind biometric access control, and the core keeps only the vault key wrapped
+//! under it. Unlocking asks the shell for the secret and proves it by unwrapping — a bare
+//! "yes" from the platform is never enough. A wrong or stale secret, or an invalidated key,
+//! turns biometric unlock off and asks for the password. Biometric attempts neither bypass
+//! (an active password delay also blocks them) nor reset the password limiter.
+
+use subtle::ConstantTimeEq;
+
+use crate::auth::keystore::{BiometricPrompt, KeyStoreError, ALIAS_PREFIX};
+use crate::engine::{lk, Inner, Notice, WalletCore};
+use crate::events::EventKind;
+use crate::session::limiter;
+use crate::session::{SessionAccount, SessionState};
+use crate::store::accounts::AccountRow;
+use crate::vault::aead::{self, Purpose};
+use crate::vault::{random_bytes, SecretBytes};
+use crate::{Error, Result};
+
+fn map_outcome(e: KeyStoreError) -> Error {
+    match e {
+        KeyStoreError::Cancelled => Error::BiometricCancelled,
+        KeyStoreError::Lockout => Error::BiometricLockout,
+        KeyStoreError::NotEnrolled => Error::BiometricNotEnrolled,
+        KeyStoreError::Unavailable => Error::BiometricUnavailable,
+        KeyStoreError::KeyInvalidated | KeyStoreError::NotFound => Error::BiometricInvalidated,
+        KeyStoreError::Other { message } => Error::HookFailed { message },
+    }
+}
+
+impl Inner {
+    /// Turns biometric unlock off after a failed proof and records why.
+    fn invalidate_biometric(&self, row: &AccountRow, why: &str, out: &mut Vec<Notice>) -> Result<()> {
+        let account = SessionAccount { id: row.id.clone(), name: row.name.clone() };
+        lk(&self.store).write(|tx| {
+            tx.execute("UPDATE accounts SET biometric_wrap = NULL, biometric_alias = NULL WHERE id = ?1", [&row.id])?;
+            self.event(tx, EventKind::BiometricInvalidated, Some(&account), why, out)
+        })?;
+        if let Some(alias) = &row.biometric_alias {
+            let _ = self.key_store.delete(alias);
+        }
+        Ok(())
+    }
+
+    /// Asks the shell for the biometric secret and proves it by unwrapping the vault key.
+    pub(crate) fn biometric_vault_key(&self, row: &AccountRow, prompt: BiometricPrompt, out: &mut Vec<Notice>) -> Result<SecretBytes> {
+        let (wrap, alias) = match (&row.biometric_wrap, &row.biometric_alias) {
+            (Some(w), Some(a)) => (w, a),
+            _ => return Err(Error::BiometricNotEnabled),
+        };
+        let secret = match self.key_store.load(alias, &prompt) {
+            Ok(s) => s,
+            Err(e @ (KeyStoreError::KeyInvalidated | KeyStoreError::NotFound)) => {
+                self.invalidate_biometric(row, &format!("{e:?}"), out)?;
+                return Err(Error::BiometricInvalidated);
+            }
+            Err(e) => return Err(map_outcome(e)),
+        };
+        if secret.len() != 32 {
+            self.invalidate_biometric(row, "wrong secret", out)?;
+            return Err(Error::BiometricInvalidated);
+        }
+        match aead::open(&secret, &row.id, Purpose::BiometricWrap, wrap)? {
+            Some(vk) => Ok(vk),
+            None => {
+                self.invalidate_biometric(row, "wrong secret", out)?;
+                Err(Error::BiometricInvalidated)
+            }
+        }
+    }
+
+    /// A crypto-bound biometric proof for a gate: the unwrapped key must equal the one in
+    /// memory (when unlocked).
+    pub(crate) fn biometric_proof(&self, row: &AccountRow, reason: &str, out: &mut Vec<Notice>) -> Result<()> {
+        let vk = self.biometric_vault_key(row, BiometricPrompt { title: "Confirm it's you".into(), reason: reason.into() }, out)?;
+        if let Some(k) = lk(&self.keys).as_ref().filter(|k| k.account_id == row.id) {
+            if !bool::from(k.vault_key.expose().ct_eq(vk.expose())) {
+                return Err(Error::BiometricInvalidated);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl WalletCore {
+    /// Enables fingerprint/face unlock for the session's account (password required now).
+    pub fn enable_biometric_unlock(&self, password: &[u8]) -> Result<()> {
+        let i = &self.inner;
+        let account = i.session_account()?;
+        let row = i.row(&account.id)?;
+        let mut out = Vec::new();
+        let result = i.check_password(Some(&row), password, &mut out).and_then(|vk| {
+            let secret = random_bytes(32)?;
+            let alias = format!("{ALIAS_PREFIX}{}", row.id);
+            i.key_store.store(&alias, secret.expose()).map_err(map_outcome)?;
+            let wrap = aead::seal(&secret, &row.id, Purpose::BiometricWrap, vk.expose())?;
+            let written = lk(&i.store).write(|tx| {
+                tx.execute(
+                    "UPDATE accounts SET biometric_wrap = ?1, biometric_alias = ?2 WHERE id = ?3",
+                    rusqlite::params![wrap, alias, row.id],
+                )?;
+                i.event(tx, EventKind::BiometricEnabled, Some(&account), "", &mut out)
+            });
+            if written.is_err() {
+                let _ = i.key_store.delete(&alias);
+            }
+            written
+        });
+        i.emit(out);
+        result
+    }
+
+    /// Disables biometric unlock: deletes the platform secret and the wrap.
+    pub fn disable_biometric_unlock(&self) -> Result<()> {
+        let i = &self.inner;
+        let account = i.session_account()?;
+        let row = i.row(&account.id)?;
+        if let Some(alias) = &row.biometric_alias {
+            match i.key_store.delete(alias) {
+                Ok(()) | Err(KeyStoreError::NotFound) => {}
+                Err(e) => return Err(map_outcome(e)),
+            }
+        }
+        let mut out = Vec::new();
+        lk(&i.store).write(|tx| {
+            tx.execute("UPDATE accounts SET biometric_wrap = NULL, biometric_alias = NULL WHERE id = ?1", [&row.id])?;
+            i.event(tx, EventKind::BiometricDisabled, Some(&account), "", &mut out)
+        })?;
+        i.emit(out);
+        Ok(())
+    }
+
+    /// Unlocks a `Locked` session with fingerprint/face.
+    pub fn unlock_with_biometrics(&self) -> Result<SessionState> {
+        let i = &self.inner;
+        let account = match self.state() {
+            SessionState::Locked { account } => account,
+            SessionState::Unlocked { .. } => return Ok(self.state()),
+            _ => return Err(Error::NotLoggedIn),
+        };
+        let wait = limiter::retry_after(lk(&i.store).conn(), i.now())?;
+        if wait > 0 {
+            return Err(Error::TooManyAttempts { retry_after_secs: wait });
+        }
+        let row = i.row(&account.id)?;
+        let mut out = Vec::new();
+        let prompt = BiometricPrompt { title: "Unlock imwallet".into(), reason: format!("Unlock {}", row.name) };
+        let result = i.biometric_vault_key(&row, prompt, &mut out).and_then(|vk| {
+            let keys = i.open_vault(&row, vk)?;
+            i.enter_unlocked(&row, keys, EventKind::BiometricUnlock, &mut out)
+        });
+        i.emit(out);
+        result.map(|_| self.state())
+    }
+}

@@ -1,0 +1,133 @@
+//! Gate checks: does this call carry (or have recently had) the authentication its action
+//! requires? Policies are device settings (`gate.<action>`); changing one needs the current
+//! gate of that action *and* the `ChangeSettings` gate, so a stolen unlocked phone cannot
+//! relax "reveal phrase needs the password".
+
+use crate::auth::gates::{AuthMethod, AuthProof, Gate, GatePolicy, GatedAction};
+use crate::engine::{lk, Inner, WalletCore};
+use crate::{Error, Result};
+
+fn accepted(g: Gate) -> &'static str {
+    match g {
+        Gate::None => "nothing",
+        Gate::Biometric => "fingerprint/face",
+        Gate::Password => "the wallet password",
+        Gate::BiometricOrPassword => "fingerprint/face or the wallet password",
+    }
+}
+
+impl Inner {
+    pub(crate) fn policy(&self, action: GatedAction) -> GatePolicy {
+        lk(&self.store)
+            .setting(&format!("gate.{}", action.as_str()))
+            .ok()
+            .flatten()
+            .and_then(|s| GatePolicy::from_setting(&s))
+            .unwrap_or_else(|| action.default_policy())
+    }
+
+    pub(crate) fn forget_authorizations(&self) {
+        lk(&self.authorizations).clear();
+    }
+
+    /// Verifies `proof` for the session's account and records it for `action`.
+    fn prove(&self, action: GatedAction, proof: AuthProof<'_>) -> Result<AuthMethod> {
+        let account = self.session_account()?;
+        let row = self.row(&account.id)?;
+        let mut out = Vec::new();
+        let r = match proof {
+            AuthProof::Password(pw) => self.check_password(Some(&row), pw, &mut out).map(|_| AuthMethod::Password),
+            AuthProof::Biometric => self
+                .biometric_proof(&row, &format!("Confirm: {}", action.as_str().replace('_', " ")), &mut out)
+                .map(|_| AuthMethod::Biometric),
+            AuthProof::None => {
+                Err(Error::AuthorizationRequired { action: action.to_string(), accepted: "a password or biometric proof".into() })
+            }
+        };
+        self.emit(out);
+        let m = r?;
+        lk(&self.authorizations).insert(action, (m, self.clock.monotonic_secs()));
+        Ok(m)
+    }
+
+    /// Passes when `action`'s gate is satisfied by a fresh authorization or by `proof`.
+    /// With no proof, a biometric-capable gate prompts for biometrics itself.
+    pub(crate) fn check_gate(&self, action: GatedAction, proof: AuthProof<'_>) -> Result<()> {
+        let policy = self.policy(action);
+        if policy.gate == Gate::None {
+            return Ok(());
+        }
+        let now = self.clock.monotonic_secs();
+        {
+            let mut auths = lk(&self.authorizations);
+            if let Some((m, t)) = auths.get(&action).copied() {
+                if policy.gate.accepts(m) {
+                    match policy.fresh_within_secs {
+                        Some(w) if now.saturating_sub(t) <= u64::from(w) => return Ok(()),
+                        None => {
+                            auths.remove(&action);
+                            return Ok(());
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+        let required = || Error::AuthorizationRequired { action: action.to_string(), accepted: accepted(policy.gate).into() };
+        let proof = match proof {
+            AuthProof::None if policy.gate.accepts(AuthMethod::Biometric) && self.biometric_enabled()? => AuthProof::Biometric,
+            AuthProof::None => return Err(required()),
+            AuthProof::Password(_) if !policy.gate.accepts(AuthMethod::Password) => return Err(required()),
+            AuthProof::Biometric if !policy.gate.accepts(AuthMethod::Biometric) => return Err(required()),
+            p => p,
+        };
+        self.prove(action, proof)?;
+        if policy.fresh_within_secs.is_none() {
+            lk(&self.authorizations).remove(&action);
+        }
+        Ok(())
+    }
+
+    fn biometric_enabled(&self) -> Result<bool> {
+        let account = self.session_account()?;
+        Ok(self.row(&account.id)?.biometric_wrap.is_some())
+    }
+}
+
+impl WalletCore {
+    /// Authorizes `action` ahead of a call that takes no proof (e.g. signing).
+    pub fn authorize(&self, action: GatedAction, proof: AuthProof<'_>) -> Result<()> {
+        let policy = self.inner.policy(action);
+        if policy.gate == Gate::None {
+            return Ok(());
+        }
+        match proof {
+            AuthProof::Password(_) if !policy.gate.accepts(AuthMethod::Password) => {
+                Err(Error::AuthorizationRequired { action: action.to_string(), accepted: accepted(policy.gate).into() })
+            }
+            AuthProof::Biometric if !policy.gate.accepts(AuthMethod::Biometric) => {
+                Err(Error::AuthorizationRequired { action: action.to_string(), accepted: accepted(policy.gate).into() })
+            }
+            p => self.inner.prove(action, p).map(|_| ()),
+        }
+    }
+
+    /// The policy in force for `action`.
+    pub fn gate_policy(&self, action: GatedAction) -> GatePolicy {
+        self.inner.policy(action)
+    }
+
+    /// Changes `action`'s policy; needs `action`'s current gate and the `ChangeSettings` gate.
+    pub fn set_gate_policy(&self, action: GatedAction, policy: GatePolicy, proof: AuthProof<'_>) -> Result<()> {
+        if policy.fresh_within_secs.is_some_and(|w| w > 86_400) {
+            return Err(Error::InvalidArgument { reason: "a freshness window is at most 24 h".into() });
+        }
+        self.inner.check_gate(action, proof)?;
+        if action != GatedAction::ChangeSettings {
+            self.inner.check_gate(GatedAction::ChangeSettings, proof)?;
+        }
+        lk(&self.inner.store).set_setting(&format!("gate.{}", action.as_str()), &policy.to_setting())?;
+        lk(&self.inner.authorizations).remove(&action);
+        Ok(())
+    }
+}
