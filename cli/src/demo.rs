@@ -5,9 +5,11 @@
 use std::sync::{Arc, Mutex};
 
 use imwallet_core::auth::hooks::{DeviceIntegrity, EnvironmentProbe, HookError, NetworkKind, SessionListener};
+use imwallet_core::auth::keystore::MemoryKeyStore;
 use imwallet_core::events::SecurityEvent;
 use imwallet_core::session::logout::{LogoutConfirmation, LogoutOptions};
 use imwallet_core::session::SessionState;
+use imwallet_core::vault::SecretBytes;
 use imwallet_core::wallet::Language;
 use imwallet_core::{Config, Hooks, WalletCore};
 
@@ -58,7 +60,8 @@ pub fn run(out: &Out) -> Result<(), CliError> {
 
 fn walkthrough(out: &Out, dir: &std::path::Path) -> Result<(), CliError> {
     let env = Arc::new(DemoEnv(Mutex::new(NetworkKind::PrivateWifi)));
-    let hooks = Hooks { environment: env.clone(), listener: Some(Arc::new(Narrator)), ..Hooks::default() };
+    let sensor = Arc::new(MemoryKeyStore::new());
+    let hooks = Hooks { environment: env.clone(), listener: Some(Arc::new(Narrator)), key_store: sensor.clone(), ..Hooks::default() };
     let core = WalletCore::open(Config::new(dir), hooks)?;
     println!("imwallet demo — data directory {}", dir.display());
 
@@ -93,7 +96,7 @@ fn walkthrough(out: &Out, dir: &std::path::Path) -> Result<(), CliError> {
         Ok(_) => return Err(CliError::usage("demo: signing after logout unexpectedly worked")),
     }
 
-    step(out, 3, "Log back in, lock, unlock");
+    step(out, 3, "Log back in, lock, unlock with a fingerprint (simulated sensor)");
     core.login("Demo", PASSWORD)?;
     core.lock()?;
     println!("   locked: cached address still visible: {}", core.addresses(1)?[0]);
@@ -101,15 +104,29 @@ fn walkthrough(out: &Out, dir: &std::path::Path) -> Result<(), CliError> {
         println!("   wrong password: [{}] {e} (the attempt was counted before Argon2 ran)", e.kind());
     }
     core.unlock(PASSWORD)?;
+    core.enable_biometric_unlock(PASSWORD)?;
+    println!("   biometric unlock enabled: a random secret went to the key store, the vault key is wrapped under it");
+    core.lock()?;
+    core.unlock_with_biometrics()?;
+    let prompt = sensor.prompts().pop().map(|p| p.reason).unwrap_or_default();
+    println!("   sensor prompt \"{prompt}\" released the secret; the core proved it by unwrapping the vault key");
     let sig = core.sign_message(0, b"hello from the demo")?;
     println!("   unlocked and signed: {}…", &sig.to_hex()[..18]);
+    core.lock()?;
+    sensor.enroll_new_biometric();
+    if let Err(e) = core.unlock_with_biometrics() {
+        println!("   a new fingerprint was enrolled: [{}] {e}", e.kind());
+    }
+    core.unlock(PASSWORD)?;
 
     step(out, 4, "Remove the wallet from this device (clear its data)");
     let address = created.account.address.clone();
     let before = occurrences(dir, address.as_bytes());
     let plan = core.prepare_logout(LogoutOptions { remove_wallet: true, keep_global_caches: false, clear_caches: true })?;
     println!("   plan: warnings {:?}, confirmation {:?}", plan.warnings, plan.confirmation);
-    let report = core.logout(&plan.token, &LogoutConfirmation::default())?;
+    println!("   removing needs the password (the RemoveWallet gate)");
+    let confirm = LogoutConfirmation { password: Some(SecretBytes::from_slice(PASSWORD)), ..LogoutConfirmation::default() };
+    let report = core.logout(&plan.token, &confirm)?;
     println!("   report: wallet removed {}; state now {}", report.wallet_removed, render::state_text(&core.state()));
     let after = occurrences(dir, address.as_bytes());
     println!("   scan of the data directory for the wallet's address: {before} copies before, {after} after (secure_delete, WAL checkpointed + truncated)");

@@ -11,13 +11,11 @@ use zeroize::Zeroizing;
 /// Reads secrets and plain lines, one per call.
 pub struct Input {
     interactive: bool,
-    lines: std::io::Lines<std::io::StdinLock<'static>>,
 }
 
 impl Input {
     pub fn new() -> Input {
-        let stdin = std::io::stdin();
-        Input { interactive: stdin.is_terminal(), lines: stdin.lock().lines() }
+        Input { interactive: std::io::stdin().is_terminal() }
     }
 
     pub fn interactive(&self) -> bool {
@@ -42,7 +40,14 @@ impl Input {
     }
 
     fn next_line(&mut self, what: &str) -> Result<Zeroizing<String>, String> {
-        match self.lines.next() {
+        next_stdin_line(what)
+    }
+}
+
+/// One line from stdin (stdin's shared buffer keeps order across callers).
+pub fn next_stdin_line(what: &str) -> Result<Zeroizing<String>, String> {
+    {
+        match std::io::stdin().lock().lines().next() {
             Some(Ok(l)) => Ok(Zeroizing::new(l.trim_end_matches('\r').to_string())),
             Some(Err(e)) => Err(format!("cannot read {what} from stdin: {e}")),
             None => Err(format!("expected {what} on stdin (one item per line)")),

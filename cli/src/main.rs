@@ -4,6 +4,7 @@
 //! for without echo when it is. `--json` gives machine-readable output; `--data-dir` chooses
 //! the wallet directory (default: the platform's data directory).
 
+mod biometric;
 mod demo;
 mod input;
 mod keys;
@@ -74,8 +75,17 @@ enum Cmd {
         #[arg(long)]
         name: String,
     },
-    /// Unlock the current session with the password.
-    Unlock,
+    /// Unlock the current session with the password (or --biometric).
+    Unlock {
+        /// Use biometric unlock (a terminal confirmation stands in for the sensor).
+        #[arg(long)]
+        biometric: bool,
+    },
+    /// Biometric unlock on/off for the current account.
+    Biometrics {
+        #[command(subcommand)]
+        cmd: BiometricsCmd,
+    },
     /// Lock the current session.
     Lock,
     /// Show the session state.
@@ -157,6 +167,14 @@ enum AccountCmd {
 }
 
 #[derive(Subcommand)]
+enum BiometricsCmd {
+    /// Enable (password on stdin).
+    Enable,
+    /// Disable.
+    Disable,
+}
+
+#[derive(Subcommand)]
 enum BackupCmd {
     Confirm,
 }
@@ -185,7 +203,8 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         Cmd::Account { cmd: AccountCmd::List } => sc::account_list(out, &dir),
         Cmd::Backup { cmd: BackupCmd::Confirm } => sc::backup_confirm(out, i, &dir),
         Cmd::Login { name } => sc::cmd_login(out, i, &dir, &name),
-        Cmd::Unlock => sc::cmd_unlock(out, i, &dir),
+        Cmd::Unlock { biometric } => sc::cmd_unlock(out, i, &dir, biometric),
+        Cmd::Biometrics { cmd } => sc::biometrics(out, i, &dir, matches!(cmd, BiometricsCmd::Enable)),
         Cmd::Lock => sc::cmd_lock(out, &dir),
         Cmd::Status => sc::cmd_status(out, &dir),
         Cmd::Logout { remove_wallet, keep_caches, clear_global_caches, yes } => {

@@ -6,8 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
+use imwallet_core::auth::gates::Gate;
 use imwallet_core::session::logout::{ConfirmationNeeded, LogoutConfirmation, LogoutOptions};
 use imwallet_core::session::SessionState;
+use imwallet_core::vault::SecretBytes;
 use imwallet_core::wallet::Language;
 use imwallet_core::{Config, Hooks, WalletCore};
 use serde_json::json;
@@ -32,7 +34,9 @@ pub fn default_data_dir() -> PathBuf {
 }
 
 pub fn open(dir: &Path) -> Result<WalletCore, CliError> {
-    Ok(WalletCore::open(Config::new(dir), Hooks::default())?)
+    std::fs::create_dir_all(dir).map_err(|e| CliError::io(format!("cannot create {}: {e}", dir.display())))?;
+    let hooks = Hooks { key_store: crate::biometric::key_store(dir), ..Hooks::default() };
+    Ok(WalletCore::open(Config::new(dir), hooks)?)
 }
 
 /// A new password: asked twice on a terminal.
@@ -107,9 +111,9 @@ pub fn cmd_login(out: &Out, input: &mut Input, dir: &Path, name: &str) -> Result
     Ok(())
 }
 
-pub fn cmd_unlock(out: &Out, input: &mut Input, dir: &Path) -> Result<(), CliError> {
+pub fn cmd_unlock(out: &Out, input: &mut Input, dir: &Path, biometric: bool) -> Result<(), CliError> {
     let core = open(dir)?;
-    let s = login(&core, input, None)?;
+    let s = if biometric { core.unlock_with_biometrics()? } else { login(&core, input, None)? };
     if out.json {
         out.print_json(&json!({"state": render::state_json(&s), "addresses": core.addresses(1)?}));
     } else {
@@ -165,7 +169,7 @@ pub fn password_change(out: &Out, input: &mut Input, dir: &Path) -> Result<(), C
 pub fn logout(out: &Out, input: &mut Input, core: &WalletCore, options: LogoutOptions, yes: bool) -> Result<(), CliError> {
     let plan = core.prepare_logout(options)?;
     render::plan(out, &plan);
-    let confirmation = match plan.confirmation {
+    let mut confirmation = match plan.confirmation {
         ConfirmationNeeded::Tap if yes => LogoutConfirmation::default(),
         ConfirmationNeeded::Tap => {
             let answer = input.line("log out? [y/N]")?;
@@ -177,9 +181,16 @@ pub fn logout(out: &Out, input: &mut Input, core: &WalletCore, options: LogoutOp
         ConfirmationNeeded::TypeAccountName => {
             out.warn("this wallet was never backed up: removing it loses it for good");
             let typed = input.line(&format!("type the account name ({}) to confirm", plan.account.name))?;
-            LogoutConfirmation { typed_account_name: Some(typed.to_string()) }
+            LogoutConfirmation { typed_account_name: Some(typed.to_string()), ..Default::default() }
         }
     };
+    match plan.authorization {
+        Gate::None => {}
+        Gate::Biometric => confirmation.use_biometrics = true,
+        Gate::Password | Gate::BiometricOrPassword => {
+            confirmation.password = Some(SecretBytes::from_str_bytes(&input.secret("wallet password")?));
+        }
+    }
     render::report(out, &core.logout(&plan.token, &confirmation)?);
     Ok(())
 }
@@ -192,5 +203,21 @@ pub fn cmd_logout(out: &Out, input: &mut Input, dir: &Path, options: LogoutOptio
 pub fn cmd_events(out: &Out, dir: &Path, limit: u32) -> Result<(), CliError> {
     let core = open(dir)?;
     render::events(out, &core.security_events(limit)?, core.failed_attempts_summary()?.count);
+    Ok(())
+}
+
+pub fn biometrics(out: &Out, input: &mut Input, dir: &Path, enable: bool) -> Result<(), CliError> {
+    let core = open(dir)?;
+    if enable {
+        let pw = input.secret("wallet password")?;
+        with_spinner("checking the password", || core.enable_biometric_unlock(pw.as_bytes()))?;
+    } else {
+        core.disable_biometric_unlock()?;
+    }
+    if out.json {
+        out.print_json(&json!({"biometric_enabled": enable}));
+    } else {
+        println!("biometric unlock {}", if enable { "enabled" } else { "disabled" });
+    }
     Ok(())
 }

@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use imwallet_core::auth::gates::AuthProof;
 use imwallet_core::auth::hooks::{HookError, SessionListener};
 use imwallet_core::events::SecurityEvent;
 use imwallet_core::session::autolock::AutoLock;
@@ -36,7 +37,8 @@ const HELP: &str = "commands: status | accounts | create NAME [WORDS] [LANG] | i
           logout [remove] | events [N] | help | quit";
 
 pub fn run(out: &Out, input: &mut Input, dir: &Path) -> Result<(), CliError> {
-    let hooks = Hooks { listener: Some(Arc::new(Announce)), ..Hooks::default() };
+    std::fs::create_dir_all(dir).map_err(|e| CliError::io(format!("cannot create {}: {e}", dir.display())))?;
+    let hooks = Hooks { listener: Some(Arc::new(Announce)), key_store: crate::biometric::key_store(dir), ..Hooks::default() };
     let core = WalletCore::open(Config::new(dir), hooks)?;
     eprintln!("imwallet shell on {} — {}", dir.display(), render::state_text(&core.state()));
     eprintln!("{HELP}");
@@ -112,7 +114,7 @@ fn step(out: &Out, input: &mut Input, core: &WalletCore, cmd: &str, args: &[&str
         }
         "reveal" => {
             let pw = input.secret("wallet password")?;
-            let phrase = with_spinner("checking the password", || core.reveal_phrase(pw.as_bytes()))?;
+            let phrase = with_spinner("checking the password", || core.reveal_phrase(AuthProof::Password(pw.as_bytes())))?;
             println!("{}", phrase.expose_str()?);
         }
         "password" => {

@@ -77,10 +77,10 @@ fn account_lifecycle_through_one_shot_commands() {
 
     // Removing an unbacked wallet needs the typed name.
     run(dir, &["login", "--name", "Ann"], "brand new passphrase for me 7\n");
-    let o = run(dir, &["logout", "--remove-wallet"], "Bob\n");
+    let o = run(dir, &["logout", "--remove-wallet"], "Bob\nbrand new passphrase for me 7\n");
     assert_eq!(o.status.code(), Some(1));
     assert!(err(&o).contains("ConfirmationRequired"));
-    let o = run(dir, &["--json", "logout", "--remove-wallet"], "ann\n");
+    let o = run(dir, &["--json", "logout", "--remove-wallet"], "ann\nbrand new passphrase for me 7\n");
     assert!(o.status.success(), "{}", err(&o));
     assert_eq!(json(&o)["wallet_removed"], true);
     assert_eq!(json(&run(dir, &["--json", "status"], ""))["state"], "no_account");
@@ -152,4 +152,31 @@ fn demo_walks_through_the_three_moments() {
     ] {
         assert!(s.contains(needle), "{needle}: {s}");
     }
+}
+
+#[test]
+fn biometrics_through_the_desktop_keyring() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    assert!(run(dir, &["account", "create", "--name", "Bio"], &format!("{PW}\n")).status.success());
+    let o = run(dir, &["unlock", "--biometric"], "\n");
+    assert!(err(&o).contains("BiometricNotEnabled"), "{}", err(&o));
+    let o = run(dir, &["biometrics", "enable"], "wrong wrong wrong\n");
+    assert!(err(&o).contains("InvalidCredentials"));
+    let o = run(dir, &["biometrics", "enable"], &format!("{PW}\n"));
+    assert!(o.status.success(), "{}", err(&o));
+    let o = run(dir, &["--json", "unlock", "--biometric"], "n\n");
+    assert_eq!(json(&o)["error"]["kind"], "BiometricCancelled");
+    let o = run(dir, &["--json", "unlock", "--biometric"], "yes\n");
+    assert_eq!(json(&o)["state"]["state"], "unlocked", "{}", err(&o));
+    // Logging out removes the keyring entry: biometric unlock is gone after logging back in.
+    assert!(run(dir, &["logout", "--yes"], "").status.success());
+    run(dir, &["login", "--name", "Bio"], &format!("{PW}\n"));
+    run(dir, &["lock"], "");
+    let o = run(dir, &["unlock", "--biometric"], "\n");
+    assert!(err(&o).contains("BiometricNotEnabled"), "{}", err(&o));
+    assert!(run(dir, &["biometrics", "enable"], &format!("{PW}\n")).status.success());
+    assert!(run(dir, &["biometrics", "disable"], "").status.success());
+    let o = run(dir, &["unlock", "--biometric"], "\n");
+    assert!(err(&o).contains("BiometricNotEnabled"));
 }
