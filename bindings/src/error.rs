@@ -52,6 +52,22 @@ pub enum WalletError {
     #[error("{reason}")]
     ConfirmationRequired { reason: String },
     #[error("{reason}")]
+    BiometricNotEnabled { reason: String },
+    #[error("{reason}")]
+    BiometricCancelled { reason: String },
+    #[error("{reason}")]
+    BiometricLockout { reason: String },
+    #[error("{reason}")]
+    BiometricNotEnrolled { reason: String },
+    #[error("{reason}")]
+    BiometricUnavailable { reason: String },
+    /// Biometric unlock was turned off (biometrics changed / wrong secret): ask for the password.
+    #[error("{reason}")]
+    BiometricInvalidated { reason: String },
+    /// The action's gate needs a proof: `accepted` says which.
+    #[error("{reason}")]
+    AuthorizationRequired { action: String, accepted: String, reason: String },
+    #[error("{reason}")]
     StorageFailed { kind: String, reason: String },
     #[error("{reason}")]
     HookFailed { reason: String },
@@ -96,6 +112,13 @@ impl From<E> for WalletError {
             E::LogoutTokenInvalid => WalletError::LogoutTokenInvalid { reason: message },
             E::LogoutTokenExpired => WalletError::LogoutTokenExpired { reason: message },
             E::ConfirmationRequired { .. } => WalletError::ConfirmationRequired { reason: message },
+            E::BiometricNotEnabled => WalletError::BiometricNotEnabled { reason: message },
+            E::BiometricCancelled => WalletError::BiometricCancelled { reason: message },
+            E::BiometricLockout => WalletError::BiometricLockout { reason: message },
+            E::BiometricNotEnrolled => WalletError::BiometricNotEnrolled { reason: message },
+            E::BiometricUnavailable => WalletError::BiometricUnavailable { reason: message },
+            E::BiometricInvalidated => WalletError::BiometricInvalidated { reason: message },
+            E::AuthorizationRequired { action, accepted } => WalletError::AuthorizationRequired { action, accepted, reason: message },
             E::SchemaTooNew { .. } | E::KdfParamsTooWeak | E::VaultCorrupted | E::Storage { .. } | E::DatabaseCorrupt { .. } => {
                 WalletError::StorageFailed { kind, reason: message }
             }

@@ -12,6 +12,7 @@ uniffi::setup_scaffolding!("imwallet");
 pub mod error;
 pub mod hooks;
 pub mod keys;
+pub mod keystore;
 pub mod types;
 pub mod wallet;
 

@@ -3,12 +3,13 @@
 use std::sync::Arc;
 
 use imwallet_core as core;
-use imwallet_core::session::logout::LogoutConfirmation;
+use imwallet_core::vault::SecretBytes;
 use imwallet_core::vault::keystore::ExportKdf;
 use zeroize::Zeroizing;
 
 use crate::error::{Result, WalletError};
 use crate::hooks::{EnvAdapter, EnvironmentProbe, ListenerAdapter, SessionListener};
+use crate::keystore::{KeyStoreAdapter, SecureKeyStore};
 use crate::types::*;
 
 /// The wallet core (see `docs/api.md`).
@@ -38,6 +39,7 @@ impl WalletCore {
         config: CoreConfig,
         environment: Option<Arc<dyn EnvironmentProbe>>,
         listener: Option<Arc<dyn SessionListener>>,
+        key_store: Option<Arc<dyn SecureKeyStore>>,
     ) -> Result<Arc<Self>> {
         let profile: core::vault::kdf::KdfProfile = config.kdf_profile.into();
         let mut hooks = core::Hooks::default();
@@ -46,6 +48,9 @@ impl WalletCore {
         }
         if let Some(l) = listener {
             hooks.listener = Some(Arc::new(ListenerAdapter(l)));
+        }
+        if let Some(k) = key_store {
+            hooks.key_store = Arc::new(KeyStoreAdapter(k));
         }
         let cfg = core::Config { data_dir: config.data_dir.into(), kdf_profile: profile, default_auto_lock: config.auto_lock.into() };
         let c = core::WalletCore::open(cfg, hooks)?;
@@ -139,15 +144,16 @@ impl WalletCore {
         Ok(self.core.confirm_backup(&refs)?)
     }
 
-    /// The recovery phrase as UTF-8 bytes (wipe after showing).
-    pub async fn reveal_phrase(&self, password: Vec<u8>) -> Result<Vec<u8>> {
-        let pw = secret(password);
-        self.blocking(move |c| c.reveal_phrase(&pw).map(|p| p.into_vec())).await
+    /// The recovery phrase as UTF-8 bytes (wipe after showing), behind the RevealPhrase gate.
+    pub async fn reveal_phrase(&self, proof: AuthProof) -> Result<Vec<u8>> {
+        let proof = OwnedProof::from(proof);
+        self.blocking(move |c| c.reveal_phrase(proof.as_core()).map(|p| p.into_vec())).await
     }
 
-    pub async fn export_keystore(&self, password: Vec<u8>, index: u32, keystore_password: Vec<u8>) -> Result<String> {
-        let (pw, kpw, kdf) = (secret(password), secret(keystore_password), self.export_kdf);
-        self.blocking(move |c| c.export_keystore(&pw, index, &kpw, kdf)).await
+    /// Keystore v3 JSON of address `index`, behind the ExportKeystore gate.
+    pub async fn export_keystore(&self, proof: AuthProof, index: u32, keystore_password: Vec<u8>) -> Result<String> {
+        let (proof, kpw, kdf) = (OwnedProof::from(proof), secret(keystore_password), self.export_kdf);
+        self.blocking(move |c| c.export_keystore(proof.as_core(), index, &kpw, kdf)).await
     }
 
     pub async fn change_password(&self, old_password: Vec<u8>, new_password: Vec<u8>) -> Result<()> {
@@ -182,8 +188,47 @@ impl WalletCore {
         Ok(self.core.prepare_logout(options.into())?.into())
     }
 
-    pub fn logout(&self, token: String, typed_account_name: Option<String>) -> Result<LogoutReport> {
-        Ok(self.core.logout(&token, &LogoutConfirmation { typed_account_name })?.into())
+    /// Carries out a plan (may prompt for biometrics or check the password: async).
+    pub async fn logout(&self, token: String, confirmation: LogoutConfirmation) -> Result<LogoutReport> {
+        let c = core::session::logout::LogoutConfirmation {
+            typed_account_name: confirmation.typed_account_name,
+            password: confirmation.password.map(SecretBytes::new),
+            use_biometrics: confirmation.use_biometrics,
+        };
+        self.blocking(move |core| core.logout(&token, &c)).await.map(Into::into)
+    }
+
+    // ---- biometrics & gates -------------------------------------------------------------
+
+    /// Enables fingerprint/face unlock (the password is needed now).
+    pub async fn enable_biometric_unlock(&self, password: Vec<u8>) -> Result<()> {
+        let pw = secret(password);
+        self.blocking(move |c| c.enable_biometric_unlock(&pw)).await
+    }
+
+    pub fn disable_biometric_unlock(&self) -> Result<()> {
+        Ok(self.core.disable_biometric_unlock()?)
+    }
+
+    /// Unlocks with fingerprint/face: the key store's prompt releases a secret the core proves.
+    pub async fn unlock_with_biometrics(&self) -> Result<SessionState> {
+        self.blocking(|c| c.unlock_with_biometrics()).await.map(Into::into)
+    }
+
+    /// Authorizes `action` ahead of a call that takes no proof (e.g. signing).
+    pub async fn authorize(&self, action: GatedAction, proof: AuthProof) -> Result<()> {
+        let proof = OwnedProof::from(proof);
+        self.blocking(move |c| c.authorize(action.into(), proof.as_core())).await
+    }
+
+    pub fn gate_policy(&self, action: GatedAction) -> GatePolicy {
+        self.core.gate_policy(action.into()).into()
+    }
+
+    /// Changes a gate; needs that action's current gate and the ChangeSettings gate.
+    pub async fn set_gate_policy(&self, action: GatedAction, policy: GatePolicy, proof: AuthProof) -> Result<()> {
+        let proof = OwnedProof::from(proof);
+        self.blocking(move |c| c.set_gate_policy(action.into(), policy.into(), proof.as_core())).await
     }
 
     pub fn security_events(&self, limit: u32) -> Result<Vec<SecurityEvent>> {
@@ -198,5 +243,32 @@ impl WalletCore {
 impl From<WalletError> for core::Error {
     fn from(e: WalletError) -> Self {
         core::Error::HookFailed { message: e.to_string() }
+    }
+}
+
+/// An FFI proof moved onto the blocking pool (password wiped on drop).
+enum OwnedProof {
+    None,
+    Password(Zeroizing<Vec<u8>>),
+    Biometric,
+}
+
+impl From<AuthProof> for OwnedProof {
+    fn from(p: AuthProof) -> Self {
+        match p {
+            AuthProof::None => OwnedProof::None,
+            AuthProof::Password { password } => OwnedProof::Password(Zeroizing::new(password)),
+            AuthProof::Biometric => OwnedProof::Biometric,
+        }
+    }
+}
+
+impl OwnedProof {
+    fn as_core(&self) -> core::auth::gates::AuthProof<'_> {
+        match self {
+            OwnedProof::None => core::auth::gates::AuthProof::None,
+            OwnedProof::Password(p) => core::auth::gates::AuthProof::Password(p),
+            OwnedProof::Biometric => core::auth::gates::AuthProof::Biometric,
+        }
     }
 }

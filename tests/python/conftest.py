@@ -38,14 +38,65 @@ class Recorder(iw.SessionListener):
             self.events.append(event.kind)
 
 
+class FakeKeyStore(iw.SecureKeyStore):
+    """Behaves like BiometricPrompt + Keystore: scripted outcomes, enrollment changes."""
+
+    def __init__(self):
+        self.entries = {}
+        self.invalidated = set()
+        self.script = []
+        self.prompts = []
+
+    def store(self, alias, secret):
+        self.invalidated.discard(alias)
+        self.entries[alias] = bytes(secret)
+
+    def load(self, alias, prompt):
+        self.prompts.append(prompt.reason)
+        if self.script:
+            outcome = self.script.pop(0)
+            if isinstance(outcome, Exception):
+                raise outcome
+        if alias in self.invalidated:
+            raise iw.KeyStoreError.KeyInvalidated()
+        if alias not in self.entries:
+            raise iw.KeyStoreError.NotFound()
+        return self.entries[alias]
+
+    def delete(self, alias):
+        self.entries.pop(alias, None)
+
+    def list(self):
+        return sorted(self.entries)
+
+    def delete_all(self):
+        self.entries.clear()
+
+    def enroll_new_fingerprint(self):
+        self.invalidated |= set(self.entries)
+
+
+def config(path):
+    return iw.CoreConfig(data_dir=str(path), kdf_profile=iw.KdfProfile.INSECURE_FAST_FOR_TESTS, auto_lock=iw.AutoLock.NEVER())
+
+
 @pytest.fixture
 def rig(tmp_path):
     env, rec = Env(), Recorder()
-    cfg = iw.CoreConfig(data_dir=str(tmp_path), kdf_profile=iw.KdfProfile.INSECURE_FAST_FOR_TESTS, auto_lock=iw.AutoLock.NEVER())
-    core = iw.WalletCore(cfg, env, rec)
+    core = iw.WalletCore(config(tmp_path), env, rec, None)
     return core, env, rec, tmp_path
 
 
+@pytest.fixture
+def bio(tmp_path):
+    ks, rec = FakeKeyStore(), Recorder()
+    core = iw.WalletCore(config(tmp_path), None, rec, ks)
+    return core, ks, rec
+
+
 def reopen(path, listener=None):
-    cfg = iw.CoreConfig(data_dir=str(path), kdf_profile=iw.KdfProfile.INSECURE_FAST_FOR_TESTS, auto_lock=iw.AutoLock.NEVER())
-    return iw.WalletCore(cfg, None, listener)
+    return iw.WalletCore(config(path), None, listener, None)
+
+
+def confirm(typed=None, password=None, bio=False):
+    return iw.LogoutConfirmation(typed_account_name=typed, password=password, use_biometrics=bio)

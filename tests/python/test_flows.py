@@ -5,7 +5,7 @@ import time
 
 import pytest
 import imwallet as iw
-from conftest import PW, PW2, reopen
+from conftest import PW, PW2, confirm, reopen
 
 
 def run(coro):
@@ -42,10 +42,10 @@ def test_create_backup_logout_with_warnings_and_log_back_in(rig):
     env.net, env.integrity = iw.NetworkKind.CELLULAR, iw.DeviceIntegrity.TRUSTED
     plan = core.prepare_logout(iw.LogoutOptions(clear_caches=True, keep_global_caches=True, remove_wallet=False))
     assert plan.warnings == []
-    report = core.logout(plan.token, None)
+    report = run(core.logout(plan.token, confirm()))
     assert report.keys_wiped and report.session_ended and not report.wallet_removed
     assert core.state().is_logged_out()
-    assert core.logout(plan.token, None) == report, "idempotent"
+    assert run(core.logout(plan.token, confirm())) == report, "idempotent"
     with pytest.raises(iw.WalletError.NotLoggedIn):
         core.sign_message(0, b"x")
 
@@ -66,7 +66,7 @@ def test_lock_unlock_restart_and_key_gating(rig):
     with pytest.raises(iw.WalletError.Locked):
         core.sign_typed_data(0, "{}")
     with pytest.raises(iw.WalletError.Locked):
-        run(core.reveal_phrase(PW))
+        run(core.reveal_phrase(iw.AuthProof.PASSWORD(password=PW)))
     with pytest.raises(iw.WalletError.InvalidCredentials):
         run(core.unlock(b"not my password at all"))
     assert run(core.unlock(PW)).is_unlocked()
@@ -110,11 +110,15 @@ def test_logout_with_wallet_removal(rig):
     run(core.create_account("Eve", PW, 12, iw.Language.ENGLISH))
     plan = core.prepare_logout(iw.LogoutOptions(clear_caches=True, keep_global_caches=False, remove_wallet=True))
     assert plan.confirmation == iw.ConfirmationNeeded.TYPE_ACCOUNT_NAME
+    assert plan.authorization == iw.Gate.PASSWORD
     assert iw.LogoutWarning.WALLET_WILL_BE_REMOVED in plan.warnings
     assert iw.LogoutAction.REMOVE_WALLET in plan.actions
     with pytest.raises(iw.WalletError.ConfirmationRequired):
-        core.logout(plan.token, "not the name")
-    report = core.logout(plan.token, "eve")
+        run(core.logout(plan.token, confirm("not the name", PW)))
+    with pytest.raises(iw.WalletError.AuthorizationRequired) as e:
+        run(core.logout(plan.token, confirm("eve")))
+    assert e.value.action == "remove_wallet"
+    report = run(core.logout(plan.token, confirm("eve", PW)))
     assert report.wallet_removed
     assert core.state().is_no_account()
     assert core.accounts() == []
@@ -126,14 +130,14 @@ def test_import_export_change_password(rig):
     core, _, _, _ = rig
     acct = run(core.import_account("Dev", b"test test test test test test test test test test test junk", None, PW))
     assert acct.address == "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
-    ks = run(core.export_keystore(PW, 0, b"file password"))
+    ks = run(core.export_keystore(iw.AuthProof.PASSWORD(password=PW), 0, b"file password"))
     other = run(core.import_keystore("FromFile", ks, b"file password", PW2))
     assert other.address == acct.address and not other.has_recovery_phrase
     run(core.change_password(PW2, b"a brand new long passphrase 99"))
     core.lock()
     assert run(core.unlock(b"a brand new long passphrase 99")).is_unlocked()
     assert run(core.login("Dev", PW)).is_unlocked()
-    phrase = run(core.reveal_phrase(PW))
+    phrase = run(core.reveal_phrase(iw.AuthProof.PASSWORD(password=PW)))
     assert phrase == b"test test test test test test test test test test test junk"
 
 
@@ -169,7 +173,7 @@ def test_bad_inputs_from_the_host(rig):
     with pytest.raises(iw.WalletError.InvalidInput):
         core.sign_digest(0, b"\x00" * 31)
     with pytest.raises(iw.WalletError.LogoutTokenInvalid):
-        core.logout("nope", None)
+        run(core.logout("nope", confirm()))
     with pytest.raises(iw.WalletError.BackupMismatch):
         core.backup_challenge()
         core.confirm_backup([b"x", b"y", b"z"])
