@@ -19,11 +19,15 @@ record() { # name status detail
 # ---- Rust ---------------------------------------------------------------------------------
 rust_suite() {
   local log; log=$(mktemp)
+  "$ROOT/tests/setup.sh" apt >&2   # keyutils: the desktop keyring store is tested for real
   if ! cargo clippy -q --workspace --lib --bins -- -D warnings; then
     record rust-clippy failed "see above"; return
   fi
   record rust-clippy ok "no warnings"
-  cargo test -q --workspace --all-features 2>&1 | tee "$log"
+  # A fresh kernel session keyring for the keyring-backed tests.
+  local wrap=()
+  if command -v keyctl >/dev/null && keyctl session - true >/dev/null 2>&1; then wrap=(keyctl session -); fi
+  "${wrap[@]}" cargo test -q --workspace --all-features 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
   local passed failed
   passed=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')

@@ -5,6 +5,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use imwallet_core::auth::keystore::MemoryKeyStore;
 use imwallet_core::clock::SystemClock;
 use imwallet_core::session::autolock::AutoLock;
 use imwallet_core::session::logout::{LogoutConfirmation, LogoutOptions};
@@ -70,5 +71,19 @@ fn cold_open_100_accounts(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, login_vs_argon2, lock_and_logout, cold_open_100_accounts);
+fn biometric_unlock(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let ks = Arc::new(MemoryKeyStore::new());
+    let config = Config { data_dir: dir.path().to_path_buf(), kdf_profile: KdfProfile::Production, default_auto_lock: AutoLock::Never };
+    let w = WalletCore::open(config, Hooks { key_store: ks, ..Hooks::default() }).unwrap();
+    w.create_account("Bench", PW, 12, Language::English).unwrap();
+    w.enable_biometric_unlock(PW).unwrap();
+    let mut g = c.benchmark_group("biometric");
+    g.bench_function("unlock_with_biometrics_fake_hook", |b| {
+        b.iter_batched(|| w.lock().unwrap(), |_| black_box(w.unlock_with_biometrics().unwrap()), criterion::BatchSize::PerIteration)
+    });
+    g.finish();
+}
+
+criterion_group!(benches, login_vs_argon2, lock_and_logout, cold_open_100_accounts, biometric_unlock);
 criterion_main!(benches);

@@ -37,6 +37,26 @@ class Recorder : SessionListener {
     override fun onSecurityEvent(event: SecurityEvent) { events += event.kind }
 }
 
+fun confirm(name: String? = null, password: ByteArray? = null, bio: Boolean = false) = LogoutConfirmation(name, password, bio)
+
+/** Behaves like Android Keystore + BiometricPrompt: scripted outcomes, enrollment changes. */
+class FakeKeyStore : SecureKeyStore {
+    val entries = java.util.concurrent.ConcurrentHashMap<String, ByteArray>()
+    val invalidated: MutableSet<String> = Collections.synchronizedSet(mutableSetOf())
+    val script: MutableList<Exception> = Collections.synchronizedList(mutableListOf())
+    val prompts: MutableList<String> = Collections.synchronizedList(mutableListOf())
+    override fun store(alias: String, secret: ByteArray) { invalidated.remove(alias); entries[alias] = secret.copyOf() }
+    override fun load(alias: String, prompt: BiometricPrompt): ByteArray {
+        prompts += prompt.reason
+        if (script.isNotEmpty()) throw script.removeAt(0)
+        if (alias in invalidated) throw KeyStoreException.KeyInvalidated()
+        return entries[alias]?.copyOf() ?: throw KeyStoreException.NotFound()
+    }
+    override fun delete(alias: String) { entries.remove(alias) }
+    override fun list(): List<String> = entries.keys.sorted()
+    override fun deleteAll() { entries.clear() }
+}
+
 fun words(phrase: ByteArray) = String(phrase, Charsets.UTF_8).split(Regex("\\s+"))
 
 class WalletFlowsTest {
@@ -49,7 +69,7 @@ class WalletFlowsTest {
 
     @Before fun open() {
         dir = Files.createTempDirectory("imwallet-kt")
-        core = WalletCore(config(), env, rec)
+        core = WalletCore(config(), env, rec, null)
     }
 
     @After fun close() {
@@ -84,10 +104,10 @@ class WalletFlowsTest {
         plan = core.prepareLogout(LogoutOptions(true, true, false))
         assertTrue(plan.warnings.isEmpty())
         assertEquals(ConfirmationNeeded.TAP, plan.confirmation)
-        val report = core.logout(plan.token, null)
+        val report = core.logout(plan.token, confirm())
         assertTrue(report.keysWiped && report.sessionEnded && !report.walletRemoved)
         assertIs<SessionState.LoggedOut>(core.state())
-        assertEquals(report, core.logout(plan.token, null))
+        assertEquals(report, core.logout(plan.token, confirm()))
         assertFailsWith<WalletException.NotLoggedIn> { core.signMessage(0u, byteArrayOf(1)) }
 
         assertIs<SessionState.Unlocked>(core.login("alice", PW))
@@ -103,7 +123,7 @@ class WalletFlowsTest {
         assertFailsWith<WalletException.InvalidCredentials> { core.unlock("wrong wrong wrong".toByteArray()) }
         assertIs<SessionState.Unlocked>(core.unlock(PW))
         core.close()
-        core = WalletCore(config(), null, null)
+        core = WalletCore(config(), null, null, null)
         assertIs<SessionState.Locked>(core.state())
     }
 
@@ -134,8 +154,10 @@ class WalletFlowsTest {
         val plan = core.prepareLogout(LogoutOptions(true, false, true))
         assertEquals(ConfirmationNeeded.TYPE_ACCOUNT_NAME, plan.confirmation)
         assertTrue(LogoutAction.REMOVE_WALLET in plan.actions)
-        assertFailsWith<WalletException.ConfirmationRequired> { core.logout(plan.token, "someone") }
-        assertTrue(core.logout(plan.token, "EVE").walletRemoved)
+        assertFailsWith<WalletException.ConfirmationRequired> { core.logout(plan.token, confirm("someone", PW)) }
+        assertEquals(Gate.PASSWORD, plan.authorization)
+        assertFailsWith<WalletException.AuthorizationRequired> { core.logout(plan.token, confirm("EVE")) }
+        assertTrue(core.logout(plan.token, confirm("EVE", PW)).walletRemoved)
         assertIs<SessionState.NoAccount>(core.state())
         assertFailsWith<WalletException.InvalidCredentials> { core.login("Eve", PW) }
     }
@@ -151,7 +173,7 @@ class WalletFlowsTest {
         assertTrue("abandon" in typo.suggestions)
         assertFailsWith<WalletException.MnemonicChecksum> { checkMnemonic("zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo".toByteArray()) }
         assertFailsWith<WalletException.KeystoreRejected> { core.importKeystore("K", "{}", PW, PW2) }
-        assertFailsWith<WalletException.LogoutTokenInvalid> { core.logout("nope", null) }
+        assertFailsWith<WalletException.LogoutTokenInvalid> { core.logout("nope", confirm()) }
         assertFailsWith<WalletException.NotLoggedIn> { core.prepareLogout(LogoutOptions(true, true, false)) }
     }
 
@@ -170,7 +192,7 @@ class WalletFlowsTest {
     @Test fun importExportAndChangePassword() = runBlocking<Unit> {
         val a = core.importAccount("Dev", "test test test test test test test test test test test junk".toByteArray(), null, PW)
         assertEquals("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", a.address)
-        val ks = core.exportKeystore(PW, 0u, "file password".toByteArray())
+        val ks = core.exportKeystore(AuthProof.Password(PW), 0u, "file password".toByteArray())
         val b = core.importKeystore("FromFile", ks, "file password".toByteArray(), PW2)
         assertEquals(a.address, b.address)
         core.changePassword(PW2, "a brand new long passphrase 99".toByteArray())
@@ -179,8 +201,70 @@ class WalletFlowsTest {
     }
 }
 
+class BiometricTest {
+    private val dir = Files.createTempDirectory("imwallet-kt-bio")
+    private val ks = FakeKeyStore()
+    private val rec = Recorder()
+    private val core = WalletCore(CoreConfig(dir.toString(), KdfProfile.INSECURE_FAST_FOR_TESTS, AutoLock.Never), null, rec, ks)
+
+    @After fun close() { core.close(); dir.toFile().deleteRecursively() }
+
+    private suspend fun setup() {
+        core.createAccount("Bea", PW, 12u, Language.ENGLISH)
+        core.enableBiometricUnlock(PW)
+        core.lock()
+    }
+
+    @Test fun fingerprintUnlockIsCryptoBound() = runBlocking<Unit> {
+        setup()
+        assertIs<SessionState.Unlocked>(core.unlockWithBiometrics())
+        assertEquals("Unlock Bea", ks.prompts.last())
+        core.lock()
+        val alias = ks.entries.keys.first()
+        ks.entries[alias] = ByteArray(32) { 7 }
+        assertFailsWith<WalletException.BiometricInvalidated> { core.unlockWithBiometrics() }
+        assertFalse(core.accounts().first().biometricEnabled)
+        assertIs<SessionState.Unlocked>(core.unlock(PW))
+    }
+
+    @Test fun everyOutcomeIsTyped() = runBlocking<Unit> {
+        setup()
+        ks.script += KeyStoreException.Cancelled()
+        assertFailsWith<WalletException.BiometricCancelled> { core.unlockWithBiometrics() }
+        ks.script += KeyStoreException.Lockout()
+        assertFailsWith<WalletException.BiometricLockout> { core.unlockWithBiometrics() }
+        ks.script += KeyStoreException.NotEnrolled()
+        assertFailsWith<WalletException.BiometricNotEnrolled> { core.unlockWithBiometrics() }
+        ks.script += KeyStoreException.Unavailable()
+        assertFailsWith<WalletException.BiometricUnavailable> { core.unlockWithBiometrics() }
+        ks.script += IllegalStateException("host bug")
+        assertFailsWith<WalletException.HookFailed> { core.unlockWithBiometrics() }
+        assertIs<SessionState.Locked>(core.state())
+        assertTrue(core.accounts().first().biometricEnabled)
+        ks.invalidated += ks.entries.keys
+        assertFailsWith<WalletException.BiometricInvalidated> { core.unlockWithBiometrics() }
+        assertTrue(ks.entries.isEmpty())
+        assertTrue("biometric_invalidated" in rec.events)
+    }
+
+    @Test fun gatesAndLimiter() = runBlocking<Unit> {
+        setup()
+        repeat(3) { assertFailsWith<WalletException.InvalidCredentials> { core.unlock("wrong wrong wrong".toByteArray()) } }
+        assertIs<SessionState.Unlocked>(core.unlockWithBiometrics())
+        core.setGatePolicy(GatedAction.REVEAL_PHRASE, GatePolicy(Gate.BIOMETRIC, null), AuthProof.Password(PW))
+        assertEquals(12, words(core.revealPhrase(AuthProof.None)).size)
+        core.setGatePolicy(GatedAction.SIGN_MESSAGE, GatePolicy(Gate.PASSWORD, 60u), AuthProof.None)
+        assertFailsWith<WalletException.AuthorizationRequired> { core.signMessage(0u, byteArrayOf(1)) }
+        core.authorize(GatedAction.SIGN_MESSAGE, AuthProof.Password(PW))
+        core.signMessage(0u, byteArrayOf(1))
+        val report = core.logout(core.prepareLogout(LogoutOptions(true, true, false)).token, confirm())
+        assertTrue(report.biometricRemoved && ks.entries.isEmpty())
+        assertFailsWith<WalletException.NotLoggedIn> { core.unlockWithBiometrics() }
+    }
+}
+
 fun main() {
-    val r = JUnitCore.runClasses(WalletFlowsTest::class.java)
+    val r = JUnitCore.runClasses(WalletFlowsTest::class.java, BiometricTest::class.java)
     r.failures.forEach { println("FAIL ${it.testHeader}: ${it.trace}") }
     println("kotlin: ${r.runCount - r.failureCount} passed, ${r.failureCount} failed")
     exitProcess(if (r.wasSuccessful() && r.runCount > 0) 0 else 1)

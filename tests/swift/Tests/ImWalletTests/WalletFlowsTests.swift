@@ -36,6 +36,31 @@ final class Exploding: SessionListener, @unchecked Sendable {
     func onSecurityEvent(event: SecurityEvent) throws { throw ProbeError() }
 }
 
+func confirm(_ name: String? = nil, _ password: Data? = nil, bio: Bool = false) -> LogoutConfirmation {
+    LogoutConfirmation(typedAccountName: name, password: password, useBiometrics: bio)
+}
+
+/// Behaves like the iOS Keychain with `.biometryCurrentSet`: scripted outcomes, enrollment changes.
+final class FakeKeyStore: SecureKeyStore, @unchecked Sendable {
+    private let lock = NSLock()
+    var entries: [String: Data] = [:]
+    var invalidated: Set<String> = []
+    var script: [Error] = []
+    var prompts: [String] = []
+    func store(alias: String, secret: Data) throws { lock.lock(); defer { lock.unlock() }; invalidated.remove(alias); entries[alias] = secret }
+    func load(alias: String, prompt: BiometricPrompt) throws -> Data {
+        lock.lock(); defer { lock.unlock() }
+        prompts.append(prompt.reason)
+        if !script.isEmpty { throw script.removeFirst() }
+        if invalidated.contains(alias) { throw KeyStoreError.KeyInvalidated }
+        guard let s = entries[alias] else { throw KeyStoreError.NotFound }
+        return s
+    }
+    func delete(alias: String) throws { lock.lock(); defer { lock.unlock() }; entries[alias] = nil }
+    func list() throws -> [String] { lock.lock(); defer { lock.unlock() }; return entries.keys.sorted() }
+    func deleteAll() throws { lock.lock(); defer { lock.unlock() }; entries.removeAll() }
+}
+
 func words(_ phrase: Data) -> [String] {
     String(decoding: phrase, as: UTF8.self).split(whereSeparator: { $0.isWhitespace }).map(String.init)
 }
@@ -55,7 +80,7 @@ final class WalletFlowsTests: XCTestCase {
 
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("imwallet-swift-\(UUID().uuidString)")
-        core = try WalletCore(config: config(), environment: env, listener: rec)
+        core = try WalletCore(config: config(), environment: env, listener: rec, keyStore: nil)
     }
 
     override func tearDownWithError() throws {
@@ -87,10 +112,11 @@ final class WalletFlowsTests: XCTestCase {
         env.integrity = .trusted
         plan = try core.prepareLogout(options: LogoutOptions(clearCaches: true, keepGlobalCaches: true, removeWallet: false))
         XCTAssertEqual(plan.warnings, [])
-        let report = try core.logout(token: plan.token, typedAccountName: nil)
+        let report = try await core.logout(token: plan.token, confirmation: confirm())
         XCTAssertTrue(report.keysWiped && report.sessionEnded && !report.walletRemoved)
         XCTAssertEqual(core.state(), .loggedOut)
-        XCTAssertEqual(try core.logout(token: plan.token, typedAccountName: nil), report)
+        let again = try await core.logout(token: plan.token, confirmation: confirm())
+        XCTAssertEqual(again, report)
         XCTAssertThrowsError(try core.signMessage(index: 0, message: Data([1]))) { e in
             guard case WalletError.NotLoggedIn = e else { return XCTFail("\(e)") }
         }
@@ -113,7 +139,7 @@ final class WalletFlowsTests: XCTestCase {
         } catch WalletError.InvalidCredentials {}
         let unlocked = try await core.unlock(password: PW)
         XCTAssertTrue(isUnlocked(unlocked))
-        core = try WalletCore(config: config(), environment: nil, listener: nil)
+        core = try WalletCore(config: config(), environment: nil, listener: nil, keyStore: nil)
         XCTAssertTrue(isLocked(core.state()))
     }
 
@@ -143,10 +169,17 @@ final class WalletFlowsTests: XCTestCase {
         let plan = try core.prepareLogout(options: LogoutOptions(clearCaches: true, keepGlobalCaches: false, removeWallet: true))
         XCTAssertEqual(plan.confirmation, .typeAccountName)
         XCTAssertTrue(plan.actions.contains(.removeWallet))
-        XCTAssertThrowsError(try core.logout(token: plan.token, typedAccountName: "bob")) { e in
-            guard case WalletError.ConfirmationRequired = e else { return XCTFail("\(e)") }
-        }
-        XCTAssertTrue(try core.logout(token: plan.token, typedAccountName: "eve").walletRemoved)
+        XCTAssertEqual(plan.authorization, .password)
+        do {
+            _ = try await core.logout(token: plan.token, confirmation: confirm("bob", PW))
+            XCTFail("wrong name accepted")
+        } catch WalletError.ConfirmationRequired {}
+        do {
+            _ = try await core.logout(token: plan.token, confirmation: confirm("eve"))
+            XCTFail("removal without the password")
+        } catch WalletError.AuthorizationRequired {}
+        let removed = try await core.logout(token: plan.token, confirmation: confirm("eve", PW))
+        XCTAssertTrue(removed.walletRemoved)
         XCTAssertEqual(core.state(), .noAccount)
     }
 
@@ -171,5 +204,65 @@ final class WalletFlowsTests: XCTestCase {
         XCTAssertTrue(isLocked(try core.lock()))
         let unlocked = try await core.unlock(password: PW)
         XCTAssertTrue(isUnlocked(unlocked))
+    }
+}
+
+final class BiometricTests: XCTestCase {
+    var dir: URL!
+    let ks = FakeKeyStore()
+    var core: WalletCore!
+
+    override func setUp() async throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("imwallet-swift-bio-\(UUID().uuidString)")
+        core = try WalletCore(config: CoreConfig(dataDir: dir.path, kdfProfile: .insecureFastForTests, autoLock: .never),
+                              environment: nil, listener: nil, keyStore: ks)
+        _ = try await core.createAccount(name: "Bea", password: PW, words: 12, language: .english)
+        try await core.enableBiometricUnlock(password: PW)
+        _ = try core.lock()
+    }
+
+    override func tearDownWithError() throws {
+        core = nil
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    func testFaceIdUnlockIsCryptoBound() async throws {
+        let s = try await core.unlockWithBiometrics()
+        XCTAssertTrue(isUnlocked(s))
+        XCTAssertEqual(ks.prompts.last, "Unlock Bea")
+        _ = try core.lock()
+        ks.entries[ks.entries.keys.first!] = Data(repeating: 7, count: 32)
+        do { _ = try await core.unlockWithBiometrics(); XCTFail() } catch WalletError.BiometricInvalidated {}
+        XCTAssertFalse(try core.accounts().first!.biometricEnabled)
+    }
+
+    func testEveryOutcomeIsTyped() async throws {
+        ks.script = [KeyStoreError.Cancelled]
+        do { _ = try await core.unlockWithBiometrics(); XCTFail() } catch WalletError.BiometricCancelled {}
+        ks.script = [KeyStoreError.Lockout]
+        do { _ = try await core.unlockWithBiometrics(); XCTFail() } catch WalletError.BiometricLockout {}
+        ks.script = [KeyStoreError.NotEnrolled]
+        do { _ = try await core.unlockWithBiometrics(); XCTFail() } catch WalletError.BiometricNotEnrolled {}
+        ks.script = [ProbeError()]
+        do { _ = try await core.unlockWithBiometrics(); XCTFail() } catch WalletError.HookFailed {}
+        XCTAssertTrue(isLocked(core.state()))
+        ks.invalidated = Set(ks.entries.keys)
+        do { _ = try await core.unlockWithBiometrics(); XCTFail() } catch WalletError.BiometricInvalidated {}
+        XCTAssertTrue(ks.entries.isEmpty)
+        let s = try await core.unlock(password: PW)
+        XCTAssertTrue(isUnlocked(s))
+    }
+
+    func testGatesAndLogoutRemovesBiometricPath() async throws {
+        _ = try await core.unlockWithBiometrics()
+        try await core.setGatePolicy(action: .revealPhrase, policy: GatePolicy(gate: .biometric, freshWithinSecs: nil), proof: .password(password: PW))
+        let phrase = try await core.revealPhrase(proof: .none)
+        XCTAssertEqual(words(phrase).count, 12)
+        let plan = try core.prepareLogout(options: LogoutOptions(clearCaches: true, keepGlobalCaches: true, removeWallet: false))
+        XCTAssertTrue(plan.actions.contains(.removeBiometricUnlock))
+        let report = try await core.logout(token: plan.token, confirmation: confirm())
+        XCTAssertTrue(report.biometricRemoved)
+        XCTAssertTrue(ks.entries.isEmpty)
+        do { _ = try await core.unlockWithBiometrics(); XCTFail() } catch WalletError.NotLoggedIn {}
     }
 }
