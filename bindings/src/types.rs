@@ -388,7 +388,9 @@ pub struct GatePolicy {
 pub enum AuthProof {
     /// Rely on a fresh authorization (a biometric gate prompts by itself).
     None,
-    Password { password: Vec<u8> },
+    Password {
+        password: Vec<u8>,
+    },
     /// The core asks the key store's biometric prompt now.
     Biometric,
 }

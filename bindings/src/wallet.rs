@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use imwallet_core as core;
-use imwallet_core::vault::SecretBytes;
 use imwallet_core::vault::keystore::ExportKdf;
+use imwallet_core::vault::SecretBytes;
 use zeroize::Zeroizing;
 
 use crate::error::{Result, WalletError};

@@ -110,9 +110,11 @@ pub enum Error {
     KdfParamsTooWeak,
     #[error("the vault data is corrupted or was modified")]
     VaultCorrupted,
+    #[error("the data directory is damaged: {reason}; move it aside with quarantine_damaged_data and restore from the recovery phrase")]
+    DataDirectoryDamaged { reason: String },
     #[error("storage error: {reason}")]
     Storage { reason: String },
-    #[error("the database file is not a wallet database or is damaged: {reason}")]
+    #[error("the database file is not a wallet database or is damaged ({reason}); move it aside with quarantine_damaged_data and restore from the recovery phrase")]
     DatabaseCorrupt { reason: String },
 
     // ---- platform ---------------------------------------------------------------------
@@ -181,6 +183,7 @@ impl Error {
             Error::SchemaTooNew { .. } => "SchemaTooNew",
             Error::KdfParamsTooWeak => "KdfParamsTooWeak",
             Error::VaultCorrupted => "VaultCorrupted",
+            Error::DataDirectoryDamaged { .. } => "DataDirectoryDamaged",
             Error::Storage { .. } => "Storage",
             Error::DatabaseCorrupt { .. } => "DatabaseCorrupt",
             Error::HookFailed { .. } => "HookFailed",

@@ -8,6 +8,7 @@
 //! dependency: `imwallet-ffi` exports it and `imwallet-cli` drives it from a terminal.
 
 pub mod auth;
+pub mod cache;
 pub mod clock;
 pub mod engine;
 pub mod error;

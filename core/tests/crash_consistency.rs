@@ -96,6 +96,25 @@ fn wallet_removal_is_rolled_back_or_completed() {
 }
 
 #[test]
+fn erase_is_rolled_back_or_completed() {
+    for (point, erased) in [("erase.before_commit", false), ("erase.after_commit", true), ("none", true)] {
+        let dir = seeded();
+        {
+            let r = open(dir.path());
+            r.core.login("Crash", PW).unwrap();
+            r.core.register_file_cache("images").unwrap();
+            let scope = imwallet_core::cache::CacheScope::Global;
+            r.core.cache_put_file(&imwallet_core::cache::CacheKind::parse("images").unwrap(), &scope, "a.png", b"img").unwrap();
+        }
+        child(dir.path(), "erase", Some(point));
+        let r = open(dir.path());
+        assert_eq!(journal_len(dir.path()), 0, "{point}");
+        assert_eq!(r.core.accounts().unwrap().len(), usize::from(!erased), "{point}");
+        assert_eq!(dir.path().join("cache/images/_global/a.png").exists(), !erased, "{point}: cache files follow the database");
+    }
+}
+
+#[test]
 fn random_kills_during_churn_never_corrupt_or_lose_wallets() {
     let dir = tempfile::tempdir().unwrap();
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;

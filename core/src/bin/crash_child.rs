@@ -1,7 +1,7 @@
 //! Test helper (feature `crash-points`): performs one operation on a data directory so the
 //! crash tests can abort it at a named point (`IMWALLET_CRASH_AT`) or SIGKILL it at random.
 //!
-//! Usage: `imwallet-crash-child DIR OP` with OP one of create, password, logout, remove, churn.
+//! Usage: `imwallet-crash-child DIR OP` with OP one of create, password, logout, remove, erase, churn.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -39,6 +39,7 @@ fn run(dir: &str, op: &str) -> Result<()> {
             core.login("Crash", PW)?;
             logout(&core, true, "Crash", PW)?;
         }
+        "erase" => drop(core.erase_all_data(imwallet_core::engine::ERASE_PHRASE)?),
         "churn" => {
             let mut out = std::io::stdout();
             for i in 0.. {

@@ -13,6 +13,7 @@ use crate::auth::gates::{AuthProof, GatedAction};
 use crate::auth::hooks::{DeviceIntegrity, NetworkKind};
 use crate::auth::keystore::{KeyStoreError, SecureKeyStore};
 use crate::auth::names;
+use crate::cache::{files, rows as rows_cache, CacheScope, ClearReport};
 use crate::engine::{lk, no_session, persist_state, Notice, WalletCore};
 use crate::events::EventKind;
 use crate::session::logout::{
@@ -108,8 +109,23 @@ impl WalletCore {
         let remove = plan.options.remove_wallet;
         let now = i.now();
         let mut out: Vec<Notice> = Vec::new();
-        let (journal_id, new_state) = lk(&i.store).write(|tx| {
-            let payload = json!({"biometric_alias": row.biometric_alias, "scrub": remove, "clear_caches": plan.options.clear_caches});
+        let (journal_id, new_state, mut cleared) = lk(&i.store).write(|tx| {
+            let clear = plan.options.clear_caches;
+            let mut cleared = ClearReport::default();
+            if clear || remove {
+                cleared.add(&rows_cache::clear_scope(tx, &CacheScope::Account(row.id.clone()))?);
+            }
+            if clear && plan.options.keep_global_caches {
+                cleared.add(&rows_cache::clear_global_sensitive(tx)?);
+            } else if clear {
+                cleared.add(&rows_cache::clear_scope(tx, &CacheScope::Global)?);
+            }
+            let payload = json!({
+                "biometric_alias": row.biometric_alias,
+                "scrub": remove || clear,
+                "clear_files_account": (clear || remove).then(|| row.id.clone()),
+                "clear_files_global": clear && !plan.options.keep_global_caches,
+            });
             tx.execute(
                 "INSERT INTO journal (op, account_id, payload, created_at) VALUES (?1, ?2, ?3, ?4)",
                 rusqlite::params![if remove { "remove_wallet" } else { "logout" }, row.id, payload.to_string(), now],
@@ -124,7 +140,7 @@ impl WalletCore {
             let state = no_session(tx)?;
             persist_state(tx, &state, now)?;
             crash_point(if remove { "remove.before_commit" } else { "logout.before_commit" });
-            Ok((jid, state))
+            Ok((jid, state, cleared))
         })?;
         crash_point(if remove { "remove.after_commit" } else { "logout.after_commit" });
         i.set_state(new_state, &mut out);
@@ -133,7 +149,9 @@ impl WalletCore {
             let mut store = lk(&i.store);
             // A failing platform key deletion leaves the journal row for the next open; the
             // logout itself is done (the wrap is gone, so the key is useless anyway).
-            if finish_external(&mut store, i.key_store.as_ref(), row.biometric_alias.as_deref(), remove).is_ok() {
+            let payload: String = store.conn().query_row("SELECT payload FROM journal WHERE id = ?1", [journal_id], |r| r.get(0))?;
+            if let Ok(files) = finish_external(&mut store, i.key_store.as_ref(), &payload) {
+                cleared.add(&files);
                 store.conn().execute("DELETE FROM journal WHERE id = ?1", [journal_id])?;
             }
         }
@@ -143,8 +161,8 @@ impl WalletCore {
             keys_wiped: true,
             session_ended: true,
             biometric_removed: row.biometric_wrap.is_some(),
-            cache_entries_cleared: 0,
-            cache_bytes_freed: 0,
+            cache_entries_cleared: cleared.entries_removed + cleared.files_removed,
+            cache_bytes_freed: cleared.bytes_freed,
             wallet_removed: remove,
             warnings_acknowledged: plan.warnings.clone(),
         };
@@ -154,19 +172,39 @@ impl WalletCore {
     }
 }
 
-/// The logout steps that live outside the database. Deleting the platform key is retried on
-/// the next open if it fails now (the journal row stays).
-fn finish_external(store: &mut Store, key_store: &dyn SecureKeyStore, alias: Option<&str>, scrub: bool) -> Result<()> {
-    if let Some(a) = alias {
+/// The steps of a journaled operation that live outside the database: the platform key,
+/// cache files, the WAL scrub, and (for an erase) every key-store entry and the cache root.
+/// Deleting the platform key is retried on the next open if it fails now (the row stays).
+pub(crate) fn finish_external(store: &mut Store, key_store: &dyn SecureKeyStore, payload: &str) -> Result<ClearReport> {
+    let v: serde_json::Value = serde_json::from_str(payload).unwrap_or_default();
+    if v["erase_all"].as_bool() == Some(true) {
+        match key_store.delete_all() {
+            Ok(()) | Err(KeyStoreError::NotFound) => {}
+            Err(e) => return Err(Error::HookFailed { message: format!("could not delete the app's key-store entries: {e:?}") }),
+        }
+    }
+    if let Some(a) = v["biometric_alias"].as_str() {
         match key_store.delete(a) {
             Ok(()) | Err(KeyStoreError::NotFound) => {}
             Err(e) => return Err(Error::HookFailed { message: format!("could not delete the biometric key: {e:?}") }),
         }
     }
-    if scrub {
+    let data_dir = store.dir().to_path_buf();
+    let kinds = rows_cache::file_kinds(store.conn())?;
+    let mut report = ClearReport::default();
+    if let Some(id) = v["clear_files_account"].as_str() {
+        report.add(&files::clear_scope(&data_dir, &kinds, &CacheScope::Account(id.to_string()))?);
+    }
+    if v["clear_files_global"].as_bool() == Some(true) {
+        report.add(&files::clear_scope(&data_dir, &kinds, &CacheScope::Global)?);
+    }
+    if v["erase_all"].as_bool() == Some(true) {
+        report.add(&files::clear(&files::root(&data_dir))?);
+    }
+    if v["scrub"].as_bool().unwrap_or(true) {
         store.scrub()?;
     }
-    Ok(())
+    Ok(report)
 }
 
 /// Completes logouts that were committed but not finished (crash between the two phases).
@@ -177,8 +215,7 @@ pub(crate) fn recover_journal(store: &mut Store, key_store: &dyn SecureKeyStore)
         rows.collect::<rusqlite::Result<_>>()?
     };
     for (id, payload) in pending {
-        let v: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
-        if finish_external(store, key_store, v["biometric_alias"].as_str(), v["scrub"].as_bool().unwrap_or(true)).is_ok() {
+        if finish_external(store, key_store, &payload).is_ok() {
             store.conn().execute("DELETE FROM journal WHERE id = ?1", [id])?;
         }
     }

@@ -9,11 +9,14 @@
 mod accounts;
 mod auth;
 mod biometric;
+mod cache;
+mod erase;
 mod gates;
 mod keys;
-mod logout;
+pub(crate) mod logout;
 
 pub use accounts::CreatedAccount;
+pub use erase::{ErasePlan, EraseReport, ERASE_PHRASE};
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -132,6 +135,7 @@ impl WalletCore {
         let mut store = Store::open(&config.data_dir)?;
         let now = hooks.clock.now_unix();
         logout::recover_journal(&mut store, hooks.key_store.as_ref())?;
+        erase::purge_orphans(&mut store, hooks.key_store.as_ref(), now)?;
         let state = restore_session(&mut store, now)?;
         let auto_lock = store.setting("auto_lock")?.and_then(|s| AutoLock::from_setting(&s)).unwrap_or(config.default_auto_lock);
         let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -31,6 +31,12 @@ impl Store {
     pub fn open(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir).map_err(|e| Error::Storage { reason: format!("cannot create data directory: {e}") })?;
         let path = dir.join(DB_FILE);
+        let sidecar = |s: &str| dir.join(format!("{DB_FILE}{s}")).exists();
+        if !path.exists() && (sidecar("-wal") || sidecar("-journal")) {
+            return Err(Error::DataDirectoryDamaged {
+                reason: "the database file is missing but its write-ahead log is still there (a half-deleted directory)".into(),
+            });
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&path, flags)?;
         conn.busy_timeout(Duration::from_secs(10))?;
@@ -80,6 +86,13 @@ impl Store {
     pub fn scrub(&self) -> Result<()> {
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         self.conn.execute_batch("PRAGMA incremental_vacuum;")?;
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Rebuilds the file without free pages (after erasing everything).
+    pub fn vacuum(&self) -> Result<()> {
+        self.conn.execute_batch("VACUUM;")?;
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }

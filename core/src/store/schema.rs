@@ -68,4 +68,19 @@ pub const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     );
     "#,
+    // v2: app caches (issue: cache registry and clear data).
+    r#"
+    CREATE TABLE cache_entries (
+        kind       TEXT NOT NULL,
+        scope      TEXT NOT NULL,
+        key        TEXT NOT NULL,
+        value      BLOB NOT NULL,
+        expires_at INTEGER,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (kind, scope, key)
+    );
+    CREATE TABLE cache_file_kinds (
+        kind TEXT PRIMARY KEY
+    );
+    "#,
 ];
