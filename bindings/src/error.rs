@@ -119,7 +119,7 @@ impl From<E> for WalletError {
             E::BiometricUnavailable => WalletError::BiometricUnavailable { reason: message },
             E::BiometricInvalidated => WalletError::BiometricInvalidated { reason: message },
             E::AuthorizationRequired { action, accepted } => WalletError::AuthorizationRequired { action, accepted, reason: message },
-            E::SchemaTooNew { .. } | E::KdfParamsTooWeak | E::VaultCorrupted | E::Storage { .. } | E::DatabaseCorrupt { .. } => {
+            E::SchemaTooNew { .. } | E::DataDirectoryDamaged { .. } | E::KdfParamsTooWeak | E::VaultCorrupted | E::Storage { .. } | E::DatabaseCorrupt { .. } => {
                 WalletError::StorageFailed { kind, reason: message }
             }
             E::HookFailed { .. } => WalletError::HookFailed { reason: message },

@@ -9,6 +9,7 @@
 
 uniffi::setup_scaffolding!("imwallet");
 
+pub mod cache;
 pub mod error;
 pub mod hooks;
 pub mod keys;

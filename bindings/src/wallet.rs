@@ -20,6 +20,10 @@ pub struct WalletCore {
 }
 
 impl WalletCore {
+    pub(crate) fn core(&self) -> &core::WalletCore {
+        &self.core
+    }
+
     /// Runs a KDF-bound call on tokio's blocking pool.
     async fn blocking<T: Send + 'static>(&self, f: impl FnOnce(&core::WalletCore) -> core::Result<T> + Send + 'static) -> Result<T> {
         let c = self.core.clone();

@@ -263,8 +263,67 @@ class BiometricTest {
     }
 }
 
+/** Occurrences of `needle` in every file under `dir`. */
+fun scan(dir: java.io.File, needle: ByteArray): Int = dir.walkTopDown().filter { it.isFile }.sumOf { f ->
+    val b = f.readBytes(); var n = 0
+    for (i in 0..b.size - needle.size) if ((needle.indices).all { b[i + it] == needle[it] }) n++
+    n
+}
+
+class ClearDataTest {
+    private val dir = Files.createTempDirectory("imwallet-kt-clear").toFile()
+    private val ks = FakeKeyStore()
+    private fun open() = WalletCore(CoreConfig(dir.path, KdfProfile.INSECURE_FAST_FOR_TESTS, AutoLock.Never), null, null, ks)
+    private var core = open()
+
+    @After fun close() { core.close(); dir.deleteRecursively() }
+
+    @Test fun cachesAreReallyDeleted() = runBlocking<Unit> {
+        core.createAccount("Cam", PW, 12u, Language.ENGLISH)
+        core.cachePut("balances", CacheScope.CurrentAccount, "eth", "CANARY-kt-balance".toByteArray(), null)
+        core.registerFileCache("images")
+        core.cachePutFile("images", CacheScope.CurrentAccount, "a.png", "CANARY-kt-image".toByteArray())
+        assertTrue(scan(dir, "CANARY-kt".toByteArray()) >= 2)
+        val usage = core.cacheUsage().associateBy { it.kind }
+        assertEquals(1uL, usage.getValue("balances").entries)
+        val report = core.clearCache(ClearScope.All)
+        assertEquals(1uL, report.entriesRemoved); assertEquals(1uL, report.filesRemoved)
+        assertEquals(0, scan(dir, "CANARY-kt".toByteArray()))
+    }
+
+    @Test fun resetAppAndOrphanPurge() = runBlocking<Unit> {
+        core.createAccount("Dee", PW, 12u, Language.ENGLISH)
+        core.enableBiometricUnlock(PW)
+        val plan = core.prepareErase()
+        assertEquals(listOf("Dee"), plan.notBackedUp)
+        assertFailsWith<WalletException.ConfirmationRequired> { core.eraseAllData("nope") }
+        assertEquals(1uL, core.eraseAllData(plan.phraseToType).accountsRemoved)
+        assertIs<SessionState.NoAccount>(core.state())
+        assertTrue(ks.entries.isEmpty())
+        // The OS wiped the files but the Keystore kept an entry: purged on the next open.
+        core.createAccount("Eli", PW, 12u, Language.ENGLISH)
+        core.enableBiometricUnlock(PW)
+        core.close()
+        dir.deleteRecursively()
+        core = open()
+        assertIs<SessionState.NoAccount>(core.state())
+        assertTrue(ks.entries.isEmpty())
+        assertTrue(core.securityEvents(5u).any { it.kind == "orphans_purged" })
+    }
+
+    @Test fun damagedDatabaseHasAWayForward() {
+        core.close()
+        java.io.File(dir, "imwallet.db").writeText("garbage".repeat(20))
+        val e = assertFailsWith<WalletException.StorageFailed> { open() }
+        assertEquals("DatabaseCorrupt", e.kind)
+        quarantineDamagedData(dir.path)
+        core = open()
+        assertIs<SessionState.NoAccount>(core.state())
+    }
+}
+
 fun main() {
-    val r = JUnitCore.runClasses(WalletFlowsTest::class.java, BiometricTest::class.java)
+    val r = JUnitCore.runClasses(WalletFlowsTest::class.java, BiometricTest::class.java, ClearDataTest::class.java)
     r.failures.forEach { println("FAIL ${it.testHeader}: ${it.trace}") }
     println("kotlin: ${r.runCount - r.failureCount} passed, ${r.failureCount} failed")
     exitProcess(if (r.wasSuccessful() && r.runCount > 0) 0 else 1)

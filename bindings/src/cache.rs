@@ -1,0 +1,146 @@
+//! Cache and clear-data exports: records/enums and the `WalletCore` methods for caches,
+//! "reset app" and damaged-directory recovery.
+
+use imwallet_core as core;
+use imwallet_core::cache as c;
+
+use crate::error::{Result, WalletError};
+use crate::wallet::WalletCore;
+
+/// Who a cache entry belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum CacheScope {
+    Global,
+    /// The account of the current session.
+    CurrentAccount,
+    Account { account_id: String },
+}
+
+/// Which caches to clear.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum ClearScope {
+    All,
+    /// Kind names: balances, token_metadata, prices, transaction_history, dapp_connections, or
+    /// a registered file kind.
+    Kinds { kinds: Vec<String> },
+    Account { account_id: String },
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct CacheUsage {
+    pub kind: String,
+    pub entries: u64,
+    pub bytes: u64,
+    pub files: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ClearReport {
+    pub entries_removed: u64,
+    pub bytes_freed: u64,
+    pub files_removed: u64,
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ErasePlan {
+    pub account_names: Vec<String>,
+    pub not_backed_up: Vec<String>,
+    pub phrase_to_type: String,
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct EraseReport {
+    pub accounts_removed: u64,
+    pub events_removed: u64,
+    pub caches: ClearReport,
+    pub duration_ms: u64,
+}
+
+impl From<c::ClearReport> for ClearReport {
+    fn from(r: c::ClearReport) -> Self {
+        ClearReport { entries_removed: r.entries_removed, bytes_freed: r.bytes_freed, files_removed: r.files_removed, duration_ms: r.duration_ms }
+    }
+}
+
+fn kind(name: &str) -> Result<c::CacheKind> {
+    Ok(c::CacheKind::parse(name)?)
+}
+
+impl WalletCore {
+    fn scope(&self, s: CacheScope) -> Result<c::CacheScope> {
+        Ok(match s {
+            CacheScope::Global => c::CacheScope::Global,
+            CacheScope::Account { account_id } => c::CacheScope::Account(account_id),
+            CacheScope::CurrentAccount => c::CacheScope::Account(
+                self.core().state().account().map(|a| a.id.clone()).ok_or_else(|| WalletError::from(core::Error::NotLoggedIn))?,
+            ),
+        })
+    }
+}
+
+#[uniffi::export]
+impl WalletCore {
+    /// Registers a file-backed cache kind; returns its folder.
+    pub fn register_file_cache(&self, kind: String) -> Result<String> {
+        Ok(self.core().register_file_cache(&kind)?.display().to_string())
+    }
+
+    pub fn cache_put(&self, kind: String, scope: CacheScope, key: String, value: Vec<u8>, ttl_secs: Option<u32>) -> Result<()> {
+        Ok(self.core().cache_put(&self::kind(&kind)?, &self.scope(scope)?, &key, &value, ttl_secs)?)
+    }
+
+    pub fn cache_get(&self, kind: String, scope: CacheScope, key: String) -> Result<Option<Vec<u8>>> {
+        Ok(self.core().cache_get(&self::kind(&kind)?, &self.scope(scope)?, &key)?)
+    }
+
+    pub fn cache_delete(&self, kind: String, scope: CacheScope, key: String) -> Result<bool> {
+        Ok(self.core().cache_delete(&self::kind(&kind)?, &self.scope(scope)?, &key)?)
+    }
+
+    /// Writes a file into a registered file cache; returns its path.
+    pub fn cache_put_file(&self, kind: String, scope: CacheScope, file_name: String, bytes: Vec<u8>) -> Result<String> {
+        Ok(self.core().cache_put_file(&self::kind(&kind)?, &self.scope(scope)?, &file_name, &bytes)?.display().to_string())
+    }
+
+    /// The folder the shell may write `kind` files for `scope` into.
+    pub fn cache_file_dir(&self, kind: String, scope: CacheScope) -> Result<String> {
+        Ok(self.core().cache_file_dir(&self::kind(&kind)?, &self.scope(scope)?)?.display().to_string())
+    }
+
+    pub fn cache_usage(&self) -> Result<Vec<CacheUsage>> {
+        Ok(self
+            .core()
+            .cache_usage()?
+            .into_iter()
+            .map(|u| CacheUsage { kind: u.kind.name().to_string(), entries: u.entries, bytes: u.bytes, files: u.files })
+            .collect())
+    }
+
+    pub fn clear_cache(&self, scope: ClearScope) -> Result<ClearReport> {
+        let s = match scope {
+            ClearScope::All => c::ClearScope::All,
+            ClearScope::Account { account_id } => c::ClearScope::Account(account_id),
+            ClearScope::Kinds { kinds } => c::ClearScope::Kinds(kinds.iter().map(|k| kind(k)).collect::<Result<_>>()?),
+        };
+        Ok(self.core().clear_cache(&s)?.into())
+    }
+
+    /// What "reset app" will destroy, and the phrase to type.
+    pub fn prepare_erase(&self) -> Result<ErasePlan> {
+        let p = self.core().prepare_erase()?;
+        Ok(ErasePlan { account_names: p.account_names, not_backed_up: p.not_backed_up, phrase_to_type: p.phrase_to_type })
+    }
+
+    /// Erases every account, vault, cache, setting, event and key-store entry of the app.
+    pub fn erase_all_data(&self, typed_phrase: String) -> Result<EraseReport> {
+        let r = self.core().erase_all_data(&typed_phrase)?;
+        Ok(EraseReport { accounts_removed: r.accounts_removed, events_removed: r.events_removed, caches: r.caches.into(), duration_ms: r.duration_ms })
+    }
+}
+
+/// Moves a damaged database aside (`quarantine-<time>/`) so the next open starts clean.
+#[uniffi::export]
+pub fn quarantine_damaged_data(data_dir: String) -> Result<String> {
+    Ok(core::WalletCore::quarantine_damaged_data(std::path::Path::new(&data_dir))?.display().to_string())
+}
