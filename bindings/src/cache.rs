@@ -13,7 +13,9 @@ pub enum CacheScope {
     Global,
     /// The account of the current session.
     CurrentAccount,
-    Account { account_id: String },
+    Account {
+        account_id: String,
+    },
 }
 
 /// Which caches to clear.
@@ -22,8 +24,12 @@ pub enum ClearScope {
     All,
     /// Kind names: balances, token_metadata, prices, transaction_history, dapp_connections, or
     /// a registered file kind.
-    Kinds { kinds: Vec<String> },
-    Account { account_id: String },
+    Kinds {
+        kinds: Vec<String>,
+    },
+    Account {
+        account_id: String,
+    },
 }
 
 #[derive(Debug, Clone, uniffi::Record)]
@@ -59,7 +65,12 @@ pub struct EraseReport {
 
 impl From<c::ClearReport> for ClearReport {
     fn from(r: c::ClearReport) -> Self {
-        ClearReport { entries_removed: r.entries_removed, bytes_freed: r.bytes_freed, files_removed: r.files_removed, duration_ms: r.duration_ms }
+        ClearReport {
+            entries_removed: r.entries_removed,
+            bytes_freed: r.bytes_freed,
+            files_removed: r.files_removed,
+            duration_ms: r.duration_ms,
+        }
     }
 }
 
@@ -135,7 +146,12 @@ impl WalletCore {
     /// Erases every account, vault, cache, setting, event and key-store entry of the app.
     pub fn erase_all_data(&self, typed_phrase: String) -> Result<EraseReport> {
         let r = self.core().erase_all_data(&typed_phrase)?;
-        Ok(EraseReport { accounts_removed: r.accounts_removed, events_removed: r.events_removed, caches: r.caches.into(), duration_ms: r.duration_ms })
+        Ok(EraseReport {
+            accounts_removed: r.accounts_removed,
+            events_removed: r.events_removed,
+            caches: r.caches.into(),
+            duration_ms: r.duration_ms,
+        })
     }
 }
 

@@ -119,9 +119,12 @@ impl From<E> for WalletError {
             E::BiometricUnavailable => WalletError::BiometricUnavailable { reason: message },
             E::BiometricInvalidated => WalletError::BiometricInvalidated { reason: message },
             E::AuthorizationRequired { action, accepted } => WalletError::AuthorizationRequired { action, accepted, reason: message },
-            E::SchemaTooNew { .. } | E::DataDirectoryDamaged { .. } | E::KdfParamsTooWeak | E::VaultCorrupted | E::Storage { .. } | E::DatabaseCorrupt { .. } => {
-                WalletError::StorageFailed { kind, reason: message }
-            }
+            E::SchemaTooNew { .. }
+            | E::DataDirectoryDamaged { .. }
+            | E::KdfParamsTooWeak
+            | E::VaultCorrupted
+            | E::Storage { .. }
+            | E::DatabaseCorrupt { .. } => WalletError::StorageFailed { kind, reason: message },
             E::HookFailed { .. } => WalletError::HookFailed { reason: message },
             E::Randomness | E::Internal { .. } => WalletError::Internal { reason: message },
         }

@@ -6,10 +6,11 @@ use std::sync::{Arc, Mutex};
 
 use imwallet_core::auth::hooks::{DeviceIntegrity, EnvironmentProbe, HookError, NetworkKind, SessionListener};
 use imwallet_core::auth::keystore::MemoryKeyStore;
+use imwallet_core::auth::keystore::SecureKeyStore;
+use imwallet_core::cache::{CacheKind, CacheScope, ClearScope};
 use imwallet_core::events::SecurityEvent;
 use imwallet_core::session::logout::{LogoutConfirmation, LogoutOptions};
 use imwallet_core::session::SessionState;
-use imwallet_core::vault::SecretBytes;
 use imwallet_core::wallet::Language;
 use imwallet_core::{Config, Hooks, WalletCore};
 
@@ -119,20 +120,54 @@ fn walkthrough(out: &Out, dir: &std::path::Path) -> Result<(), CliError> {
     }
     core.unlock(PASSWORD)?;
 
-    step(out, 4, "Remove the wallet from this device (clear its data)");
-    let address = created.account.address.clone();
-    let before = occurrences(dir, address.as_bytes());
-    let plan = core.prepare_logout(LogoutOptions { remove_wallet: true, keep_global_caches: false, clear_caches: true })?;
-    println!("   plan: warnings {:?}, confirmation {:?}", plan.warnings, plan.confirmation);
-    println!("   removing needs the password (the RemoveWallet gate)");
-    let confirm = LogoutConfirmation { password: Some(SecretBytes::from_slice(PASSWORD)), ..LogoutConfirmation::default() };
-    let report = core.logout(&plan.token, &confirm)?;
-    println!("   report: wallet removed {}; state now {}", report.wallet_removed, render::state_text(&core.state()));
-    let after = occurrences(dir, address.as_bytes());
-    println!("   scan of the data directory for the wallet's address: {before} copies before, {after} after (secure_delete, WAL checkpointed + truncated)");
-    if after != 0 {
-        return Err(CliError::usage("demo: removed wallet data is still readable"));
+    step(out, 4, "Clear data: caches, then \"reset app\", then an OS wipe");
+    let me = CacheScope::Account(created.account.id.clone());
+    core.cache_put(&CacheKind::Balances, &me, "eth", b"DEMO-CANARY balance 1.2345 ETH", None)?;
+    core.cache_put(&CacheKind::TokenMetadata, &CacheScope::Global, "usdc", b"USD Coin, 6 decimals", Some(86_400))?;
+    core.register_file_cache("images")?;
+    let images = CacheKind::parse("images")?;
+    for n in 0..3 {
+        core.cache_put_file(&images, &me, &format!("nft-{n}.png"), b"DEMO-CANARY image bytes")?;
     }
+    for u in core.cache_usage()?.iter().filter(|u| u.entries > 0) {
+        println!("   cache {:<16} {} entries, {} bytes", u.kind.name(), u.entries, u.bytes);
+    }
+    let r = core.clear_cache(&ClearScope::All)?;
+    println!(
+        "   clear_cache(all): {} entries + {} files, {} bytes freed in {} ms",
+        r.entries_removed, r.files_removed, r.bytes_freed, r.duration_ms
+    );
+    println!("   canary scan of db, WAL, SHM and cache folders: {} hits", occurrences(dir, b"DEMO-CANARY"));
+    let plan = core.prepare_erase()?;
+    println!("   reset app: {:?} will be erased; type \"{}\" to confirm", plan.account_names, plan.phrase_to_type);
+    let address = created.account.address.clone();
+    let report = core.erase_all_data(&plan.phrase_to_type)?;
+    println!(
+        "   erased {} account(s) and {} event(s); state now {}",
+        report.accounts_removed,
+        report.events_removed,
+        render::state_text(&core.state())
+    );
+    let after = occurrences(dir, address.as_bytes());
+    println!("   scan of the data directory for the wallet's address: {after} hits (secure_delete, WAL truncated, VACUUM)");
+    if after != 0 {
+        return Err(CliError::usage("demo: erased data is still readable"));
+    }
+    core.create_account("Demo", PASSWORD, 12, Language::English)?;
+    core.enable_biometric_unlock(PASSWORD)?;
+    drop(core);
+    std::fs::remove_dir_all(dir).map_err(|e| CliError::io(e.to_string()))?;
+    println!(
+        "   the OS wiped the app's files (\"clear storage\"); the key store still holds {} entry",
+        sensor.list().map(|l| l.len()).unwrap_or(0)
+    );
+    let hooks = Hooks { environment: env.clone(), listener: Some(Arc::new(Narrator)), key_store: sensor.clone(), ..Hooks::default() };
+    let core = WalletCore::open(Config::new(dir), hooks)?;
+    println!(
+        "   reopened: state {}, orphaned key-store entries left: {}",
+        render::state_text(&core.state()),
+        sensor.list().map(|l| l.len()).unwrap_or(0)
+    );
 
     step(out, 5, "Security log");
     render::events(out, &core.security_events(30)?, 0);
@@ -140,14 +175,18 @@ fn walkthrough(out: &Out, dir: &std::path::Path) -> Result<(), CliError> {
     Ok(())
 }
 
-/// How many times `needle` appears in the files of `dir` (database, WAL, shared memory).
+/// How many times `needle` appears in the files under `dir` (database, WAL, SHM, cache folders).
 fn occurrences(dir: &std::path::Path, needle: &[u8]) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
     entries
         .filter_map(|e| e.ok())
-        .filter_map(|e| std::fs::read(e.path()).ok())
-        .map(|bytes| bytes.windows(needle.len()).filter(|w| *w == needle).count())
+        .map(|e| e.path())
+        .map(|p| {
+            if p.is_dir() {
+                occurrences(&p, needle)
+            } else {
+                std::fs::read(&p).map(|b| b.windows(needle.len()).filter(|w| *w == needle).count()).unwrap_or(0)
+            }
+        })
         .sum()
 }

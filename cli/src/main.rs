@@ -5,6 +5,7 @@
 //! the wallet directory (default: the platform's data directory).
 
 mod biometric;
+mod data_cmds;
 mod demo;
 mod input;
 mod keys;
@@ -115,6 +116,13 @@ enum Cmd {
         #[command(subcommand)]
         cmd: PasswordCmd,
     },
+    /// App caches.
+    Cache {
+        #[command(subcommand)]
+        cmd: CacheCmd,
+    },
+    /// Erase every wallet, setting, cache and event on this device (asks for a fixed phrase).
+    Reset,
     /// Interactive session (stays unlocked while it runs; auto-lock included).
     Shell,
     /// Guided walkthrough on a temporary directory: log out safely, unlock, clear data.
@@ -175,6 +183,19 @@ enum BiometricsCmd {
 }
 
 #[derive(Subcommand)]
+enum CacheCmd {
+    /// Entries and bytes per kind.
+    Usage,
+    /// Clear all caches, some kinds (--kind, repeatable), or the current account's (--account).
+    Clear {
+        #[arg(long = "kind")]
+        kinds: Vec<String>,
+        #[arg(long, conflicts_with = "kinds")]
+        account: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum BackupCmd {
     Confirm,
 }
@@ -213,6 +234,9 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         }
         Cmd::Events { limit } => sc::cmd_events(out, &dir, limit),
         Cmd::Password { cmd: PasswordCmd::Change } => sc::password_change(out, i, &dir),
+        Cmd::Cache { cmd: CacheCmd::Usage } => data_cmds::usage(out, &dir),
+        Cmd::Cache { cmd: CacheCmd::Clear { kinds, account } } => data_cmds::clear(out, &dir, &kinds, account),
+        Cmd::Reset => data_cmds::reset(out, i, &dir),
         Cmd::Shell => shell::run(out, i, &dir),
         Cmd::Demo => demo::run(out),
     }

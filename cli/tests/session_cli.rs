@@ -147,7 +147,11 @@ fn demo_walks_through_the_three_moments() {
         "keys wiped true",
         "signing now fails",
         "wrong password: [InvalidCredentials]",
-        "0 after",
+        "sensor prompt \"Unlock Demo\"",
+        "[BiometricInvalidated]",
+        "canary scan of db, WAL, SHM and cache folders: 0 hits",
+        "wallet's address: 0 hits",
+        "orphaned key-store entries left: 0",
         "demo finished",
     ] {
         assert!(s.contains(needle), "{needle}: {s}");
@@ -179,4 +183,24 @@ fn biometrics_through_the_desktop_keyring() {
     assert!(run(dir, &["biometrics", "disable"], "").status.success());
     let o = run(dir, &["unlock", "--biometric"], "\n");
     assert!(err(&o).contains("BiometricNotEnabled"));
+}
+
+#[test]
+fn cache_usage_clear_and_reset() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    assert!(run(dir, &["account", "create", "--name", "Res"], &format!("{PW}\n")).status.success());
+    let o = run(dir, &["--json", "cache", "usage"], "");
+    assert_eq!(json(&o)[0]["kind"], "balances");
+    let o = run(dir, &["--json", "cache", "clear", "--kind", "balances", "--kind", "prices"], "");
+    assert_eq!(json(&o)["entries_removed"], 0);
+    let o = run(dir, &["cache", "clear", "--kind", "Bad Kind"], "");
+    assert_eq!(o.status.code(), Some(1));
+    let o = run(dir, &["reset"], "no thanks\n");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(err(&o).contains("never backed up"), "{}", err(&o));
+    assert_eq!(json(&run(dir, &["--json", "account", "list"], "")).as_array().unwrap().len(), 1, "nothing erased");
+    let o = run(dir, &["--json", "reset"], "ERASE ALL DATA\n");
+    assert_eq!(json(&o)["accounts_removed"], 1);
+    assert_eq!(json(&run(dir, &["--json", "status"], ""))["state"], "no_account");
 }

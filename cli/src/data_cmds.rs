@@ -1,0 +1,70 @@
+//! `imwallet cache usage|clear` and `imwallet reset` (erase all data).
+
+use std::path::Path;
+
+use imwallet_core::cache::{CacheKind, ClearScope};
+use imwallet_core::engine::ERASE_PHRASE;
+use serde_json::json;
+
+use crate::input::Input;
+use crate::output::{CliError, Out};
+use crate::session_cmds::open;
+
+pub fn usage(out: &Out, dir: &Path) -> Result<(), CliError> {
+    let list = open(dir)?.cache_usage()?;
+    if out.json {
+        out.print_json(&json!(list
+            .iter()
+            .map(|u| json!({"kind": u.kind.name(), "entries": u.entries, "bytes": u.bytes, "files": u.files}))
+            .collect::<Vec<_>>()));
+    } else {
+        for u in &list {
+            println!("{:<22} {:>8} entries {:>12} bytes", u.kind.name(), u.entries, u.bytes);
+        }
+    }
+    Ok(())
+}
+
+pub fn clear(out: &Out, dir: &Path, kinds: &[String], account: bool) -> Result<(), CliError> {
+    let core = open(dir)?;
+    let scope = if account {
+        ClearScope::Account(core.state().account().map(|a| a.id.clone()).ok_or(imwallet_core::Error::NotLoggedIn)?)
+    } else if kinds.is_empty() {
+        ClearScope::All
+    } else {
+        ClearScope::Kinds(kinds.iter().map(|k| CacheKind::parse(k)).collect::<Result<_, _>>()?)
+    };
+    let r = core.clear_cache(&scope)?;
+    if out.json {
+        out.print_json(&json!({"entries_removed": r.entries_removed, "files_removed": r.files_removed, "bytes_freed": r.bytes_freed, "duration_ms": r.duration_ms}));
+    } else {
+        println!(
+            "cleared {} entries and {} files, {} bytes freed in {} ms",
+            r.entries_removed, r.files_removed, r.bytes_freed, r.duration_ms
+        );
+    }
+    Ok(())
+}
+
+/// Shows what will be destroyed, then asks for the fixed phrase.
+pub fn reset(out: &Out, input: &mut Input, dir: &Path) -> Result<(), CliError> {
+    let core = open(dir)?;
+    let plan = core.prepare_erase()?;
+    if !out.json {
+        eprintln!("This erases every wallet, setting, cache and security event on this device: {}", plan.account_names.join(", "));
+    }
+    for name in &plan.not_backed_up {
+        out.warn(&format!("{name}: the recovery phrase was never backed up — this wallet will be lost for good"));
+    }
+    let typed = input.line(&format!("type {ERASE_PHRASE} to confirm"))?;
+    let r = core.erase_all_data(&typed)?;
+    if out.json {
+        out.print_json(&json!({"accounts_removed": r.accounts_removed, "events_removed": r.events_removed, "cache_entries_removed": r.caches.entries_removed, "cache_files_removed": r.caches.files_removed, "duration_ms": r.duration_ms}));
+    } else {
+        println!(
+            "erased {} account(s), {} event(s), {} cache entries and {} files in {} ms",
+            r.accounts_removed, r.events_removed, r.caches.entries_removed, r.caches.files_removed, r.duration_ms
+        );
+    }
+    Ok(())
+}
