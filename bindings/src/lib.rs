@@ -11,6 +11,7 @@ uniffi::setup_scaffolding!("imwallet");
 
 pub mod cache;
 pub mod error;
+pub mod gates;
 pub mod hooks;
 pub mod keys;
 pub mod keystore;

@@ -8,6 +8,7 @@ use imwallet_core::vault::SecretBytes;
 use zeroize::Zeroizing;
 
 use crate::error::{Result, WalletError};
+use crate::gates::*;
 use crate::hooks::{EnvAdapter, EnvironmentProbe, ListenerAdapter, SessionListener};
 use crate::keystore::{KeyStoreAdapter, SecureKeyStore};
 use crate::types::*;
