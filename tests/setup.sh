@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs (or reuses) every tool the cross-language tests need on a fresh Debian 12 machine:
 #   apt: libjna-java junit4 keyutils debootstrap   npm: kotlin-compiler   pip: pytest (venv)
+#   Maven Central: Robolectric's android-all jar (compiles the Android glue)
 #   a Debian trixie chroot with swiftlang for the Swift tests.
 # Everything is cached outside the repo under $IMW_CACHE (default /var/cache/imwallet) so a
 # machine reuses it. Usage: tests/setup.sh [apt|kotlin|python|swift|all]...
@@ -31,6 +32,17 @@ setup_kotlin() {
     (cd "$tmp" && npm pack --silent "kotlin-compiler@$KOTLIN_VERSION" >/dev/null)
     mkdir -p "$kh.tmp" && tar xzf "$tmp"/kotlin-compiler-*.tgz -C "$kh.tmp" --strip-components=1
     rm -rf "$tmp" "$kh" && mv "$kh.tmp" "$kh"
+  fi
+}
+
+ANDROID_ALL_VERSION=14-robolectric-10818077
+setup_android() {
+  local jar=$IMW_CACHE/android-all-$ANDROID_ALL_VERSION.jar
+  if [ ! -f "$jar" ]; then
+    log "Robolectric android-all $ANDROID_ALL_VERSION from Maven Central (~140 MB)"
+    mvn -q dependency:get -Dartifact="org.robolectric:android-all:$ANDROID_ALL_VERSION" >&2
+    cp "$HOME/.m2/repository/org/robolectric/android-all/$ANDROID_ALL_VERSION/android-all-$ANDROID_ALL_VERSION.jar" "$jar.tmp"
+    mv "$jar.tmp" "$jar"
   fi
 }
 
@@ -82,8 +94,8 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   [ $# -eq 0 ] && set -- all
   for what in "$@"; do
     case $what in
-      apt) setup_apt ;; kotlin) setup_kotlin ;; python) setup_python ;; swift) setup_swift ;;
-      all) setup_apt; setup_kotlin; setup_python; setup_swift ;;
+      apt) setup_apt ;; kotlin) setup_kotlin ;; android) setup_android ;; python) setup_python ;; swift) setup_swift ;;
+      all) setup_apt; setup_kotlin; setup_android; setup_python; setup_swift ;;
       *) echo "unknown: $what" >&2; exit 2 ;;
     esac
   done

@@ -1,17 +1,36 @@
 #!/usr/bin/env bash
 # Kotlin/JVM suite: kotlinc (npm kotlin-compiler) + Debian JNA/JUnit4, against the built .so.
+#  1. generated bindings + WalletFlowsTest.kt (flows, biometrics, clear data);
+#  2. the Android glue (android/src/main/kotlin) compiled against Robolectric's android-all,
+#     with AndroidGlueTest.kt running its platform-neutral parts.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-"$ROOT/tests/setup.sh" apt kotlin >&2
+"$ROOT/tests/setup.sh" apt kotlin android >&2
 SO=$("$ROOT/tests/bindings.sh")
-KH=${IMW_CACHE:-/var/cache/imwallet}/kotlinc-2.4.20
+CACHE=${IMW_CACHE:-/var/cache/imwallet}
+KH=$CACHE/kotlinc-2.4.20
+ANDROID_ALL=$(ls "$CACHE"/android-all-*.jar | head -1)
 CP=/usr/share/java/jna.jar:/usr/share/java/junit4.jar:/usr/share/java/hamcrest.jar
 CP=$CP:$KH/lib/kotlinx-coroutines-core-jvm.jar:$KH/lib/kotlin-test.jar:$KH/lib/kotlin-test-junit.jar
 OUT=$ROOT/target/kotlin-tests
 mkdir -p "$OUT"
 JAR=$OUT/tests.jar
-srcs=$(find "$ROOT/target/bindings/kotlin" "$ROOT/tests/kotlin" -name '*.kt')
+AJAR=$OUT/android-tests.jar
+srcs=$(find "$ROOT/target/bindings/kotlin" -name '*.kt'; echo "$ROOT/tests/kotlin/WalletFlowsTest.kt")
 if [ ! -f "$JAR" ] || [ -n "$(find $srcs -newer "$JAR" 2>/dev/null)" ]; then
   "$KH/bin/kotlinc" -nowarn -cp "$CP" -d "$JAR" $srcs >&2
 fi
-java -Djna.library.path="$(dirname "$SO")" -cp "$JAR:$KH/lib/kotlin-stdlib.jar:$CP" WalletFlowsTestKt
+asrcs=$(find "$ROOT/android/src/main/kotlin" -name '*.kt'; echo "$ROOT/tests/kotlin/AndroidGlueTest.kt")
+if [ ! -f "$AJAR" ] || [ "$JAR" -nt "$AJAR" ] || [ -n "$(find $asrcs -newer "$AJAR" 2>/dev/null)" ]; then
+  "$KH/bin/kotlinc" -nowarn -cp "$CP:$JAR:$ANDROID_ALL" -d "$AJAR" $asrcs >&2
+fi
+RUNCP="$JAR:$KH/lib/kotlin-stdlib.jar:$CP"
+set +e
+java -Djna.library.path="$(dirname "$SO")" -cp "$RUNCP" WalletFlowsTestKt | tee /tmp/imwallet-kt1.log
+rc1=${PIPESTATUS[0]}
+java -Djna.library.path="$(dirname "$SO")" -cp "$AJAR:$RUNCP:$ANDROID_ALL" AndroidGlueTestKt | tee /tmp/imwallet-kt2.log
+rc2=${PIPESTATUS[0]}
+set -e
+sum() { grep -Eho "[0-9]+ $1" /tmp/imwallet-kt1.log /tmp/imwallet-kt2.log | awk '{s+=$1} END {print s+0}'; }
+echo "kotlin: $(sum passed) passed, $(sum failed) failed"
+[ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ]

@@ -1,0 +1,62 @@
+// The Android glue (android/src/main/kotlin) compiled against Robolectric's android-all jar;
+// its platform-neutral parts run here on the JVM: BiometricPrompt error mapping, the
+// prompt bridge (completion, timeout, main-thread refusal) and the StateFlow session wrapper
+// driven by a real WalletCore.
+import android.hardware.biometrics.BiometricPrompt
+import io.imwallet.*
+import io.imwallet.android.BiometricErrors
+import io.imwallet.android.PromptBridge
+import io.imwallet.android.WalletSession
+import kotlinx.coroutines.runBlocking
+import org.junit.Test
+import org.junit.runner.JUnitCore
+import java.nio.file.Files
+import kotlin.concurrent.thread
+import kotlin.system.exitProcess
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertIs
+
+class AndroidGlueTest {
+    @Test fun promptErrorsMapToTypedOutcomes() {
+        assertIs<KeyStoreException.Cancelled>(BiometricErrors.fromPromptError(BiometricPrompt.BIOMETRIC_ERROR_USER_CANCELED, null))
+        assertIs<KeyStoreException.Cancelled>(BiometricErrors.fromPromptError(BiometricPrompt.BIOMETRIC_ERROR_NEGATIVE_BUTTON, null))
+        assertIs<KeyStoreException.Lockout>(BiometricErrors.fromPromptError(BiometricPrompt.BIOMETRIC_ERROR_LOCKOUT_PERMANENT, "x"))
+        assertIs<KeyStoreException.NotEnrolled>(BiometricErrors.fromPromptError(BiometricPrompt.BIOMETRIC_ERROR_NO_BIOMETRICS, null))
+        assertIs<KeyStoreException.Unavailable>(BiometricErrors.fromPromptError(BiometricPrompt.BIOMETRIC_ERROR_HW_UNAVAILABLE, null))
+        val other = BiometricErrors.fromPromptError(9999, "vendor")
+        assertIs<KeyStoreException.Other>(other)
+        assertEquals("biometric error 9999: vendor", other.reason)
+    }
+
+    @Test fun bridgeWaitsForTheAsyncCallback() {
+        val bridge = PromptBridge<ByteArray>({ false })
+        val got = bridge.await { b -> thread { Thread.sleep(50); b.succeed(byteArrayOf(1, 2)) } }
+        assertEquals(listOf<Byte>(1, 2), got.toList())
+        val failing = PromptBridge<ByteArray>({ false })
+        assertFailsWith<KeyStoreException.Lockout> { failing.await { b -> thread { b.fail(KeyStoreException.Lockout()) } } }
+        val slow = PromptBridge<ByteArray>({ false }, timeoutSeconds = 1)
+        assertFailsWith<KeyStoreException.Cancelled> { slow.await { } }
+        val onMain = PromptBridge<ByteArray>({ true })
+        assertFailsWith<KeyStoreException.Other> { onMain.await { it.succeed(byteArrayOf()) } }
+    }
+
+    @Test fun stateFlowFollowsTheCore() = runBlocking<Unit> {
+        val dir = Files.createTempDirectory("imwallet-android")
+        val session = WalletSession(SessionState.NoAccount)
+        val core = WalletCore(CoreConfig(dir.toString(), KdfProfile.INSECURE_FAST_FOR_TESTS, AutoLock.Never), null, session, null)
+        core.createAccount("Ann", PW, 12u, Language.ENGLISH)
+        assertIs<SessionState.Unlocked>(session.state.value)
+        core.lock()
+        assertIs<SessionState.Locked>(session.state.value)
+        core.close()
+        dir.toFile().deleteRecursively()
+    }
+}
+
+fun main() {
+    val r = JUnitCore.runClasses(AndroidGlueTest::class.java)
+    r.failures.forEach { println("FAIL ${it.testHeader}: ${it.trace}") }
+    println("android-glue: ${r.runCount - r.failureCount} passed, ${r.failureCount} failed")
+    exitProcess(if (r.wasSuccessful() && r.runCount > 0) 0 else 1)
+}
