@@ -20,6 +20,8 @@ let package = Package(
                 .unsafeFlags(["-L", libDir, "-Xlinker", "-rpath", "-Xlinker", libDir]),
             ]
         ),
-        .testTarget(name: "ImWalletTests", dependencies: ["ImWallet"], path: "Tests/ImWalletTests"),
+        // Platform glue from ios/Sources/ImWalletIOS (its Apple-only parts compile out on Linux).
+        .target(name: "ImWalletIOS", dependencies: ["ImWallet"], path: "Sources/ImWalletIOS"),
+        .testTarget(name: "ImWalletTests", dependencies: ["ImWallet", "ImWalletIOS"], path: "Tests/ImWalletTests"),
     ]
 )

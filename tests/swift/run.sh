@@ -9,6 +9,7 @@ SO=$("$ROOT/tests/bindings.sh")
 GEN=$ROOT/target/bindings/swift
 W=$SWIFT_CHROOT/work/imwallet
 mkdir -p "$W/lib" "$W/Sources/ImWalletFFI" "$W/Sources/ImWallet"
+rm -rf "$W/Sources/ImWalletIOS" && cp -r "$ROOT/ios/Sources/ImWalletIOS" "$W/Sources/ImWalletIOS"
 cp "$ROOT/tests/swift/Package.swift" "$W/"
 rm -rf "$W/Tests" && cp -r "$ROOT/tests/swift/Tests" "$W/Tests"
 cp "$GEN/ImWalletFFI.h" "$W/Sources/ImWalletFFI/"

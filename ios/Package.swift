@@ -1,0 +1,17 @@
+// swift-tools-version:5.9
+// iOS/macOS Swift package: the generated bindings (ImWallet, from target/bindings/swift) and the
+// platform glue (ImWalletIOS: Keychain + LocalAuthentication store, AsyncStream session).
+// Build the xcframework with scripts/build-xcframework.sh on a Mac; on Linux the
+// platform-neutral glue is compiled and tested by tests/swift/run.sh.
+import PackageDescription
+
+let package = Package(
+    name: "ImWalletIOS",
+    platforms: [.iOS(.v15), .macOS(.v12)],
+    products: [.library(name: "ImWalletIOS", targets: ["ImWalletIOS"])],
+    targets: [
+        .binaryTarget(name: "ImWalletFFI", path: "ImWalletFFI.xcframework"),
+        .target(name: "ImWallet", dependencies: ["ImWalletFFI"], path: "Sources/ImWallet"),
+        .target(name: "ImWalletIOS", dependencies: ["ImWallet"], path: "Sources/ImWalletIOS"),
+    ]
+)
