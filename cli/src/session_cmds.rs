@@ -137,13 +137,7 @@ pub fn cmd_status(out: &Out, dir: &Path) -> Result<(), CliError> {
 pub fn backup_confirm(out: &Out, input: &mut Input, dir: &Path) -> Result<(), CliError> {
     let core = open(dir)?;
     login(&core, input, None)?;
-    let positions = core.backup_challenge()?;
-    let mut words = Vec::new();
-    for p in &positions {
-        words.push(input.secret(&format!("word #{p} of your recovery phrase"))?);
-    }
-    let refs: Vec<&[u8]> = words.iter().map(|w| w.as_bytes()).collect();
-    core.confirm_backup(&refs)?;
+    confirm_backup_words(&core, input)?;
     if out.json {
         out.print_json(&json!({"backed_up": true}));
     } else {
@@ -220,4 +214,15 @@ pub fn biometrics(out: &Out, input: &mut Input, dir: &Path, enable: bool) -> Res
         println!("biometric unlock {}", if enable { "enabled" } else { "disabled" });
     }
     Ok(())
+}
+
+/// Starts a backup check and asks for the words at the chosen positions.
+pub fn confirm_backup_words(core: &WalletCore, input: &mut Input) -> Result<(), CliError> {
+    let positions = core.backup_challenge()?;
+    let mut words = Vec::new();
+    for p in &positions {
+        words.push(input.secret(&format!("word #{p} of your recovery phrase"))?);
+    }
+    let refs: Vec<&[u8]> = words.iter().map(|w| w.as_bytes()).collect();
+    Ok(core.confirm_backup(&refs)?)
 }

@@ -18,7 +18,7 @@ use crate::input::Input;
 use crate::output::{CliError, Out};
 use crate::progress::with_spinner;
 use crate::render;
-use crate::session_cmds::{login, logout, new_password};
+use crate::session_cmds::{confirm_backup_words, login, logout, new_password};
 
 struct Announce;
 
@@ -103,13 +103,7 @@ fn step(out: &Out, input: &mut Input, core: &WalletCore, cmd: &str, args: &[&str
             println!("{}", core.sign_message(0, text.as_bytes())?.to_hex());
         }
         "backup" => {
-            let positions = core.backup_challenge()?;
-            let mut words = Vec::new();
-            for p in &positions {
-                words.push(input.secret(&format!("word #{p}"))?);
-            }
-            let refs: Vec<&[u8]> = words.iter().map(|w| w.as_bytes()).collect();
-            core.confirm_backup(&refs)?;
+            confirm_backup_words(core, input)?;
             println!("backup confirmed");
         }
         "reveal" => {

@@ -1,0 +1,16 @@
+//! Runs the `imwallet` binary with arguments and stdin, capturing its output.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+/// Runs `imwallet` (optionally on `--data-dir dir`) with `stdin` piped in.
+pub fn imwallet(dir: Option<&std::path::Path>, args: &[&str], stdin: &str) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_imwallet"));
+    if let Some(d) = dir {
+        cmd.arg("--data-dir").arg(d);
+    }
+    let mut child = cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
