@@ -41,8 +41,11 @@ rust_suite
 for suite in tests/python/run.sh tests/kotlin/run.sh tests/swift/run.sh; do
   [ -x "$suite" ] || continue
   name=$(basename "$(dirname "$suite")")
-  out=$("$suite" 2>&1 | tee /dev/stderr | grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed' | tail -1)
+  log=$(mktemp)
+  "$suite" 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
+  out=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1 || true)
+  rm -f "$log"
   if [ "$rc" -eq 0 ] && [ -n "$out" ] && ! echo "$out" | grep -q ': 0 passed'; then record "$name" ok "${out#*: }"
   else record "$name" failed "${out:-no result line} (exit $rc)"; fi
 done
