@@ -81,7 +81,8 @@ pub fn clear_scope(conn: &Connection, scope: &CacheScope) -> Result<ClearReport>
 
 /// Global rows except the non-sensitive kinds.
 pub fn clear_global_sensitive(conn: &Connection) -> Result<ClearReport> {
-    delete_where(conn, "scope = '' AND kind NOT IN ('token_metadata', 'prices')", &[])
+    let keep: Vec<String> = CacheKind::BUILT_IN.iter().filter(|k| k.non_sensitive()).map(|k| format!("'{}'", k.name())).collect();
+    delete_where(conn, &format!("scope = '' AND kind NOT IN ({})", keep.join(", ")), &[])
 }
 
 /// Registered file kinds.

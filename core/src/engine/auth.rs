@@ -4,7 +4,7 @@
 //! database before Argon2 runs, unknown names run the same KDF on a decoy so they cost the same
 //! time and fail with the same error, and only a success resets the counter.
 
-use std::sync::{Arc, Weak};
+use std::sync::Weak;
 use std::time::Instant;
 
 use tokio::sync::watch;
@@ -263,7 +263,7 @@ pub(crate) async fn autolock_task(inner: Weak<Inner>, mut rx: watch::Receiver<Op
                     _ = tokio::time::sleep_until(d) => {
                         let Some(inner) = inner.upgrade() else { return };
                         if *rx.borrow() == Some(d) {
-                            let _ = fire(&inner);
+                            let _ = inner.lock(LockReason::Auto);
                             inner.deadline.send_if_modified(|cur| if *cur == Some(d) { *cur = None; true } else { false });
                         }
                     }
@@ -272,8 +272,4 @@ pub(crate) async fn autolock_task(inner: Weak<Inner>, mut rx: watch::Receiver<Op
             }
         }
     }
-}
-
-fn fire(inner: &Arc<Inner>) -> Result<()> {
-    inner.lock(LockReason::Auto)
 }

@@ -70,7 +70,7 @@ impl WalletCore {
         let now = i.now();
         let mut out: Vec<Notice> = Vec::new();
         let mut store = lk(&i.store);
-        let (jid, accounts_removed, events_removed, mut caches) = store.write(|tx| {
+        let (jid, accounts_removed, events_removed, mut caches, payload) = store.write(|tx| {
             let accounts = tx.query_row("SELECT COUNT(*) FROM accounts", [], |r| r.get::<_, i64>(0))? as u64;
             let events = tx.query_row("SELECT COUNT(*) FROM events", [], |r| r.get::<_, i64>(0))? as u64;
             let caches = crate::cache::rows::clear_all(tx)?;
@@ -85,10 +85,9 @@ impl WalletCore {
                 rusqlite::params![payload.to_string(), now],
             )?;
             crate::store::crash::crash_point("erase.before_commit");
-            Ok((tx.last_insert_rowid(), accounts, events, caches))
+            Ok((tx.last_insert_rowid(), accounts, events, caches, payload.to_string()))
         })?;
         crate::store::crash::crash_point("erase.after_commit");
-        let payload: String = store.conn().query_row("SELECT payload FROM journal WHERE id = ?1", [jid], |r| r.get(0))?;
         let files = finish_external(&mut store, i.key_store.as_ref(), &payload)?;
         caches.add(&files);
         store.conn().execute("DELETE FROM journal WHERE id = ?1", [jid])?;

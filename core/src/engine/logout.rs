@@ -109,7 +109,7 @@ impl WalletCore {
         let remove = plan.options.remove_wallet;
         let now = i.now();
         let mut out: Vec<Notice> = Vec::new();
-        let (journal_id, new_state, mut cleared) = lk(&i.store).write(|tx| {
+        let (journal_id, new_state, mut cleared, payload) = lk(&i.store).write(|tx| {
             let clear = plan.options.clear_caches;
             let mut cleared = ClearReport::default();
             if clear || remove {
@@ -140,7 +140,7 @@ impl WalletCore {
             let state = no_session(tx)?;
             persist_state(tx, &state, now)?;
             crash_point(if remove { "remove.before_commit" } else { "logout.before_commit" });
-            Ok((jid, state, cleared))
+            Ok((jid, state, cleared, payload.to_string()))
         })?;
         crash_point(if remove { "remove.after_commit" } else { "logout.after_commit" });
         i.set_state(new_state, &mut out);
@@ -149,7 +149,6 @@ impl WalletCore {
             let mut store = lk(&i.store);
             // A failing platform key deletion leaves the journal row for the next open; the
             // logout itself is done (the wrap is gone, so the key is useless anyway).
-            let payload: String = store.conn().query_row("SELECT payload FROM journal WHERE id = ?1", [journal_id], |r| r.get(0))?;
             if let Ok(files) = finish_external(&mut store, i.key_store.as_ref(), &payload) {
                 cleared.add(&files);
                 store.conn().execute("DELETE FROM journal WHERE id = ?1", [journal_id])?;

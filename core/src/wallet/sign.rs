@@ -67,12 +67,8 @@ impl fmt::Debug for Signature {
 
 /// Signs a 32-byte digest.
 pub fn sign_digest(key: &PrivateKey, digest: &[u8; 32]) -> Result<Signature> {
+    // secp256k1 has NORMALIZE_S in k256: s is low and the recovery id matches (tested).
     let (sig, recid) = key.signing_key().sign_prehash_recoverable(digest);
-    // k256 normalises s (NORMALIZE_S) and adjusts the recovery id accordingly; belt and braces:
-    let (sig, recid) = match sig.normalize_s() {
-        n if n != sig => (n, RecoveryId::new(!recid.is_y_odd(), recid.is_x_reduced())),
-        _ => (sig, recid),
-    };
     let (r, s) = sig.split_bytes();
     let mut out = Signature { r: [0; 32], s: [0; 32], v: 27 + recid.to_byte() };
     out.r.copy_from_slice(&r);
