@@ -51,6 +51,13 @@ pub enum WalletError {
     LogoutTokenExpired { reason: String },
     #[error("{reason}")]
     ConfirmationRequired { reason: String },
+    /// The session changed while the call worked (lock, logout, another login, cancelled):
+    /// nothing was applied.
+    #[error("{reason}")]
+    SessionChanged { reason: String },
+    /// Another open core owns the data directory (`holder_pid` when known).
+    #[error("{reason}")]
+    DataDirectoryInUse { holder_pid: Option<u32>, reason: String },
     #[error("{reason}")]
     BiometricNotEnabled { reason: String },
     #[error("{reason}")]
@@ -112,6 +119,8 @@ impl From<E> for WalletError {
             E::LogoutTokenInvalid => WalletError::LogoutTokenInvalid { reason: message },
             E::LogoutTokenExpired => WalletError::LogoutTokenExpired { reason: message },
             E::ConfirmationRequired { .. } => WalletError::ConfirmationRequired { reason: message },
+            E::SessionChanged => WalletError::SessionChanged { reason: message },
+            E::DataDirectoryInUse { holder_pid } => WalletError::DataDirectoryInUse { holder_pid, reason: message },
             E::BiometricNotEnabled => WalletError::BiometricNotEnabled { reason: message },
             E::BiometricCancelled => WalletError::BiometricCancelled { reason: message },
             E::BiometricLockout => WalletError::BiometricLockout { reason: message },

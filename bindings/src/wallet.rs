@@ -27,8 +27,39 @@ impl WalletCore {
 
     /// Runs a KDF-bound call on tokio's blocking pool.
     async fn blocking<T: Send + 'static>(&self, f: impl FnOnce(&core::WalletCore) -> core::Result<T> + Send + 'static) -> Result<T> {
+        self.cancellable(move |c, _| f(c)).await
+    }
+
+    /// Like [`Self::blocking`], with a cancellation flag that is set if the foreign future is
+    /// dropped (a cancelled Kotlin coroutine or Swift task): the core then discards the result
+    /// (and wipes any key it derived) instead of applying it.
+    async fn cancellable<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&core::WalletCore, &core::Cancel) -> core::Result<T> + Send + 'static,
+    ) -> Result<T> {
         let c = self.core.clone();
-        Ok(tokio::task::spawn_blocking(move || f(&c)).await??)
+        let cancel = core::Cancel::new();
+        let on_drop = CancelOnDrop(Some(cancel.clone()));
+        let out = tokio::task::spawn_blocking(move || f(&c, &cancel)).await;
+        on_drop.disarm();
+        Ok(out??)
+    }
+}
+
+/// Sets the flag when dropped before [`CancelOnDrop::disarm`] (the awaiting future went away).
+struct CancelOnDrop(Option<core::Cancel>);
+
+impl CancelOnDrop {
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.take() {
+            c.cancel();
+        }
     }
 }
 
@@ -75,12 +106,12 @@ impl WalletCore {
 
     pub async fn login(&self, account_name: String, password: Vec<u8>) -> Result<SessionState> {
         let pw = secret(password);
-        self.blocking(move |c| c.login(&account_name, &pw)).await.map(Into::into)
+        self.cancellable(move |c, x| c.login_with(&account_name, &pw, x)).await.map(Into::into)
     }
 
     pub async fn unlock(&self, password: Vec<u8>) -> Result<SessionState> {
         let pw = secret(password);
-        self.blocking(move |c| c.unlock(&pw)).await.map(Into::into)
+        self.cancellable(move |c, x| c.unlock_with(&pw, x)).await.map(Into::into)
     }
 
     pub fn lock(&self) -> Result<SessionState> {
@@ -115,7 +146,7 @@ impl WalletCore {
 
     pub async fn create_account(&self, name: String, password: Vec<u8>, words: u32, language: Language) -> Result<CreatedAccount> {
         let pw = secret(password);
-        let created = self.blocking(move |c| c.create_account(&name, &pw, words, language.into())).await?;
+        let created = self.cancellable(move |c, x| c.create_account_with(&name, &pw, words, language.into(), x)).await?;
         Ok(CreatedAccount { account: created.account.into(), phrase: created.phrase.into_vec() })
     }
 
@@ -127,12 +158,14 @@ impl WalletCore {
         password: Vec<u8>,
     ) -> Result<AccountInfo> {
         let (phrase, pass, pw) = (secret(phrase), passphrase.map(secret), secret(password));
-        self.blocking(move |c| c.import_account(&name, &phrase, pass.as_deref().map(|p| p.as_slice()), &pw)).await.map(Into::into)
+        self.cancellable(move |c, x| c.import_account_with(&name, &phrase, pass.as_deref().map(|p| p.as_slice()), &pw, x))
+            .await
+            .map(Into::into)
     }
 
     pub async fn import_keystore(&self, name: String, json: String, keystore_password: Vec<u8>, password: Vec<u8>) -> Result<AccountInfo> {
         let (kpw, pw) = (secret(keystore_password), secret(password));
-        self.blocking(move |c| c.import_keystore(&name, &json, &kpw, &pw)).await.map(Into::into)
+        self.cancellable(move |c, x| c.import_keystore_with(&name, &json, &kpw, &pw, x)).await.map(Into::into)
     }
 
     pub fn accounts(&self) -> Result<Vec<AccountInfo>> {
@@ -217,7 +250,7 @@ impl WalletCore {
 
     /// Unlocks with fingerprint/face: the key store's prompt releases a secret the core proves.
     pub async fn unlock_with_biometrics(&self) -> Result<SessionState> {
-        self.blocking(|c| c.unlock_with_biometrics()).await.map(Into::into)
+        self.cancellable(|c, x| c.unlock_with_biometrics_with(x)).await.map(Into::into)
     }
 
     /// Authorizes `action` ahead of a call that takes no proof (e.g. signing).

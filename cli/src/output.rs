@@ -50,6 +50,9 @@ impl CliError {
 
     pub fn report(&self, out: &Out) -> i32 {
         let (kind, msg, code) = match self {
+            CliError::Core(e @ imwallet_core::Error::DataDirectoryInUse { holder_pid }) => {
+                (e.kind(), format!("{e}{}", holder_pid.map(holder_hint).unwrap_or_default()), 1)
+            }
             CliError::Core(e) => (e.kind(), e.to_string(), 1),
             CliError::Usage(m) => ("Usage", m.clone(), 2),
             CliError::Io(m) => ("Io", m.clone(), 3),
@@ -62,6 +65,24 @@ impl CliError {
             eprintln!("error [{kind}]: {msg}");
         }
         code
+    }
+}
+
+/// Which command owns the data directory (from `/proc`, Linux desktops), as advice.
+fn holder_hint(pid: u32) -> String {
+    let cmd = std::fs::read(format!("/proc/{pid}/cmdline"))
+        .ok()
+        .map(|b| b.split(|c| *c == 0).filter(|a| !a.is_empty()).map(|a| String::from_utf8_lossy(a).into_owned()).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let shown: Vec<&str> = cmd.iter().map(String::as_str).filter(|a| !a.starts_with('-')).take(3).collect();
+    match shown.as_slice() {
+        [] => String::new(),
+        [exe, rest @ ..] => {
+            let exe = std::path::Path::new(exe).file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+            let what = std::iter::once(exe.as_str()).chain(rest.iter().copied()).collect::<Vec<_>>().join(" ");
+            let advice = if rest.first() == Some(&"shell") { " (type `exit` in that shell)" } else { "" };
+            format!("\nit is open in `{what}`{advice}; close that command and run this one again")
+        }
     }
 }
 

@@ -195,3 +195,38 @@ fn cache_usage_clear_and_reset() {
     assert_eq!(json(&o)["accounts_removed"], 1);
     assert_eq!(json(&run(dir, &["--json", "status"], ""))["state"], "no_account");
 }
+
+#[test]
+fn a_one_shot_command_is_refused_while_a_shell_owns_the_data() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    let d = tempfile::tempdir().unwrap();
+    let o = run(d.path(), &["account", "create", "--name", "Ola"], &format!("{PW}\n"));
+    assert!(o.status.success(), "{}", err(&o));
+    let mut shell = Command::new(env!("CARGO_BIN_EXE_imwallet"))
+        .arg("--data-dir")
+        .arg(d.path())
+        .arg("shell")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = shell.stdin.take().unwrap();
+    writeln!(stdin, "status").unwrap();
+    let mut lines = BufReader::new(shell.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("state:") {
+        line.clear();
+        assert!(lines.read_line(&mut line).unwrap() > 0, "the shell exited early");
+    }
+    let o = run(d.path(), &["logout", "--yes"], "");
+    assert_eq!(o.status.code(), Some(1));
+    let e = err(&o);
+    assert!(e.contains("[DataDirectoryInUse]") && e.contains("imwallet") && e.contains("shell"), "{e}");
+    writeln!(stdin, "quit").unwrap();
+    drop(stdin);
+    assert!(shell.wait().unwrap().success());
+    let o = run(d.path(), &["--json", "status"], "");
+    assert!(o.status.success(), "free again after the shell quit: {}", err(&o));
+}

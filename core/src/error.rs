@@ -86,6 +86,10 @@ pub enum Error {
     ConfirmationRequired { what: String },
     #[error("invalid argument: {reason}")]
     InvalidArgument { reason: String },
+    /// The session changed (lock, logout, another login, app backgrounded under immediate
+    /// auto-lock, or the call was cancelled) while this call was working: nothing was applied.
+    #[error("the session changed while this was in progress (locked, logged out or switched account): nothing was applied; try again")]
+    SessionChanged,
 
     // ---- biometrics and gates ---------------------------------------------------------------
     #[error("biometric unlock is not enabled for this account")]
@@ -114,6 +118,9 @@ pub enum Error {
     DataDirectoryDamaged { reason: String },
     #[error("storage error: {reason}")]
     Storage { reason: String },
+    /// Another open core (this process or another one) owns the data directory.
+    #[error("the wallet data is in use by another imwallet instance{}: close it first", holder_pid.map(|p| format!(" (process {p})")).unwrap_or_default())]
+    DataDirectoryInUse { holder_pid: Option<u32> },
     #[error("the database file is not a wallet database or is damaged ({reason}); move it aside with quarantine_damaged_data and restore from the recovery phrase")]
     DatabaseCorrupt { reason: String },
 
@@ -173,6 +180,7 @@ impl Error {
             Error::LogoutTokenExpired => "LogoutTokenExpired",
             Error::ConfirmationRequired { .. } => "ConfirmationRequired",
             Error::InvalidArgument { .. } => "InvalidArgument",
+            Error::SessionChanged => "SessionChanged",
             Error::BiometricNotEnabled => "BiometricNotEnabled",
             Error::BiometricCancelled => "BiometricCancelled",
             Error::BiometricLockout => "BiometricLockout",
@@ -185,6 +193,7 @@ impl Error {
             Error::VaultCorrupted => "VaultCorrupted",
             Error::DataDirectoryDamaged { .. } => "DataDirectoryDamaged",
             Error::Storage { .. } => "Storage",
+            Error::DataDirectoryInUse { .. } => "DataDirectoryInUse",
             Error::DatabaseCorrupt { .. } => "DatabaseCorrupt",
             Error::HookFailed { .. } => "HookFailed",
             Error::Randomness => "Randomness",

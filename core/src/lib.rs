@@ -18,5 +18,5 @@ pub mod store;
 pub mod vault;
 pub mod wallet;
 
-pub use engine::{Config, CreatedAccount, Hooks, WalletCore};
+pub use engine::{Cancel, Config, CreatedAccount, Hooks, WalletCore};
 pub use error::{Error, Result};

@@ -118,6 +118,8 @@ fn background_and_foreground() {
     r.core.create_account("Jo", PW, 12, Language::English).unwrap();
     r.core.set_auto_lock(AutoLock::Immediate).unwrap();
     assert!(matches!(r.core.app_backgrounded().unwrap(), SessionState::Locked { .. }));
+    assert_eq!(r.core.unlock(PW), Err(imwallet_core::Error::SessionChanged), "no unlock in the background under Immediate");
+    assert!(r.core.app_foregrounded().unwrap() != SessionState::NoAccount);
     r.core.unlock(PW).unwrap();
     r.core.set_auto_lock(AutoLock::AfterSeconds(60)).unwrap();
     r.core.app_backgrounded().unwrap();

@@ -1,6 +1,7 @@
 """The real flows through the Python bindings: create, back up, log out with warnings, log
 back in, auto-lock, limiter, wallet removal, bad inputs, hook failures."""
 import asyncio
+import gc
 import time
 
 import pytest
@@ -59,8 +60,9 @@ def test_create_backup_logout_with_warnings_and_log_back_in(rig):
     assert any(s.is_logged_out() for s in rec.states)
 
 
-def test_lock_unlock_restart_and_key_gating(rig):
-    core, _, _, path = rig
+def test_lock_unlock_restart_and_key_gating(tmp_path):
+    path = tmp_path
+    core = reopen(path)
     run(core.create_account("Bob", PW, 24, iw.Language.JAPANESE))
     assert core.lock().is_locked()
     with pytest.raises(iw.WalletError.Locked):
@@ -70,7 +72,10 @@ def test_lock_unlock_restart_and_key_gating(rig):
     with pytest.raises(iw.WalletError.InvalidCredentials):
         run(core.unlock(b"not my password at all"))
     assert run(core.unlock(PW)).is_unlocked()
-    del core
+    with pytest.raises(iw.WalletError.DataDirectoryInUse):
+        reopen(path)  # one owner per data directory
+    del core  # the last reference: the directory is released
+    gc.collect()  # (exception tracebacks above hold frames that referenced it)
     again = reopen(path)
     assert again.state().is_locked(), "an active session comes back locked"
     assert run(again.unlock(PW)).is_unlocked()

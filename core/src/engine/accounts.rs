@@ -10,9 +10,10 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::auth::gates::{AuthProof, GatedAction};
 use crate::auth::{names, password};
-use crate::engine::{lk, persist_state, Inner, UnlockedKeys, WalletCore};
+use crate::engine::session::{Cancel, Expect};
+use crate::engine::{lk, Inner, WalletCore};
 use crate::events::EventKind;
-use crate::session::{AccountInfo, SessionAccount, SessionState};
+use crate::session::{AccountInfo, SessionAccount};
 use crate::store::accounts::{self as rows, AccountRow};
 use crate::store::crash::crash_point;
 use crate::vault::aead::{self, Purpose};
@@ -34,8 +35,18 @@ pub struct CreatedAccount {
 }
 
 impl Inner {
-    /// Creates the account row for `secret`, logs it in, returns its info.
-    fn add_account(&self, name: &str, password: &[u8], secret: AccountSecret, backed_up: bool, kind: EventKind) -> Result<AccountInfo> {
+    /// Creates the account row for `secret`, logs it in, returns its info. Applied only if the
+    /// session did not change while the KDF ran (otherwise nothing is written).
+    fn add_account(
+        &self,
+        name: &str,
+        password: &[u8],
+        secret: AccountSecret,
+        backed_up: bool,
+        kind: EventKind,
+        cancel: &Cancel,
+    ) -> Result<AccountInfo> {
+        let (_, gen) = self.snapshot();
         let (display, key) = names::normalize(name)?;
         password::check_new_password(password, &[&display])?;
         if rows::by_name_key(lk(&self.store).conn(), &key)?.is_some() {
@@ -65,11 +76,8 @@ impl Inner {
         let count = if row.has_phrase { CACHED_ADDRESSES } else { 1 };
         let addresses = (0..count).map(|i| secret.key(i).map(|k| k.address().to_checksum())).collect::<Result<Vec<_>>>()?;
         let account = SessionAccount { id: id.clone(), name: display };
-        let state = SessionState::Unlocked { account: account.clone() };
-        let mut out = Vec::new();
-        let now = self.now();
-        lk(&self.keys).take();
-        lk(&self.store).write(|tx| {
+        self.after_kdf();
+        self.transition(Expect::Generation(gen), Some(cancel), |_, tx, out| {
             rows::insert(tx, &row).map_err(|e| match e {
                 Error::Storage { reason } if reason.contains("UNIQUE") => Error::AccountNameTaken,
                 other => other,
@@ -77,17 +85,11 @@ impl Inner {
             for (i, a) in addresses.iter().enumerate() {
                 rows::cache_address(tx, &id, i as u32, a)?;
             }
-            persist_state(tx, &state, now)?;
-            self.event(tx, kind, Some(&account), "", &mut out)?;
+            self.event(tx, kind, Some(&account), "", out)?;
             crash_point("create.before_commit");
-            Ok(())
+            Ok((self.unlocked_session(account.clone(), vault_key, secret), ()))
         })?;
         crash_point("create.after_commit");
-        *lk(&self.keys) = Some(UnlockedKeys { account_id: id.clone(), vault_key, secret });
-        lk(&self.plans).clear_pending();
-        self.set_state(state, &mut out);
-        self.touch();
-        self.emit(out);
         let store = lk(&self.store);
         rows::info(store.conn(), &row)
     }
@@ -100,28 +102,64 @@ fn phrase_str(phrase: &[u8]) -> Result<&str> {
 impl WalletCore {
     /// Creates an account with a new recovery phrase and logs it in.
     pub fn create_account(&self, name: &str, password: &[u8], words: u32, language: Language) -> Result<CreatedAccount> {
+        self.create_account_with(name, password, words, language, &Cancel::new())
+    }
+
+    /// [`WalletCore::create_account`] with a cancellation flag.
+    pub fn create_account_with(
+        &self,
+        name: &str,
+        password: &[u8],
+        words: u32,
+        language: Language,
+        cancel: &Cancel,
+    ) -> Result<CreatedAccount> {
         let mnemonic = Mnemonic::generate(words, language)?;
         let phrase = mnemonic.phrase()?;
         let secret = AccountSecret::Mnemonic { mnemonic, passphrase: SecretBytes::default() };
-        let account = self.inner.add_account(name, password, secret, false, EventKind::AccountCreated)?;
+        let account = self.inner.add_account(name, password, secret, false, EventKind::AccountCreated, cancel)?;
         Ok(CreatedAccount { account, phrase })
     }
 
     /// Imports an account from a recovery phrase (and optional BIP39 passphrase).
     pub fn import_account(&self, name: &str, phrase: &[u8], passphrase: Option<&[u8]>, password: &[u8]) -> Result<AccountInfo> {
+        self.import_account_with(name, phrase, passphrase, password, &Cancel::new())
+    }
+
+    /// [`WalletCore::import_account`] with a cancellation flag.
+    pub fn import_account_with(
+        &self,
+        name: &str,
+        phrase: &[u8],
+        passphrase: Option<&[u8]>,
+        password: &[u8],
+        cancel: &Cancel,
+    ) -> Result<AccountInfo> {
         let mnemonic = Mnemonic::parse(phrase_str(phrase)?)?;
         let pass = passphrase.map(|p| phrase_str(p).map(|s| SecretBytes::new(s.nfkd().collect::<String>().into_bytes()))).transpose()?;
         let secret = AccountSecret::Mnemonic { mnemonic, passphrase: pass.unwrap_or_default() };
         // The user already holds the phrase: it counts as backed up.
-        self.inner.add_account(name, password, secret, true, EventKind::AccountImported)
+        self.inner.add_account(name, password, secret, true, EventKind::AccountImported, cancel)
     }
 
     /// Imports an account from a keystore v3 file.
     pub fn import_keystore(&self, name: &str, json: &str, keystore_password: &[u8], password: &[u8]) -> Result<AccountInfo> {
+        self.import_keystore_with(name, json, keystore_password, password, &Cancel::new())
+    }
+
+    /// [`WalletCore::import_keystore`] with a cancellation flag.
+    pub fn import_keystore_with(
+        &self,
+        name: &str,
+        json: &str,
+        keystore_password: &[u8],
+        password: &[u8],
+        cancel: &Cancel,
+    ) -> Result<AccountInfo> {
         names::normalize(name)?;
         password::check_new_password(password, &[name])?;
         let key = keystore::import(json, keystore_password)?;
-        self.inner.add_account(name, password, AccountSecret::PrivateKey(key), true, EventKind::AccountImported)
+        self.inner.add_account(name, password, AccountSecret::PrivateKey(key), true, EventKind::AccountImported, cancel)
     }
 
     /// All accounts on this device.
@@ -132,12 +170,9 @@ impl WalletCore {
 
     /// Starts a backup check: three random 1-based word positions the user must type.
     pub fn backup_challenge(&self) -> Result<Vec<u32>> {
-        let account = self.inner.require_unlocked()?;
-        let words = {
-            let keys = lk(&self.inner.keys);
-            let k = keys.as_ref().ok_or(Error::Locked)?;
-            k.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?.word_count() as u32
-        };
+        let (account, words) = self
+            .inner
+            .with_unlocked(|u| Ok((u.account.clone(), u.keys.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?.word_count() as u32)))?;
         let mut positions: Vec<u32> = Vec::new();
         while positions.len() < 3 {
             let r = u32::from_le_bytes(random_array::<4>()?) % words + 1;
@@ -164,10 +199,12 @@ impl WalletCore {
         if words.len() != positions.len() {
             return Err(Error::InvalidArgument { reason: format!("expected {} words", positions.len()) });
         }
-        let mut wrong = Vec::new();
-        {
-            let keys = lk(&self.inner.keys);
-            let m = keys.as_ref().ok_or(Error::Locked)?.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?.clone();
+        let wrong = self.inner.with_unlocked(|u| {
+            if u.account.id != account.id {
+                return Err(Error::Locked);
+            }
+            let m = u.keys.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?;
+            let mut wrong = Vec::new();
             for (p, typed) in positions.iter().zip(words) {
                 let typed: String = String::from_utf8_lossy(typed).nfkd().collect::<String>().trim().to_lowercase();
                 let expected = m.word(*p as usize - 1)?;
@@ -175,7 +212,8 @@ impl WalletCore {
                     wrong.push(*p);
                 }
             }
-        }
+            Ok(wrong)
+        })?;
         if !wrong.is_empty() {
             return Err(Error::BackupMismatch { wrong_positions: wrong });
         }
@@ -197,11 +235,12 @@ impl WalletCore {
             return Err(Error::NoRecoveryPhrase);
         }
         self.inner.check_gate(GatedAction::RevealPhrase, proof)?;
-        let phrase = {
-            let keys = lk(&self.inner.keys);
-            let k = keys.as_ref().filter(|k| k.account_id == account.id).ok_or(Error::Locked)?;
-            k.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?.phrase()?
-        };
+        let phrase = self.inner.with_unlocked(|u| {
+            if u.account.id != account.id {
+                return Err(Error::Locked);
+            }
+            u.keys.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?.phrase()
+        })?;
         let mut out = Vec::new();
         lk(&self.inner.store).write(|tx| self.inner.event(tx, EventKind::PhraseRevealed, Some(&account), "", &mut out))?;
         self.inner.emit(out);
@@ -216,11 +255,7 @@ impl WalletCore {
             return Err(Error::InvalidArgument { reason: "the keystore password must not be empty".into() });
         }
         self.inner.check_gate(GatedAction::ExportKeystore, proof)?;
-        let key = {
-            let keys = lk(&self.inner.keys);
-            let k = keys.as_ref().filter(|k| k.account_id == account.id).ok_or(Error::Locked)?;
-            k.secret.key(index)?
-        };
+        let key = self.inner.with_unlocked(|u| if u.account.id == account.id { u.keys.secret.key(index) } else { Err(Error::Locked) })?;
         let json = keystore::export(&key, keystore_password, kdf)?;
         let mut out = Vec::new();
         lk(&self.inner.store)
@@ -231,7 +266,7 @@ impl WalletCore {
 
     /// Re-wraps the vault key under a new password (one transaction; data not re-encrypted).
     pub fn change_password(&self, old: &[u8], new: &[u8]) -> Result<()> {
-        let account = self.inner.session_account()?;
+        let (account, _) = self.inner.session_account()?;
         let row = self.inner.row(&account.id)?;
         password::check_new_password(new, &[&row.name])?;
         let mut out = Vec::new();

@@ -9,7 +9,8 @@ use std::time::Instant;
 
 use tokio::sync::watch;
 
-use crate::engine::{lk, persist_state, Inner, Notice, UnlockedKeys, WalletCore};
+use crate::engine::session::{Cancel, Expect, Session};
+use crate::engine::{lk, Inner, Notice, WalletCore};
 use crate::events::EventKind;
 use crate::session::autolock::AutoLock;
 use crate::session::limiter::{self, FREE_ATTEMPTS};
@@ -80,76 +81,61 @@ impl Inner {
         }
     }
 
-    /// Decrypts the account's secrets with its vault key.
-    pub(crate) fn open_vault(&self, row: &AccountRow, vault_key: SecretBytes) -> Result<UnlockedKeys> {
-        let plain = aead::open(&vault_key, &row.id, Purpose::Vault, &row.vault_blob)?.ok_or(Error::VaultCorrupted)?;
-        let secret = AccountSecret::decode(&plain)?;
-        Ok(UnlockedKeys { account_id: row.id.clone(), vault_key, secret })
-    }
-
-    /// Enters `Unlocked` for `row` with `keys`, persisting the state and recording `kind`.
-    pub(crate) fn enter_unlocked(&self, row: &AccountRow, keys: UnlockedKeys, kind: EventKind, out: &mut Vec<Notice>) -> Result<()> {
+    /// Enters `Unlocked` for `row` with `vault_key` — only if the session is still the one of
+    /// generation `gen` and the call was not cancelled (otherwise the key is dropped, zeroized,
+    /// and the call fails with `SessionChanged`). The vault is decrypted inside the transition,
+    /// so key material exists only in the new session.
+    pub(crate) fn enter_unlocked(
+        &self,
+        gen: u64,
+        cancel: Option<&Cancel>,
+        row: &AccountRow,
+        vault_key: SecretBytes,
+        kind: EventKind,
+    ) -> Result<()> {
+        self.after_kdf();
         let account = SessionAccount { id: row.id.clone(), name: row.name.clone() };
-        let state = SessionState::Unlocked { account: account.clone() };
-        let now = self.now();
-        lk(&self.store).write(|tx| {
-            persist_state(tx, &state, now)?;
-            self.event(tx, kind, Some(&account), "", out)
-        })?;
-        *lk(&self.keys) = Some(keys);
-        lk(&self.plans).clear_pending();
-        self.forget_authorizations();
-        self.set_state(state, out);
-        self.touch();
-        Ok(())
+        self.transition(Expect::Generation(gen), cancel, |_, tx, out| {
+            let plain = aead::open(&vault_key, &row.id, Purpose::Vault, &row.vault_blob)?.ok_or(Error::VaultCorrupted)?;
+            let secret = AccountSecret::decode(&plain)?;
+            self.event(tx, kind, Some(&account), "", out)?;
+            Ok((self.unlocked_session(account.clone(), vault_key, secret), ()))
+        })
     }
 
-    /// Wipes keys and moves `Unlocked` → `Locked`.
+    /// Wipes keys and moves `Unlocked` → `Locked`. Any other session stays as it is, but its
+    /// generation moves on, so a KDF still running when the user locked is discarded.
     pub(crate) fn lock(&self, reason: LockReason) -> Result<()> {
-        let mut out = Vec::new();
-        let state = lk(&self.state).clone();
-        if let SessionState::Unlocked { account } = state {
-            lk(&self.keys).take();
-            self.forget_authorizations();
-            self.deadline.send_replace(None);
-            let locked = SessionState::Locked { account: account.clone() };
-            let now = self.now();
-            let kind = if reason == LockReason::Auto { EventKind::LockedAutomatically } else { EventKind::LockedManually };
-            lk(&self.store).write(|tx| {
-                persist_state(tx, &locked, now)?;
-                self.event(tx, kind, Some(&account), "", &mut out)
-            })?;
-            self.set_state(locked, &mut out);
-        }
-        self.emit(out);
-        Ok(())
+        self.transition(Expect::Any, None, |session, tx, out| {
+            let next = match session {
+                Session::Unlocked(u) => {
+                    let kind = if reason == LockReason::Auto { EventKind::LockedAutomatically } else { EventKind::LockedManually };
+                    self.event(tx, kind, Some(&u.account), "", out)?;
+                    Session::locked(u.account.clone())
+                }
+                other => Session::without_keys(&other.public()),
+            };
+            Ok((next, ()))
+        })
     }
 
     /// User activity: pushes the auto-lock deadline out.
     pub(crate) fn touch(&self) {
-        let mut a = lk(&self.activity);
-        a.mono = Instant::now();
-        a.wall = self.now();
-        drop(a);
-        let unlocked = lk(&self.state).is_unlocked();
-        let deadline = match (*lk(&self.auto_lock)).idle_timeout() {
-            Some(t) if unlocked => Some(tokio::time::Instant::now() + t),
-            _ => None,
-        };
-        self.deadline.send_replace(deadline);
+        let now = self.now();
+        let mut cell = lk(&self.cell);
+        cell.activity.mono = Instant::now();
+        cell.activity.wall = now;
+        self.rearm(&mut cell);
     }
 
-    /// The unlocked keys' account, or `Locked`/`NotLoggedIn`.
+    /// The unlocked session's account, or `Locked`/`NotLoggedIn`.
     pub(crate) fn require_unlocked(&self) -> Result<SessionAccount> {
-        match &*lk(&self.state) {
-            SessionState::Unlocked { account } => Ok(account.clone()),
-            SessionState::Locked { .. } => Err(Error::Locked),
-            _ => Err(Error::NotLoggedIn),
-        }
+        self.with_unlocked(|u| Ok(u.account.clone()))
     }
 
-    pub(crate) fn session_account(&self) -> Result<SessionAccount> {
-        lk(&self.state).account().cloned().ok_or(Error::NotLoggedIn)
+    /// The session's account (`Locked` or `Unlocked`) and the session's generation.
+    pub(crate) fn session_account(&self) -> Result<(SessionAccount, u64)> {
+        self.with_cell(|c| c.session.account().cloned().map(|a| (a, c.generation)).ok_or(Error::NotLoggedIn))
     }
 
     pub(crate) fn row(&self, id: &str) -> Result<AccountRow> {
@@ -160,36 +146,43 @@ impl Inner {
 impl WalletCore {
     /// Logs in with account name and password (from any state; switches accounts).
     pub fn login(&self, account_name: &str, password: &[u8]) -> Result<SessionState> {
+        self.login_with(account_name, password, &Cancel::new())
+    }
+
+    /// [`WalletCore::login`] with a cancellation flag (set when the caller stops waiting).
+    pub fn login_with(&self, account_name: &str, password: &[u8], cancel: &Cancel) -> Result<SessionState> {
         let i = &self.inner;
+        let (_, gen) = i.snapshot();
         let key = crate::auth::names::key(account_name);
         let row = rows::by_name_key(lk(&i.store).conn(), &key)?;
         let mut out = Vec::new();
         let result = i.check_password(row.as_ref(), password, &mut out);
-        let result = result.and_then(|vk| {
-            let row = row.as_ref().ok_or(Error::InvalidCredentials)?;
-            let keys = i.open_vault(row, vk)?;
-            i.enter_unlocked(row, keys, EventKind::LoginSucceeded, &mut out)
-        });
         i.emit(out);
-        result.map(|_| self.state())
+        let vk = result?;
+        let row = row.as_ref().ok_or(Error::InvalidCredentials)?;
+        i.enter_unlocked(gen, Some(cancel), row, vk, EventKind::LoginSucceeded)?;
+        Ok(self.state())
     }
 
     /// Unlocks a `Locked` session with the password.
     pub fn unlock(&self, password: &[u8]) -> Result<SessionState> {
+        self.unlock_with(password, &Cancel::new())
+    }
+
+    /// [`WalletCore::unlock`] with a cancellation flag.
+    pub fn unlock_with(&self, password: &[u8], cancel: &Cancel) -> Result<SessionState> {
         let i = &self.inner;
-        let account = match self.state() {
-            SessionState::Locked { account } => account,
-            SessionState::Unlocked { .. } => return Ok(self.state()),
+        let (account, gen) = match i.snapshot() {
+            (SessionState::Locked { account }, gen) => (account, gen),
+            (s @ SessionState::Unlocked { .. }, _) => return Ok(s),
             _ => return Err(Error::NotLoggedIn),
         };
         let row = i.row(&account.id)?;
         let mut out = Vec::new();
-        let result = i.check_password(Some(&row), password, &mut out).and_then(|vk| {
-            let keys = i.open_vault(&row, vk)?;
-            i.enter_unlocked(&row, keys, EventKind::Unlocked, &mut out)
-        });
+        let result = i.check_password(Some(&row), password, &mut out);
         i.emit(out);
-        result.map(|_| self.state())
+        i.enter_unlocked(gen, Some(cancel), &row, result?, EventKind::Unlocked)?;
+        Ok(self.state())
     }
 
     /// Locks now (keys wiped, session kept).
@@ -205,8 +198,11 @@ impl WalletCore {
 
     /// The app went to the background.
     pub fn app_backgrounded(&self) -> Result<SessionState> {
-        lk(&self.inner.activity).backgrounded = true;
-        if *lk(&self.inner.auto_lock) == AutoLock::Immediate {
+        let immediate = self.inner.with_cell(|c| {
+            c.activity.backgrounded = true;
+            c.auto_lock == AutoLock::Immediate
+        });
+        if immediate {
             self.inner.lock(LockReason::Auto)?;
         }
         Ok(self.state())
@@ -214,12 +210,11 @@ impl WalletCore {
 
     /// The app came back: locks if the timeout passed while away (by either clock).
     pub fn app_foregrounded(&self) -> Result<SessionState> {
-        let timeout = (*lk(&self.inner.auto_lock)).idle_timeout();
-        let (mono, wall) = {
-            let mut a = lk(&self.inner.activity);
-            a.backgrounded = false;
-            (a.mono.elapsed().as_secs(), (self.inner.now() - a.wall).max(0) as u64)
-        };
+        let now = self.inner.now();
+        let (timeout, mono, wall) = self.inner.with_cell(|c| {
+            c.activity.backgrounded = false;
+            (c.auto_lock.idle_timeout(), c.activity.mono.elapsed().as_secs(), (now - c.activity.wall).max(0) as u64)
+        });
         if let Some(t) = timeout {
             if mono.max(wall) >= t.as_secs() {
                 self.inner.lock(LockReason::Auto)?;
@@ -232,14 +227,16 @@ impl WalletCore {
     pub fn set_auto_lock(&self, setting: AutoLock) -> Result<()> {
         let setting = setting.validate()?;
         self.inner.check_gate(crate::auth::gates::GatedAction::ChangeSettings, crate::auth::gates::AuthProof::None)?;
+        let mut cell = lk(&self.inner.cell);
         lk(&self.inner.store).set_setting("auto_lock", &setting.to_setting())?;
-        *lk(&self.inner.auto_lock) = setting;
-        self.inner.touch();
+        cell.auto_lock = setting;
+        cell.activity.mono = Instant::now();
+        self.inner.rearm(&mut cell);
         Ok(())
     }
 
     pub fn auto_lock(&self) -> AutoLock {
-        *lk(&self.inner.auto_lock)
+        self.inner.with_cell(|c| c.auto_lock)
     }
 
     /// Seconds until another password attempt is allowed (0 = now).

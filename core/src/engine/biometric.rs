@@ -10,6 +10,7 @@
 use subtle::ConstantTimeEq;
 
 use crate::auth::keystore::{BiometricPrompt, KeyStoreError, ALIAS_PREFIX};
+use crate::engine::session::Cancel;
 use crate::engine::{lk, Inner, Notice, WalletCore};
 use crate::events::EventKind;
 use crate::session::limiter;
@@ -38,6 +39,7 @@ impl Inner {
             tx.execute("UPDATE accounts SET biometric_wrap = NULL, biometric_alias = NULL WHERE id = ?1", [&row.id])?;
             self.event(tx, EventKind::BiometricInvalidated, Some(&account), why, out)
         })?;
+        // The key store is called only after the store lock is released.
         if let Some(alias) = &row.biometric_alias {
             let _ = self.key_store.delete(alias);
         }
@@ -75,12 +77,12 @@ impl Inner {
     /// memory (when unlocked).
     pub(crate) fn biometric_proof(&self, row: &AccountRow, reason: &str, out: &mut Vec<Notice>) -> Result<()> {
         let vk = self.biometric_vault_key(row, BiometricPrompt { title: "Confirm it's you".into(), reason: reason.into() }, out)?;
-        if let Some(k) = lk(&self.keys).as_ref().filter(|k| k.account_id == row.id) {
-            if !bool::from(k.vault_key.expose().ct_eq(vk.expose())) {
-                return Err(Error::BiometricInvalidated);
-            }
+        let matches = self.with_unlocked(|u| Ok(u.keys.account_id != row.id || bool::from(u.keys.vault_key.expose().ct_eq(vk.expose()))));
+        match matches {
+            Ok(false) => Err(Error::BiometricInvalidated),
+            Ok(true) | Err(Error::Locked | Error::NotLoggedIn) => Ok(()),
+            Err(e) => Err(e),
         }
-        Ok(())
     }
 }
 
@@ -88,7 +90,7 @@ impl WalletCore {
     /// Enables fingerprint/face unlock for the session's account (password required now).
     pub fn enable_biometric_unlock(&self, password: &[u8]) -> Result<()> {
         let i = &self.inner;
-        let account = i.session_account()?;
+        let (account, gen) = i.session_account()?;
         let row = i.row(&account.id)?;
         let mut out = Vec::new();
         let result = i.check_password(Some(&row), password, &mut out).and_then(|vk| {
@@ -96,12 +98,21 @@ impl WalletCore {
             let alias = format!("{ALIAS_PREFIX}{}", row.id);
             i.key_store.store(&alias, secret.expose()).map_err(map_outcome)?;
             let wrap = aead::seal(&secret, &row.id, Purpose::BiometricWrap, vk.expose())?;
-            let written = lk(&i.store).write(|tx| {
-                tx.execute(
-                    "UPDATE accounts SET biometric_wrap = ?1, biometric_alias = ?2 WHERE id = ?3",
-                    rusqlite::params![wrap, alias, row.id],
-                )?;
-                i.event(tx, EventKind::BiometricEnabled, Some(&account), "", &mut out)
+            // Written only if the session is still the one that checked the password.
+            let written = i.with_cell(|cell| {
+                if cell.generation != gen {
+                    return Err(Error::SessionChanged);
+                }
+                lk(&i.store).write(|tx| {
+                    let n = tx.execute(
+                        "UPDATE accounts SET biometric_wrap = ?1, biometric_alias = ?2 WHERE id = ?3",
+                        rusqlite::params![wrap, alias, row.id],
+                    )?;
+                    if n != 1 {
+                        return Err(Error::AccountNotFound);
+                    }
+                    i.event(tx, EventKind::BiometricEnabled, Some(&account), "", &mut out)
+                })
             });
             if written.is_err() {
                 let _ = i.key_store.delete(&alias);
@@ -115,7 +126,7 @@ impl WalletCore {
     /// Disables biometric unlock: deletes the platform secret and the wrap.
     pub fn disable_biometric_unlock(&self) -> Result<()> {
         let i = &self.inner;
-        let account = i.session_account()?;
+        let (account, _) = i.session_account()?;
         let row = i.row(&account.id)?;
         if let Some(alias) = &row.biometric_alias {
             match i.key_store.delete(alias) {
@@ -134,10 +145,15 @@ impl WalletCore {
 
     /// Unlocks a `Locked` session with fingerprint/face.
     pub fn unlock_with_biometrics(&self) -> Result<SessionState> {
+        self.unlock_with_biometrics_with(&Cancel::new())
+    }
+
+    /// [`WalletCore::unlock_with_biometrics`] with a cancellation flag.
+    pub fn unlock_with_biometrics_with(&self, cancel: &Cancel) -> Result<SessionState> {
         let i = &self.inner;
-        let account = match self.state() {
-            SessionState::Locked { account } => account,
-            SessionState::Unlocked { .. } => return Ok(self.state()),
+        let (account, gen) = match i.snapshot() {
+            (SessionState::Locked { account }, gen) => (account, gen),
+            (s @ SessionState::Unlocked { .. }, _) => return Ok(s),
             _ => return Err(Error::NotLoggedIn),
         };
         let wait = limiter::retry_after(lk(&i.store).conn(), i.now())?;
@@ -147,11 +163,9 @@ impl WalletCore {
         let row = i.row(&account.id)?;
         let mut out = Vec::new();
         let prompt = BiometricPrompt { title: "Unlock imwallet".into(), reason: format!("Unlock {}", row.name) };
-        let result = i.biometric_vault_key(&row, prompt, &mut out).and_then(|vk| {
-            let keys = i.open_vault(&row, vk)?;
-            i.enter_unlocked(&row, keys, EventKind::BiometricUnlock, &mut out)
-        });
+        let result = i.biometric_vault_key(&row, prompt, &mut out);
         i.emit(out);
-        result.map(|_| self.state())
+        i.enter_unlocked(gen, Some(cancel), &row, result?, EventKind::BiometricUnlock)?;
+        Ok(self.state())
     }
 }

@@ -137,7 +137,7 @@ impl WalletCore {
             report
         };
         report.duration_ms = started.elapsed().as_millis() as u64;
-        let account = lk(&self.inner.state).account().cloned();
+        let account = self.inner.session_account().ok().map(|(a, _)| a);
         let detail = format!("{} entries, {} files, {} bytes", report.entries_removed, report.files_removed, report.bytes_freed);
         lk(&self.inner.store).write(|tx| self.inner.event(tx, EventKind::CachesCleared, account.as_ref(), &detail, &mut out))?;
         self.inner.emit(out);

@@ -10,14 +10,13 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use serde_json::json;
-
 use crate::auth::keystore::{SecureKeyStore, ALIAS_PREFIX};
 use crate::cache::ClearReport;
-use crate::engine::logout::finish_external;
-use crate::engine::{lk, persist_state, Notice, WalletCore};
+use crate::engine::logout::finish_entry;
+use crate::engine::session::{Expect, Session};
+use crate::engine::{lk, Notice, WalletCore};
 use crate::events::{self, EventKind};
-use crate::session::SessionState;
+use crate::store::journal::{self, JournalOp, JournalPayload};
 use crate::store::{accounts as rows, Store, DB_FILE};
 use crate::{Error, Result};
 
@@ -63,14 +62,10 @@ impl WalletCore {
         }
         let started = Instant::now();
         let i = &self.inner;
-        lk(&i.keys).take();
-        i.deadline.send_replace(None);
-        lk(&i.plans).clear_pending();
-        i.forget_authorizations();
         let now = i.now();
-        let mut out: Vec<Notice> = Vec::new();
-        let mut store = lk(&i.store);
-        let (jid, accounts_removed, events_removed, mut caches, payload) = store.write(|tx| {
+        let payload = JournalPayload { erase_all: true, scrub: true, ..JournalPayload::default() };
+        // One transition from whatever the session is: the keys go with it.
+        let (jid, accounts_removed, events_removed, mut caches) = i.transition(Expect::Any, None, |_, tx, _| {
             let accounts = tx.query_row("SELECT COUNT(*) FROM accounts", [], |r| r.get::<_, i64>(0))? as u64;
             let events = tx.query_row("SELECT COUNT(*) FROM events", [], |r| r.get::<_, i64>(0))? as u64;
             let caches = crate::cache::rows::clear_all(tx)?;
@@ -78,33 +73,30 @@ impl WalletCore {
                 "DELETE FROM address_cache; DELETE FROM accounts; DELETE FROM events; DELETE FROM settings; DELETE FROM journal;
                  UPDATE limiter SET failures = 0, last_attempt_at = 0;",
             )?;
-            persist_state(tx, &SessionState::NoAccount, now)?;
-            let payload = json!({"erase_all": true, "scrub": true});
-            tx.execute(
-                "INSERT INTO journal (op, account_id, payload, created_at) VALUES ('erase', NULL, ?1, ?2)",
-                rusqlite::params![payload.to_string(), now],
-            )?;
+            let jid = journal::insert(tx, JournalOp::Erase, None, &payload, now)?;
             crate::store::crash::crash_point("erase.before_commit");
-            Ok((tx.last_insert_rowid(), accounts, events, caches, payload.to_string()))
+            Ok((Session::NoAccount, (jid, accounts, events, caches)))
         })?;
         crate::store::crash::crash_point("erase.after_commit");
-        let files = finish_external(&mut store, i.key_store.as_ref(), &payload)?;
+        // Key-store deletion with no core lock held, then the files and the journal row.
+        let files = finish_entry(&i.store, i.key_store.as_ref(), jid, &payload)?;
         caches.add(&files);
-        store.conn().execute("DELETE FROM journal WHERE id = ?1", [jid])?;
-        store.vacuum()?;
-        let e = events::record(store.conn(), now, EventKind::DataErased, None, &format!("{accounts_removed} account(s)"))?;
-        drop(store);
-        out.push(Notice::Event(e));
-        *lk(&i.auto_lock) = i.config.default_auto_lock;
-        i.set_state(SessionState::NoAccount, &mut out);
-        i.emit(out);
+        let e = {
+            let store = lk(&i.store);
+            store.vacuum()?;
+            events::record(store.conn(), now, EventKind::DataErased, None, &format!("{accounts_removed} account(s)"))?
+        };
+        i.with_cell(|c| c.auto_lock = i.config.default_auto_lock);
+        i.emit(vec![Notice::Event(e)]);
         caches.duration_ms = started.elapsed().as_millis() as u64;
         Ok(EraseReport { accounts_removed, events_removed, caches, duration_ms: started.elapsed().as_millis() as u64 })
     }
 
     /// Moves a damaged database (and its WAL/SHM) aside into `quarantine-<unix time>/` so the
-    /// next open starts clean; nothing is deleted. Returns the quarantine folder.
+    /// next open starts clean; nothing is deleted. Returns the quarantine folder. Refused with
+    /// `DataDirectoryInUse` while a core has the directory open.
     pub fn quarantine_damaged_data(data_dir: &Path) -> Result<PathBuf> {
+        let _owner = crate::store::owner::DirLock::acquire(data_dir)?;
         let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         let q = data_dir.join(format!("quarantine-{stamp}"));
         std::fs::create_dir_all(&q).map_err(|e| Error::Storage { reason: format!("cannot create {}: {e}", q.display()) })?;

@@ -26,13 +26,24 @@ impl Inner {
             .unwrap_or_else(|| action.default_policy())
     }
 
-    pub(crate) fn forget_authorizations(&self) {
-        lk(&self.authorizations).clear();
+    /// Records a grant in the unlocked session of generation `gen` (nowhere otherwise: a
+    /// locked session keeps no grants, and a newer session must not inherit one).
+    fn record_grant(&self, gen: u64, action: GatedAction, method: AuthMethod) {
+        let mono = self.clock.monotonic_secs();
+        self.with_cell(|c| {
+            if let (true, super::session::Session::Unlocked(u)) = (c.generation == gen, &mut c.session) {
+                u.grants.insert(action, (method, mono));
+            }
+        });
+    }
+
+    fn take_grant(&self, action: GatedAction) {
+        let _ = self.with_unlocked(|u| Ok(u.grants.remove(&action)));
     }
 
     /// Verifies `proof` for the session's account and records it for `action`.
     fn prove(&self, action: GatedAction, proof: AuthProof<'_>) -> Result<AuthMethod> {
-        let account = self.session_account()?;
+        let (account, gen) = self.session_account()?;
         let row = self.row(&account.id)?;
         let mut out = Vec::new();
         let r = match proof {
@@ -46,7 +57,7 @@ impl Inner {
         };
         self.emit(out);
         let m = r?;
-        lk(&self.authorizations).insert(action, (m, self.clock.monotonic_secs()));
+        self.record_grant(gen, action, m);
         Ok(m)
     }
 
@@ -58,20 +69,23 @@ impl Inner {
             return Ok(());
         }
         let now = self.clock.monotonic_secs();
-        {
-            let mut auths = lk(&self.authorizations);
-            if let Some((m, t)) = auths.get(&action).copied() {
+        let granted = self.with_unlocked(|u| {
+            if let Some((m, t)) = u.grants.get(&action).copied() {
                 if policy.gate.accepts(m) {
                     match policy.fresh_within_secs {
-                        Some(w) if now.saturating_sub(t) <= u64::from(w) => return Ok(()),
+                        Some(w) if now.saturating_sub(t) <= u64::from(w) => return Ok(true),
                         None => {
-                            auths.remove(&action);
-                            return Ok(());
+                            u.grants.remove(&action);
+                            return Ok(true);
                         }
                         Some(_) => {}
                     }
                 }
             }
+            Ok(false)
+        });
+        if granted.unwrap_or(false) {
+            return Ok(());
         }
         let required = || Error::AuthorizationRequired { action: action.to_string(), accepted: accepted(policy.gate).into() };
         let proof = match proof {
@@ -83,13 +97,13 @@ impl Inner {
         };
         self.prove(action, proof)?;
         if policy.fresh_within_secs.is_none() {
-            lk(&self.authorizations).remove(&action);
+            self.take_grant(action);
         }
         Ok(())
     }
 
     fn biometric_enabled(&self) -> Result<bool> {
-        let account = self.session_account()?;
+        let (account, _) = self.session_account()?;
         Ok(self.row(&account.id)?.biometric_wrap.is_some())
     }
 }
@@ -127,7 +141,7 @@ impl WalletCore {
             self.inner.check_gate(GatedAction::ChangeSettings, proof)?;
         }
         lk(&self.inner.store).set_setting(&format!("gate.{}", action.as_str()), &policy.to_setting())?;
-        lk(&self.inner.authorizations).remove(&action);
+        self.inner.take_grant(action);
         Ok(())
     }
 }

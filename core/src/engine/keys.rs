@@ -20,20 +20,21 @@ impl WalletCore {
         if count == 0 || count > MAX_ADDRESSES {
             return Err(Error::InvalidArgument { reason: format!("count must be 1..={MAX_ADDRESSES}") });
         }
-        let account = self.inner.session_account()?;
+        let (account, _) = self.inner.session_account()?;
         let cached = rows::cached_addresses(lk(&self.inner.store).conn(), &account.id)?;
         if cached.len() as u32 >= count {
             return Ok(cached.into_iter().take(count as usize).collect());
         }
-        self.inner.require_unlocked()?;
         let mut out = cached;
-        {
-            let keys = lk(&self.inner.keys);
-            let k = keys.as_ref().filter(|k| k.account_id == account.id).ok_or(Error::Locked)?;
-            for i in out.len() as u32..count {
-                out.push(k.secret.key(i)?.address().to_checksum());
+        self.inner.with_unlocked(|u| {
+            if u.keys.account_id != account.id {
+                return Err(Error::Locked);
             }
-        }
+            for i in out.len() as u32..count {
+                out.push(u.keys.secret.key(i)?.address().to_checksum());
+            }
+            Ok(())
+        })?;
         lk(&self.inner.store).write(|tx| {
             for (i, a) in out.iter().enumerate() {
                 rows::cache_address(tx, &account.id, i as u32, a)?;
@@ -49,11 +50,7 @@ impl WalletCore {
         if let Some(a) = action {
             self.inner.check_gate(a, AuthProof::None)?;
         }
-        let key = {
-            let keys = lk(&self.inner.keys);
-            let k = keys.as_ref().filter(|k| k.account_id == account.id).ok_or(Error::Locked)?;
-            k.secret.key(index)?
-        };
+        let key = self.inner.with_unlocked(|u| if u.account.id == account.id { u.keys.secret.key(index) } else { Err(Error::Locked) })?;
         self.inner.touch();
         f(&key)
     }

@@ -1,25 +1,32 @@
 //! Logout: plan, confirm, carry out — and finish an interrupted one on the next open.
 //!
 //! All database changes of a logout (session ended, biometric wrap dropped, wallet rows
-//! removed, events) commit in one transaction together with a journal row naming the steps
-//! outside the database (platform key-store entry, cache files, WAL scrub). Those run after
-//! the commit; the journal row is deleted when they are done. A crash before the commit leaves
-//! the old session (it reopens `Locked`); a crash after it is completed by
+//! removed, events) commit in one session transition together with a journal row naming the
+//! steps outside the database (platform key-store entry, cache files, WAL scrub). Those run
+//! after the commit, with no core lock held (the key store is a foreign hook that may call back
+//! into the core); the journal row is deleted when they are done. A crash before the commit
+//! leaves the old session (it reopens `Locked`); a crash after it is completed by
 //! [`recover_journal`] on the next open.
+//!
+//! A plan belongs to the session that issued it: any transition (lock, login, another logout)
+//! makes its token invalid. Replaying the token of the last logout returns its report only
+//! while nothing changed since.
 
-use serde_json::json;
+use std::sync::Mutex;
 
 use crate::auth::gates::{AuthProof, GatedAction};
 use crate::auth::hooks::{DeviceIntegrity, NetworkKind};
 use crate::auth::keystore::{KeyStoreError, SecureKeyStore};
 use crate::auth::names;
 use crate::cache::{files, rows as rows_cache, CacheScope, ClearReport};
-use crate::engine::{lk, no_session, persist_state, Notice, WalletCore};
+use crate::engine::session::{Expect, LastLogout};
+use crate::engine::{lk, no_session, WalletCore};
 use crate::events::EventKind;
 use crate::session::logout::{
-    ConfirmationNeeded, LogoutAction, LogoutConfirmation, LogoutOptions, LogoutPlan, LogoutReport, LogoutWarning, Lookup, PLAN_TTL,
+    ConfirmationNeeded, LogoutAction, LogoutConfirmation, LogoutOptions, LogoutPlan, LogoutReport, LogoutWarning, PLAN_TTL,
 };
 use crate::store::crash::crash_point;
+use crate::store::journal::{self, JournalOp, JournalPayload};
 use crate::store::Store;
 use crate::vault::random_array;
 use crate::{Error, Result};
@@ -27,9 +34,10 @@ use crate::{Error, Result};
 impl WalletCore {
     /// What logging out with `options` will do, warn about and need confirmed.
     pub fn prepare_logout(&self, options: LogoutOptions) -> Result<LogoutPlan> {
-        let account = self.inner.session_account()?;
+        let (account, gen) = self.inner.session_account()?;
         let row = self.inner.row(&account.id)?;
         let mut warnings = Vec::new();
+        // Environment hooks are called before any core lock is taken.
         if row.has_phrase && !row.backed_up {
             warnings.push(LogoutWarning::NotBackedUp);
         }
@@ -68,22 +76,33 @@ impl WalletCore {
             expires_in_secs: PLAN_TTL.as_secs(),
             options,
         };
-        lk(&self.inner.plans).insert(plan.clone());
+        let stored = self.inner.with_cell(|c| match c.session.plans_mut() {
+            Some(plans) if c.generation == gen => {
+                plans.insert(plan.clone());
+                Ok(())
+            }
+            _ => Err(Error::SessionChanged),
+        });
+        stored?;
         self.inner.touch();
         Ok(plan)
     }
 
-    /// Carries out a prepared plan. Using the same token again returns the same report.
+    /// Carries out a prepared plan of the current session. Using the same token again returns
+    /// the same report while nothing changed since; after any transition it is refused.
     pub fn logout(&self, token: &str, confirmation: &LogoutConfirmation) -> Result<LogoutReport> {
         let i = &self.inner;
-        let plan = match lk(&i.plans).get(token)? {
-            Lookup::AlreadyDone(report) => return Ok(report),
-            Lookup::Pending(plan) => plan,
+        let found = i.with_cell(|c| {
+            if let Some(last) = c.last_logout.as_ref().filter(|l| l.token == token && l.generation == c.generation) {
+                return Ok::<Found, Error>(Found::Done(last.report.clone()));
+            }
+            let plans = c.session.plans().ok_or(Error::LogoutTokenInvalid)?;
+            Ok(Found::Pending(plans.get(token)?, c.generation))
+        })?;
+        let (plan, gen) = match found {
+            Found::Done(report) => return Ok(report),
+            Found::Pending(plan, gen) => (plan, gen),
         };
-        if i.session_account()?.id != plan.account.id {
-            lk(&i.plans).remove(token);
-            return Err(Error::LogoutTokenInvalid);
-        }
         if plan.confirmation == ConfirmationNeeded::TypeAccountName {
             let typed = confirmation.typed_account_name.as_deref().map(names::key);
             if typed.as_deref() != Some(names::key(&plan.account.name).as_str()) {
@@ -98,18 +117,15 @@ impl WalletCore {
             (None, true) => AuthProof::Biometric,
             (None, false) => AuthProof::None,
         };
-        let gate_action = if plan.options.remove_wallet { GatedAction::RemoveWallet } else { GatedAction::Logout };
-        i.check_gate(gate_action, proof)?;
-        lk(&i.plans).remove(token);
-        let row = i.row(&plan.account.id)?;
-        // 1. Keys out of memory, timer off.
-        lk(&i.keys).take();
-        i.deadline.send_replace(None);
-        // 2. Every database change in one transaction, with the journal of what follows.
         let remove = plan.options.remove_wallet;
+        // May run the KDF or show the biometric prompt: no core lock is held.
+        i.check_gate(if remove { GatedAction::RemoveWallet } else { GatedAction::Logout }, proof)?;
+        // Every database change in one transition, with the journal of what follows. It applies
+        // only to the session that issued the plan; leaving it drops the keys (zeroized).
         let now = i.now();
-        let mut out: Vec<Notice> = Vec::new();
-        let (journal_id, new_state, mut cleared, payload) = lk(&i.store).write(|tx| {
+        let (journal_id, payload, mut cleared, biometric_removed) = i.transition(Expect::Generation(gen), None, |session, tx, out| {
+            let account = session.account().filter(|a| a.id == plan.account.id).ok_or(Error::LogoutTokenInvalid)?;
+            let row = crate::store::accounts::by_id(tx, &account.id)?.ok_or(Error::AccountNotFound)?;
             let clear = plan.options.clear_caches;
             let mut cleared = ClearReport::default();
             if clear || remove {
@@ -120,102 +136,111 @@ impl WalletCore {
             } else if clear {
                 cleared.add(&rows_cache::clear_scope(tx, &CacheScope::Global)?);
             }
-            let payload = json!({
-                "biometric_alias": row.biometric_alias,
-                "scrub": remove || clear,
-                "clear_files_account": (clear || remove).then(|| row.id.clone()),
-                "clear_files_global": clear && !plan.options.keep_global_caches,
-            });
-            tx.execute(
-                "INSERT INTO journal (op, account_id, payload, created_at) VALUES (?1, ?2, ?3, ?4)",
-                rusqlite::params![if remove { "remove_wallet" } else { "logout" }, row.id, payload.to_string(), now],
-            )?;
-            let jid = tx.last_insert_rowid();
+            let payload = JournalPayload {
+                biometric_alias: row.biometric_alias.clone(),
+                scrub: remove || clear,
+                clear_files_account: (clear || remove).then(|| row.id.clone()),
+                clear_files_global: clear && !plan.options.keep_global_caches,
+                ..JournalPayload::default()
+            };
+            let op = if remove { JournalOp::RemoveWallet } else { JournalOp::Logout };
+            let jid = journal::insert(tx, op, Some(&row.id), &payload, now)?;
             tx.execute("UPDATE accounts SET biometric_wrap = NULL, biometric_alias = NULL WHERE id = ?1", [&row.id])?;
-            i.event(tx, EventKind::LoggedOut, Some(&plan.account), "", &mut out)?;
+            i.event(tx, EventKind::LoggedOut, Some(&plan.account), "", out)?;
             if remove {
                 tx.execute("DELETE FROM accounts WHERE id = ?1", [&row.id])?;
-                i.event(tx, EventKind::WalletRemoved, Some(&plan.account), "", &mut out)?;
+                i.event(tx, EventKind::WalletRemoved, Some(&plan.account), "", out)?;
             }
-            let state = no_session(tx)?;
-            persist_state(tx, &state, now)?;
+            let next = no_session(tx)?;
             crash_point(if remove { "remove.before_commit" } else { "logout.before_commit" });
-            Ok((jid, state, cleared, payload.to_string()))
+            Ok((super::session::Session::without_keys(&next), (jid, payload, cleared, row.biometric_wrap.is_some())))
         })?;
+        // The transition started from `gen` and moved it on by one.
+        let generation = gen.wrapping_add(1);
         crash_point(if remove { "remove.after_commit" } else { "logout.after_commit" });
-        i.set_state(new_state, &mut out);
-        // 3. Steps outside the database, then close the journal entry.
-        {
-            let mut store = lk(&i.store);
-            // A failing platform key deletion leaves the journal row for the next open; the
-            // logout itself is done (the wrap is gone, so the key is useless anyway).
-            if let Ok(files) = finish_external(&mut store, i.key_store.as_ref(), &payload) {
-                cleared.add(&files);
-                store.conn().execute("DELETE FROM journal WHERE id = ?1", [journal_id])?;
-            }
+        // Steps outside the database, with no core lock held. A failing platform key deletion
+        // leaves the journal row for the next open; the logout itself is done (the wrap is
+        // gone, so the key is useless anyway).
+        if let Ok(files) = finish_entry(&i.store, i.key_store.as_ref(), journal_id, &payload) {
+            cleared.add(&files);
         }
-        i.forget_authorizations();
         let report = LogoutReport {
             account: plan.account.clone(),
             keys_wiped: true,
             session_ended: true,
-            biometric_removed: row.biometric_wrap.is_some(),
+            biometric_removed,
             cache_entries_cleared: cleared.entries_removed + cleared.files_removed,
             cache_bytes_freed: cleared.bytes_freed,
             wallet_removed: remove,
             warnings_acknowledged: plan.warnings.clone(),
         };
-        lk(&i.plans).finish(token.to_string(), report.clone());
-        i.emit(out);
+        i.with_cell(|c| {
+            if c.generation == generation {
+                c.last_logout = Some(LastLogout { token: token.to_string(), report: report.clone(), generation });
+            }
+        });
         Ok(report)
     }
 }
 
-/// The steps of a journaled operation that live outside the database: the platform key,
-/// cache files, the WAL scrub, and (for an erase) every key-store entry and the cache root.
-/// Deleting the platform key is retried on the next open if it fails now (the row stays).
-pub(crate) fn finish_external(store: &mut Store, key_store: &dyn SecureKeyStore, payload: &str) -> Result<ClearReport> {
-    let v: serde_json::Value = serde_json::from_str(payload).unwrap_or_default();
-    if v["erase_all"].as_bool() == Some(true) {
+enum Found {
+    Done(LogoutReport),
+    Pending(LogoutPlan, u64),
+}
+
+/// The hook steps of a journal entry: the platform key (and, for an erase, every key-store
+/// entry of the app). Never called with a core lock held.
+fn key_store_steps(key_store: &dyn SecureKeyStore, p: &JournalPayload) -> Result<()> {
+    if p.erase_all {
         match key_store.delete_all() {
             Ok(()) | Err(KeyStoreError::NotFound) => {}
             Err(e) => return Err(Error::HookFailed { message: format!("could not delete the app's key-store entries: {e:?}") }),
         }
     }
-    if let Some(a) = v["biometric_alias"].as_str() {
+    if let Some(a) = &p.biometric_alias {
         match key_store.delete(a) {
             Ok(()) | Err(KeyStoreError::NotFound) => {}
             Err(e) => return Err(Error::HookFailed { message: format!("could not delete the biometric key: {e:?}") }),
         }
     }
+    Ok(())
+}
+
+/// The file steps of a journal entry (cache files, cache root, WAL scrub), then the entry is
+/// closed.
+fn file_steps(store: &Store, id: i64, p: &JournalPayload) -> Result<ClearReport> {
     let data_dir = store.dir().to_path_buf();
     let kinds = rows_cache::file_kinds(store.conn())?;
     let mut report = ClearReport::default();
-    if let Some(id) = v["clear_files_account"].as_str() {
-        report.add(&files::clear_scope(&data_dir, &kinds, &CacheScope::Account(id.to_string()))?);
+    if let Some(id) = &p.clear_files_account {
+        report.add(&files::clear_scope(&data_dir, &kinds, &CacheScope::Account(id.clone()))?);
     }
-    if v["clear_files_global"].as_bool() == Some(true) {
+    if p.clear_files_global {
         report.add(&files::clear_scope(&data_dir, &kinds, &CacheScope::Global)?);
     }
-    if v["erase_all"].as_bool() == Some(true) {
+    if p.erase_all {
         report.add(&files::clear(&files::root(&data_dir))?);
     }
-    if v["scrub"].as_bool().unwrap_or(true) {
+    if p.scrub {
         store.scrub()?;
     }
+    journal::delete(store.conn(), id)?;
     Ok(report)
 }
 
-/// Completes logouts that were committed but not finished (crash between the two phases).
+/// Completes a committed journal entry: key-store steps without any lock, then the file steps
+/// under the store lock.
+pub(crate) fn finish_entry(store: &Mutex<Store>, key_store: &dyn SecureKeyStore, id: i64, p: &JournalPayload) -> Result<ClearReport> {
+    key_store_steps(key_store, p)?;
+    file_steps(&lk(store), id, p)
+}
+
+/// Completes logouts and erases that were committed but not finished (crash between the two
+/// phases). Runs while opening, before the core exists (so no core lock is held).
 pub(crate) fn recover_journal(store: &mut Store, key_store: &dyn SecureKeyStore) -> Result<()> {
-    let pending: Vec<(i64, String)> = {
-        let mut st = store.conn().prepare("SELECT id, payload FROM journal ORDER BY id")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    for (id, payload) in pending {
-        if finish_external(store, key_store, &payload).is_ok() {
-            store.conn().execute("DELETE FROM journal WHERE id = ?1", [id])?;
+    for (id, payload) in journal::pending(store.conn())? {
+        if key_store_steps(key_store, &payload).is_ok() {
+            file_steps(store, id, &payload)?;
         }
     }
     Ok(())

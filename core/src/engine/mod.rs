@@ -3,8 +3,10 @@
 //! It ties the store, the vault and the session together: one instance per data directory.
 //! Sub-modules group the operations: [`accounts`] (create/import/backup/reveal/export/password),
 //! [`auth`] (login, unlock, lock, auto-lock, background/foreground), [`keys`] (addresses and
-//! signing) and [`logout`] (plans, logout, wallet removal, crash recovery). Listener
-//! notifications are collected while locks are held and delivered after they are released.
+//! signing) and [`logout`] (plans, logout, wallet removal, crash recovery). The session itself
+//! — state, keys, grants, plans — lives in one place, [`session`], and changes only through
+//! [`Inner::transition`]. Lock order: session → store → limiter guard. Listener notifications
+//! are collected while locks are held and delivered after they are released.
 
 mod accounts;
 mod auth;
@@ -14,9 +16,11 @@ mod erase;
 mod gates;
 mod keys;
 pub(crate) mod logout;
+pub(crate) mod session;
 
 pub use accounts::CreatedAccount;
 pub use erase::{ErasePlan, EraseReport, ERASE_PHRASE};
+pub use session::Cancel;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -24,20 +28,17 @@ use std::time::Instant;
 
 use tokio::sync::watch;
 
-use crate::auth::gates::{AuthMethod, GatedAction};
 use crate::auth::hooks::{EnvironmentProbe, SessionListener, UnknownEnvironment};
 use crate::auth::keystore::{NoKeyStore, SecureKeyStore};
 use crate::clock::{Clock, SystemClock};
 use crate::events::{self, EventKind, SecurityEvent};
 use crate::session::autolock::AutoLock;
 use crate::session::limiter::MonotonicGuard;
-use crate::session::logout::PlanRegistry;
 use crate::session::{SessionAccount, SessionState};
 use crate::store::{accounts as rows, Store};
 use crate::vault::kdf::KdfProfile;
-use crate::vault::secrets::AccountSecret;
-use crate::vault::SecretBytes;
 use crate::{Error, Result};
+use session::{Activity, Cell, Session};
 
 /// How to open a core.
 #[derive(Debug, Clone)]
@@ -70,43 +71,26 @@ impl Default for Hooks {
     }
 }
 
-/// Key material of the unlocked account (zeroized on drop).
-pub(crate) struct UnlockedKeys {
-    pub account_id: String,
-    /// Kept to wrap under a biometric secret and to check biometric proofs.
-    pub vault_key: SecretBytes,
-    pub secret: AccountSecret,
-}
-
-/// Last user activity, for auto-lock.
-pub(crate) struct Activity {
-    pub mono: Instant,
-    pub wall: i64,
-    pub backgrounded: bool,
-}
-
 /// Something to tell the listener once locks are released.
 pub(crate) enum Notice {
     State(SessionState),
     Event(SecurityEvent),
 }
 
+/// Shared state of one open core. Lock order: `cell` → `store` → `guard` (see [`session`]).
 pub(crate) struct Inner {
     pub config: Config,
+    /// The session, its generation, activity and auto-lock setting.
+    pub cell: Mutex<Cell>,
     pub store: Mutex<Store>,
-    pub keys: Mutex<Option<UnlockedKeys>>,
-    pub state: Mutex<SessionState>,
+    pub guard: Mutex<MonotonicGuard>,
     pub listener: RwLock<Option<Arc<dyn SessionListener>>>,
     pub env: Arc<dyn EnvironmentProbe>,
     pub clock: Arc<dyn Clock>,
-    pub guard: Mutex<MonotonicGuard>,
-    pub plans: Mutex<PlanRegistry>,
     pub deadline: watch::Sender<Option<tokio::time::Instant>>,
-    pub activity: Mutex<Activity>,
-    pub auto_lock: Mutex<AutoLock>,
     pub key_store: Arc<dyn SecureKeyStore>,
-    /// Recent authorizations per gated action (method, monotonic seconds).
-    pub authorizations: Mutex<std::collections::HashMap<GatedAction, (AuthMethod, u64)>>,
+    #[cfg(feature = "test-hooks")]
+    pub test: session::TestInstruments,
 }
 
 /// Locks a mutex, recovering the data if a previous holder panicked (never panics itself).
@@ -147,19 +131,22 @@ impl WalletCore {
         let (tx, rx) = watch::channel(None);
         let inner = Arc::new(Inner {
             config,
+            cell: Mutex::new(Cell {
+                session: Session::without_keys(&state),
+                generation: 0,
+                activity: Activity { mono: Instant::now(), wall: now, backgrounded: false },
+                auto_lock,
+                last_logout: None,
+            }),
             store: Mutex::new(store),
-            keys: Mutex::new(None),
-            state: Mutex::new(state),
+            guard: Mutex::new(MonotonicGuard::default()),
             listener: RwLock::new(hooks.listener),
             env: hooks.environment,
             clock: hooks.clock,
-            guard: Mutex::new(MonotonicGuard::default()),
-            plans: Mutex::new(PlanRegistry::default()),
             deadline: tx,
-            activity: Mutex::new(Activity { mono: Instant::now(), wall: now, backgrounded: false }),
-            auto_lock: Mutex::new(auto_lock),
             key_store: hooks.key_store,
-            authorizations: Mutex::new(Default::default()),
+            #[cfg(feature = "test-hooks")]
+            test: Default::default(),
         });
         runtime.spawn(auth::autolock_task(Arc::downgrade(&inner), rx));
         Ok(WalletCore { inner, runtime: Some(runtime) })
@@ -167,7 +154,7 @@ impl WalletCore {
 
     /// The current session state.
     pub fn state(&self) -> SessionState {
-        lk(&self.inner.state).clone()
+        self.inner.snapshot().0
     }
 
     /// Registers (or replaces) the listener.
@@ -225,13 +212,32 @@ impl Inner {
         out.push(Notice::Event(e));
         Ok(())
     }
+}
 
-    /// Sets the in-memory state after the transaction that persisted it committed.
-    pub fn set_state(&self, s: SessionState, out: &mut Vec<Notice>) {
-        let mut cur = lk(&self.state);
-        if *cur != s {
-            *cur = s.clone();
-            out.push(Notice::State(s));
+#[cfg(feature = "test-hooks")]
+impl WalletCore {
+    /// Test-only: live key-material values (0 unless `Unlocked`, then 1).
+    pub fn live_unlocked_keys(&self) -> usize {
+        self.inner.test.live_keys.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Test-only: called after a KDF/biometric unwrap and before its result is applied.
+    pub fn set_after_kdf_hook(&self, hook: Option<Arc<dyn Fn() + Send + Sync>>) {
+        if let Ok(mut h) = self.inner.test.after_kdf.write() {
+            *h = hook;
+        }
+    }
+}
+
+impl Inner {
+    /// The test barrier between a KDF and applying its result (no-op in real builds).
+    pub(crate) fn after_kdf(&self) {
+        #[cfg(feature = "test-hooks")]
+        {
+            let hook = self.test.after_kdf.read().ok().and_then(|h| h.clone());
+            if let Some(h) = hook {
+                h();
+            }
         }
     }
 }

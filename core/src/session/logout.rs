@@ -2,7 +2,9 @@
 //!
 //! `prepare_logout` returns a [`LogoutPlan`] with a single-use token that expires after
 //! [`PLAN_TTL`]; `logout(token, confirmation)` carries it out and returns a [`LogoutReport`].
-//! Using the same token again returns the same report (idempotent) instead of failing.
+//! Plans belong to the session that issued them (they live inside it, see
+//! `engine::session`); using the same token again returns the same report only while nothing
+//! changed since that logout.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -106,52 +108,38 @@ struct Pending {
     created: Instant,
 }
 
-/// Outstanding plans and finished reports (per process).
+/// Outstanding plans of one session.
 #[derive(Default)]
 pub struct PlanRegistry {
     pending: HashMap<String, Pending>,
-    done: HashMap<String, LogoutReport>,
 }
 
-/// Result of looking up a token.
-pub enum Lookup {
-    Pending(LogoutPlan),
-    AlreadyDone(LogoutReport),
-}
+/// Plans kept per session (older ones are dropped first).
+const MAX_PLANS: usize = 16;
 
 impl PlanRegistry {
     pub fn insert(&mut self, plan: LogoutPlan) {
         self.pending.retain(|_, p| p.created.elapsed() < PLAN_TTL);
+        if self.pending.len() >= MAX_PLANS {
+            if let Some(oldest) = self.pending.iter().min_by_key(|(_, p)| p.created).map(|(t, _)| t.clone()) {
+                self.pending.remove(&oldest);
+            }
+        }
         self.pending.insert(plan.token.clone(), Pending { plan, created: Instant::now() });
     }
 
-    /// Looks a token up: a valid pending plan, or the report of an earlier use.
-    pub fn get(&self, token: &str) -> Result<Lookup> {
-        if let Some(r) = self.done.get(token) {
-            return Ok(Lookup::AlreadyDone(r.clone()));
-        }
+    /// A valid pending plan.
+    pub fn get(&self, token: &str) -> Result<LogoutPlan> {
         let p = self.pending.get(token).ok_or(Error::LogoutTokenInvalid)?;
         if p.created.elapsed() >= PLAN_TTL {
             return Err(Error::LogoutTokenExpired);
         }
-        Ok(Lookup::Pending(p.plan.clone()))
+        Ok(p.plan.clone())
     }
 
     /// Consumes a pending plan (single use).
     pub fn remove(&mut self, token: &str) {
         self.pending.remove(token);
-    }
-
-    pub fn finish(&mut self, token: String, report: LogoutReport) {
-        if self.done.len() > 64 {
-            self.done.clear();
-        }
-        self.done.insert(token, report);
-    }
-
-    /// Any state change that invalidates plans (login as someone else, another logout).
-    pub fn clear_pending(&mut self) {
-        self.pending.clear();
     }
 }
 
@@ -173,26 +161,26 @@ mod tests {
     }
 
     #[test]
-    fn tokens_expire_are_single_use_and_reports_repeat() {
+    fn tokens_expire_and_are_single_use() {
         let mut r = PlanRegistry::default();
         r.insert(plan("t1"));
-        r.pending.get_mut("t1").map(|p| p.created = Instant::now() - PLAN_TTL);
+        if let Some(p) = r.pending.get_mut("t1") {
+            p.created = Instant::now() - PLAN_TTL;
+        }
         assert!(matches!(r.get("t1"), Err(Error::LogoutTokenExpired)));
         r.insert(plan("t2"));
-        assert!(matches!(r.get("t2"), Ok(Lookup::Pending(_))));
+        assert!(matches!(r.get("t2"), Ok(p) if p.token == "t2"));
         r.remove("t2");
         assert!(matches!(r.get("t2"), Err(Error::LogoutTokenInvalid)));
-        let report = LogoutReport {
-            account: plan("x").account,
-            keys_wiped: true,
-            session_ended: true,
-            biometric_removed: false,
-            cache_entries_cleared: 0,
-            cache_bytes_freed: 0,
-            wallet_removed: false,
-            warnings_acknowledged: vec![],
-        };
-        r.finish("t2".into(), report.clone());
-        assert!(matches!(r.get("t2"), Ok(Lookup::AlreadyDone(x)) if x == report));
+    }
+
+    #[test]
+    fn plans_are_bounded() {
+        let mut r = PlanRegistry::default();
+        for i in 0..100 {
+            r.insert(plan(&format!("t{i}")));
+        }
+        assert!(r.pending.len() <= MAX_PLANS);
+        assert!(r.get("t99").is_ok());
     }
 }

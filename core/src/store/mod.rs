@@ -8,6 +8,8 @@
 
 pub mod accounts;
 pub mod crash;
+pub mod journal;
+pub mod owner;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -20,16 +22,19 @@ use crate::{Error, Result};
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "imwallet.db";
 
-/// An open database.
+/// An open database. It holds the data directory's owner lock for as long as it lives.
 pub struct Store {
     conn: Connection,
     dir: PathBuf,
+    _owner: owner::DirLock,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database in `dir` and migrates it.
+    /// Opens (creating if needed) the database in `dir` and migrates it. Fails with
+    /// `DataDirectoryInUse` when another open store (in this or another process) owns `dir`.
     pub fn open(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir).map_err(|e| Error::Storage { reason: format!("cannot create data directory: {e}") })?;
+        let owner = owner::DirLock::acquire(dir)?;
         let path = dir.join(DB_FILE);
         let sidecar = |s: &str| dir.join(format!("{DB_FILE}{s}")).exists();
         if !path.exists() && (sidecar("-wal") || sidecar("-journal")) {
@@ -44,7 +49,7 @@ impl Store {
         conn.execute_batch("PRAGMA auto_vacuum = INCREMENTAL;")?;
         conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
         conn.execute_batch("PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")?;
-        let mut store = Store { conn, dir: dir.to_path_buf() };
+        let mut store = Store { conn, dir: dir.to_path_buf(), _owner: owner };
         store.migrate()?;
         Ok(store)
     }

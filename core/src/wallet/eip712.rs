@@ -215,7 +215,7 @@ fn encode_atomic(ty: &str, v: &Value) -> Result<[u8; 32]> {
             let signed = t.starts_with("int");
             let bits_s = if signed { &t[3..] } else { &t[4..] };
             let bits: u32 = if bits_s.is_empty() { 256 } else { bits_s.parse().map_err(|_| bad(format!("unknown type {t}")))? };
-            if bits == 0 || bits > 256 || bits % 8 != 0 {
+            if bits == 0 || bits > 256 || !bits.is_multiple_of(8) {
                 return Err(bad(format!("unknown type {t}")));
             }
             encode_int(v, bits, signed).map_err(|e| match e {

@@ -43,7 +43,7 @@ final class ClearDataTests: XCTestCase {
     }
 
     func testResetAppAndReinstallOrphans() async throws {
-        var core = try open()
+        var core: WalletCore! = try open()
         _ = try await core.createAccount(name: "Dee", password: PW, words: 12, language: .english)
         try await core.enableBiometricUnlock(password: PW)
         let plan = try core.prepareErase()
@@ -55,7 +55,10 @@ final class ClearDataTests: XCTestCase {
         // Reinstall on iOS: files gone, Keychain items survive — the core purges the orphans.
         _ = try await core.createAccount(name: "Eli", password: PW, words: 12, language: .english)
         try await core.enableBiometricUnlock(password: PW)
-        core = try open()  // the old instance is released here
+        XCTAssertThrowsError(try open()) { e in  // one owner per data directory
+            guard case WalletError.DataDirectoryInUse = e else { return XCTFail("\(e)") }
+        }
+        core = nil  // the old instance is released here
         try FileManager.default.removeItem(at: dir)
         core = try open()
         XCTAssertEqual(core.state(), .noAccount)

@@ -139,6 +139,7 @@ final class WalletFlowsTests: XCTestCase {
         } catch WalletError.InvalidCredentials {}
         let unlocked = try await core.unlock(password: PW)
         XCTAssertTrue(isUnlocked(unlocked))
+        core = nil  // release the directory before reopening it
         core = try WalletCore(config: config(), environment: nil, listener: nil, keyStore: nil)
         XCTAssertTrue(isLocked(core.state()))
     }
