@@ -182,10 +182,7 @@ impl WalletCore {
         }
         positions.sort_unstable();
         let text = positions.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
-        lk(&self.inner.store).write(|tx| {
-            tx.execute("UPDATE accounts SET backup_challenge = ?1 WHERE id = ?2", [&text, &account.id])?;
-            Ok(())
-        })?;
+        lk(&self.inner.store).write(|tx| rows::set_backup_challenge(tx, &account.id, Some(&text)))?;
         self.inner.touch();
         Ok(positions)
     }
@@ -219,7 +216,7 @@ impl WalletCore {
         }
         let mut out = Vec::new();
         lk(&self.inner.store).write(|tx| {
-            tx.execute("UPDATE accounts SET backed_up = 1, backup_challenge = NULL WHERE id = ?1", [&account.id])?;
+            rows::mark_backed_up(tx, &account.id)?;
             self.inner.event(tx, EventKind::BackupConfirmed, Some(&account), "", &mut out)
         })?;
         self.inner.emit(out);
@@ -276,11 +273,7 @@ impl WalletCore {
             let pw_key = kdf::derive(new, &salt, params)?;
             let wrap = aead::seal(&pw_key, &row.id, Purpose::PasswordWrap, vk.expose())?;
             lk(&self.inner.store).write(|tx| {
-                let n = tx.execute(
-                    "UPDATE accounts SET kdf_m_kib = ?1, kdf_t = ?2, kdf_p = ?3, kdf_salt = ?4, password_wrap = ?5 WHERE id = ?6",
-                    rusqlite::params![params.m_kib, params.t, params.p, salt, wrap, row.id],
-                )?;
-                if n != 1 {
+                if !rows::set_password_wrap(tx, &row.id, params, &salt, &wrap)? {
                     return Err(Error::AccountNotFound);
                 }
                 self.inner.event(tx, EventKind::PasswordChanged, Some(&account), "", &mut out)?;

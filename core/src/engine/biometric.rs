@@ -15,7 +15,7 @@ use crate::engine::{lk, Inner, Notice, WalletCore};
 use crate::events::EventKind;
 use crate::session::limiter;
 use crate::session::{SessionAccount, SessionState};
-use crate::store::accounts::AccountRow;
+use crate::store::accounts::{self as rows, AccountRow};
 use crate::vault::aead::{self, Purpose};
 use crate::vault::{random_bytes, SecretBytes};
 use crate::{Error, Result};
@@ -36,7 +36,7 @@ impl Inner {
     fn invalidate_biometric(&self, row: &AccountRow, why: &str, out: &mut Vec<Notice>) -> Result<()> {
         let account = SessionAccount { id: row.id.clone(), name: row.name.clone() };
         lk(&self.store).write(|tx| {
-            tx.execute("UPDATE accounts SET biometric_wrap = NULL, biometric_alias = NULL WHERE id = ?1", [&row.id])?;
+            rows::clear_biometric(tx, &row.id)?;
             self.event(tx, EventKind::BiometricInvalidated, Some(&account), why, out)
         })?;
         // The key store is called only after the store lock is released.
@@ -104,11 +104,7 @@ impl WalletCore {
                     return Err(Error::SessionChanged);
                 }
                 lk(&i.store).write(|tx| {
-                    let n = tx.execute(
-                        "UPDATE accounts SET biometric_wrap = ?1, biometric_alias = ?2 WHERE id = ?3",
-                        rusqlite::params![wrap, alias, row.id],
-                    )?;
-                    if n != 1 {
+                    if !rows::set_biometric(tx, &row.id, &wrap, &alias)? {
                         return Err(Error::AccountNotFound);
                     }
                     i.event(tx, EventKind::BiometricEnabled, Some(&account), "", &mut out)
@@ -136,7 +132,7 @@ impl WalletCore {
         }
         let mut out = Vec::new();
         lk(&i.store).write(|tx| {
-            tx.execute("UPDATE accounts SET biometric_wrap = NULL, biometric_alias = NULL WHERE id = ?1", [&row.id])?;
+            rows::clear_biometric(tx, &row.id)?;
             i.event(tx, EventKind::BiometricDisabled, Some(&account), "", &mut out)
         })?;
         i.emit(out);

@@ -66,13 +66,9 @@ impl WalletCore {
         let payload = JournalPayload { erase_all: true, scrub: true, ..JournalPayload::default() };
         // One transition from whatever the session is: the keys go with it.
         let (jid, accounts_removed, events_removed, mut caches) = i.transition(Expect::Any, None, |_, tx, _| {
-            let accounts = tx.query_row("SELECT COUNT(*) FROM accounts", [], |r| r.get::<_, i64>(0))? as u64;
-            let events = tx.query_row("SELECT COUNT(*) FROM events", [], |r| r.get::<_, i64>(0))? as u64;
+            let (accounts, events) = rows::erase_counts(tx)?;
             let caches = crate::cache::rows::clear_all(tx)?;
-            tx.execute_batch(
-                "DELETE FROM address_cache; DELETE FROM accounts; DELETE FROM events; DELETE FROM settings; DELETE FROM journal;
-                 UPDATE limiter SET failures = 0, last_attempt_at = 0;",
-            )?;
+            rows::erase_everything(tx)?;
             let jid = journal::insert(tx, JournalOp::Erase, None, &payload, now)?;
             crate::store::crash::crash_point("erase.before_commit");
             Ok((Session::NoAccount, (jid, accounts, events, caches)))

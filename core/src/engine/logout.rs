@@ -145,10 +145,10 @@ impl WalletCore {
             };
             let op = if remove { JournalOp::RemoveWallet } else { JournalOp::Logout };
             let jid = journal::insert(tx, op, Some(&row.id), &payload, now)?;
-            tx.execute("UPDATE accounts SET biometric_wrap = NULL, biometric_alias = NULL WHERE id = ?1", [&row.id])?;
+            crate::store::accounts::clear_biometric(tx, &row.id)?;
             i.event(tx, EventKind::LoggedOut, Some(&plan.account), "", out)?;
             if remove {
-                tx.execute("DELETE FROM accounts WHERE id = ?1", [&row.id])?;
+                crate::store::accounts::delete(tx, &row.id)?;
                 i.event(tx, EventKind::WalletRemoved, Some(&plan.account), "", out)?;
             }
             let next = no_session(tx)?;

@@ -244,21 +244,13 @@ impl Inner {
 
 /// Writes the session row for `state`.
 pub(crate) fn persist_state(conn: &rusqlite::Connection, state: &SessionState, now: i64) -> Result<()> {
-    let (s, id) = match state {
-        SessionState::NoAccount => ("none", None),
-        SessionState::LoggedOut => ("logged_out", None),
-        SessionState::Locked { account } => ("locked", Some(account.id.clone())),
-        SessionState::Unlocked { account } => ("unlocked", Some(account.id.clone())),
-    };
-    conn.execute("UPDATE session SET state = ?1, account_id = ?2, updated_at = ?3 WHERE id = 1", rusqlite::params![s, id, now])?;
-    Ok(())
+    crate::store::session::persist(conn, state, now)
 }
 
 /// The state after a restart: an active session comes back `Locked`.
 fn restore_session(store: &mut Store, now: i64) -> Result<SessionState> {
     store.write(|tx| {
-        let (s, id): (String, Option<String>) =
-            tx.query_row("SELECT state, account_id FROM session WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (s, id) = crate::store::session::load(tx)?;
         let account = match id.as_deref() {
             Some(id) => rows::by_id(tx, id)?.map(|a| SessionAccount { id: a.id, name: a.name }),
             None => None,

@@ -114,3 +114,57 @@ pub fn info(conn: &Connection, a: &AccountRow) -> Result<AccountInfo> {
         address,
     })
 }
+
+/// Turns biometric unlock off for `id` (wrap and alias dropped).
+pub fn clear_biometric(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute("UPDATE accounts SET biometric_wrap = NULL, biometric_alias = NULL WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// Stores the vault key wrapped under a biometric secret; `false` if the account is gone.
+pub fn set_biometric(conn: &Connection, id: &str, wrap: &[u8], alias: &str) -> Result<bool> {
+    Ok(conn.execute("UPDATE accounts SET biometric_wrap = ?1, biometric_alias = ?2 WHERE id = ?3", params![wrap, alias, id])? == 1)
+}
+
+/// Removes the account row (its address cache goes with it).
+pub fn delete(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute("DELETE FROM accounts WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// Records the word positions of a pending backup check (`None` clears it).
+pub fn set_backup_challenge(conn: &Connection, id: &str, positions: Option<&str>) -> Result<()> {
+    conn.execute("UPDATE accounts SET backup_challenge = ?1 WHERE id = ?2", params![positions, id])?;
+    Ok(())
+}
+
+/// The recovery phrase was confirmed as backed up.
+pub fn mark_backed_up(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute("UPDATE accounts SET backed_up = 1, backup_challenge = NULL WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// Replaces the password wrap (new KDF parameters and salt); `false` if the account is gone.
+pub fn set_password_wrap(conn: &Connection, id: &str, kdf: KdfParams, salt: &[u8], wrap: &[u8]) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE accounts SET kdf_m_kib = ?1, kdf_t = ?2, kdf_p = ?3, kdf_salt = ?4, password_wrap = ?5 WHERE id = ?6",
+        params![kdf.m_kib, kdf.t, kdf.p, salt, wrap, id],
+    )? == 1)
+}
+
+/// Counts of what an erase removes: (accounts, events).
+pub fn erase_counts(conn: &Connection) -> Result<(u64, u64)> {
+    let accounts: i64 = conn.query_row("SELECT COUNT(*) FROM accounts", [], |r| r.get(0))?;
+    let events: i64 = conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;
+    Ok((accounts as u64, events as u64))
+}
+
+/// Deletes every account, cached address, event, setting and journal entry, and the limiter's
+/// failures ("reset app"; cache rows are cleared by the cache module).
+pub fn erase_everything(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "DELETE FROM address_cache; DELETE FROM accounts; DELETE FROM events; DELETE FROM settings; DELETE FROM journal;
+         UPDATE limiter SET failures = 0, last_attempt_at = 0;",
+    )?;
+    Ok(())
+}

@@ -8,9 +8,11 @@
 
 pub mod accounts;
 pub mod crash;
+pub mod events;
 pub mod journal;
 pub mod owner;
 pub mod schema;
+pub mod session;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1,0 +1,42 @@
+//! The `events` table: the security log.
+
+use rusqlite::{params, Connection};
+
+use crate::events::{EventKind, FailedAttemptsSummary, SecurityEvent};
+use crate::Result;
+
+/// Appends an event; returns it with its id.
+pub fn record(conn: &Connection, at: i64, kind: EventKind, account: Option<(&str, &str)>, detail: &str) -> Result<SecurityEvent> {
+    let (id, name) = account.map_or((None, None), |(i, n)| (Some(i.to_string()), Some(n.to_string())));
+    conn.execute(
+        "INSERT INTO events (at, kind, account_id, account_name, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![at, kind.as_str(), id, name, detail],
+    )?;
+    Ok(SecurityEvent { id: conn.last_insert_rowid(), at_unix: at, kind, account_id: id, account_name: name, detail: detail.to_string() })
+}
+
+/// The newest `limit` events, newest first.
+pub fn list(conn: &Connection, limit: u32) -> Result<Vec<SecurityEvent>> {
+    let mut st = conn.prepare("SELECT id, at, kind, account_id, account_name, detail FROM events ORDER BY id DESC LIMIT ?1")?;
+    let rows =
+        st.query_map([limit], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, at, kind, account_id, account_name, detail) = row?;
+        if let Some(kind) = EventKind::parse(&kind) {
+            out.push(SecurityEvent { id, at_unix: at, kind, account_id, account_name, detail });
+        }
+    }
+    Ok(out)
+}
+
+/// Failed logins/unlocks since the last successful one.
+pub fn failed_attempts_summary(conn: &Connection) -> Result<FailedAttemptsSummary> {
+    let last_ok: i64 =
+        conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events WHERE kind IN ('login_succeeded', 'unlocked')", [], |r| r.get(0))?;
+    let (count, last): (u32, Option<i64>) =
+        conn.query_row("SELECT COUNT(*), MAX(at) FROM events WHERE kind = 'login_failed' AND id > ?1", [last_ok], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    Ok(FailedAttemptsSummary { count, last_failed_at_unix: last })
+}
