@@ -198,7 +198,7 @@ pub(crate) fn finish_external(store: &mut Store, key_store: &dyn SecureKeyStore,
         report.add(&files::clear_scope(&data_dir, &kinds, &CacheScope::Global)?);
     }
     if v["erase_all"].as_bool() == Some(true) {
-        report.add(&files::clear(&files::root(&data_dir))?);
+        report.add(&files::clear_root(&data_dir)?);
     }
     if v["scrub"].as_bool().unwrap_or(true) {
         store.scrub()?;
