@@ -1,4 +1,5 @@
 //! The key commands behave as documented: stdin input, exit codes, `--json`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers outside #[test] fns, and common/
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Cache registry and clear data: TTL, usage, clearing by scope with canary scans of the data
 //! directory, logout clearing, reset app, orphan purge after an OS wipe, damaged directories.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers outside #[test] fns, and common/
 
 mod common;
 

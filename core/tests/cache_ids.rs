@@ -3,6 +3,9 @@
 //! not the database, not another account's or the global caches, not a file outside the data
 //! directory.
 
+// Test helpers outside #[test] functions unwrap too (incl. the shared rig in common/).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -3,6 +3,9 @@
 //! text, as a byte list or as hex. Typo suggestions for a recovery word stay a separate field
 //! of the error, never in its display text.
 
+// Test helpers outside #[test] functions unwrap too (incl. the shared rig in common/).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::*;

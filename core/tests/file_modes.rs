@@ -2,6 +2,8 @@
 //! (and the directory itself) is 0700 and every file — `imwallet.db`, `-wal`, `-shm`, cache
 //! files — 0600, whatever the umask; a directory left with looser modes is repaired on open.
 #![cfg(unix)]
+// Test helpers outside #[test] functions unwrap too (incl. the shared rig in common/).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

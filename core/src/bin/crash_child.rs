@@ -39,7 +39,9 @@ fn run(dir: &str, op: &str) -> Result<()> {
             core.login("Crash", PW)?;
             logout(&core, true, "Crash", PW)?;
         }
-        "erase" => drop(core.erase_all_data(imwallet_core::engine::ERASE_PHRASE)?),
+        "erase" => {
+            core.erase_all_data(imwallet_core::engine::ERASE_PHRASE)?;
+        }
         "churn" => {
             let mut out = std::io::stdout();
             for i in 0.. {

@@ -176,7 +176,9 @@ mod tests {
     fn tokens_expire_are_single_use_and_reports_repeat() {
         let mut r = PlanRegistry::default();
         r.insert(plan("t1"));
-        r.pending.get_mut("t1").map(|p| p.created = Instant::now() - PLAN_TTL);
+        if let Some(p) = r.pending.get_mut("t1") {
+            p.created = Instant::now() - PLAN_TTL;
+        }
         assert!(matches!(r.get("t1"), Err(Error::LogoutTokenExpired)));
         r.insert(plan("t2"));
         assert!(matches!(r.get("t2"), Ok(Lookup::Pending(_))));
