@@ -11,7 +11,7 @@
 
 use rusqlite::Connection;
 
-use crate::cache::{rows, CacheKind, CacheScope};
+use crate::cache::{rows, CacheKind, CacheScope, ClearScope};
 use crate::store::accounts;
 use crate::{Error, Result};
 
@@ -139,6 +139,17 @@ pub fn registered_kind(conn: &Connection, kind: &CacheKind) -> Result<KindDir> {
         return Err(Error::InvalidArgument { reason: format!("file cache '{name}' is not registered") });
     }
     Ok(dir)
+}
+
+/// What `clear_cache` is asked to clear: an existing account, registered file kinds.
+pub fn check_clear_scope(conn: &Connection, scope: &ClearScope) -> Result<()> {
+    match scope {
+        ClearScope::All => Ok(()),
+        ClearScope::Account(id) => existing_scope(conn, &CacheScope::Account(id.clone())).map(|_| ()),
+        ClearScope::Kinds(ks) => {
+            ks.iter().filter(|k| matches!(k, CacheKind::Files(_))).try_for_each(|k| registered_kind(conn, k).map(|_| ()))
+        }
+    }
 }
 
 /// A database-backed (built-in) kind.

@@ -84,17 +84,7 @@ impl WalletCore {
     /// Clears caches; the report says what went and how long it took.
     pub fn clear_cache(&self, scope: &ClearScope) -> Result<ClearReport> {
         let started = Instant::now();
-        match scope {
-            ClearScope::All => {}
-            ClearScope::Account(id) => {
-                self.check_scope(&CacheScope::Account(id.clone()))?;
-            }
-            ClearScope::Kinds(ks) => {
-                for k in ks.iter().filter(|k| matches!(k, CacheKind::Files(_))) {
-                    self.check_kind(k)?;
-                }
-            }
-        }
+        ids::check_clear_scope(lk(&self.inner.store).conn(), scope)?;
         let data_dir = self.inner.config.data_dir.clone();
         let mut out = Vec::new();
         let mut report = {
