@@ -1,7 +1,8 @@
 //! Output and errors for the CLI: plain text or `--json`, colour only on a terminal.
 //!
 //! A failed command prints the typed error (kind + message) to stderr — or as a JSON object on
-//! stdout with `--json` — and exits non-zero: 1 for a core error, 2 for usage, 3 for I/O.
+//! stdout with `--json` — and exits non-zero: 1 for a core error, 2 for usage, 3 for I/O. Typo
+//! suggestions for a recovery word follow on their own line (JSON: `suggestions`).
 
 use std::io::IsTerminal;
 
@@ -57,12 +58,27 @@ impl CliError {
             CliError::Usage(m) => ("Usage", m.clone(), 2),
             CliError::Io(m) => ("Io", m.clone(), 3),
         };
+        // Typo suggestions are a field of the error, not part of its message (which apps log):
+        // shown to the user here, on their own line (or as their own JSON field).
+        let suggestions = match self {
+            CliError::Core(imwallet_core::Error::MnemonicUnknownWord { suggestions, .. }) => suggestions.as_slice(),
+            _ => &[],
+        };
         if out.json {
-            out.print_json(&json!({"error": {"kind": kind, "message": msg}}));
-        } else if out.color {
+            let mut err = json!({"kind": kind, "message": msg});
+            if !suggestions.is_empty() {
+                err["suggestions"] = json!(suggestions);
+            }
+            out.print_json(&json!({ "error": err }));
+            return code;
+        }
+        if out.color {
             eprintln!("\x1b[31merror\x1b[0m [{kind}]: {msg}");
         } else {
             eprintln!("error [{kind}]: {msg}");
+        }
+        if !suggestions.is_empty() {
+            eprintln!("  did you mean {}?", suggestions.join(", "));
         }
         code
     }

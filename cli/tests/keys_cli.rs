@@ -1,4 +1,5 @@
 //! The key commands behave as documented: stdin input, exit codes, `--json`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers outside #[test] fns, and common/
 
 mod common;
 
@@ -46,6 +47,13 @@ fn mnemonic_check_reports_typed_errors() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["error"]["kind"], "MnemonicUnknownWord");
     assert!(v["error"]["message"].as_str().unwrap().contains("word 11"));
+    // Suggestions are shown, as their own field, never inside the message.
+    assert!(v["error"]["suggestions"].as_array().unwrap().iter().any(|s| s == "abandon"), "{v}");
+    assert!(!v["error"]["message"].as_str().unwrap().contains("abandon"), "{v}");
+    let o = run(&["mnemonic", "check"], "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandn about\n");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("error [MnemonicUnknownWord]: word 11 is not a recovery-phrase word\n"), "{err}");
+    assert!(err.contains("did you mean abandon"), "the user still sees the suggestion: {err}");
     let o = run(&["mnemonic", "check"], "zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo\n");
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("MnemonicChecksum"));

@@ -1,4 +1,5 @@
 //! The account/session commands, the interactive shell (scripted on stdin) and the demo.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers outside #[test] fns, and common/
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Logout that clears 10k cache rows and 1k cache files (goal ≤ 50 ms), and erase-all-data.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers outside #[test] fns, and common/
 
 use std::hint::black_box;
 use std::sync::Arc;

@@ -1,5 +1,6 @@
 //! Session benchmarks: login vs bare Argon2id with the same parameters (goal: ratio ≤ 1.03),
 //! lock, logout, and a cold open of a database holding 100 accounts.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers outside #[test] fns, and common/
 
 use std::hint::black_box;
 use std::sync::Arc;

@@ -2,7 +2,8 @@
 //!
 //! Every variant says what went wrong and, where it helps, what the user can do. No variant
 //! carries secret material: a mistyped recovery word is reported by its position and the
-//! closest valid words, never echoed back; a wrong password never says how close it was.
+//! closest valid words (a separate field, never in the display text), never echoed back; a
+//! wrong password never says how close it was.
 
 use thiserror::Error;
 
@@ -16,8 +17,10 @@ pub enum Error {
     /// The phrase does not have 12, 15, 18, 21 or 24 words.
     #[error("a recovery phrase has 12, 15, 18, 21 or 24 words; this one has {got}")]
     MnemonicWordCount { got: usize },
-    /// A word is not in the detected language's list.
-    #[error("word {position} is not a recovery-phrase word{}", suggest(suggestions))]
+    /// A word is not in the detected language's list. `suggestions` (the closest valid words)
+    /// is a separate field for the app to show; it is not in the display text, which apps log
+    /// and crash reporters collect (a suggestion is close to a word of the user's phrase).
+    #[error("word {position} is not a recovery-phrase word")]
     MnemonicUnknownWord { position: usize, suggestions: Vec<String> },
     /// All words are valid but the checksum does not match (a word is wrong or out of order).
     #[error("the recovery phrase checksum does not match: a word is wrong or the words are out of order")]
@@ -135,14 +138,6 @@ pub enum Error {
 
 fn join(v: &[u32]) -> String {
     v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
-}
-
-fn suggest(s: &[String]) -> String {
-    if s.is_empty() {
-        String::new()
-    } else {
-        format!("; did you mean {}?", s.join(", "))
-    }
 }
 
 impl Error {

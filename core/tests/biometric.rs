@@ -1,6 +1,7 @@
 //! Biometric unlock (crypto-bound), every typed key-store outcome, enrollment change, wrong
 //! secret, gates with and without freshness windows, logout removing the biometric path, and
 //! the password limiter being unaffected.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers outside #[test] fns, and common/
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! BIP39 known answers (Trezor's reference vectors, passphrase "TREZOR") in several wordlists,
 //! plus lenient input forms and every typed parse error.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers outside #[test] fns, and common/
 
 use imwallet_core::wallet::hd::{extended_keys, DerivationPath};
 use imwallet_core::wallet::{Language, Mnemonic};

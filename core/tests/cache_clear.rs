@@ -1,5 +1,6 @@
 //! Cache registry and clear data: TTL, usage, clearing by scope with canary scans of the data
 //! directory, logout clearing, reset app, orphan purge after an OS wipe, damaged directories.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers outside #[test] fns, and common/
 
 mod common;
 
@@ -134,7 +135,7 @@ fn logout_clears_the_accounts_caches_and_keeps_public_global_ones_when_asked() {
     assert!(r.core.cache_get(&CacheKind::TokenMetadata, &CacheScope::Global, "usdc").unwrap().is_none());
     // Keeping caches keeps them; removing the wallet clears its caches regardless.
     r.core.login("Eli", PW).unwrap();
-    r.core.cache_put(&CacheKind::Balances, &a, "eth", b"2", None).unwrap();
+    r.core.cache_put(&CacheKind::Balances, &a, "eth", b"KEPT-CANARY-4", None).unwrap();
     let keep = LogoutOptions { clear_caches: false, ..LogoutOptions::default() };
     let plan = r.core.prepare_logout(keep).unwrap();
     r.core.logout(&plan.token, &LogoutConfirmation::default()).unwrap();
@@ -144,7 +145,9 @@ fn logout_clears_the_accounts_caches_and_keeps_public_global_ones_when_asked() {
     let c =
         LogoutConfirmation { typed_account_name: Some("Eli".into()), password: Some(SecretBytes::from_slice(PW)), use_biometrics: false };
     r.core.logout(&plan.token, &c).unwrap();
-    assert!(r.core.cache_get(&CacheKind::Balances, &a, "eth").unwrap().is_none());
+    // The account is gone, so its scope is refused; its rows went with it.
+    assert_eq!(r.core.cache_get(&CacheKind::Balances, &a, "eth"), Err(Error::AccountNotFound));
+    assert_eq!(scan(dir.path(), b"KEPT-CANARY-4"), 0);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! directory is reopened and must be consistent — never a lost wallet the user did not ask to
 //! remove, never a half-written state.
 #![cfg(feature = "crash-points")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers outside #[test] fns, and common/
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! `keyctl session -` so each run gets a fresh session keyring). Also drives biometric unlock
 //! through it end to end.
 #![cfg(feature = "desktop-keyring")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers outside #[test] fns, and common/
 
 mod common;
 

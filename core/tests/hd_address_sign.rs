@@ -1,4 +1,5 @@
 //! BIP32 vectors 1–4, well-known mnemonics → addresses, ERC-55, EIP-191 and recovery.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers outside #[test] fns, and common/
 
 use imwallet_core::wallet::hd::extended_keys;
 use imwallet_core::wallet::sign::{personal_message_digest, personal_sign, recover, sign_digest, verify};

@@ -1,4 +1,5 @@
 //! Brute-force limiter (restart, clock set back, parallel calls) and auto-lock.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers outside #[test] fns, and common/
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Logout: plans and warnings, confirmation, idempotence, logging back in, wallet removal with
 //! secure deletion.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers outside #[test] fns, and common/
 
 mod common;
 

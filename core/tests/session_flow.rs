@@ -1,5 +1,6 @@
 //! The session state machine end to end: create, lock, unlock, restart, keys gated by state,
 //! backup, reveal, password change, events.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers outside #[test] fns, and common/
 
 mod common;
 

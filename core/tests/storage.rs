@@ -1,5 +1,6 @@
 //! Storage edge cases: newer schema, damaged file, tampered KDF parameters, fast profile
 //! refused by production, tampered vault.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers outside #[test] fns, and common/
 
 mod common;
 

@@ -120,12 +120,22 @@ pub enum AuthMethod {
     Password,
 }
 
-/// Proof offered with a gated call.
-#[derive(Debug, Clone, Copy)]
+/// Proof offered with a gated call. `Debug` never shows the password.
+#[derive(Clone, Copy)]
 pub enum AuthProof<'a> {
     /// Rely on a fresh authorization (or, for biometric gates, let the core prompt).
     None,
     Password(&'a [u8]),
     /// Ask the platform's biometric prompt now.
     Biometric,
+}
+
+impl fmt::Debug for AuthProof<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AuthProof::None => "None",
+            AuthProof::Password(_) => "Password(<redacted>)",
+            AuthProof::Biometric => "Biometric",
+        })
+    }
 }

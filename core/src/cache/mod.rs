@@ -7,11 +7,14 @@
 //! pages are vacuumed, files are unlinked and their folders emptied.
 
 pub mod files;
+pub mod ids;
 pub mod rows;
+
+pub use ids::validate_file_kind;
 
 use std::fmt;
 
-use crate::{Error, Result};
+use crate::Result;
 
 /// What is cached.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -41,7 +44,7 @@ impl CacheKind {
         }
     }
 
-    /// Parses a built-in name; anything else is a file kind (validated).
+    /// Parses a built-in name; anything else is a file kind (validated by [`ids`]).
     pub fn parse(name: &str) -> Result<CacheKind> {
         if let Some(k) = CacheKind::BUILT_IN.iter().find(|k| k.name() == name) {
             return Ok(k.clone());
@@ -60,22 +63,6 @@ impl fmt::Display for CacheKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
-}
-
-/// A file kind name becomes a folder name: 1–32 of `a-z 0-9 _ -`.
-pub fn validate_file_kind(name: &str) -> Result<()> {
-    let ok = !name.is_empty()
-        && name.len() <= 32
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
-    if !ok || CacheKind::BUILT_IN.iter().any(|k| k.name() == name) {
-        return Err(Error::InvalidArgument {
-            reason: format!(
-                "cache kind '{}' must be 1-32 of a-z, 0-9, _ and - (and not a built-in kind)",
-                name.chars().take(40).collect::<String>()
-            ),
-        });
-    }
-    Ok(())
 }
 
 /// Who an entry belongs to.

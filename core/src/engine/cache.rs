@@ -3,45 +3,32 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use crate::cache::ids::{self, FileName, KindDir, ScopeDir};
 use crate::cache::{files, rows, CacheKind, CacheScope, CacheUsage, ClearReport, ClearScope};
 use crate::engine::{lk, WalletCore};
 use crate::events::EventKind;
-use crate::store::accounts;
 use crate::{Error, Result};
 
+// Every identifier that becomes a path, and every scope, is checked by `cache::ids`.
 impl WalletCore {
-    fn check_scope(&self, scope: &CacheScope) -> Result<()> {
-        if let CacheScope::Account(id) = scope {
-            if accounts::by_id(lk(&self.inner.store).conn(), id)?.is_none() {
-                return Err(Error::AccountNotFound);
-            }
-        }
-        Ok(())
+    fn check_scope(&self, scope: &CacheScope) -> Result<ScopeDir> {
+        ids::existing_scope(lk(&self.inner.store).conn(), scope)
     }
 
-    fn check_kind(&self, kind: &CacheKind) -> Result<()> {
-        if let CacheKind::Files(name) = kind {
-            if !rows::file_kinds(lk(&self.inner.store).conn())?.contains(name) {
-                return Err(Error::InvalidArgument { reason: format!("file cache '{name}' is not registered") });
-            }
-        }
-        Ok(())
+    fn check_kind(&self, kind: &CacheKind) -> Result<KindDir> {
+        ids::registered_kind(lk(&self.inner.store).conn(), kind)
     }
 
     /// Registers a file-backed cache kind; returns its root folder.
     pub fn register_file_cache(&self, name: &str) -> Result<PathBuf> {
-        crate::cache::validate_file_kind(name)?;
+        let kind = KindDir::new(name)?;
         rows::register_file_kind(lk(&self.inner.store).conn(), name)?;
-        let d = files::root(&self.inner.config.data_dir).join(name);
-        std::fs::create_dir_all(&d).map_err(|e| Error::Storage { reason: format!("cannot create cache folder: {e}") })?;
-        Ok(d)
+        files::kind_dir(&self.inner.config.data_dir, &kind)
     }
 
     /// Stores a database-backed entry (optionally expiring after `ttl_secs`).
     pub fn cache_put(&self, kind: &CacheKind, scope: &CacheScope, key: &str, value: &[u8], ttl_secs: Option<u32>) -> Result<()> {
-        if matches!(kind, CacheKind::Files(_)) {
-            return Err(Error::InvalidArgument { reason: "use cache_put_file for file-backed kinds".into() });
-        }
+        ids::database_kind(kind)?;
         if key.is_empty() || key.len() > 512 || value.len() > rows::MAX_VALUE_BYTES {
             return Err(Error::InvalidArgument { reason: "cache keys are 1-512 bytes and values at most 8 MiB".into() });
         }
@@ -53,32 +40,27 @@ impl WalletCore {
 
     /// A database-backed entry, or `None` when missing or expired.
     pub fn cache_get(&self, kind: &CacheKind, scope: &CacheScope, key: &str) -> Result<Option<Vec<u8>>> {
+        ids::database_kind(kind)?;
+        self.check_scope(scope)?;
         rows::get(lk(&self.inner.store).conn(), kind, scope, key, self.inner.now())
     }
 
     /// Deletes one entry; returns whether it existed.
     pub fn cache_delete(&self, kind: &CacheKind, scope: &CacheScope, key: &str) -> Result<bool> {
+        ids::database_kind(kind)?;
+        self.check_scope(scope)?;
         rows::delete(lk(&self.inner.store).conn(), kind, scope, key)
     }
 
     /// Writes a file into a registered file cache; returns its path.
     pub fn cache_put_file(&self, kind: &CacheKind, scope: &CacheScope, file_name: &str, bytes: &[u8]) -> Result<PathBuf> {
-        self.check_kind(kind)?;
-        self.check_scope(scope)?;
-        files::check_file_name(file_name)?;
-        let CacheKind::Files(name) = kind else {
-            return Err(Error::InvalidArgument { reason: "use cache_put for database-backed kinds".into() });
-        };
-        let path = files::dir(&self.inner.config.data_dir, name, scope)?.join(file_name);
-        std::fs::write(&path, bytes).map_err(|e| Error::Storage { reason: format!("cannot write cache file: {e}") })?;
-        Ok(path)
+        let (kind, scope, name) = (self.check_kind(kind)?, self.check_scope(scope)?, FileName::new(file_name)?);
+        files::write(&self.inner.config.data_dir, &kind, &scope, &name, bytes)
     }
 
     /// The folder a shell may write `kind` files for `scope` into.
     pub fn cache_file_dir(&self, kind: &CacheKind, scope: &CacheScope) -> Result<PathBuf> {
-        self.check_kind(kind)?;
-        self.check_scope(scope)?;
-        files::dir(&self.inner.config.data_dir, kind.name(), scope)
+        files::dir(&self.inner.config.data_dir, &self.check_kind(kind)?, &self.check_scope(scope)?)
     }
 
     /// Entries and bytes per kind (database and files).
@@ -93,7 +75,7 @@ impl WalletCore {
             })
             .collect();
         for name in rows::file_kinds(store.conn())? {
-            let (f, b) = files::usage(&files::root(&self.inner.config.data_dir).join(&name));
+            let (f, b) = files::kind_usage(&self.inner.config.data_dir, &name);
             out.push(CacheUsage { kind: CacheKind::Files(name), entries: f, bytes: b, files: f });
         }
         Ok(out)
@@ -102,6 +84,7 @@ impl WalletCore {
     /// Clears caches; the report says what went and how long it took.
     pub fn clear_cache(&self, scope: &ClearScope) -> Result<ClearReport> {
         let started = Instant::now();
+        ids::check_clear_scope(lk(&self.inner.store).conn(), scope)?;
         let data_dir = self.inner.config.data_dir.clone();
         let mut out = Vec::new();
         let mut report = {
@@ -119,16 +102,12 @@ impl WalletCore {
                 }
             })?;
             match scope {
-                ClearScope::All => {
-                    for k in &kinds {
-                        report.add(&files::clear(&files::root(&data_dir).join(k))?);
-                    }
-                }
+                ClearScope::All => report.add(&files::clear_kinds(&data_dir, &kinds)?),
                 ClearScope::Account(id) => report.add(&files::clear_scope(&data_dir, &kinds, &CacheScope::Account(id.clone()))?),
                 ClearScope::Kinds(ks) => {
                     for k in ks {
                         if let CacheKind::Files(n) = k {
-                            report.add(&files::clear(&files::root(&data_dir).join(n))?);
+                            report.add(&files::clear_kind(&data_dir, &KindDir::new(n)?)?);
                         }
                     }
                 }

@@ -95,7 +95,7 @@ impl WalletCore {
         let _owner = crate::store::owner::DirLock::acquire(data_dir)?;
         let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         let q = data_dir.join(format!("quarantine-{stamp}"));
-        std::fs::create_dir_all(&q).map_err(|e| Error::Storage { reason: format!("cannot create {}: {e}", q.display()) })?;
+        crate::store::private_fs::create_dir(&q)?;
         for suffix in ["", "-wal", "-shm", "-journal"] {
             let f = data_dir.join(format!("{DB_FILE}{suffix}"));
             if f.exists() {

@@ -219,7 +219,7 @@ fn file_steps(store: &Store, id: i64, p: &JournalPayload) -> Result<ClearReport>
         report.add(&files::clear_scope(&data_dir, &kinds, &CacheScope::Global)?);
     }
     if p.erase_all {
-        report.add(&files::clear(&files::root(&data_dir))?);
+        report.add(&files::clear_root(&data_dir)?);
     }
     if p.scrub {
         store.scrub()?;

@@ -1,13 +1,16 @@
 //! Account rows: reading and writing the `accounts` and `address_cache` tables.
 
+use std::fmt;
+
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::session::AccountInfo;
 use crate::vault::kdf::KdfParams;
 use crate::Result;
 
-/// One `accounts` row (sealed blobs stay sealed).
-#[derive(Debug, Clone)]
+/// One `accounts` row (sealed blobs stay sealed). `Debug` shows the sealed blobs and the salt
+/// by length only: with them a password can be guessed offline.
+#[derive(Clone)]
 pub struct AccountRow {
     pub id: String,
     pub name: String,
@@ -22,6 +25,27 @@ pub struct AccountRow {
     pub vault_blob: Vec<u8>,
     pub biometric_wrap: Option<Vec<u8>>,
     pub biometric_alias: Option<String>,
+}
+
+impl fmt::Debug for AccountRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sealed = |b: &[u8]| format!("<{} bytes redacted>", b.len());
+        f.debug_struct("AccountRow")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("name_key", &self.name_key)
+            .field("has_phrase", &self.has_phrase)
+            .field("created_at", &self.created_at)
+            .field("backed_up", &self.backed_up)
+            .field("backup_challenge", &self.backup_challenge)
+            .field("kdf", &self.kdf)
+            .field("kdf_salt", &sealed(&self.kdf_salt))
+            .field("password_wrap", &sealed(&self.password_wrap))
+            .field("vault_blob", &sealed(&self.vault_blob))
+            .field("biometric_wrap", &self.biometric_wrap.as_deref().map(sealed))
+            .field("biometric_alias", &self.biometric_alias)
+            .finish()
+    }
 }
 
 const COLS: &str = "id, name, name_key, kind, created_at, backed_up, backup_challenge, kdf_m_kib, kdf_t, kdf_p, kdf_salt, password_wrap, vault_blob, biometric_wrap, biometric_alias";

@@ -4,13 +4,15 @@
 //! timeout and `synchronous=FULL` (a counter written before a KDF run survives power loss).
 //! Multi-step changes go through [`Store::write`], one `BEGIN IMMEDIATE` transaction, so a
 //! crash leaves either the old or the new state. After secret-bearing deletes,
-//! [`Store::scrub`] checkpoints and truncates the WAL and vacuums freed pages.
+//! [`Store::scrub`] checkpoints and truncates the WAL and vacuums freed pages. The directory is
+//! 0700 and the database, WAL and shared-memory files 0600 whatever the umask ([`private_fs`]).
 
 pub mod accounts;
 pub mod crash;
 pub mod events;
 pub mod journal;
 pub mod owner;
+pub mod private_fs;
 pub mod schema;
 pub mod session;
 
@@ -35,7 +37,7 @@ impl Store {
     /// Opens (creating if needed) the database in `dir` and migrates it. Fails with
     /// `DataDirectoryInUse` when another open store (in this or another process) owns `dir`.
     pub fn open(dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Storage { reason: format!("cannot create data directory: {e}") })?;
+        private_fs::create_dir(dir)?;
         let owner = owner::DirLock::acquire(dir)?;
         let path = dir.join(DB_FILE);
         let sidecar = |s: &str| dir.join(format!("{DB_FILE}{s}")).exists();
@@ -44,6 +46,8 @@ impl Store {
                 reason: "the database file is missing but its write-ahead log is still there (a half-deleted directory)".into(),
             });
         }
+        // 0600 before SQLite sees it: SQLite would create it 0644, and gives -wal/-shm its mode.
+        private_fs::create_file(&path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&path, flags)?;
         conn.busy_timeout(Duration::from_secs(10))?;
@@ -51,6 +55,7 @@ impl Store {
         conn.execute_batch("PRAGMA auto_vacuum = INCREMENTAL;")?;
         conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
         conn.execute_batch("PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")?;
+        private_fs::restrict_data_dir(dir)?;
         let mut store = Store { conn, dir: dir.to_path_buf(), _owner: owner };
         store.migrate()?;
         Ok(store)
@@ -94,14 +99,14 @@ impl Store {
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         self.conn.execute_batch("PRAGMA incremental_vacuum;")?;
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
+        private_fs::restrict_db_files(&self.dir)
     }
 
     /// Rebuilds the file without free pages (after erasing everything).
     pub fn vacuum(&self) -> Result<()> {
         self.conn.execute_batch("VACUUM;")?;
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
+        private_fs::restrict_db_files(&self.dir)
     }
 
     /// A setting value.

@@ -22,10 +22,11 @@ impl DirLock {
     /// Takes the data directory's lock or reports who holds it.
     pub fn acquire(dir: &Path) -> Result<DirLock> {
         let path = dir.join(LOCK_FILE);
+        super::private_fs::create_file(&path)?;
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)
-            .create(true)
+            .create(false)
             .truncate(false)
             .open(&path)
             .map_err(|e| Error::Storage { reason: format!("cannot open the data directory lock: {e}") })?;
