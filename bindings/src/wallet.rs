@@ -46,7 +46,7 @@ impl WalletCore {
         listener: Option<Arc<dyn SessionListener>>,
         key_store: Option<Arc<dyn SecureKeyStore>>,
     ) -> Result<Arc<Self>> {
-        let profile: core::vault::kdf::KdfProfile = config.kdf_profile.into();
+        let profile = config.kdf_profile;
         let mut hooks = core::Hooks::default();
         if let Some(e) = environment {
             hooks.environment = Arc::new(EnvAdapter(e));
@@ -66,7 +66,7 @@ impl WalletCore {
     // ---- session ------------------------------------------------------------------------
 
     pub fn state(&self) -> SessionState {
-        self.core.state().into()
+        self.core.state()
     }
 
     pub fn set_listener(&self, listener: Option<Arc<dyn SessionListener>>) {
@@ -75,16 +75,16 @@ impl WalletCore {
 
     pub async fn login(&self, account_name: String, password: Vec<u8>) -> Result<SessionState> {
         let pw = secret(password);
-        self.blocking(move |c| c.login(&account_name, &pw)).await.map(Into::into)
+        self.blocking(move |c| c.login(&account_name, &pw)).await
     }
 
     pub async fn unlock(&self, password: Vec<u8>) -> Result<SessionState> {
         let pw = secret(password);
-        self.blocking(move |c| c.unlock(&pw)).await.map(Into::into)
+        self.blocking(move |c| c.unlock(&pw)).await
     }
 
     pub fn lock(&self) -> Result<SessionState> {
-        Ok(self.core.lock()?.into())
+        Ok(self.core.lock()?)
     }
 
     pub fn touch(&self) {
@@ -92,11 +92,11 @@ impl WalletCore {
     }
 
     pub fn app_backgrounded(&self) -> Result<SessionState> {
-        Ok(self.core.app_backgrounded()?.into())
+        Ok(self.core.app_backgrounded()?)
     }
 
     pub fn app_foregrounded(&self) -> Result<SessionState> {
-        Ok(self.core.app_foregrounded()?.into())
+        Ok(self.core.app_foregrounded()?)
     }
 
     pub fn set_auto_lock(&self, setting: AutoLock) -> Result<()> {
@@ -115,8 +115,8 @@ impl WalletCore {
 
     pub async fn create_account(&self, name: String, password: Vec<u8>, words: u32, language: Language) -> Result<CreatedAccount> {
         let pw = secret(password);
-        let created = self.blocking(move |c| c.create_account(&name, &pw, words, language.into())).await?;
-        Ok(CreatedAccount { account: created.account.into(), phrase: created.phrase.into_vec() })
+        let core::CreatedAccount { account, phrase } = self.blocking(move |c| c.create_account(&name, &pw, words, language)).await?;
+        Ok(CreatedAccount { account, phrase: phrase.into_vec() })
     }
 
     pub async fn import_account(
@@ -127,16 +127,16 @@ impl WalletCore {
         password: Vec<u8>,
     ) -> Result<AccountInfo> {
         let (phrase, pass, pw) = (secret(phrase), passphrase.map(secret), secret(password));
-        self.blocking(move |c| c.import_account(&name, &phrase, pass.as_deref().map(|p| p.as_slice()), &pw)).await.map(Into::into)
+        self.blocking(move |c| c.import_account(&name, &phrase, pass.as_deref().map(|p| p.as_slice()), &pw)).await
     }
 
     pub async fn import_keystore(&self, name: String, json: String, keystore_password: Vec<u8>, password: Vec<u8>) -> Result<AccountInfo> {
         let (kpw, pw) = (secret(keystore_password), secret(password));
-        self.blocking(move |c| c.import_keystore(&name, &json, &kpw, &pw)).await.map(Into::into)
+        self.blocking(move |c| c.import_keystore(&name, &json, &kpw, &pw)).await
     }
 
     pub fn accounts(&self) -> Result<Vec<AccountInfo>> {
-        Ok(self.core.accounts()?.into_iter().map(Into::into).collect())
+        Ok(self.core.accounts()?)
     }
 
     pub fn backup_challenge(&self) -> Result<Vec<u32>> {
@@ -190,17 +190,14 @@ impl WalletCore {
     // ---- logout & events ----------------------------------------------------------------
 
     pub fn prepare_logout(&self, options: LogoutOptions) -> Result<LogoutPlan> {
-        Ok(self.core.prepare_logout(options.into())?.into())
+        Ok(self.core.prepare_logout(options)?)
     }
 
     /// Carries out a plan (may prompt for biometrics or check the password: async).
     pub async fn logout(&self, token: String, confirmation: LogoutConfirmation) -> Result<LogoutReport> {
-        let c = core::session::logout::LogoutConfirmation {
-            typed_account_name: confirmation.typed_account_name,
-            password: confirmation.password.map(SecretBytes::new),
-            use_biometrics: confirmation.use_biometrics,
-        };
-        self.blocking(move |core| core.logout(&token, &c)).await.map(Into::into)
+        let LogoutConfirmation { typed_account_name, password, use_biometrics } = confirmation;
+        let c = core::session::logout::LogoutConfirmation { typed_account_name, password: password.map(SecretBytes::new), use_biometrics };
+        self.blocking(move |core| core.logout(&token, &c)).await
     }
 
     // ---- biometrics & gates -------------------------------------------------------------
@@ -217,23 +214,23 @@ impl WalletCore {
 
     /// Unlocks with fingerprint/face: the key store's prompt releases a secret the core proves.
     pub async fn unlock_with_biometrics(&self) -> Result<SessionState> {
-        self.blocking(|c| c.unlock_with_biometrics()).await.map(Into::into)
+        self.blocking(|c| c.unlock_with_biometrics()).await
     }
 
     /// Authorizes `action` ahead of a call that takes no proof (e.g. signing).
     pub async fn authorize(&self, action: GatedAction, proof: AuthProof) -> Result<()> {
         let proof = OwnedProof::from(proof);
-        self.blocking(move |c| c.authorize(action.into(), proof.as_core())).await
+        self.blocking(move |c| c.authorize(action, proof.as_core())).await
     }
 
     pub fn gate_policy(&self, action: GatedAction) -> GatePolicy {
-        self.core.gate_policy(action.into()).into()
+        self.core.gate_policy(action)
     }
 
     /// Changes a gate; needs that action's current gate and the ChangeSettings gate.
     pub async fn set_gate_policy(&self, action: GatedAction, policy: GatePolicy, proof: AuthProof) -> Result<()> {
         let proof = OwnedProof::from(proof);
-        self.blocking(move |c| c.set_gate_policy(action.into(), policy.into(), proof.as_core())).await
+        self.blocking(move |c| c.set_gate_policy(action, policy, proof.as_core())).await
     }
 
     pub fn security_events(&self, limit: u32) -> Result<Vec<SecurityEvent>> {
@@ -241,7 +238,7 @@ impl WalletCore {
     }
 
     pub fn failed_attempts_summary(&self) -> Result<FailedAttemptsSummary> {
-        Ok(self.core.failed_attempts_summary()?.into())
+        Ok(self.core.failed_attempts_summary()?)
     }
 }
 
