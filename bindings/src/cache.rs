@@ -1,13 +1,18 @@
 //! Cache and clear-data exports: records/enums and the `WalletCore` methods for caches,
-//! "reset app" and damaged-directory recovery.
+//! "reset app" and damaged-directory recovery. Reports are the core's types (`uniffi::remote`);
+//! scopes and usage are hand-written where their FFI shape differs.
 
 use imwallet_core as core;
 use imwallet_core::cache as c;
+
+pub use imwallet_core::cache::ClearReport;
+pub use imwallet_core::engine::{ErasePlan, EraseReport};
 
 use crate::error::{Result, WalletError};
 use crate::wallet::WalletCore;
 
 /// Who a cache entry belongs to.
+// Mirror: adds `CurrentAccount`, and the core's `Account(String)` is a tuple variant.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum CacheScope {
     Global,
@@ -19,6 +24,7 @@ pub enum CacheScope {
 }
 
 /// Which caches to clear.
+// Mirror: kinds cross as names (validated by `CacheKind::parse`), and the core's variants are tuples.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum ClearScope {
     All,
@@ -32,6 +38,8 @@ pub enum ClearScope {
     },
 }
 
+/// Entries and bytes held by one kind.
+// Mirror: `kind` crosses as its name, not the core's `CacheKind` enum (which has a tuple variant).
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct CacheUsage {
     pub kind: String,
@@ -40,7 +48,8 @@ pub struct CacheUsage {
     pub files: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// What a clear removed.
+#[uniffi::remote(Record)]
 pub struct ClearReport {
     pub entries_removed: u64,
     pub bytes_freed: u64,
@@ -48,30 +57,23 @@ pub struct ClearReport {
     pub duration_ms: u64,
 }
 
-#[derive(Debug, Clone, uniffi::Record)]
+/// What "reset app" will destroy, and the phrase to type.
+#[uniffi::remote(Record)]
 pub struct ErasePlan {
     pub account_names: Vec<String>,
+    /// Accounts whose recovery phrase was never confirmed as backed up: lost for good.
     pub not_backed_up: Vec<String>,
+    /// Type this exactly to confirm.
     pub phrase_to_type: String,
 }
 
-#[derive(Debug, Clone, uniffi::Record)]
+/// What erasing did.
+#[uniffi::remote(Record)]
 pub struct EraseReport {
     pub accounts_removed: u64,
     pub events_removed: u64,
     pub caches: ClearReport,
     pub duration_ms: u64,
-}
-
-impl From<c::ClearReport> for ClearReport {
-    fn from(r: c::ClearReport) -> Self {
-        ClearReport {
-            entries_removed: r.entries_removed,
-            bytes_freed: r.bytes_freed,
-            files_removed: r.files_removed,
-            duration_ms: r.duration_ms,
-        }
-    }
 }
 
 fn kind(name: &str) -> Result<c::CacheKind> {
@@ -124,7 +126,7 @@ impl WalletCore {
             .core()
             .cache_usage()?
             .into_iter()
-            .map(|u| CacheUsage { kind: u.kind.name().to_string(), entries: u.entries, bytes: u.bytes, files: u.files })
+            .map(|c::CacheUsage { kind, entries, bytes, files }| CacheUsage { kind: kind.name().to_string(), entries, bytes, files })
             .collect())
     }
 
@@ -134,24 +136,17 @@ impl WalletCore {
             ClearScope::Account { account_id } => c::ClearScope::Account(account_id),
             ClearScope::Kinds { kinds } => c::ClearScope::Kinds(kinds.iter().map(|k| kind(k)).collect::<Result<_>>()?),
         };
-        Ok(self.core().clear_cache(&s)?.into())
+        Ok(self.core().clear_cache(&s)?)
     }
 
     /// What "reset app" will destroy, and the phrase to type.
     pub fn prepare_erase(&self) -> Result<ErasePlan> {
-        let p = self.core().prepare_erase()?;
-        Ok(ErasePlan { account_names: p.account_names, not_backed_up: p.not_backed_up, phrase_to_type: p.phrase_to_type })
+        Ok(self.core().prepare_erase()?)
     }
 
     /// Erases every account, vault, cache, setting, event and key-store entry of the app.
     pub fn erase_all_data(&self, typed_phrase: String) -> Result<EraseReport> {
-        let r = self.core().erase_all_data(&typed_phrase)?;
-        Ok(EraseReport {
-            accounts_removed: r.accounts_removed,
-            events_removed: r.events_removed,
-            caches: r.caches.into(),
-            duration_ms: r.duration_ms,
-        })
+        Ok(self.core().erase_all_data(&typed_phrase)?)
     }
 }
 

@@ -1,8 +1,18 @@
 //! FFI types for per-action gates, authentication proofs and the logout confirmation.
+//!
+//! The gate types are the core's, exported as they are (`uniffi::remote`); the proof and the
+//! confirmation are hand-written because they carry a password. Printing either
+//! (`toString()`, `str()`/`repr()`, `description`) shows `<redacted>` instead of the password:
+//! UniFFI builds those from the `Debug`/`Display` exports below, not from the fields.
 
-use imwallet_core::auth::gates as g;
+use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub use imwallet_core::auth::gates::{Gate, GatePolicy, GatedAction};
+
+use crate::types::Redacted;
+
+/// An action that can be gated.
+#[uniffi::remote(Enum)]
 pub enum GatedAction {
     RevealPhrase,
     ExportKeystore,
@@ -13,7 +23,8 @@ pub enum GatedAction {
     RemoveWallet,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+/// What an action requires.
+#[uniffi::remote(Enum)]
 pub enum Gate {
     None,
     Biometric,
@@ -21,7 +32,8 @@ pub enum Gate {
     BiometricOrPassword,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+/// A gate and its freshness window.
+#[uniffi::remote(Record)]
 pub struct GatePolicy {
     pub gate: Gate,
     /// An authorization this recent satisfies the gate again (none: single use).
@@ -29,7 +41,9 @@ pub struct GatePolicy {
 }
 
 /// Proof offered with a gated call; the password crosses as bytes.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+// Mirror: the core's `AuthProof<'a>` borrows the password; here it is owned bytes, printed redacted.
+#[derive(uniffi::Enum)]
+#[uniffi::export(Debug, Display)]
 pub enum AuthProof {
     /// Rely on a fresh authorization (a biometric gate prompts by itself).
     None,
@@ -40,58 +54,72 @@ pub enum AuthProof {
     Biometric,
 }
 
+impl fmt::Debug for AuthProof {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuthProof::None => f.write_str("None"),
+            AuthProof::Password { .. } => f.debug_struct("Password").field("password", &Redacted).finish(),
+            AuthProof::Biometric => f.write_str("Biometric"),
+        }
+    }
+}
+
+impl fmt::Display for AuthProof {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AuthProof::{self:?}")
+    }
+}
+
 /// The user's logout confirmation.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+// Mirror: the core holds the password as `SecretBytes`; here it is bytes, printed redacted.
+#[derive(uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct LogoutConfirmation {
     pub typed_account_name: Option<String>,
     pub password: Option<Vec<u8>>,
     pub use_biometrics: bool,
 }
 
-impl From<GatedAction> for g::GatedAction {
-    fn from(a: GatedAction) -> Self {
-        match a {
-            GatedAction::RevealPhrase => Self::RevealPhrase,
-            GatedAction::ExportKeystore => Self::ExportKeystore,
-            GatedAction::SignMessage => Self::SignMessage,
-            GatedAction::SignTypedData => Self::SignTypedData,
-            GatedAction::ChangeSettings => Self::ChangeSettings,
-            GatedAction::Logout => Self::Logout,
-            GatedAction::RemoveWallet => Self::RemoveWallet,
-        }
+impl fmt::Debug for LogoutConfirmation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LogoutConfirmation")
+            .field("typed_account_name", &self.typed_account_name)
+            .field("password", &self.password.as_ref().map(|_| Redacted))
+            .field("use_biometrics", &self.use_biometrics)
+            .finish()
     }
 }
 
-impl From<Gate> for g::Gate {
-    fn from(x: Gate) -> Self {
-        match x {
-            Gate::None => Self::None,
-            Gate::Biometric => Self::Biometric,
-            Gate::Password => Self::Password,
-            Gate::BiometricOrPassword => Self::BiometricOrPassword,
-        }
+impl fmt::Display for LogoutConfirmation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
     }
 }
 
-impl From<g::Gate> for Gate {
-    fn from(x: g::Gate) -> Self {
-        match x {
-            g::Gate::None => Self::None,
-            g::Gate::Biometric => Self::Biometric,
-            g::Gate::Password => Self::Password,
-            g::Gate::BiometricOrPassword => Self::BiometricOrPassword,
-        }
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl From<GatePolicy> for g::GatePolicy {
-    fn from(p: GatePolicy) -> Self {
-        g::GatePolicy { gate: p.gate.into(), fresh_within_secs: p.fresh_within_secs }
-    }
-}
+    const PW: &[u8] = b"correct horse battery staple 42";
 
-impl From<g::GatePolicy> for GatePolicy {
-    fn from(p: g::GatePolicy) -> Self {
-        GatePolicy { gate: p.gate.into(), fresh_within_secs: p.fresh_within_secs }
+    fn assert_redacted(shown: &str) {
+        assert!(!shown.contains("correct horse"), "{shown}");
+        assert!(!shown.contains(&format!("{PW:?}")), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+    }
+
+    #[test]
+    fn proof_and_confirmation_print_redacted() {
+        let proof = AuthProof::Password { password: PW.to_vec() };
+        assert_redacted(&format!("{proof:?}"));
+        assert_redacted(&format!("{proof}"));
+        assert_eq!(format!("{}", AuthProof::Biometric), "AuthProof::Biometric");
+
+        let c = LogoutConfirmation { typed_account_name: Some("Eve".into()), password: Some(PW.to_vec()), use_biometrics: false };
+        assert_redacted(&format!("{c:?}"));
+        assert_redacted(&format!("{c}"));
+        assert!(format!("{c}").contains("Eve"));
+        let none = LogoutConfirmation { typed_account_name: None, password: None, use_biometrics: true };
+        assert!(format!("{none:?}").contains("password: None"));
     }
 }

@@ -32,34 +32,20 @@ fn hook_err(e: WalletError) -> HookError {
 pub(crate) struct EnvAdapter(pub Arc<dyn EnvironmentProbe>);
 
 impl core_hooks::EnvironmentProbe for EnvAdapter {
-    fn network(&self) -> Result<core_hooks::NetworkKind, HookError> {
-        use core_hooks::NetworkKind as N;
-        Ok(match self.0.network().map_err(hook_err)? {
-            NetworkKind::Unknown => N::Unknown,
-            NetworkKind::Offline => N::Offline,
-            NetworkKind::Cellular => N::Cellular,
-            NetworkKind::PrivateWifi => N::PrivateWifi,
-            NetworkKind::PublicWifi => N::PublicWifi,
-            NetworkKind::Vpn => N::Vpn,
-        })
+    fn network(&self) -> Result<NetworkKind, HookError> {
+        self.0.network().map_err(hook_err)
     }
 
-    fn device_integrity(&self) -> Result<core_hooks::DeviceIntegrity, HookError> {
-        use core_hooks::DeviceIntegrity as D;
-        Ok(match self.0.device_integrity().map_err(hook_err)? {
-            DeviceIntegrity::Unknown => D::Unknown,
-            DeviceIntegrity::Trusted => D::Trusted,
-            DeviceIntegrity::Compromised => D::Compromised,
-            DeviceIntegrity::DebuggerAttached => D::DebuggerAttached,
-        })
+    fn device_integrity(&self) -> Result<DeviceIntegrity, HookError> {
+        self.0.device_integrity().map_err(hook_err)
     }
 }
 
 pub(crate) struct ListenerAdapter(pub Arc<dyn SessionListener>);
 
 impl core_hooks::SessionListener for ListenerAdapter {
-    fn on_state_changed(&self, state: imwallet_core::session::SessionState) -> Result<(), HookError> {
-        self.0.on_state_changed(state.into()).map_err(hook_err)
+    fn on_state_changed(&self, state: SessionState) -> Result<(), HookError> {
+        self.0.on_state_changed(state).map_err(hook_err)
     }
     fn on_security_event(&self, event: imwallet_core::events::SecurityEvent) -> Result<(), HookError> {
         self.0.on_security_event(event.into()).map_err(hook_err)

@@ -7,6 +7,7 @@ use crate::error::{Result, WalletError};
 use crate::types::Language;
 
 /// What a valid phrase is.
+// FFI-only record: the core answers with a `Mnemonic`, which never crosses the FFI.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct MnemonicInfo {
     pub language: Language,
@@ -22,13 +23,13 @@ fn utf8(b: &[u8]) -> Result<&str> {
 pub fn check_mnemonic(phrase: Vec<u8>) -> Result<MnemonicInfo> {
     let phrase = zeroize::Zeroizing::new(phrase);
     let m = Mnemonic::parse(utf8(&phrase)?)?;
-    Ok(MnemonicInfo { language: m.language().into(), word_count: m.word_count() as u32 })
+    Ok(MnemonicInfo { language: m.language(), word_count: m.word_count() as u32 })
 }
 
 /// A new phrase (UTF-8 bytes) without creating an account.
 #[uniffi::export]
 pub fn generate_mnemonic(words: u32, language: Language) -> Result<Vec<u8>> {
-    Ok(Mnemonic::generate(words, language.into())?.phrase()?.into_vec())
+    Ok(Mnemonic::generate(words, language)?.phrase()?.into_vec())
 }
 
 /// Validates an address and returns its EIP-55 form.

@@ -9,7 +9,10 @@ use std::sync::Arc;
 use imwallet_core::auth::keystore as core_ks;
 use imwallet_core::vault::SecretBytes;
 
+pub use imwallet_core::auth::keystore::BiometricPrompt;
+
 /// Typed outcomes of the platform key store.
+// Mirror: an error raised by foreign code (`reason`, not the core's `message`); errors stay hand-written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum KeyStoreError {
     #[error("cancelled")]
@@ -35,7 +38,7 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for KeyStoreError {
 }
 
 /// What the platform prompt shows.
-#[derive(Debug, Clone, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct BiometricPrompt {
     pub title: String,
     pub reason: String,
@@ -70,8 +73,7 @@ impl core_ks::SecureKeyStore for KeyStoreAdapter {
         self.0.store(alias.to_string(), secret.to_vec()).map_err(to_core)
     }
     fn load(&self, alias: &str, prompt: &core_ks::BiometricPrompt) -> Result<SecretBytes, core_ks::KeyStoreError> {
-        let p = BiometricPrompt { title: prompt.title.clone(), reason: prompt.reason.clone() };
-        self.0.load(alias.to_string(), p).map(SecretBytes::new).map_err(to_core)
+        self.0.load(alias.to_string(), prompt.clone()).map(SecretBytes::new).map_err(to_core)
     }
     fn delete(&self, alias: &str) -> Result<(), core_ks::KeyStoreError> {
         self.0.delete(alias.to_string()).map_err(to_core)

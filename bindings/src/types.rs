@@ -1,14 +1,29 @@
-//! FFI records and enums mirroring the core's public types, with `From` conversions.
+//! FFI records and enums for the core's public types.
+//!
+//! Where a core type already has the shape the FFI needs, it is exported as it is with
+//! `#[uniffi::remote(Record | Enum)]` (the bdk-ffi pattern): the item below repeats the core's
+//! definition and UniFFI's generated conversion names every field and variant, so a field or
+//! variant added in the core fails to compile here instead of being dropped at the FFI. A
+//! hand-written mirror remains only where the FFI shape differs on purpose; each says why.
+//! See ADR 0008.
 
+use std::fmt;
+
+pub use imwallet_core::auth::hooks::{DeviceIntegrity, NetworkKind};
+pub use imwallet_core::events::FailedAttemptsSummary;
+pub use imwallet_core::session::logout::{ConfirmationNeeded, LogoutAction, LogoutOptions, LogoutPlan, LogoutReport, LogoutWarning};
+pub use imwallet_core::session::{AccountInfo, SessionAccount, SessionState};
+pub use imwallet_core::vault::kdf::KdfProfile;
+pub use imwallet_core::wallet::Language;
+
+use imwallet_core::auth::gates::Gate;
 use imwallet_core::events as ev;
-use imwallet_core::session as s;
-use imwallet_core::session::logout as lo;
-use imwallet_core::wallet::Language as CoreLanguage;
+use imwallet_core::session::autolock::AutoLock as CoreAutoLock;
 
-use crate::gates::Gate;
+// ---- exported as they are (remote) ---------------------------------------------------------
 
 /// Argon2id cost profile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum KdfProfile {
     /// m = 64 MiB, t = 3, p = 1.
     Production,
@@ -16,24 +31,8 @@ pub enum KdfProfile {
     InsecureFastForTests,
 }
 
-/// Auto-lock setting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum AutoLock {
-    Immediate,
-    AfterSeconds { seconds: u32 },
-    Never,
-}
-
-/// How to open a core.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct CoreConfig {
-    pub data_dir: String,
-    pub kdf_profile: KdfProfile,
-    pub auto_lock: AutoLock,
-}
-
 /// BIP39 wordlist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum Language {
     English,
     SimplifiedChinese,
@@ -47,55 +46,66 @@ pub enum Language {
     Portuguese,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// The account a session belongs to.
+#[uniffi::remote(Record)]
 pub struct SessionAccount {
     pub id: String,
     pub name: String,
 }
 
 /// The session state machine.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum SessionState {
+    /// No account exists on this device.
     NoAccount,
+    /// Accounts exist, nobody is logged in.
     LoggedOut,
+    /// Session kept, keys wiped.
     Locked { account: SessionAccount },
+    /// Keys in memory.
     Unlocked { account: SessionAccount },
 }
 
-#[derive(Debug, Clone, uniffi::Record)]
+/// Public, non-secret facts about an account.
+#[uniffi::remote(Record)]
 pub struct AccountInfo {
     pub id: String,
     pub name: String,
+    /// Created from a phrase (`true`) or imported from a keystore file (`false`).
     pub has_recovery_phrase: bool,
     pub backed_up: bool,
     pub biometric_enabled: bool,
     pub created_at_unix: i64,
+    /// The first address (index 0), EIP-55.
     pub address: String,
 }
 
-/// A new account; `phrase` is UTF-8 bytes the shell shows once and then wipes.
-#[derive(Debug, uniffi::Record)]
-pub struct CreatedAccount {
-    pub account: AccountInfo,
-    pub phrase: Vec<u8>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+/// What the user chose on the logout screen.
+#[uniffi::remote(Record)]
 pub struct LogoutOptions {
+    /// Clear this account's caches.
     pub clear_caches: bool,
+    /// When clearing, keep non-sensitive global caches such as token metadata.
     pub keep_global_caches: bool,
+    /// Remove the wallet (encrypted vault) from this device.
     pub remove_wallet: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+/// Something the user should know before confirming.
+#[uniffi::remote(Enum)]
 pub enum LogoutWarning {
+    /// The recovery phrase was never confirmed as backed up.
     NotBackedUp,
+    /// On public Wi-Fi.
     InsecureNetwork,
+    /// Rooted/jailbroken device or a debugger attached.
     UntrustedDevice,
+    /// The encrypted wallet will be deleted from this device.
     WalletWillBeRemoved,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+/// One thing logout will do.
+#[uniffi::remote(Enum)]
 pub enum LogoutAction {
     WipeKeysFromMemory,
     EndSession,
@@ -105,13 +115,17 @@ pub enum LogoutAction {
     RemoveWallet,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+/// What the user must do to confirm.
+#[uniffi::remote(Enum)]
 pub enum ConfirmationNeeded {
+    /// A plain "Log out" tap.
     Tap,
+    /// Type the account name: removing a wallet whose phrase was never backed up loses it.
     TypeAccountName,
 }
 
-#[derive(Debug, Clone, uniffi::Record)]
+/// The plan shown on the logout screen.
+#[uniffi::remote(Record)]
 pub struct LogoutPlan {
     pub token: String,
     pub account: SessionAccount,
@@ -124,7 +138,8 @@ pub struct LogoutPlan {
     pub options: LogoutOptions,
 }
 
-#[derive(Debug, Clone, uniffi::Record)]
+/// What logout did.
+#[uniffi::remote(Record)]
 pub struct LogoutReport {
     pub account: SessionAccount,
     pub keys_wiped: bool,
@@ -136,6 +151,79 @@ pub struct LogoutReport {
     pub warnings_acknowledged: Vec<LogoutWarning>,
 }
 
+/// Failed password attempts since the last success.
+#[uniffi::remote(Record)]
+pub struct FailedAttemptsSummary {
+    pub count: u32,
+    pub last_failed_at_unix: Option<i64>,
+}
+
+/// The network the device is on, as the shell sees it.
+#[uniffi::remote(Enum)]
+pub enum NetworkKind {
+    Unknown,
+    Offline,
+    Cellular,
+    PrivateWifi,
+    PublicWifi,
+    Vpn,
+}
+
+/// Device integrity, as the shell sees it.
+#[uniffi::remote(Enum)]
+pub enum DeviceIntegrity {
+    Unknown,
+    Trusted,
+    /// Rooted / jailbroken.
+    Compromised,
+    /// A debugger is attached.
+    DebuggerAttached,
+}
+
+// ---- hand-written: the FFI shape differs on purpose -----------------------------------------
+
+/// Auto-lock setting.
+// Mirror: the core's `AfterSeconds(u32)` is a tuple variant; foreign code gets a named `seconds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum AutoLock {
+    Immediate,
+    AfterSeconds { seconds: u32 },
+    Never,
+}
+
+/// How to open a core.
+// Mirror: the core's `Config` holds a `PathBuf` and names the setting `default_auto_lock`.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct CoreConfig {
+    pub data_dir: String,
+    pub kdf_profile: KdfProfile,
+    pub auto_lock: AutoLock,
+}
+
+/// A new account; `phrase` is UTF-8 bytes the shell shows once and then wipes. Printing it
+/// (`toString()`, `str()`/`repr()`, `description`) shows `<redacted>` instead of the phrase.
+// Mirror: the phrase is a `SecretBytes` in the core, bytes here; printing is redacted.
+#[derive(uniffi::Record)]
+#[uniffi::export(Debug, Display)]
+pub struct CreatedAccount {
+    pub account: AccountInfo,
+    pub phrase: Vec<u8>,
+}
+
+impl fmt::Debug for CreatedAccount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreatedAccount").field("account", &self.account).field("phrase", &Redacted).finish()
+    }
+}
+
+impl fmt::Display for CreatedAccount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// One logged security event.
+// Mirror: `kind` crosses as its stable snake_case name (an open set for shells), not the core enum.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct SecurityEvent {
     pub id: i64,
@@ -147,42 +235,18 @@ pub struct SecurityEvent {
     pub detail: String,
 }
 
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct FailedAttemptsSummary {
-    pub count: u32,
-    pub last_failed_at_unix: Option<i64>,
-}
+/// Printed in place of a secret.
+pub(crate) struct Redacted;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum NetworkKind {
-    Unknown,
-    Offline,
-    Cellular,
-    PrivateWifi,
-    PublicWifi,
-    Vpn,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum DeviceIntegrity {
-    Unknown,
-    Trusted,
-    Compromised,
-    DebuggerAttached,
-}
-
-// ---- conversions ----------------------------------------------------------------------------
-
-impl From<KdfProfile> for imwallet_core::vault::kdf::KdfProfile {
-    fn from(p: KdfProfile) -> Self {
-        match p {
-            KdfProfile::Production => Self::Production,
-            KdfProfile::InsecureFastForTests => Self::InsecureFastForTests,
-        }
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
     }
 }
 
-impl From<AutoLock> for s::autolock::AutoLock {
+// ---- conversions (hand mirrors only) ----------------------------------------------------------
+
+impl From<AutoLock> for CoreAutoLock {
     fn from(a: AutoLock) -> Self {
         match a {
             AutoLock::Immediate => Self::Immediate,
@@ -192,165 +256,44 @@ impl From<AutoLock> for s::autolock::AutoLock {
     }
 }
 
-impl From<s::autolock::AutoLock> for AutoLock {
-    fn from(a: s::autolock::AutoLock) -> Self {
+impl From<CoreAutoLock> for AutoLock {
+    fn from(a: CoreAutoLock) -> Self {
         match a {
-            s::autolock::AutoLock::Immediate => AutoLock::Immediate,
-            s::autolock::AutoLock::AfterSeconds(seconds) => AutoLock::AfterSeconds { seconds },
-            s::autolock::AutoLock::Never => AutoLock::Never,
-        }
-    }
-}
-
-impl From<Language> for CoreLanguage {
-    fn from(l: Language) -> Self {
-        match l {
-            Language::English => Self::English,
-            Language::SimplifiedChinese => Self::SimplifiedChinese,
-            Language::TraditionalChinese => Self::TraditionalChinese,
-            Language::Japanese => Self::Japanese,
-            Language::Korean => Self::Korean,
-            Language::Spanish => Self::Spanish,
-            Language::French => Self::French,
-            Language::Italian => Self::Italian,
-            Language::Czech => Self::Czech,
-            Language::Portuguese => Self::Portuguese,
-        }
-    }
-}
-
-impl From<CoreLanguage> for Language {
-    fn from(l: CoreLanguage) -> Self {
-        match l {
-            CoreLanguage::English => Self::English,
-            CoreLanguage::SimplifiedChinese => Self::SimplifiedChinese,
-            CoreLanguage::TraditionalChinese => Self::TraditionalChinese,
-            CoreLanguage::Japanese => Self::Japanese,
-            CoreLanguage::Korean => Self::Korean,
-            CoreLanguage::Spanish => Self::Spanish,
-            CoreLanguage::French => Self::French,
-            CoreLanguage::Italian => Self::Italian,
-            CoreLanguage::Czech => Self::Czech,
-            CoreLanguage::Portuguese => Self::Portuguese,
-        }
-    }
-}
-
-impl From<s::SessionAccount> for SessionAccount {
-    fn from(a: s::SessionAccount) -> Self {
-        SessionAccount { id: a.id, name: a.name }
-    }
-}
-
-impl From<s::SessionState> for SessionState {
-    fn from(st: s::SessionState) -> Self {
-        match st {
-            s::SessionState::NoAccount => SessionState::NoAccount,
-            s::SessionState::LoggedOut => SessionState::LoggedOut,
-            s::SessionState::Locked { account } => SessionState::Locked { account: account.into() },
-            s::SessionState::Unlocked { account } => SessionState::Unlocked { account: account.into() },
-        }
-    }
-}
-
-impl From<s::AccountInfo> for AccountInfo {
-    fn from(a: s::AccountInfo) -> Self {
-        AccountInfo {
-            id: a.id,
-            name: a.name,
-            has_recovery_phrase: a.has_recovery_phrase,
-            backed_up: a.backed_up,
-            biometric_enabled: a.biometric_enabled,
-            created_at_unix: a.created_at_unix,
-            address: a.address,
-        }
-    }
-}
-
-impl From<LogoutOptions> for lo::LogoutOptions {
-    fn from(o: LogoutOptions) -> Self {
-        lo::LogoutOptions { clear_caches: o.clear_caches, keep_global_caches: o.keep_global_caches, remove_wallet: o.remove_wallet }
-    }
-}
-
-impl From<lo::LogoutOptions> for LogoutOptions {
-    fn from(o: lo::LogoutOptions) -> Self {
-        LogoutOptions { clear_caches: o.clear_caches, keep_global_caches: o.keep_global_caches, remove_wallet: o.remove_wallet }
-    }
-}
-
-impl From<lo::LogoutWarning> for LogoutWarning {
-    fn from(w: lo::LogoutWarning) -> Self {
-        match w {
-            lo::LogoutWarning::NotBackedUp => Self::NotBackedUp,
-            lo::LogoutWarning::InsecureNetwork => Self::InsecureNetwork,
-            lo::LogoutWarning::UntrustedDevice => Self::UntrustedDevice,
-            lo::LogoutWarning::WalletWillBeRemoved => Self::WalletWillBeRemoved,
-        }
-    }
-}
-
-impl From<lo::LogoutAction> for LogoutAction {
-    fn from(a: lo::LogoutAction) -> Self {
-        match a {
-            lo::LogoutAction::WipeKeysFromMemory => Self::WipeKeysFromMemory,
-            lo::LogoutAction::EndSession => Self::EndSession,
-            lo::LogoutAction::RemoveBiometricUnlock => Self::RemoveBiometricUnlock,
-            lo::LogoutAction::ClearAccountCaches => Self::ClearAccountCaches,
-            lo::LogoutAction::ClearGlobalCaches => Self::ClearGlobalCaches,
-            lo::LogoutAction::RemoveWallet => Self::RemoveWallet,
-        }
-    }
-}
-
-impl From<lo::LogoutPlan> for LogoutPlan {
-    fn from(p: lo::LogoutPlan) -> Self {
-        LogoutPlan {
-            token: p.token,
-            account: p.account.into(),
-            actions: p.actions.into_iter().map(Into::into).collect(),
-            warnings: p.warnings.into_iter().map(Into::into).collect(),
-            confirmation: match p.confirmation {
-                lo::ConfirmationNeeded::Tap => ConfirmationNeeded::Tap,
-                lo::ConfirmationNeeded::TypeAccountName => ConfirmationNeeded::TypeAccountName,
-            },
-            authorization: p.authorization.into(),
-            expires_in_secs: p.expires_in_secs,
-            options: p.options.into(),
-        }
-    }
-}
-
-impl From<lo::LogoutReport> for LogoutReport {
-    fn from(r: lo::LogoutReport) -> Self {
-        LogoutReport {
-            account: r.account.into(),
-            keys_wiped: r.keys_wiped,
-            session_ended: r.session_ended,
-            biometric_removed: r.biometric_removed,
-            cache_entries_cleared: r.cache_entries_cleared,
-            cache_bytes_freed: r.cache_bytes_freed,
-            wallet_removed: r.wallet_removed,
-            warnings_acknowledged: r.warnings_acknowledged.into_iter().map(Into::into).collect(),
+            CoreAutoLock::Immediate => Self::Immediate,
+            CoreAutoLock::AfterSeconds(seconds) => Self::AfterSeconds { seconds },
+            CoreAutoLock::Never => Self::Never,
         }
     }
 }
 
 impl From<ev::SecurityEvent> for SecurityEvent {
     fn from(e: ev::SecurityEvent) -> Self {
-        SecurityEvent {
-            id: e.id,
-            at_unix: e.at_unix,
-            kind: e.kind.as_str().to_string(),
-            account_id: e.account_id,
-            account_name: e.account_name,
-            detail: e.detail,
-        }
+        let ev::SecurityEvent { id, at_unix, kind, account_id, account_name, detail } = e;
+        SecurityEvent { id, at_unix, kind: kind.as_str().to_string(), account_id, account_name, detail }
     }
 }
 
-impl From<ev::FailedAttemptsSummary> for FailedAttemptsSummary {
-    fn from(s: ev::FailedAttemptsSummary) -> Self {
-        FailedAttemptsSummary { count: s.count, last_failed_at_unix: s.last_failed_at_unix }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn created_account_prints_the_phrase_redacted() {
+        let phrase = b"abandon ability able about above absent absorb abstract absurd abuse access accident";
+        let account = AccountInfo {
+            id: "id".into(),
+            name: "Alice".into(),
+            has_recovery_phrase: true,
+            backed_up: false,
+            biometric_enabled: false,
+            created_at_unix: 0,
+            address: "0x0".into(),
+        };
+        let created = CreatedAccount { account, phrase: phrase.to_vec() };
+        for shown in [format!("{created:?}"), format!("{created}"), format!("{created:#?}")] {
+            assert!(!shown.contains("abandon ability"), "{shown}");
+            assert!(!shown.contains(&format!("{:?}", &phrase[..])), "{shown}");
+            assert!(shown.contains("<redacted>") && shown.contains("Alice"), "{shown}");
+        }
     }
 }

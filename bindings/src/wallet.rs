@@ -77,7 +77,7 @@ impl WalletCore {
         listener: Option<Arc<dyn SessionListener>>,
         key_store: Option<Arc<dyn SecureKeyStore>>,
     ) -> Result<Arc<Self>> {
-        let profile: core::vault::kdf::KdfProfile = config.kdf_profile.into();
+        let profile = config.kdf_profile;
         let mut hooks = core::Hooks::default();
         if let Some(e) = environment {
             hooks.environment = Arc::new(EnvAdapter(e));
@@ -97,7 +97,7 @@ impl WalletCore {
     // ---- session ------------------------------------------------------------------------
 
     pub fn state(&self) -> SessionState {
-        self.core.state().into()
+        self.core.state()
     }
 
     pub fn set_listener(&self, listener: Option<Arc<dyn SessionListener>>) {
@@ -106,16 +106,16 @@ impl WalletCore {
 
     pub async fn login(&self, account_name: String, password: Vec<u8>) -> Result<SessionState> {
         let pw = secret(password);
-        self.cancellable(move |c, x| c.login_with(&account_name, &pw, x)).await.map(Into::into)
+        self.cancellable(move |c, x| c.login_with(&account_name, &pw, x)).await
     }
 
     pub async fn unlock(&self, password: Vec<u8>) -> Result<SessionState> {
         let pw = secret(password);
-        self.cancellable(move |c, x| c.unlock_with(&pw, x)).await.map(Into::into)
+        self.cancellable(move |c, x| c.unlock_with(&pw, x)).await
     }
 
     pub fn lock(&self) -> Result<SessionState> {
-        Ok(self.core.lock()?.into())
+        Ok(self.core.lock()?)
     }
 
     pub fn touch(&self) {
@@ -123,11 +123,11 @@ impl WalletCore {
     }
 
     pub fn app_backgrounded(&self) -> Result<SessionState> {
-        Ok(self.core.app_backgrounded()?.into())
+        Ok(self.core.app_backgrounded()?)
     }
 
     pub fn app_foregrounded(&self) -> Result<SessionState> {
-        Ok(self.core.app_foregrounded()?.into())
+        Ok(self.core.app_foregrounded()?)
     }
 
     pub fn set_auto_lock(&self, setting: AutoLock) -> Result<()> {
@@ -146,8 +146,9 @@ impl WalletCore {
 
     pub async fn create_account(&self, name: String, password: Vec<u8>, words: u32, language: Language) -> Result<CreatedAccount> {
         let pw = secret(password);
-        let created = self.cancellable(move |c, x| c.create_account_with(&name, &pw, words, language.into(), x)).await?;
-        Ok(CreatedAccount { account: created.account.into(), phrase: created.phrase.into_vec() })
+        let core::CreatedAccount { account, phrase } =
+            self.cancellable(move |c, x| c.create_account_with(&name, &pw, words, language, x)).await?;
+        Ok(CreatedAccount { account, phrase: phrase.into_vec() })
     }
 
     pub async fn import_account(
@@ -158,18 +159,16 @@ impl WalletCore {
         password: Vec<u8>,
     ) -> Result<AccountInfo> {
         let (phrase, pass, pw) = (secret(phrase), passphrase.map(secret), secret(password));
-        self.cancellable(move |c, x| c.import_account_with(&name, &phrase, pass.as_deref().map(|p| p.as_slice()), &pw, x))
-            .await
-            .map(Into::into)
+        self.cancellable(move |c, x| c.import_account_with(&name, &phrase, pass.as_deref().map(|p| p.as_slice()), &pw, x)).await
     }
 
     pub async fn import_keystore(&self, name: String, json: String, keystore_password: Vec<u8>, password: Vec<u8>) -> Result<AccountInfo> {
         let (kpw, pw) = (secret(keystore_password), secret(password));
-        self.cancellable(move |c, x| c.import_keystore_with(&name, &json, &kpw, &pw, x)).await.map(Into::into)
+        self.cancellable(move |c, x| c.import_keystore_with(&name, &json, &kpw, &pw, x)).await
     }
 
     pub fn accounts(&self) -> Result<Vec<AccountInfo>> {
-        Ok(self.core.accounts()?.into_iter().map(Into::into).collect())
+        Ok(self.core.accounts()?)
     }
 
     pub fn backup_challenge(&self) -> Result<Vec<u32>> {
@@ -223,17 +222,14 @@ impl WalletCore {
     // ---- logout & events ----------------------------------------------------------------
 
     pub fn prepare_logout(&self, options: LogoutOptions) -> Result<LogoutPlan> {
-        Ok(self.core.prepare_logout(options.into())?.into())
+        Ok(self.core.prepare_logout(options)?)
     }
 
     /// Carries out a plan (may prompt for biometrics or check the password: async).
     pub async fn logout(&self, token: String, confirmation: LogoutConfirmation) -> Result<LogoutReport> {
-        let c = core::session::logout::LogoutConfirmation {
-            typed_account_name: confirmation.typed_account_name,
-            password: confirmation.password.map(SecretBytes::new),
-            use_biometrics: confirmation.use_biometrics,
-        };
-        self.blocking(move |core| core.logout(&token, &c)).await.map(Into::into)
+        let LogoutConfirmation { typed_account_name, password, use_biometrics } = confirmation;
+        let c = core::session::logout::LogoutConfirmation { typed_account_name, password: password.map(SecretBytes::new), use_biometrics };
+        self.blocking(move |core| core.logout(&token, &c)).await
     }
 
     // ---- biometrics & gates -------------------------------------------------------------
@@ -250,23 +246,23 @@ impl WalletCore {
 
     /// Unlocks with fingerprint/face: the key store's prompt releases a secret the core proves.
     pub async fn unlock_with_biometrics(&self) -> Result<SessionState> {
-        self.cancellable(|c, x| c.unlock_with_biometrics_with(x)).await.map(Into::into)
+        self.cancellable(|c, x| c.unlock_with_biometrics_with(x)).await
     }
 
     /// Authorizes `action` ahead of a call that takes no proof (e.g. signing).
     pub async fn authorize(&self, action: GatedAction, proof: AuthProof) -> Result<()> {
         let proof = OwnedProof::from(proof);
-        self.blocking(move |c| c.authorize(action.into(), proof.as_core())).await
+        self.blocking(move |c| c.authorize(action, proof.as_core())).await
     }
 
     pub fn gate_policy(&self, action: GatedAction) -> GatePolicy {
-        self.core.gate_policy(action.into()).into()
+        self.core.gate_policy(action)
     }
 
     /// Changes a gate; needs that action's current gate and the ChangeSettings gate.
     pub async fn set_gate_policy(&self, action: GatedAction, policy: GatePolicy, proof: AuthProof) -> Result<()> {
         let proof = OwnedProof::from(proof);
-        self.blocking(move |c| c.set_gate_policy(action.into(), policy.into(), proof.as_core())).await
+        self.blocking(move |c| c.set_gate_policy(action, policy, proof.as_core())).await
     }
 
     pub fn security_events(&self, limit: u32) -> Result<Vec<SecurityEvent>> {
@@ -274,7 +270,7 @@ impl WalletCore {
     }
 
     pub fn failed_attempts_summary(&self) -> Result<FailedAttemptsSummary> {
-        Ok(self.core.failed_attempts_summary()?.into())
+        Ok(self.core.failed_attempts_summary()?)
     }
 }
 

@@ -57,6 +57,13 @@ class FakeKeyStore : SecureKeyStore {
     override fun deleteAll() { entries.clear() }
 }
 
+/** Fails if `shown` contains `secret` as text, as a byte list or as hex. */
+fun assertRedacted(shown: String, secret: ByteArray) {
+    val forms = listOf(String(secret, Charsets.UTF_8), secret.contentToString(), secret.joinToString("") { "%02x".format(it) })
+    for (f in forms) assertFalse(f in shown, "secret visible in: $shown")
+    assertTrue("redacted" in shown, "expected a redaction marker in: $shown")
+}
+
 fun words(phrase: ByteArray) = String(phrase, Charsets.UTF_8).split(Regex("\\s+"))
 
 class WalletFlowsTest {
@@ -187,6 +194,22 @@ class WalletFlowsTest {
         })
         assertIs<SessionState.Locked>(core.lock())
         assertIs<SessionState.Unlocked>(core.unlock(PW))
+    }
+
+    @Test fun secretsAreRedactedInToString() = runBlocking<Unit> {
+        val created = core.createAccount("Red", PW, 12u, Language.ENGLISH)
+        assertEquals(12, words(created.phrase).size)
+        assertRedacted(created.toString(), created.phrase)
+        assertTrue("Red" in created.toString(), "non-secret fields stay visible")
+        val proof = AuthProof.Password(PW)
+        assertRedacted(proof.toString(), PW)
+        val c = confirm("Red", PW)
+        assertRedacted(c.toString(), PW)
+        assertTrue("Red" in c.toString())
+        val all = listOf(created, proof, c).toString()
+        assertRedacted(all, PW)
+        assertRedacted(all, created.phrase)
+        assertRedacted("$created", created.phrase)
     }
 
     @Test fun importExportAndChangePassword() = runBlocking<Unit> {

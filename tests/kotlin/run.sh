@@ -25,12 +25,14 @@ if [ ! -f "$AJAR" ] || [ "$JAR" -nt "$AJAR" ] || [ -n "$(find $asrcs -newer "$AJ
   "$KH/bin/kotlinc" -nowarn -cp "$CP:$JAR:$ANDROID_ALL" -d "$AJAR" $asrcs >&2
 fi
 RUNCP="$JAR:$KH/lib/kotlin-stdlib.jar:$CP"
+LOG1=$(mktemp); LOG2=$(mktemp)   # private logs: other checkouts may run this suite at the same time
+trap 'rm -f "$LOG1" "$LOG2"' EXIT
 set +e
-java -Djna.library.path="$(dirname "$SO")" -cp "$RUNCP" WalletFlowsTestKt | tee /tmp/imwallet-kt1.log
+java -Djna.library.path="$(dirname "$SO")" -cp "$RUNCP" WalletFlowsTestKt | tee "$LOG1"
 rc1=${PIPESTATUS[0]}
-java -Djna.library.path="$(dirname "$SO")" -cp "$AJAR:$RUNCP:$ANDROID_ALL" AndroidGlueTestKt | tee /tmp/imwallet-kt2.log
+java -Djna.library.path="$(dirname "$SO")" -cp "$AJAR:$RUNCP:$ANDROID_ALL" AndroidGlueTestKt | tee "$LOG2"
 rc2=${PIPESTATUS[0]}
 set -e
-sum() { grep -Eho "[0-9]+ $1" /tmp/imwallet-kt1.log /tmp/imwallet-kt2.log | awk '{s+=$1} END {print s+0}'; }
+sum() { grep -Eho "[0-9]+ $1" "$LOG1" "$LOG2" | awk '{s+=$1} END {print s+0}'; }
 echo "kotlin: $(sum passed) passed, $(sum failed) failed"
 [ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ]

@@ -16,13 +16,14 @@ cp "$GEN/ImWalletFFI.h" "$W/Sources/ImWalletFFI/"
 cp "$GEN/ImWalletFFI.modulemap" "$W/Sources/ImWalletFFI/module.modulemap"
 cp "$GEN/ImWallet.swift" "$W/Sources/ImWallet/"
 cp "$SO" "$W/lib/"
-trap swift_mounts_down EXIT
+LOG=$(mktemp)   # private log: other checkouts may run this suite at the same time
+trap 'swift_mounts_down; rm -f "$LOG"' EXIT
 swift_mounts_up
 set +e
-in_chroot "cd /work/imwallet && swift test 2>&1" | tee /tmp/imwallet-swift.log
+in_chroot "cd /work/imwallet && swift test 2>&1" | tee "$LOG"
 rc=${PIPESTATUS[0]}
 set -e
-passed=$(grep -Eo "Executed [0-9]+ tests?, with [0-9]+ failures?" /tmp/imwallet-swift.log | tail -1 | awk '{print $2 - $5}' || true)
-failed=$(grep -Eo "Executed [0-9]+ tests?, with [0-9]+ failures?" /tmp/imwallet-swift.log | tail -1 | awk '{print $5}' || true)
+passed=$(grep -Eo "Executed [0-9]+ tests?, with [0-9]+ failures?" "$LOG" | tail -1 | awk '{print $2 - $5}' || true)
+failed=$(grep -Eo "Executed [0-9]+ tests?, with [0-9]+ failures?" "$LOG" | tail -1 | awk '{print $5}' || true)
 echo "swift: ${passed:-0} passed, ${failed:-0} failed"
 exit "$rc"

@@ -65,6 +65,15 @@ func words(_ phrase: Data) -> [String] {
     String(decoding: phrase, as: UTF8.self).split(whereSeparator: { $0.isWhitespace }).map(String.init)
 }
 
+/// Fails if any printed form of `value` contains `secret` as text, bytes or hex.
+func assertRedacted(_ value: Any, _ secret: Data, file: StaticString = #filePath, line: UInt = #line) {
+    let forms = [String(decoding: secret, as: UTF8.self), "\(Array(secret))", secret.map { String(format: "%02x", $0) }.joined()]
+    for shown in [String(describing: value), String(reflecting: value), "\(value)"] {
+        for f in forms { XCTAssertFalse(shown.contains(f), "secret visible in: \(shown)", file: file, line: line) }
+        XCTAssertTrue(shown.contains("redacted"), "expected a redaction marker in: \(shown)", file: file, line: line)
+    }
+}
+
 func isUnlocked(_ s: SessionState) -> Bool { if case .unlocked = s { return true }; return false }
 func isLocked(_ s: SessionState) -> Bool { if case .locked = s { return true }; return false }
 
@@ -125,6 +134,17 @@ final class WalletFlowsTests: XCTestCase {
         XCTAssertEqual(try core.addresses(count: 1), [created.account.address])
         XCTAssertTrue(rec.events.contains("logged_out"))
         XCTAssertTrue(rec.states.contains(.loggedOut))
+    }
+
+    func testSecretsAreRedactedWhenPrinted() async throws {
+        let created = try await core.createAccount(name: "Red", password: PW, words: 12, language: .english)
+        XCTAssertEqual(words(created.phrase).count, 12)
+        assertRedacted(created, created.phrase)
+        XCTAssertTrue(String(describing: created).contains("Red"))
+        assertRedacted(AuthProof.password(password: PW), PW)
+        let c = confirm("Red", PW)
+        assertRedacted(c, PW)
+        XCTAssertTrue(String(describing: c).contains("Red"))
     }
 
     func testLockUnlockRestart() async throws {
