@@ -86,3 +86,33 @@ fn a_vault_blob_moved_to_another_account_does_not_open() {
     c.execute("UPDATE accounts SET password_wrap = ?1, vault_blob = ?2 WHERE name = 'Sam'", rusqlite::params![w, v]).unwrap();
     assert_eq!(r.core.unlock(PW).unwrap_err(), Error::InvalidCredentials, "AAD binds blobs to their account");
 }
+
+/// A journal entry in the first release's format (untyped JSON, no version) still recovers:
+/// its platform key is deleted, its cache files cleared and the entry closed on the next open.
+#[test]
+fn a_journal_entry_of_the_previous_format_still_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = open(dir.path());
+    r.core.create_account("Old", PW, 12, Language::English).unwrap();
+    r.core.enable_biometric_unlock(PW).unwrap();
+    let id = r.core.state().account().unwrap().id.clone();
+    let alias = format!("imwallet.bio.{id}");
+    assert!(r.ks.contains(&alias));
+    let ks = r.ks.clone();
+    drop(r);
+    let payload = format!(r#"{{"biometric_alias":"{alias}","clear_files_account":"{id}","clear_files_global":false,"scrub":true}}"#);
+    db(dir.path())
+        .execute("INSERT INTO journal (op, account_id, payload, created_at) VALUES ('logout', ?1, ?2, 0)", [&id, &payload])
+        .unwrap();
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: imwallet_core::session::autolock::AutoLock::Never,
+    };
+    let hooks = Hooks { key_store: ks.clone(), clock: Arc::new(ManualClock::new(1_800_000_000)), ..Hooks::default() };
+    let core = WalletCore::open(config, hooks).unwrap();
+    assert!(!ks.contains(&alias), "the platform key named by the old entry was deleted");
+    drop(core);
+    let left: i64 = db(dir.path()).query_row("SELECT COUNT(*) FROM journal", [], |r| r.get(0)).unwrap();
+    assert_eq!(left, 0, "the old entry was completed and closed");
+}

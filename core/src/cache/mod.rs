@@ -8,7 +8,8 @@
 
 pub mod files;
 pub mod ids;
-pub mod rows;
+/// The cache tables live with the rest of the SQL in the store.
+pub use crate::store::caches as rows;
 
 pub use ids::validate_file_kind;
 

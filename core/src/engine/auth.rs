@@ -69,7 +69,7 @@ impl Inner {
                 let account = row.map(|r| SessionAccount { id: r.id.clone(), name: r.name.clone() });
                 store.write(|tx| {
                     self.event(tx, EventKind::LoginFailed, account.as_ref(), "", out)?;
-                    let failures: u32 = tx.query_row("SELECT failures FROM limiter WHERE id = 1", [], |r| r.get(0))?;
+                    let (failures, _) = crate::store::limiter::read(tx)?;
                     if failures >= FREE_ATTEMPTS {
                         let d = limiter::delay_for(failures);
                         self.event(tx, EventKind::DelayStarted, account.as_ref(), &format!("next attempt in {d} s"), out)?;

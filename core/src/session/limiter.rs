@@ -10,6 +10,7 @@
 
 use rusqlite::Transaction;
 
+use crate::store::limiter as store;
 use crate::Result;
 
 /// Attempts allowed before delays start.
@@ -45,13 +46,12 @@ pub enum Admission {
 /// Checks the limiter and, if allowed, counts this attempt as a failure until proven otherwise.
 /// The caller commits the transaction in both outcomes.
 pub fn admit(tx: &Transaction<'_>, now: i64, mono: u64, guard: &mut MonotonicGuard) -> Result<Admission> {
-    let (failures, last): (u32, i64) =
-        tx.query_row("SELECT failures, last_attempt_at FROM limiter WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (failures, last) = store::read(tx)?;
     let delay = delay_for(failures);
     if delay > 0 {
         if now < last {
             // Clock set back: restart the full delay from now, never shorten it.
-            tx.execute("UPDATE limiter SET last_attempt_at = ?1 WHERE id = 1", [now])?;
+            store::write(tx, failures, now)?;
             return Ok(Admission::Refused { retry_after_secs: delay });
         }
         let wall_left = (last + delay as i64 - now).max(0) as u64;
@@ -62,22 +62,22 @@ pub fn admit(tx: &Transaction<'_>, now: i64, mono: u64, guard: &mut MonotonicGua
         }
     }
     let failures = failures.saturating_add(1);
-    tx.execute("UPDATE limiter SET failures = ?1, last_attempt_at = ?2 WHERE id = 1", rusqlite::params![failures, now])?;
+    store::write(tx, failures, now)?;
     guard.last = Some(mono);
     Ok(Admission::Admitted { failures })
 }
 
 /// A correct password: forget the failures.
 pub fn reset(tx: &Transaction<'_>, guard: &mut MonotonicGuard) -> Result<()> {
-    tx.execute("UPDATE limiter SET failures = 0 WHERE id = 1", [])?;
+    let (_, last) = store::read(tx)?;
+    store::write(tx, 0, last)?;
     guard.last = None;
     Ok(())
 }
 
 /// Seconds until the next attempt is allowed (0 = now).
 pub fn retry_after(conn: &rusqlite::Connection, now: i64) -> Result<u64> {
-    let (failures, last): (u32, i64) =
-        conn.query_row("SELECT failures, last_attempt_at FROM limiter WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (failures, last) = store::read(conn)?;
     let delay = delay_for(failures);
     if delay == 0 {
         return Ok(0);

@@ -178,9 +178,8 @@ pub fn set_password_wrap(conn: &Connection, id: &str, kdf: KdfParams, salt: &[u8
 
 /// Counts of what an erase removes: (accounts, events).
 pub fn erase_counts(conn: &Connection) -> Result<(u64, u64)> {
-    let accounts: i64 = conn.query_row("SELECT COUNT(*) FROM accounts", [], |r| r.get(0))?;
     let events: i64 = conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;
-    Ok((accounts as u64, events as u64))
+    Ok((u64::from(count(conn)?), events as u64))
 }
 
 /// Deletes every account, cached address, event, setting and journal entry, and the limiter's

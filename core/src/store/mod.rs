@@ -8,9 +8,11 @@
 //! 0700 and the database, WAL and shared-memory files 0600 whatever the umask ([`private_fs`]).
 
 pub mod accounts;
+pub mod caches;
 pub mod crash;
 pub mod events;
 pub mod journal;
+pub mod limiter;
 pub mod owner;
 pub mod private_fs;
 pub mod schema;
