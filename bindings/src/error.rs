@@ -31,8 +31,9 @@ pub enum WalletError {
     AccountNotFound { reason: String },
     #[error("{reason}")]
     WeakPassword { kind: String, reason: String },
+    /// Wrong name or password: failures still allowed before a delay, and the delay now.
     #[error("{reason}")]
-    InvalidCredentials { reason: String },
+    InvalidCredentials { attempts_left: u32, retry_after_secs: u64, reason: String },
     #[error("{reason}")]
     TooManyAttempts { retry_after_secs: u64, reason: String },
     #[error("{reason}")]
@@ -109,7 +110,9 @@ impl From<E> for WalletError {
             E::AccountNameTaken => WalletError::AccountNameTaken { reason: message },
             E::AccountNotFound => WalletError::AccountNotFound { reason: message },
             E::PasswordTooShort { .. } | E::PasswordTooWeak { .. } => WalletError::WeakPassword { kind, reason: message },
-            E::InvalidCredentials => WalletError::InvalidCredentials { reason: message },
+            E::InvalidCredentials { attempts_left, retry_after_secs } => {
+                WalletError::InvalidCredentials { attempts_left, retry_after_secs, reason: message }
+            }
             E::TooManyAttempts { retry_after_secs } => WalletError::TooManyAttempts { retry_after_secs, reason: message },
             E::Locked => WalletError::Locked { reason: message },
             E::NotLoggedIn => WalletError::NotLoggedIn { reason: message },

@@ -51,3 +51,26 @@ impl core_hooks::SessionListener for ListenerAdapter {
         self.0.on_security_event(event.into()).map_err(hook_err)
     }
 }
+
+/// Time since boot that survives app restarts (implemented by the shell): Android
+/// `SystemClock.elapsedRealtime()` + `Settings.Global.BOOT_COUNT`, iOS `kern.boottime` + a
+/// monotonic clock. The attempt limiter measures its delays on it; without it a delay
+/// restarts in full on every app start.
+#[uniffi::export(with_foreign)]
+pub trait BootClock: Send + Sync {
+    /// Changes on every reboot.
+    fn boot_id(&self) -> Result<String, WalletError>;
+    /// Seconds since boot, including time asleep.
+    fn since_boot_secs(&self) -> Result<u64, WalletError>;
+}
+
+pub(crate) struct BootClockAdapter(pub Arc<dyn BootClock>);
+
+impl imwallet_core::clock::BootClock for BootClockAdapter {
+    fn boot_id(&self) -> Result<String, HookError> {
+        self.0.boot_id().map_err(hook_err)
+    }
+    fn since_boot_secs(&self) -> Result<u64, HookError> {
+        self.0.since_boot_secs().map_err(hook_err)
+    }
+}

@@ -11,6 +11,7 @@ use std::fmt;
 
 pub use imwallet_core::auth::hooks::{DeviceIntegrity, NetworkKind};
 pub use imwallet_core::events::FailedAttemptsSummary;
+pub use imwallet_core::session::limiter::AttemptStatus;
 pub use imwallet_core::session::logout::{ConfirmationNeeded, LogoutAction, LogoutOptions, LogoutPlan, LogoutReport, LogoutWarning};
 pub use imwallet_core::session::{AccountInfo, SessionAccount, SessionState};
 pub use imwallet_core::vault::kdf::KdfProfile;
@@ -21,6 +22,13 @@ use imwallet_core::events as ev;
 use imwallet_core::session::autolock::AutoLock as CoreAutoLock;
 
 // ---- exported as they are (remote) ---------------------------------------------------------
+
+/// The attempt limiter for one account: failures left before a delay, and the delay now.
+#[uniffi::remote(Record)]
+pub struct AttemptStatus {
+    pub attempts_left: u32,
+    pub retry_after_secs: u64,
+}
 
 /// Argon2id cost profile.
 #[uniffi::remote(Enum)]

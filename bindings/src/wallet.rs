@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Result, WalletError};
 use crate::gates::*;
-use crate::hooks::{EnvAdapter, EnvironmentProbe, ListenerAdapter, SessionListener};
+use crate::hooks::{BootClock, BootClockAdapter, EnvAdapter, EnvironmentProbe, ListenerAdapter, SessionListener};
 use crate::keystore::{KeyStoreAdapter, SecureKeyStore};
 use crate::types::*;
 
@@ -69,13 +69,15 @@ fn secret(v: Vec<u8>) -> Zeroizing<Vec<u8>> {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl WalletCore {
-    /// Opens (creating if needed) the data directory.
-    #[uniffi::constructor]
+    /// Opens (creating if needed) the data directory. Hooks left out use the core's defaults
+    /// (no boot clock: a limiter delay restarts in full on every app start).
+    #[uniffi::constructor(default(boot_clock = None))]
     pub fn new(
         config: CoreConfig,
         environment: Option<Arc<dyn EnvironmentProbe>>,
         listener: Option<Arc<dyn SessionListener>>,
         key_store: Option<Arc<dyn SecureKeyStore>>,
+        boot_clock: Option<Arc<dyn BootClock>>,
     ) -> Result<Arc<Self>> {
         let profile = config.kdf_profile;
         let mut hooks = core::Hooks::default();
@@ -87,6 +89,9 @@ impl WalletCore {
         }
         if let Some(k) = key_store {
             hooks.key_store = Arc::new(KeyStoreAdapter(k));
+        }
+        if let Some(b) = boot_clock {
+            hooks.boot_clock = Arc::new(BootClockAdapter(b));
         }
         let cfg = core::Config { data_dir: config.data_dir.into(), kdf_profile: profile, default_auto_lock: config.auto_lock.into() };
         let c = core::WalletCore::open(cfg, hooks)?;
@@ -140,6 +145,12 @@ impl WalletCore {
 
     pub fn retry_after_secs(&self) -> Result<u64> {
         Ok(self.core.retry_after_secs()?)
+    }
+
+    /// Attempts left before a delay and the delay now: for `account_name` (login screen) or,
+    /// with `None`, the session's account (lock screen).
+    pub fn attempt_status(&self, account_name: Option<String>) -> Result<AttemptStatus> {
+        Ok(self.core.attempt_status(account_name.as_deref())?)
     }
 
     // ---- accounts -----------------------------------------------------------------------

@@ -35,7 +35,13 @@ pub fn default_data_dir() -> PathBuf {
 
 pub fn open(dir: &Path) -> Result<WalletCore, CliError> {
     std::fs::create_dir_all(dir).map_err(|e| CliError::io(format!("cannot create {}: {e}", dir.display())))?;
-    let hooks = Hooks { key_store: crate::biometric::key_store(dir), ..Hooks::default() };
+    // The limiter measures delays on the boot clock, so a one-shot command per attempt cannot
+    // restart them.
+    let hooks = Hooks {
+        key_store: crate::biometric::key_store(dir),
+        boot_clock: std::sync::Arc::new(imwallet_core::clock::LinuxBootClock),
+        ..Hooks::default()
+    };
     Ok(WalletCore::open(Config::new(dir), hooks)?)
 }
 

@@ -38,7 +38,12 @@ const HELP: &str = "commands: status | accounts | create NAME [WORDS] [LANG] | i
 
 pub fn run(out: &Out, input: &mut Input, dir: &Path) -> Result<(), CliError> {
     std::fs::create_dir_all(dir).map_err(|e| CliError::io(format!("cannot create {}: {e}", dir.display())))?;
-    let hooks = Hooks { listener: Some(Arc::new(Announce)), key_store: crate::biometric::key_store(dir), ..Hooks::default() };
+    let hooks = Hooks {
+        listener: Some(Arc::new(Announce)),
+        key_store: crate::biometric::key_store(dir),
+        boot_clock: Arc::new(imwallet_core::clock::LinuxBootClock),
+        ..Hooks::default()
+    };
     let core = WalletCore::open(Config::new(dir), hooks)?;
     eprintln!("imwallet shell on {} — {}", dir.display(), render::state_text(&core.state()));
     eprintln!("{HELP}");

@@ -67,8 +67,10 @@ pub enum Error {
     PasswordTooShort { min: u32 },
     #[error("password too weak: {reason}")]
     PasswordTooWeak { reason: String },
-    #[error("wrong account name or password")]
-    InvalidCredentials,
+    /// Wrong name or password (the same for both). `attempts_left` failures are still allowed
+    /// before a delay; `retry_after_secs` is the delay that now applies (0 = none).
+    #[error("wrong account name or password{}", attempts_hint(*attempts_left, *retry_after_secs))]
+    InvalidCredentials { attempts_left: u32, retry_after_secs: u64 },
     #[error("too many failed attempts: try again in {retry_after_secs} s")]
     TooManyAttempts { retry_after_secs: u64 },
     #[error("the wallet is locked: unlock it first")]
@@ -136,6 +138,14 @@ pub enum Error {
     Internal { reason: String },
 }
 
+fn attempts_hint(left: u32, wait: u64) -> String {
+    match (left, wait) {
+        (_, w) if w > 0 => format!("; try again in {w} s"),
+        (1, _) => "; 1 attempt left before a delay".into(),
+        (n, _) => format!("; {n} attempts left before a delay"),
+    }
+}
+
 fn join(v: &[u32]) -> String {
     v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
 }
@@ -164,7 +174,7 @@ impl Error {
             Error::AccountNotFound => "AccountNotFound",
             Error::PasswordTooShort { .. } => "PasswordTooShort",
             Error::PasswordTooWeak { .. } => "PasswordTooWeak",
-            Error::InvalidCredentials => "InvalidCredentials",
+            Error::InvalidCredentials { .. } => "InvalidCredentials",
             Error::TooManyAttempts { .. } => "TooManyAttempts",
             Error::Locked => "Locked",
             Error::NotLoggedIn => "NotLoggedIn",

@@ -9,11 +9,12 @@ use std::time::Instant;
 
 use tokio::sync::watch;
 
+use crate::clock::BootReading;
 use crate::engine::session::{Cancel, Expect, Session};
 use crate::engine::{lk, Inner, Notice, WalletCore};
 use crate::events::EventKind;
 use crate::session::autolock::AutoLock;
-use crate::session::limiter::{self, FREE_ATTEMPTS};
+use crate::session::limiter;
 use crate::session::{SessionAccount, SessionState};
 use crate::store::accounts::{self as rows, AccountRow};
 use crate::vault::aead::{self, Purpose};
@@ -29,23 +30,25 @@ pub enum LockReason {
 }
 
 impl Inner {
+    /// The boot clock now (a hook: never called with a core lock held).
+    pub(crate) fn boot_now(&self) -> BootReading {
+        crate::clock::read_boot(self.boot_clock.as_ref())
+    }
+
     /// Verifies `password` for `row` (or a decoy when `row` is `None`) under the limiter and
-    /// returns the vault key.
+    /// returns the vault key. The attempt is counted in `row`'s bucket (unknown names share
+    /// one) before Argon2 runs; a failure reports the attempts left and the delay.
     pub(crate) fn check_password(&self, row: Option<&AccountRow>, password: &[u8], out: &mut Vec<Notice>) -> Result<SecretBytes> {
         let profile = self.config.kdf_profile;
         if let Some(r) = row {
             profile.check(r.kdf)?;
         }
-        let now = self.now();
-        {
-            let mut store = lk(&self.store);
-            let mut guard = lk(&self.guard);
-            if let limiter::Admission::Refused { retry_after_secs } =
-                store.write(|tx| limiter::admit(tx, now, self.clock.monotonic_secs(), &mut guard))?
-            {
-                return Err(Error::TooManyAttempts { retry_after_secs });
-            }
-        }
+        let bucket = row.map_or(limiter::UNKNOWN_BUCKET, |r| r.id.as_str());
+        let (boot, wall) = (self.boot_now(), self.now());
+        let entry = match lk(&self.store).write(|tx| limiter::admit(tx, bucket, &boot, wall))? {
+            limiter::Admission::Refused { retry_after_secs } => return Err(Error::TooManyAttempts { retry_after_secs }),
+            limiter::Admission::Admitted { window_entry } => window_entry,
+        };
         // The KDF runs without holding any lock.
         let vault_key = match row {
             Some(r) => {
@@ -58,27 +61,32 @@ impl Inner {
                 None
             }
         };
-        let mut store = lk(&self.store);
         match vault_key {
             Some(k) => {
-                let mut guard = lk(&self.guard);
-                store.write(|tx| limiter::reset(tx, &mut guard))?;
+                lk(&self.store).write(|tx| limiter::succeeded(tx, bucket, entry))?;
                 Ok(k)
             }
             None => {
                 let account = row.map(|r| SessionAccount { id: r.id.clone(), name: r.name.clone() });
-                store.write(|tx| {
+                let boot = self.boot_now();
+                let st = lk(&self.store).write(|tx| {
                     self.event(tx, EventKind::LoginFailed, account.as_ref(), "", out)?;
-                    let (failures, _) = crate::store::limiter::read(tx)?;
-                    if failures >= FREE_ATTEMPTS {
-                        let d = limiter::delay_for(failures);
+                    let st = limiter::status(tx, bucket, &boot)?;
+                    if st.retry_after_secs > 0 {
+                        let d = st.retry_after_secs;
                         self.event(tx, EventKind::DelayStarted, account.as_ref(), &format!("next attempt in {d} s"), out)?;
                     }
-                    Ok(())
+                    Ok(st)
                 })?;
-                Err(Error::InvalidCredentials)
+                Err(Error::InvalidCredentials { attempts_left: st.attempts_left, retry_after_secs: st.retry_after_secs })
             }
         }
+    }
+
+    /// The limiter status of `account_id`'s bucket (the unknown bucket for `None`).
+    pub(crate) fn attempt_status_of(&self, account_id: Option<&str>) -> Result<limiter::AttemptStatus> {
+        let boot = self.boot_now();
+        limiter::status(lk(&self.store).conn(), account_id.unwrap_or(limiter::UNKNOWN_BUCKET), &boot)
     }
 
     /// Enters `Unlocked` for `row` with `vault_key` — only if the session is still the one of
@@ -159,7 +167,7 @@ impl WalletCore {
         let result = i.check_password(row.as_ref(), password, &mut out);
         i.emit(out);
         let vk = result?;
-        let row = row.as_ref().ok_or(Error::InvalidCredentials)?;
+        let row = row.as_ref().ok_or(Error::InvalidCredentials { attempts_left: 0, retry_after_secs: 0 })?;
         i.enter_unlocked(gen, Some(cancel), row, vk, EventKind::LoginSucceeded)?;
         Ok(self.state())
     }
@@ -239,9 +247,21 @@ impl WalletCore {
         self.inner.with_cell(|c| c.auto_lock)
     }
 
-    /// Seconds until another password attempt is allowed (0 = now).
+    /// Seconds until another password attempt is allowed for the session's account (or, with
+    /// no session, for unknown names); 0 = now.
     pub fn retry_after_secs(&self) -> Result<u64> {
-        limiter::retry_after(lk(&self.inner.store).conn(), self.inner.now())
+        Ok(self.attempt_status(None)?.retry_after_secs)
+    }
+
+    /// Attempts left before a delay and the delay now, for the account named `account_name`
+    /// (the login screen) or, with `None`, for the session's account (the lock screen). An
+    /// unknown name reports the shared unknown-name bucket.
+    pub fn attempt_status(&self, account_name: Option<&str>) -> Result<limiter::AttemptStatus> {
+        let id = match account_name {
+            Some(name) => rows::by_name_key(lk(&self.inner.store).conn(), &crate::auth::names::key(name))?.map(|r| r.id),
+            None => self.inner.session_account().ok().map(|(a, _)| a.id),
+        };
+        self.inner.attempt_status_of(id.as_deref())
     }
 }
 

@@ -13,7 +13,6 @@ use crate::auth::keystore::{BiometricPrompt, KeyStoreError, ALIAS_PREFIX};
 use crate::engine::session::Cancel;
 use crate::engine::{lk, Inner, Notice, WalletCore};
 use crate::events::EventKind;
-use crate::session::limiter;
 use crate::session::{SessionAccount, SessionState};
 use crate::store::accounts::{self as rows, AccountRow};
 use crate::vault::aead::{self, Purpose};
@@ -152,7 +151,7 @@ impl WalletCore {
             (s @ SessionState::Unlocked { .. }, _) => return Ok(s),
             _ => return Err(Error::NotLoggedIn),
         };
-        let wait = limiter::retry_after(lk(&i.store).conn(), i.now())?;
+        let wait = i.attempt_status_of(Some(&account.id))?.retry_after_secs;
         if wait > 0 {
             return Err(Error::TooManyAttempts { retry_after_secs: wait });
         }

@@ -69,6 +69,7 @@ impl WalletCore {
             let (accounts, events) = rows::erase_counts(tx)?;
             let caches = crate::cache::rows::clear_all(tx)?;
             rows::erase_everything(tx)?;
+            crate::store::limiter::clear_all(tx)?;
             let jid = journal::insert(tx, JournalOp::Erase, None, &payload, now)?;
             crate::store::crash::crash_point("erase.before_commit");
             Ok((Session::NoAccount, (jid, accounts, events, caches)))

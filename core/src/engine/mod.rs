@@ -30,10 +30,9 @@ use tokio::sync::watch;
 
 use crate::auth::hooks::{EnvironmentProbe, SessionListener, UnknownEnvironment};
 use crate::auth::keystore::{NoKeyStore, SecureKeyStore};
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{BootClock, Clock, NoBootClock, SystemClock};
 use crate::events::{self, EventKind, SecurityEvent};
 use crate::session::autolock::AutoLock;
-use crate::session::limiter::MonotonicGuard;
 use crate::session::{SessionAccount, SessionState};
 use crate::store::{accounts as rows, Store};
 use crate::vault::kdf::KdfProfile;
@@ -61,13 +60,21 @@ pub struct Hooks {
     pub environment: Arc<dyn EnvironmentProbe>,
     pub listener: Option<Arc<dyn SessionListener>>,
     pub clock: Arc<dyn Clock>,
+    /// Time since boot that survives restarts (the attempt limiter's delays).
+    pub boot_clock: Arc<dyn BootClock>,
     /// The platform's biometric-protected key store.
     pub key_store: Arc<dyn SecureKeyStore>,
 }
 
 impl Default for Hooks {
     fn default() -> Self {
-        Hooks { environment: Arc::new(UnknownEnvironment), listener: None, clock: Arc::new(SystemClock), key_store: Arc::new(NoKeyStore) }
+        Hooks {
+            environment: Arc::new(UnknownEnvironment),
+            listener: None,
+            clock: Arc::new(SystemClock),
+            boot_clock: Arc::new(NoBootClock),
+            key_store: Arc::new(NoKeyStore),
+        }
     }
 }
 
@@ -77,16 +84,16 @@ pub(crate) enum Notice {
     Event(SecurityEvent),
 }
 
-/// Shared state of one open core. Lock order: `cell` → `store` → `guard` (see [`session`]).
+/// Shared state of one open core. Lock order: `cell` → `store` (see [`session`]).
 pub(crate) struct Inner {
     pub config: Config,
     /// The session, its generation, activity and auto-lock setting.
     pub cell: Mutex<Cell>,
     pub store: Mutex<Store>,
-    pub guard: Mutex<MonotonicGuard>,
     pub listener: RwLock<Option<Arc<dyn SessionListener>>>,
     pub env: Arc<dyn EnvironmentProbe>,
     pub clock: Arc<dyn Clock>,
+    pub boot_clock: Arc<dyn BootClock>,
     pub deadline: watch::Sender<Option<tokio::time::Instant>>,
     pub key_store: Arc<dyn SecureKeyStore>,
     #[cfg(feature = "test-hooks")]
@@ -119,6 +126,9 @@ impl WalletCore {
         let mut store = Store::open(&config.data_dir)?;
         let now = hooks.clock.now_unix();
         logout::recover_journal(&mut store, hooks.key_store.as_ref())?;
+        // After a reboot every limiter delay restarts in full from now.
+        let boot = crate::clock::read_boot(hooks.boot_clock.as_ref());
+        store.write(|tx| crate::store::limiter::reanchor_other_boots(tx, &boot))?;
         erase::purge_orphans(&mut store, hooks.key_store.as_ref(), now)?;
         let state = restore_session(&mut store, now)?;
         let auto_lock = store.setting("auto_lock")?.and_then(|s| AutoLock::from_setting(&s)).unwrap_or(config.default_auto_lock);
@@ -139,10 +149,10 @@ impl WalletCore {
                 last_logout: None,
             }),
             store: Mutex::new(store),
-            guard: Mutex::new(MonotonicGuard::default()),
             listener: RwLock::new(hooks.listener),
             env: hooks.environment,
             clock: hooks.clock,
+            boot_clock: hooks.boot_clock,
             deadline: tx,
             key_store: hooks.key_store,
             #[cfg(feature = "test-hooks")]

@@ -1,20 +1,36 @@
-//! Brute-force protection for password checks.
+//! Brute-force protection for password checks (ADR 0002).
 //!
-//! One device-wide counter in the database. Each attempt is counted *before* the KDF runs (in
-//! the same `BEGIN IMMEDIATE` transaction as the check, so parallel calls serialise), and reset
-//! only by a success. After [`FREE_ATTEMPTS`] consecutive failures every further attempt must
-//! wait a growing delay (30 s, 1 min, 5 min, 15 min, then 1 h) counted from the last attempt.
-//! A restart keeps the counter (it is persisted); a wall clock set back restarts the full delay
-//! from "now" instead of shortening it; within a process the monotonic clock is consulted too,
-//! so setting the clock forward does not help either.
+//! * **Per account.** Failures are counted per account id; every unknown name shares one
+//!   bucket. A success clears only its own account's bucket (never the unknown bucket), so a
+//!   correct login to another account — one the attacker added — resets nothing.
+//! * **Counted before the KDF**, in the same `BEGIN IMMEDIATE` transaction as the check, so
+//!   parallel calls serialise. After [`FREE_ATTEMPTS`] failures each further attempt waits
+//!   30 s, 1 min, 5 min, 15 min, then 1 h, counted from the bucket's last attempt.
+//! * **Device-wide ceiling.** After [`CEILING`] failures across all buckets within
+//!   [`WINDOW_SECS`], every attempt waits [`MAX_DELAY_SECS`] from the latest failure. It decays
+//!   only with time, never with a success.
+//! * **Measured on the boot clock** ([`crate::clock::BootClock`]): wall-clock changes do not
+//!   matter, and a refused attempt never moves an anchor. On a new boot (or with no platform
+//!   boot clock, a new process) every anchor restarts from the first open, so a delay restarts
+//!   in full instead of being skipped.
+//! * A bucket idle for [`WINDOW_SECS`] on the same boot forgets its failures.
 
-use rusqlite::Transaction;
+use rusqlite::Connection;
 
-use crate::store::limiter as store;
+use crate::clock::BootReading;
+use crate::store::limiter::{self as store, Bucket};
 use crate::Result;
 
-/// Attempts allowed before delays start.
+/// Attempts allowed per bucket before delays start.
 pub const FREE_ATTEMPTS: u32 = 5;
+/// Failures across all buckets within [`WINDOW_SECS`] that trigger the longest delay.
+pub const CEILING: u32 = 20;
+/// The ceiling's window, and a bucket's idle time after which it forgets its failures.
+pub const WINDOW_SECS: u64 = 86_400;
+/// The longest delay.
+pub const MAX_DELAY_SECS: u64 = 3600;
+/// The bucket every unknown account name shares.
+pub const UNKNOWN_BUCKET: &str = "_unknown";
 
 /// Delay in seconds required after `failures` consecutive failures.
 pub fn delay_for(failures: u32) -> u64 {
@@ -24,66 +40,125 @@ pub fn delay_for(failures: u32) -> u64 {
         6 => 60,
         7 => 300,
         8 => 900,
-        _ => 3600,
+        _ => MAX_DELAY_SECS,
     }
 }
 
-/// In-process monotonic memory of the last counted attempt.
-#[derive(Default)]
-pub struct MonotonicGuard {
-    last: Option<u64>,
+/// Boot-clock seconds from `anchor` to `now` (0 on another boot: restart in full).
+fn elapsed(anchor: &BootReading, now: &BootReading) -> u64 {
+    if anchor.boot_id == now.boot_id {
+        now.secs.saturating_sub(anchor.secs)
+    } else {
+        0
+    }
+}
+
+/// What the UI shows: attempts left before a delay, and the delay now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptStatus {
+    /// Failed attempts still allowed before a delay starts (0 while a delay applies).
+    pub attempts_left: u32,
+    /// Seconds until the next attempt is allowed (0 = now).
+    pub retry_after_secs: u64,
+}
+
+/// The bucket's failures that still count (an idle bucket forgets them).
+fn live_failures(b: &Bucket, now: &BootReading) -> u32 {
+    if b.anchor.boot_id == now.boot_id && elapsed(&b.anchor, now) >= WINDOW_SECS {
+        0
+    } else {
+        b.failures
+    }
+}
+
+struct Window {
+    in_window: Vec<(i64, BootReading)>,
+    expired: Vec<i64>,
+}
+
+fn window(conn: &Connection, now: &BootReading) -> Result<Window> {
+    let (mut in_window, mut expired) = (Vec::new(), Vec::new());
+    for (id, at) in store::failures(conn)? {
+        if at.boot_id == now.boot_id && elapsed(&at, now) >= WINDOW_SECS {
+            expired.push(id);
+        } else {
+            in_window.push((id, at));
+        }
+    }
+    Ok(Window { in_window, expired })
+}
+
+/// The status of `bucket` now, ceiling included.
+pub fn status(conn: &Connection, bucket: &str, now: &BootReading) -> Result<AttemptStatus> {
+    let b = store::bucket(conn, bucket)?;
+    let failures = b.as_ref().map_or(0, |b| live_failures(b, now));
+    let mut wait = b.as_ref().map_or(0, |b| delay_for(failures).saturating_sub(elapsed(&b.anchor, now)));
+    let w = window(conn, now)?;
+    let in_window = w.in_window.len() as u32;
+    if in_window >= CEILING {
+        let since_latest = w.in_window.iter().map(|(_, at)| elapsed(at, now)).min().unwrap_or(0);
+        wait = wait.max(MAX_DELAY_SECS.saturating_sub(since_latest));
+    }
+    let attempts_left = if wait > 0 { 0 } else { FREE_ATTEMPTS.saturating_sub(failures).min(CEILING.saturating_sub(in_window)) };
+    Ok(AttemptStatus { attempts_left, retry_after_secs: wait })
 }
 
 /// Outcome of asking to attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Admission {
-    /// Go ahead; this many failures are counted so far, including this attempt.
-    Admitted { failures: u32 },
+    /// Go ahead; the attempt is counted as a failure until [`succeeded`] says otherwise.
+    Admitted { window_entry: i64 },
     /// Wait this many seconds.
     Refused { retry_after_secs: u64 },
 }
 
 /// Checks the limiter and, if allowed, counts this attempt as a failure until proven otherwise.
-/// The caller commits the transaction in both outcomes.
-pub fn admit(tx: &Transaction<'_>, now: i64, mono: u64, guard: &mut MonotonicGuard) -> Result<Admission> {
-    let (failures, last) = store::read(tx)?;
-    let delay = delay_for(failures);
-    if delay > 0 {
-        if now < last {
-            // Clock set back: restart the full delay from now, never shorten it.
-            store::write(tx, failures, now)?;
-            return Ok(Admission::Refused { retry_after_secs: delay });
+/// A refused attempt changes nothing but the displayed last-attempt time (never backwards).
+pub fn admit(conn: &Connection, bucket: &str, now: &BootReading, wall: i64) -> Result<Admission> {
+    let st = status(conn, bucket, now)?;
+    let old = store::bucket(conn, bucket)?;
+    let last_attempt_at = old.as_ref().map_or(wall, |b| b.last_attempt_at.max(wall));
+    if st.retry_after_secs > 0 {
+        if let Some(b) = old {
+            store::put_bucket(conn, bucket, &Bucket { last_attempt_at, ..b })?;
         }
-        let wall_left = (last + delay as i64 - now).max(0) as u64;
-        let mono_left = guard.last.map_or(0, |t| delay.saturating_sub(mono.saturating_sub(t)));
-        let left = wall_left.max(mono_left);
-        if left > 0 {
-            return Ok(Admission::Refused { retry_after_secs: left });
-        }
+        return Ok(Admission::Refused { retry_after_secs: st.retry_after_secs });
     }
-    let failures = failures.saturating_add(1);
-    store::write(tx, failures, now)?;
-    guard.last = Some(mono);
-    Ok(Admission::Admitted { failures })
+    let failures = old.as_ref().map_or(0, |b| live_failures(b, now)).saturating_add(1);
+    store::put_bucket(conn, bucket, &Bucket { failures, last_attempt_at, anchor: now.clone() })?;
+    store::prune_failures(conn, &window(conn, now)?.expired)?;
+    Ok(Admission::Admitted { window_entry: store::add_failure(conn, now)? })
 }
 
-/// A correct password: forget the failures.
-pub fn reset(tx: &Transaction<'_>, guard: &mut MonotonicGuard) -> Result<()> {
-    let (_, last) = store::read(tx)?;
-    store::write(tx, 0, last)?;
-    guard.last = None;
+/// A correct password: its own bucket forgets its failures (the unknown bucket never does),
+/// and the attempt is taken out of the device-wide window (it was not a failure).
+pub fn succeeded(conn: &Connection, bucket: &str, window_entry: i64) -> Result<()> {
+    store::remove_failure(conn, window_entry)?;
+    if bucket != UNKNOWN_BUCKET {
+        if let Some(b) = store::bucket(conn, bucket)? {
+            store::put_bucket(conn, bucket, &Bucket { failures: 0, ..b })?;
+        }
+    }
     Ok(())
 }
 
-/// Seconds until the next attempt is allowed (0 = now).
-pub fn retry_after(conn: &rusqlite::Connection, now: i64) -> Result<u64> {
-    let (failures, last) = store::read(conn)?;
-    let delay = delay_for(failures);
-    if delay == 0 {
-        return Ok(0);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(boot: &str, secs: u64) -> BootReading {
+        BootReading { boot_id: boot.into(), secs }
     }
-    if now < last {
-        return Ok(delay);
+
+    #[test]
+    fn elapsed_is_zero_across_boots() {
+        assert_eq!(elapsed(&at("a", 10), &at("a", 50)), 40);
+        assert_eq!(elapsed(&at("a", 10), &at("b", 5000)), 0);
+        assert_eq!(elapsed(&at("a", 50), &at("a", 10)), 0, "never negative");
     }
-    Ok((last + delay as i64 - now).max(0) as u64)
+
+    #[test]
+    fn delays_grow_to_the_maximum() {
+        assert_eq!((0..12).map(delay_for).collect::<Vec<_>>(), [0, 0, 0, 0, 0, 30, 60, 300, 900, 3600, 3600, 3600]);
+    }
 }

@@ -182,12 +182,9 @@ pub fn erase_counts(conn: &Connection) -> Result<(u64, u64)> {
     Ok((u64::from(count(conn)?), events as u64))
 }
 
-/// Deletes every account, cached address, event, setting and journal entry, and the limiter's
-/// failures ("reset app"; cache rows are cleared by the cache module).
+/// Deletes every account, cached address, event, setting and journal entry ("reset app"; cache
+/// rows and the limiter are cleared by their own modules).
 pub fn erase_everything(conn: &Connection) -> Result<()> {
-    conn.execute_batch(
-        "DELETE FROM address_cache; DELETE FROM accounts; DELETE FROM events; DELETE FROM settings; DELETE FROM journal;
-         UPDATE limiter SET failures = 0, last_attempt_at = 0;",
-    )?;
+    conn.execute_batch("DELETE FROM address_cache; DELETE FROM accounts; DELETE FROM events; DELETE FROM settings; DELETE FROM journal;")?;
     Ok(())
 }

@@ -83,4 +83,23 @@ pub const MIGRATIONS: &[&str] = &[
         kind TEXT PRIMARY KEY
     );
     "#,
+    // v3: per-account attempt buckets on the boot clock, and the device-wide ceiling window
+    // (issue: an attempt limiter no sequence of calls, restarts or clock changes can get
+    // around). The old device-wide counter carries over into the unknown-name bucket.
+    r#"
+    CREATE TABLE attempt_buckets (
+        bucket          TEXT PRIMARY KEY,
+        failures        INTEGER NOT NULL,
+        last_attempt_at INTEGER NOT NULL,
+        boot_id         TEXT NOT NULL,
+        boot_secs       INTEGER NOT NULL
+    );
+    CREATE TABLE attempt_failures (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        boot_id   TEXT NOT NULL,
+        boot_secs INTEGER NOT NULL
+    );
+    INSERT INTO attempt_buckets (bucket, failures, last_attempt_at, boot_id, boot_secs)
+        SELECT '_unknown', failures, last_attempt_at, '', 0 FROM limiter WHERE failures > 0;
+    "#,
 ];

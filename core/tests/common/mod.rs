@@ -69,7 +69,13 @@ pub fn open_with(dir: &Path, clock: Arc<ManualClock>, profile: KdfProfile) -> Ri
     let rec = Arc::new(Recorder::default());
     let config = Config { data_dir: dir.to_path_buf(), kdf_profile: profile, default_auto_lock: AutoLock::Never };
     let ks = Arc::new(MemoryKeyStore::new());
-    let hooks = Hooks { environment: env.clone(), listener: Some(rec.clone()), clock: clock.clone(), key_store: ks.clone() };
+    let hooks = Hooks {
+        environment: env.clone(),
+        listener: Some(rec.clone()),
+        clock: clock.clone(),
+        boot_clock: clock.clone(),
+        key_store: ks.clone(),
+    };
     let core = WalletCore::open(config, hooks).unwrap();
     Rig { core, clock, env, rec, ks }
 }
