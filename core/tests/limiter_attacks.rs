@@ -81,7 +81,10 @@ fn clock_set_back_then_restored_does_not_shorten_the_delay() {
     }
     clock.shift_wall(-100_000);
     assert!(matches!(r.core.login("Victim", PW), Err(Error::TooManyAttempts { .. })));
+    // The app is killed and started again with the clock restored.
+    drop(r);
     clock.shift_wall(100_000);
+    let r = open_with(dir.path(), clock.clone(), KdfProfile::InsecureFastForTests);
     assert_eq!(r.core.login("Victim", PW), Err(Error::TooManyAttempts { retry_after_secs: 30 }));
     clock.advance(31);
     r.core.login("Victim", PW).unwrap();

@@ -7,6 +7,7 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
+use imwallet_core::auth::keystore::SecureKeyStore;
 use imwallet_core::clock::ManualClock;
 use imwallet_core::vault::kdf::KdfProfile;
 use imwallet_core::wallet::Language;
@@ -96,7 +97,7 @@ fn a_journal_entry_of_the_previous_format_still_recovers() {
     r.core.create_account("Old", PW, 12, Language::English).unwrap();
     r.core.enable_biometric_unlock(PW).unwrap();
     let id = r.core.state().account().unwrap().id.clone();
-    let alias = format!("imwallet.bio.{id}");
+    let alias = r.ks.list().unwrap().into_iter().find(|a| a.starts_with(&format!("imwallet.bio.{id}."))).unwrap();
     assert!(r.ks.contains(&alias));
     let ks = r.ks.clone();
     drop(r);

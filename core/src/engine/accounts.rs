@@ -263,7 +263,7 @@ impl WalletCore {
 
     /// Re-wraps the vault key under a new password (one transaction; data not re-encrypted).
     pub fn change_password(&self, old: &[u8], new: &[u8]) -> Result<()> {
-        let (account, _) = self.inner.session_account()?;
+        let (account, gen) = self.inner.session_account()?;
         let row = self.inner.row(&account.id)?;
         password::check_new_password(new, &[&row.name])?;
         let mut out = Vec::new();
@@ -272,6 +272,11 @@ impl WalletCore {
             let params = self.inner.config.kdf_profile.params();
             let pw_key = kdf::derive(new, &salt, params)?;
             let wrap = aead::seal(&pw_key, &row.id, Purpose::PasswordWrap, vk.expose())?;
+            // Applied only if the session that checked the old password is still the current one.
+            let cell = lk(&self.inner.cell);
+            if cell.generation != gen {
+                return Err(Error::SessionChanged);
+            }
             lk(&self.inner.store).write(|tx| {
                 if !rows::set_password_wrap(tx, &row.id, params, &salt, &wrap)? {
                     return Err(Error::AccountNotFound);
@@ -281,7 +286,9 @@ impl WalletCore {
                 Ok(())
             })?;
             crash_point("password.after_commit");
-            Ok(())
+            drop(cell);
+            // The old password's wrap must not linger in WAL frames or free pages.
+            lk(&self.inner.store).scrub()
         });
         self.inner.emit(out);
         result

@@ -70,9 +70,9 @@ impl Inner {
                 let account = row.map(|r| SessionAccount { id: r.id.clone(), name: r.name.clone() });
                 let boot = self.boot_now();
                 let st = lk(&self.store).write(|tx| {
-                    self.event(tx, EventKind::LoginFailed, account.as_ref(), "", out)?;
+                    let present = self.event_if_present(tx, EventKind::LoginFailed, account.as_ref(), "", out)?;
                     let st = limiter::status(tx, bucket, &boot)?;
-                    if st.retry_after_secs > 0 {
+                    if st.retry_after_secs > 0 && present {
                         let d = st.retry_after_secs;
                         self.event(tx, EventKind::DelayStarted, account.as_ref(), &format!("next attempt in {d} s"), out)?;
                     }

@@ -16,7 +16,7 @@ use crate::events::EventKind;
 use crate::session::{SessionAccount, SessionState};
 use crate::store::accounts::{self as rows, AccountRow};
 use crate::vault::aead::{self, Purpose};
-use crate::vault::{random_bytes, SecretBytes};
+use crate::vault::{random_array, random_bytes, SecretBytes};
 use crate::{Error, Result};
 
 fn map_outcome(e: KeyStoreError) -> Error {
@@ -36,7 +36,7 @@ impl Inner {
         let account = SessionAccount { id: row.id.clone(), name: row.name.clone() };
         lk(&self.store).write(|tx| {
             rows::clear_biometric(tx, &row.id)?;
-            self.event(tx, EventKind::BiometricInvalidated, Some(&account), why, out)
+            self.event_if_present(tx, EventKind::BiometricInvalidated, Some(&account), why, out).map(|_| ())
         })?;
         // The key store is called only after the store lock is released.
         if let Some(alias) = &row.biometric_alias {
@@ -94,7 +94,9 @@ impl WalletCore {
         let mut out = Vec::new();
         let result = i.check_password(Some(&row), password, &mut out).and_then(|vk| {
             let secret = random_bytes(32)?;
-            let alias = format!("{ALIAS_PREFIX}{}", row.id);
+            // A fresh alias per enrolment: a journaled delete of an older enrolment (a logout
+            // finishing late) can never remove this one.
+            let alias = format!("{ALIAS_PREFIX}{}.{}", row.id, hex::encode(random_array::<8>()?));
             i.key_store.store(&alias, secret.expose()).map_err(map_outcome)?;
             let wrap = aead::seal(&secret, &row.id, Purpose::BiometricWrap, vk.expose())?;
             // Written only if the session is still the one that checked the password.
@@ -103,16 +105,27 @@ impl WalletCore {
                     return Err(Error::SessionChanged);
                 }
                 lk(&i.store).write(|tx| {
+                    let previous = rows::by_id(tx, &row.id)?.and_then(|r| r.biometric_alias);
                     if !rows::set_biometric(tx, &row.id, &wrap, &alias)? {
                         return Err(Error::AccountNotFound);
                     }
-                    i.event(tx, EventKind::BiometricEnabled, Some(&account), "", &mut out)
+                    i.event(tx, EventKind::BiometricEnabled, Some(&account), "", &mut out)?;
+                    Ok(previous)
                 })
             });
-            if written.is_err() {
-                let _ = i.key_store.delete(&alias);
+            // Key-store calls after every core lock is released.
+            match written {
+                Ok(previous) => {
+                    if let Some(old) = previous.filter(|p| *p != alias) {
+                        let _ = i.key_store.delete(&old);
+                    }
+                    Ok(())
+                }
+                Err(e) => {
+                    let _ = i.key_store.delete(&alias);
+                    Err(e)
+                }
             }
-            written
         });
         i.emit(out);
         result

@@ -32,10 +32,14 @@ impl WalletCore {
         if key.is_empty() || key.len() > 512 || value.len() > rows::MAX_VALUE_BYTES {
             return Err(Error::InvalidArgument { reason: "cache keys are 1-512 bytes and values at most 8 MiB".into() });
         }
-        self.check_scope(scope)?;
         let now = self.inner.now();
         let expires = ttl_secs.map(|t| now + i64::from(t));
-        rows::put(lk(&self.inner.store).conn(), kind, scope, key, value, expires, now)
+        // The scope check and the write in one transaction: a wallet removed or erased at the
+        // same time cannot leave an entry behind for its account.
+        lk(&self.inner.store).write(|tx| {
+            ids::existing_scope(tx, scope)?;
+            rows::put(tx, kind, scope, key, value, expires, now)
+        })
     }
 
     /// A database-backed entry, or `None` when missing or expired.
@@ -54,7 +58,11 @@ impl WalletCore {
 
     /// Writes a file into a registered file cache; returns its path.
     pub fn cache_put_file(&self, kind: &CacheKind, scope: &CacheScope, file_name: &str, bytes: &[u8]) -> Result<PathBuf> {
-        let (kind, scope, name) = (self.check_kind(kind)?, self.check_scope(scope)?, FileName::new(file_name)?);
+        let name = FileName::new(file_name)?;
+        // Checked and written under the store lock: a removal or erase clears files under the
+        // same lock, so it cannot miss this one.
+        let store = lk(&self.inner.store);
+        let (kind, scope) = (ids::registered_kind(store.conn(), kind)?, ids::existing_scope(store.conn(), scope)?);
         files::write(&self.inner.config.data_dir, &kind, &scope, &name, bytes)
     }
 

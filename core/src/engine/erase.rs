@@ -65,7 +65,7 @@ impl WalletCore {
         let now = i.now();
         let payload = JournalPayload { erase_all: true, scrub: true, ..JournalPayload::default() };
         // One transition from whatever the session is: the keys go with it.
-        let (jid, accounts_removed, events_removed, mut caches) = i.transition(Expect::Any, None, |_, tx, _| {
+        let ((jid, accounts_removed, events_removed, mut caches), generation) = i.transition_gen(Expect::Any, None, |_, tx, _| {
             let (accounts, events) = rows::erase_counts(tx)?;
             let caches = crate::cache::rows::clear_all(tx)?;
             rows::erase_everything(tx)?;
@@ -83,7 +83,12 @@ impl WalletCore {
             store.vacuum()?;
             events::record(store.conn(), now, EventKind::DataErased, None, &format!("{accounts_removed} account(s)"))?
         };
-        i.with_cell(|c| c.auto_lock = i.config.default_auto_lock);
+        // The default auto-lock again, unless the session moved on meanwhile.
+        i.with_cell(|c| {
+            if c.generation == generation {
+                c.auto_lock = i.config.default_auto_lock;
+            }
+        });
         i.emit(vec![Notice::Event(e)]);
         caches.duration_ms = started.elapsed().as_millis() as u64;
         Ok(EraseReport { accounts_removed, events_removed, caches, duration_ms: started.elapsed().as_millis() as u64 })

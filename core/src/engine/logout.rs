@@ -16,7 +16,7 @@ use std::sync::Mutex;
 
 use crate::auth::gates::{AuthProof, GatedAction};
 use crate::auth::hooks::{DeviceIntegrity, NetworkKind};
-use crate::auth::keystore::{KeyStoreError, SecureKeyStore};
+use crate::auth::keystore::{KeyStoreError, SecureKeyStore, ALIAS_PREFIX};
 use crate::auth::names;
 use crate::cache::{files, rows as rows_cache, CacheScope, ClearReport};
 use crate::engine::session::{Expect, LastLogout};
@@ -190,11 +190,27 @@ enum Found {
 
 /// The hook steps of a journal entry: the platform key (and, for an erase, every key-store
 /// entry of the app). Never called with a core lock held.
-fn key_store_steps(key_store: &dyn SecureKeyStore, p: &JournalPayload) -> Result<()> {
+/// For an erase, every entry of the app's namespace that no account refers to *now* goes: a
+/// wallet created and enrolled right after the erase keeps its entry. `referenced` reads the
+/// current aliases (a short store lock, never held across a key-store call).
+fn key_store_steps(key_store: &dyn SecureKeyStore, p: &JournalPayload, referenced: impl Fn() -> Result<Vec<String>>) -> Result<()> {
     if p.erase_all {
-        match key_store.delete_all() {
-            Ok(()) | Err(KeyStoreError::NotFound) => {}
-            Err(e) => return Err(Error::HookFailed { message: format!("could not delete the app's key-store entries: {e:?}") }),
+        let failed = |e: KeyStoreError| Error::HookFailed { message: format!("could not delete the app's key-store entries: {e:?}") };
+        match key_store.list() {
+            Ok(aliases) => {
+                let keep = referenced()?;
+                for a in aliases.iter().filter(|a| a.starts_with(ALIAS_PREFIX) && !keep.contains(a)) {
+                    match key_store.delete(a) {
+                        Ok(()) | Err(KeyStoreError::NotFound) => {}
+                        Err(e) => return Err(failed(e)),
+                    }
+                }
+            }
+            Err(_) if referenced()?.is_empty() => match key_store.delete_all() {
+                Ok(()) | Err(KeyStoreError::NotFound) => {}
+                Err(e) => return Err(failed(e)),
+            },
+            Err(e) => return Err(failed(e)),
         }
     }
     if let Some(a) = &p.biometric_alias {
@@ -231,15 +247,19 @@ fn file_steps(store: &Store, id: i64, p: &JournalPayload) -> Result<ClearReport>
 /// Completes a committed journal entry: key-store steps without any lock, then the file steps
 /// under the store lock.
 pub(crate) fn finish_entry(store: &Mutex<Store>, key_store: &dyn SecureKeyStore, id: i64, p: &JournalPayload) -> Result<ClearReport> {
-    key_store_steps(key_store, p)?;
+    key_store_steps(key_store, p, || referenced_aliases(&lk(store)))?;
     file_steps(&lk(store), id, p)
+}
+
+fn referenced_aliases(store: &Store) -> Result<Vec<String>> {
+    Ok(crate::store::accounts::all(store.conn())?.into_iter().filter_map(|a| a.biometric_alias).collect())
 }
 
 /// Completes logouts and erases that were committed but not finished (crash between the two
 /// phases). Runs while opening, before the core exists (so no core lock is held).
 pub(crate) fn recover_journal(store: &mut Store, key_store: &dyn SecureKeyStore) -> Result<()> {
     for (id, payload) in journal::pending(store.conn())? {
-        if key_store_steps(key_store, &payload).is_ok() {
+        if key_store_steps(key_store, &payload, || referenced_aliases(store)).is_ok() {
             file_steps(store, id, &payload)?;
         }
     }

@@ -96,8 +96,17 @@ pub(crate) struct Inner {
     pub boot_clock: Arc<dyn BootClock>,
     pub deadline: watch::Sender<Option<tokio::time::Instant>>,
     pub key_store: Arc<dyn SecureKeyStore>,
+    /// Notices waiting for the listener, in the order their transitions happened.
+    pub outbox: Mutex<Outbox>,
     #[cfg(feature = "test-hooks")]
     pub test: session::TestInstruments,
+}
+
+/// The listener's queue (a leaf lock: nothing else is taken while it is held).
+#[derive(Default)]
+pub(crate) struct Outbox {
+    pub queue: std::collections::VecDeque<Notice>,
+    pub delivering: bool,
 }
 
 /// Locks a mutex, recovering the data if a previous holder panicked (never panics itself).
@@ -155,6 +164,7 @@ impl WalletCore {
             boot_clock: hooks.boot_clock,
             deadline: tx,
             key_store: hooks.key_store,
+            outbox: Mutex::new(Outbox::default()),
             #[cfg(feature = "test-hooks")]
             test: Default::default(),
         });
@@ -195,18 +205,57 @@ impl Inner {
         self.clock.now_unix()
     }
 
-    /// Delivers notices to the listener (after all locks are released). Listener errors are
-    /// ignored: a failing shell callback must not undo a completed security action.
+    /// Queues notices and delivers the queue to the listener, in order, with no core lock held.
+    /// One thread at a time delivers; a notice queued meanwhile (another thread, or the listener
+    /// calling back into the core) is delivered by that same loop, after the one in progress —
+    /// so the listener's last state is always the core's latest. Listener errors are ignored: a
+    /// failing shell callback must not undo a completed security action.
     pub fn emit(&self, notices: Vec<Notice>) {
-        let listener = self.listener.read().ok().and_then(|l| l.clone());
-        if let Some(l) = listener {
-            for n in notices {
-                let _ = match n {
-                    Notice::State(s) => l.on_state_changed(s),
-                    Notice::Event(e) => l.on_security_event(e),
-                };
+        lk(&self.outbox).queue.extend(notices);
+        self.deliver();
+    }
+
+    /// Delivers queued notices unless another call is already delivering them.
+    pub fn deliver(&self) {
+        loop {
+            let batch = {
+                let mut o = lk(&self.outbox);
+                if o.delivering || o.queue.is_empty() {
+                    return;
+                }
+                o.delivering = true;
+                std::mem::take(&mut o.queue)
+            };
+            let listener = self.listener.read().ok().and_then(|l| l.clone());
+            if let Some(l) = listener {
+                for n in batch {
+                    let _ = match n {
+                        Notice::State(s) => l.on_state_changed(s),
+                        Notice::Event(e) => l.on_security_event(e),
+                    };
+                }
+            }
+            lk(&self.outbox).delivering = false;
+        }
+    }
+
+    /// Records an event about `account` only if the account still exists: slow work (a KDF, a
+    /// prompt) that finishes after the wallet was removed or erased leaves no trace of it.
+    pub fn event_if_present(
+        &self,
+        conn: &rusqlite::Connection,
+        kind: EventKind,
+        account: Option<&SessionAccount>,
+        detail: &str,
+        out: &mut Vec<Notice>,
+    ) -> Result<bool> {
+        if let Some(a) = account {
+            if rows::by_id(conn, &a.id)?.is_none() {
+                return Ok(false);
             }
         }
+        self.event(conn, kind, account, detail, out)?;
+        Ok(true)
     }
 
     /// Records an event inside a transaction and queues it for the listener.

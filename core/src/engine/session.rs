@@ -10,9 +10,11 @@
 //! the caller's writes, swaps the session, and emits the listener notices after every lock is
 //! released.
 //!
-//! **Lock order: `cell` (session) → `store` → `guard` (limiter).** No code takes them in any
-//! other order, and no foreign hook (listener, key store, environment probe) is ever called
-//! while one of them is held.
+//! **Lock order: `cell` (session) → `store` → `outbox`.** No code takes them in any other
+//! order, and no foreign hook (listener, key store, environment probe, boot clock) is ever
+//! called while one of them is held. Notices are queued in the outbox under the session lock
+//! and delivered in that order afterwards. (The Rust-only [`crate::clock::Clock`] is read under
+//! the locks: an implementation must not call back into the core.)
 //!
 //! **Slow work runs outside the lock.** A KDF or a biometric prompt starts from a snapshot's
 //! generation; its result is applied only if the generation is unchanged, the call was not
@@ -203,6 +205,16 @@ impl Inner {
         cancel: Option<&Cancel>,
         f: impl FnOnce(&Session, &Transaction<'_>, &mut Vec<Notice>) -> Result<(Session, T)>,
     ) -> Result<T> {
+        self.transition_gen(expect, cancel, f).map(|(v, _)| v)
+    }
+
+    /// [`Inner::transition`], also returning the generation of the new session.
+    pub(crate) fn transition_gen<T>(
+        &self,
+        expect: Expect,
+        cancel: Option<&Cancel>,
+        f: impl FnOnce(&Session, &Transaction<'_>, &mut Vec<Notice>) -> Result<(Session, T)>,
+    ) -> Result<(T, u64)> {
         let mut out = Vec::new();
         let result = self.transition_locked(expect, cancel, f, &mut out);
         if result.is_err() {
@@ -218,7 +230,7 @@ impl Inner {
         cancel: Option<&Cancel>,
         f: impl FnOnce(&Session, &Transaction<'_>, &mut Vec<Notice>) -> Result<(Session, T)>,
         out: &mut Vec<Notice>,
-    ) -> Result<T> {
+    ) -> Result<(T, u64)> {
         let mut cell = lk(&self.cell);
         if let Expect::Generation(g) = expect {
             let backgrounded_immediate = cell.activity.backgrounded && cell.auto_lock == AutoLock::Immediate;
@@ -244,8 +256,10 @@ impl Inner {
         if before != after {
             out.push(Notice::State(after));
         }
+        // Queued under the session lock, so notices go out in transition order.
+        lk(&self.outbox).queue.extend(out.drain(..));
         self.rearm(&mut cell);
-        Ok(value)
+        Ok((value, cell.generation))
     }
 
     /// Builds the unlocked session for `account` (inside a transition only).

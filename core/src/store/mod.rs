@@ -98,16 +98,33 @@ impl Store {
     /// After deleting secrets: move the WAL into the main file and truncate it, then release
     /// free pages so no old page content lingers in the files.
     pub fn scrub(&self) -> Result<()> {
-        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.checkpoint()?;
         self.conn.execute_batch("PRAGMA incremental_vacuum;")?;
-        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.checkpoint()?;
         private_fs::restrict_db_files(&self.dir)
+    }
+
+    /// Moves every WAL frame into the main file and truncates the WAL. A checkpoint SQLite
+    /// reports as busy (a reader holds old frames) is retried, then reported as an error —
+    /// never taken for done, since the frames may hold a secret that was just replaced.
+    pub fn checkpoint(&self) -> Result<()> {
+        for attempt in 0..5u64 {
+            let (busy, log, done): (i64, i64, i64) =
+                self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            if busy == 0 && log == done {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20 * (attempt + 1)));
+        }
+        Err(Error::Storage {
+            reason: "the write-ahead log could not be checkpointed (busy); old page contents may remain: try again".into(),
+        })
     }
 
     /// Rebuilds the file without free pages (after erasing everything).
     pub fn vacuum(&self) -> Result<()> {
         self.conn.execute_batch("VACUUM;")?;
-        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.checkpoint()?;
         private_fs::restrict_db_files(&self.dir)
     }
 
