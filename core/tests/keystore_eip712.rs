@@ -70,8 +70,41 @@ fn hostile_parameters_are_refused_before_any_work() {
     assert!(refused(&tamper(SCRYPT, "\"dklen\":32", "\"dklen\":64")), "wrong dklen");
     assert!(refused(&tamper(PBKDF2, "\"c\":262144", "\"c\":4000000000")), "pbkdf2 would hang");
     assert!(refused(&tamper(PBKDF2, "\"c\":262144", "\"c\":0")));
-    let max_mem = Limits::SCRYPT_MAX_MEMORY;
-    assert_eq!(max_mem, 256 << 20);
+    // Issue 14: the 128·r·p-byte B buffer counts too (these passed the old n- and work-bounds).
+    let refused_for = |n: u64, r: u64, p: u64, why: &str| {
+        let j = tamper(SCRYPT, "\"n\":262144,\"r\":1,\"p\":8", &format!("\"n\":{n},\"r\":{r},\"p\":{p}"));
+        match import(&j, b"x") {
+            Err(Error::KeystoreParamsRefused { reason }) => assert!(reason.contains(why), "n={n} r={r} p={p}: {reason}"),
+            other => panic!("n={n} r={r} p={p}: {other:?}"),
+        }
+    };
+    refused_for(2, 8, 1 << 20, "p = 1048576 is above the limit 256"); // B = 1 GiB
+    refused_for(2, 1, 257, "p = 257");
+    refused_for(2, 1 << 20, 8, "in all"); // V = 256 MiB, B = 1 GiB
+    refused_for(2, 1 << 16, 128, "in all"); // B = 1 GiB, work exactly 2^24
+    assert_eq!(Limits::SCRYPT_MAX_MEMORY, 256 << 20);
+    assert_eq!(Limits::SCRYPT_MAX_TOTAL_MEMORY, 264 << 20);
+    assert_eq!(Limits::SCRYPT_MAX_P, 256);
+}
+
+#[test]
+fn scrypt_bounds_accept_the_parameters_real_tools_write() {
+    // Wrong password: the KDF ran (the parameters were accepted) and the MAC said no.
+    let runs = |j: &str| matches!(import(j, b"x"), Err(Error::KeystoreWrongPassword));
+    assert!(runs(SCRYPT), "n=2^18 r=1 p=8 (ethereum/tests)");
+    assert!(runs(LIGHT), "n=2^12 r=8 p=6 (geth light)");
+    assert!(runs(&tamper(SCRYPT, "\"n\":262144,\"r\":1,\"p\":8", "\"n\":2,\"r\":1,\"p\":256")), "p at the limit");
+}
+
+#[test]
+fn export_refuses_parameters_import_would_refuse() {
+    let key = PrivateKey::from_bytes(&hex::decode(SPEC_PRIV).unwrap()).unwrap();
+    let refused = |kdf| matches!(export(&key, b"pw", kdf), Err(Error::KeystoreParamsRefused { .. }));
+    assert!(refused(ExportKdf::Scrypt { log_n: 1, r: 8, p: 1 << 20 }));
+    assert!(refused(ExportKdf::Scrypt { log_n: 30, r: 8, p: 1 }));
+    assert!(refused(ExportKdf::Scrypt { log_n: 200, r: 8, p: 1 }));
+    assert!(refused(ExportKdf::Pbkdf2 { rounds: 0 }));
+    assert!(refused(ExportKdf::Pbkdf2 { rounds: 4_000_000_000 }));
 }
 
 #[test]
