@@ -2,7 +2,7 @@
 //! spec, MyEtherWallet-style light scrypt), hostile parameters, and the EIP-712 "Mail" example.
 
 use imwallet_core::vault::keystore::{export, import, ExportKdf, Limits};
-use imwallet_core::wallet::eip712::{sign_typed_data, TypedData};
+use imwallet_core::wallet::eip712::{digest, sign_typed_data, sign_typed_digest, TypedData};
 use imwallet_core::wallet::{keccak256, PrivateKey};
 use imwallet_core::Error;
 
@@ -70,8 +70,41 @@ fn hostile_parameters_are_refused_before_any_work() {
     assert!(refused(&tamper(SCRYPT, "\"dklen\":32", "\"dklen\":64")), "wrong dklen");
     assert!(refused(&tamper(PBKDF2, "\"c\":262144", "\"c\":4000000000")), "pbkdf2 would hang");
     assert!(refused(&tamper(PBKDF2, "\"c\":262144", "\"c\":0")));
-    let max_mem = Limits::SCRYPT_MAX_MEMORY;
-    assert_eq!(max_mem, 256 << 20);
+    // Issue 14: the 128·r·p-byte B buffer counts too (these passed the old n- and work-bounds).
+    let refused_for = |n: u64, r: u64, p: u64, why: &str| {
+        let j = tamper(SCRYPT, "\"n\":262144,\"r\":1,\"p\":8", &format!("\"n\":{n},\"r\":{r},\"p\":{p}"));
+        match import(&j, b"x") {
+            Err(Error::KeystoreParamsRefused { reason }) => assert!(reason.contains(why), "n={n} r={r} p={p}: {reason}"),
+            other => panic!("n={n} r={r} p={p}: {other:?}"),
+        }
+    };
+    refused_for(2, 8, 1 << 20, "p = 1048576 is above the limit 256"); // B = 1 GiB
+    refused_for(2, 1, 257, "p = 257");
+    refused_for(2, 1 << 20, 8, "in all"); // V = 256 MiB, B = 1 GiB
+    refused_for(2, 1 << 16, 128, "in all"); // B = 1 GiB, work exactly 2^24
+    assert_eq!(Limits::SCRYPT_MAX_MEMORY, 256 << 20);
+    assert_eq!(Limits::SCRYPT_MAX_TOTAL_MEMORY, 264 << 20);
+    assert_eq!(Limits::SCRYPT_MAX_P, 256);
+}
+
+#[test]
+fn scrypt_bounds_accept_the_parameters_real_tools_write() {
+    // Wrong password: the KDF ran (the parameters were accepted) and the MAC said no.
+    let runs = |j: &str| matches!(import(j, b"x"), Err(Error::KeystoreWrongPassword));
+    assert!(runs(SCRYPT), "n=2^18 r=1 p=8 (ethereum/tests)");
+    assert!(runs(LIGHT), "n=2^12 r=8 p=6 (geth light)");
+    assert!(runs(&tamper(SCRYPT, "\"n\":262144,\"r\":1,\"p\":8", "\"n\":2,\"r\":1,\"p\":256")), "p at the limit");
+}
+
+#[test]
+fn export_refuses_parameters_import_would_refuse() {
+    let key = PrivateKey::from_bytes(&hex::decode(SPEC_PRIV).unwrap()).unwrap();
+    let refused = |kdf| matches!(export(&key, b"pw", kdf), Err(Error::KeystoreParamsRefused { .. }));
+    assert!(refused(ExportKdf::Scrypt { log_n: 1, r: 8, p: 1 << 20 }));
+    assert!(refused(ExportKdf::Scrypt { log_n: 30, r: 8, p: 1 }));
+    assert!(refused(ExportKdf::Scrypt { log_n: 200, r: 8, p: 1 }));
+    assert!(refused(ExportKdf::Pbkdf2 { rounds: 0 }));
+    assert!(refused(ExportKdf::Pbkdf2 { rounds: 4_000_000_000 }));
 }
 
 #[test]
@@ -147,4 +180,47 @@ fn eip712_arrays_bytes_ints_and_nested_structs() {
     assert!(bad(json.replace("\"primaryType\":\"Order\"", "\"primaryType\":\"Nope\"")));
     assert!(bad("[]".into()));
     assert!(bad(json.replace("\"big\":\"1", "\"big\":\"-1")), "negative uint");
+}
+
+/// eth_signTypedData_v4 fixtures (MetaMask eth-sig-util, also in Trust Wallet core): arrays of
+/// structs, a struct used twice, 2-D int arrays with negatives.
+const MAIL_ARRAYS: &str = r#"{"types":{"EIP712Domain":[{"name":"name","type":"string"},{"name":"version","type":"string"},{"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],"Person":[{"name":"name","type":"string"},{"name":"wallets","type":"address[]"}],"Mail":[{"name":"from","type":"Person"},{"name":"to","type":"Person[]"},{"name":"contents","type":"string"}],"Group":[{"name":"name","type":"string"},{"name":"members","type":"Person[]"}]},"domain":{"name":"Ether Mail","version":"1","chainId":1,"verifyingContract":"0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"},"primaryType":"Mail","message":{"from":{"name":"Cow","wallets":["0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826","0xDeaDbeefdEAdbeefdEadbEEFdeadbeEFdEaDbeeF"]},"to":[{"name":"Bob","wallets":["0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB","0xB0BdaBea57B0BDABeA57b0bdABEA57b0BDabEa57","0xB0B0b0b0b0b0B000000000000000000000000000"]}],"contents":"Hello, Bob!"}}"#;
+
+#[test]
+fn eip712_public_v4_vectors_with_arrays() {
+    let td = TypedData::from_json(MAIL_ARRAYS).unwrap();
+    assert_eq!(td.encode_type("Mail").unwrap(), "Mail(Person from,Person[] to,string contents)Person(string name,address[] wallets)");
+    assert_eq!(hex::encode(td.domain_separator().unwrap()), "f2cee375fa42b42143804025fc449deafd50cc031ca257e0b194a650a912090f");
+    assert_eq!(hex::encode(digest(MAIL_ARRAYS).unwrap()), "a85c2e2b118698e88db68a8105b794a8cc7cec074e89ef991cb4f5f533819cc2");
+    let matrix = MAIL_ARRAYS
+        .replace(
+            r#"{"name":"wallets","type":"address[]"}]"#,
+            r#"{"name":"wallets","type":"address[]"},{"name":"logo_matrix","type":"int[][]"}]"#,
+        )
+        .replace(
+            r#""0xDeaDbeefdEAdbeefdEadbEEFdeadbeEFdEaDbeeF"]"#,
+            r#""0xDeaDbeefdEAdbeefdEadbEEFdeadbeEFdEaDbeeF"],"logo_matrix":[[0,255],[-255,-1]]"#,
+        )
+        .replace(
+            r#""0xB0B0b0b0b0b0B000000000000000000000000000"]"#,
+            r#""0xB0B0b0b0b0b0B000000000000000000000000000"],"logo_matrix":[[0,0],[0,0]]"#,
+        );
+    assert_eq!(hex::encode(digest(&matrix).unwrap()), "5370bb332dbe5d922832f1654d01b5d42cbbfd7bb999e939836f4a40a12a8bd4");
+}
+
+#[test]
+fn eip712_recursive_types_encode_once() {
+    let json = r#"{"types":{"Person":[{"name":"name","type":"string"},{"name":"mother","type":"Person"},{"name":"father","type":"Person"}]},
+      "primaryType":"Person","domain":{},"message":{}}"#;
+    assert_eq!(TypedData::from_json(json).unwrap().encode_type("Person").unwrap(), "Person(string name,Person mother,Person father)");
+}
+
+#[test]
+fn eip712_digest_first_then_sign() {
+    // The engine hashes (and validates) before it touches a key: digest() needs none.
+    let d = digest(MAIL).unwrap();
+    assert_eq!(hex::encode(d), "be609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2");
+    let cow = PrivateKey::from_bytes(&keccak256(b"cow")).unwrap();
+    assert_eq!(sign_typed_digest(&cow, &d).unwrap(), sign_typed_data(&cow, MAIL).unwrap());
+    assert!(matches!(digest("{}"), Err(Error::InvalidTypedData { .. })));
 }

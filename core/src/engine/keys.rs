@@ -62,7 +62,10 @@ impl WalletCore {
 
     /// EIP-712 `eth_signTypedData_v4` with address `index`.
     pub fn sign_typed_data(&self, index: u32, json: &str) -> Result<Signature> {
-        self.with_key(index, Some(GatedAction::SignTypedData), |k| eip712::sign_typed_data(k, json))
+        // Validated, bounded and hashed first: no key is derived and no gate prompt is shown for
+        // a payload that is refused or costly.
+        let digest = eip712::digest(json)?;
+        self.with_key(index, Some(GatedAction::SignTypedData), |k| eip712::sign_typed_digest(k, &digest))
     }
 
     /// Signs a raw 32-byte digest with address `index`.

@@ -22,8 +22,15 @@ type Aes128Ctr = ctr::Ctr128BE<aes::Aes128>;
 pub struct Limits;
 
 impl Limits {
-    /// scrypt memory `128·r·n` bytes: 256 MiB (geth's "standard" n=2^18, r=8 needs exactly this).
+    /// scrypt memory `128·r·n` bytes (the `V` table): 256 MiB (geth's "standard" n=2^18, r=8
+    /// needs exactly this).
     pub const SCRYPT_MAX_MEMORY: u64 = 256 * 1024 * 1024;
+    /// scrypt total memory `128·r·(n + p)` bytes: the `V` table plus the `128·r·p`-byte `B`
+    /// buffer PBKDF2 fills before the mixing. 264 MiB: geth's standard (256 MiB + 1 KiB) fits,
+    /// `n=2, r=8, p=2^20` (a 1 GiB `B`) does not.
+    pub const SCRYPT_MAX_TOTAL_MEMORY: u64 = 264 * 1024 * 1024;
+    /// scrypt parallelism `p`: 256 (real files use 1 to 8).
+    pub const SCRYPT_MAX_P: u64 = 256;
     /// scrypt work `n·r·p` (in 128-byte block mixes): 2^24, 8× geth's standard.
     pub const SCRYPT_MAX_WORK: u64 = 1 << 24;
     /// pbkdf2 iterations: 10 million.
@@ -74,6 +81,47 @@ fn uint_field(obj: &Value, key: &str) -> Result<u64> {
     obj.get(key).and_then(Value::as_u64).ok_or_else(|| malformed(format!("'{key}' must be a positive integer")))
 }
 
+/// Refuses scrypt parameters outside [`Limits`] (ADR 0004) before any work is done.
+fn check_scrypt(n: u64, r: u64, p: u64) -> Result<Kdf> {
+    const MIB: u64 = 1024 * 1024;
+    if n < 2 || !n.is_power_of_two() {
+        return Err(refused(format!("scrypt n must be a power of two ≥ 2, got {n}")));
+    }
+    if r == 0 || p == 0 {
+        return Err(refused("scrypt r and p must be at least 1"));
+    }
+    if p > Limits::SCRYPT_MAX_P {
+        return Err(refused(format!("scrypt p = {p} is above the limit {}", Limits::SCRYPT_MAX_P)));
+    }
+    let table = 128u64.saturating_mul(r).saturating_mul(n);
+    if table > Limits::SCRYPT_MAX_MEMORY {
+        return Err(refused(format!("scrypt needs {} MiB, more than the {} MiB limit", table / MIB, Limits::SCRYPT_MAX_MEMORY / MIB)));
+    }
+    let total = 128u64.saturating_mul(r).saturating_mul(n.saturating_add(p));
+    if total > Limits::SCRYPT_MAX_TOTAL_MEMORY {
+        return Err(refused(format!(
+            "scrypt needs {} MiB in all (128·r·(n+p)), more than the {} MiB limit",
+            total / MIB,
+            Limits::SCRYPT_MAX_TOTAL_MEMORY / MIB
+        )));
+    }
+    let work = n.saturating_mul(r).saturating_mul(p);
+    if work > Limits::SCRYPT_MAX_WORK {
+        return Err(refused(format!("scrypt work n·r·p = {work} is above the limit 2^24")));
+    }
+    let r = u32::try_from(r).map_err(|_| refused("scrypt r is too large"))?;
+    let p = u32::try_from(p).map_err(|_| refused("scrypt p is too large"))?;
+    Ok(Kdf::Scrypt { n, r, p })
+}
+
+fn check_pbkdf2(c: u64) -> Result<Kdf> {
+    if c == 0 || c > Limits::PBKDF2_MAX_ROUNDS {
+        return Err(refused(format!("pbkdf2 iterations must be 1..={}, got {c}", Limits::PBKDF2_MAX_ROUNDS)));
+    }
+    let c = u32::try_from(c).map_err(|_| refused("pbkdf2 iterations too large"))?;
+    Ok(Kdf::Pbkdf2 { c })
+}
+
 /// Reads a keystore file and returns the private key inside.
 pub fn import(json_text: &str, password: &[u8]) -> Result<PrivateKey> {
     let v: Value = serde_json::from_str(json_text).map_err(|_| malformed("not valid JSON"))?;
@@ -116,36 +164,14 @@ pub fn import(json_text: &str, password: &[u8]) -> Result<PrivateKey> {
             let n = uint_field(params, "n")?;
             let r = uint_field(params, "r")?;
             let p = uint_field(params, "p")?;
-            if n < 2 || !n.is_power_of_two() {
-                return Err(refused(format!("scrypt n must be a power of two ≥ 2, got {n}")));
-            }
-            if r == 0 || p == 0 {
-                return Err(refused("scrypt r and p must be at least 1"));
-            }
-            let memory = 128u64.saturating_mul(r).saturating_mul(n);
-            if memory > Limits::SCRYPT_MAX_MEMORY {
-                return Err(refused(format!(
-                    "scrypt needs {} MiB, more than the {} MiB limit",
-                    memory >> 20,
-                    Limits::SCRYPT_MAX_MEMORY >> 20
-                )));
-            }
-            let work = n.saturating_mul(r).saturating_mul(p);
-            if work > Limits::SCRYPT_MAX_WORK {
-                return Err(refused(format!("scrypt work n·r·p = {work} is above the limit 2^24")));
-            }
-            Kdf::Scrypt { n, r: r as u32, p: p as u32 }
+            check_scrypt(n, r, p)?
         }
         "pbkdf2" => {
             let prf = params.get("prf").and_then(Value::as_str).unwrap_or("hmac-sha256");
             if prf != "hmac-sha256" {
                 return Err(Error::KeystoreUnsupported { reason: "pbkdf2 prf (only hmac-sha256)".into() });
             }
-            let c = uint_field(params, "c")?;
-            if c == 0 || c > Limits::PBKDF2_MAX_ROUNDS {
-                return Err(refused(format!("pbkdf2 iterations must be 1..={}, got {c}", Limits::PBKDF2_MAX_ROUNDS)));
-            }
-            Kdf::Pbkdf2 { c: c as u32 }
+            check_pbkdf2(uint_field(params, "c")?)?
         }
         other => return Err(Error::KeystoreUnsupported { reason: format!("kdf '{}'", other.chars().take(32).collect::<String>()) }),
     };
@@ -193,11 +219,12 @@ pub fn export(key: &PrivateKey, password: &[u8], kdf: ExportKdf) -> Result<Strin
     let iv: [u8; 16] = random_array()?;
     let (kdf_internal, kdfparams) = match kdf {
         ExportKdf::Scrypt { log_n, r, p } => {
+            // Never write a file this module would refuse to read.
             let n = 1u64.checked_shl(u32::from(log_n)).ok_or_else(|| refused("log_n too large"))?;
-            (Kdf::Scrypt { n, r, p }, json!({"dklen": 32, "n": n, "r": r, "p": p, "salt": hex::encode(salt)}))
+            (check_scrypt(n, u64::from(r), u64::from(p))?, json!({"dklen": 32, "n": n, "r": r, "p": p, "salt": hex::encode(salt)}))
         }
         ExportKdf::Pbkdf2 { rounds } => {
-            (Kdf::Pbkdf2 { c: rounds }, json!({"dklen": 32, "c": rounds, "prf": "hmac-sha256", "salt": hex::encode(salt)}))
+            (check_pbkdf2(u64::from(rounds))?, json!({"dklen": 32, "c": rounds, "prf": "hmac-sha256", "salt": hex::encode(salt)}))
         }
     };
     let dk = derive(&kdf_internal, password, &salt)?;
