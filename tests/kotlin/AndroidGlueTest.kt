@@ -4,6 +4,7 @@
 // driven by a real WalletCore.
 import android.hardware.biometrics.BiometricPrompt
 import io.imwallet.*
+import io.imwallet.android.AndroidBootClock
 import io.imwallet.android.BiometricErrors
 import io.imwallet.android.PromptBridge
 import io.imwallet.android.WalletSession
@@ -39,6 +40,42 @@ class AndroidGlueTest {
         assertFailsWith<KeyStoreException.Cancelled> { slow.await { } }
         val onMain = PromptBridge<ByteArray>({ true })
         assertFailsWith<KeyStoreException.Other> { onMain.await { it.succeed(byteArrayOf()) } }
+    }
+
+    @Test fun bootClockIdentifiesTheBootAndCountsFromIt() {
+        var ms = 90_500L
+        val clock = AndroidBootClock({ 7 }, { ms }, { 1_800_000_000_000L })
+        assertEquals("android-boot-7", clock.bootId())
+        assertEquals(90uL, clock.sinceBootSecs())
+        ms += 31_000
+        assertEquals(121uL, clock.sinceBootSecs())
+        // No BOOT_COUNT: the boot's wall-clock start stands in.
+        val fallback = AndroidBootClock({ null }, { 60_000L }, { 1_800_000_060_000L })
+        assertEquals("android-boot-at-${1_800_000_000_000L / 60_000}", fallback.bootId())
+        assertFailsWith<WalletException.HookFailed> { AndroidBootClock({ null }, { 10L }, { 0L }).bootId() }
+    }
+
+    @Test fun theLimiterMeasuresDelaysOnTheBootClock() = runBlocking<Unit> {
+        val dir = Files.createTempDirectory("imwallet-android-boot")
+        var boot = 1
+        var ms = 1_000_000L
+        val clock = AndroidBootClock({ boot }, { ms })
+        val config = CoreConfig(dir.toString(), KdfProfile.INSECURE_FAST_FOR_TESTS, AutoLock.Never)
+        var core = WalletCore(config, null, null, null, clock)
+        core.createAccount("Bo", PW, 12u, Language.ENGLISH)
+        core.lock()
+        repeat(5) { assertFailsWith<WalletException.InvalidCredentials> { core.unlock("wrong wrong wrong".toByteArray()) } }
+        ms += 25_000
+        assertEquals(5uL, core.attemptStatus(null).retryAfterSecs)
+        core.close()
+        // The phone restarts: the delay restarts in full (it is never skipped).
+        boot = 2; ms = 5_000L
+        core = WalletCore(config, null, null, null, clock)
+        assertEquals(30uL, core.attemptStatus(null).retryAfterSecs)
+        ms += 30_000
+        assertIs<SessionState.Unlocked>(core.unlock(PW))
+        core.close()
+        dir.toFile().deleteRecursively()
     }
 
     @Test fun stateFlowFollowsTheCore() = runBlocking<Unit> {

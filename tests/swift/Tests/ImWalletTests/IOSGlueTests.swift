@@ -19,6 +19,39 @@ final class IOSGlueTests: XCTestCase {
         XCTAssertEqual(KeychainStatus.outcome(laError: KeychainStatus.laBiometryNotAvailable), .Unavailable)
     }
 
+    func testBootClockReadsThePlatformAndRefusesToGuess() throws {
+        let real = SystemBootClock()
+        XCTAssertFalse(try real.bootId().isEmpty)
+        XCTAssertGreaterThan(try real.sinceBootSecs(), 0)
+        XCTAssertThrowsError(try SystemBootClock(bootIdentity: { nil }, secondsSinceBoot: { 1 }).bootId())
+        XCTAssertThrowsError(try SystemBootClock(bootIdentity: { "b" }, secondsSinceBoot: { nil }).sinceBootSecs())
+    }
+
+    func testTheLimiterMeasuresDelaysOnTheBootClock() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("imwallet-ios-boot-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var boot = "boot-1"
+        var secs: UInt64 = 1000
+        let clock = SystemBootClock(bootIdentity: { boot }, secondsSinceBoot: { secs })
+        let config = CoreConfig(dataDir: dir.path, kdfProfile: .insecureFastForTests, autoLock: .never)
+        var core: WalletCore! = try WalletCore(config: config, environment: nil, listener: nil, keyStore: nil, bootClock: clock)
+        _ = try await core.createAccount(name: "Bo", password: PW, words: 12, language: .english)
+        _ = try core.lock()
+        for _ in 0..<5 {
+            do { _ = try await core.unlock(password: Data("wrong wrong wrong".utf8)); XCTFail("accepted") } catch WalletError.InvalidCredentials {}
+        }
+        secs += 25
+        XCTAssertEqual(try core.attemptStatus(accountName: nil).retryAfterSecs, 5)
+        core = nil
+        // The device restarts: the delay restarts in full instead of being skipped.
+        boot = "boot-2"; secs = 5
+        core = try WalletCore(config: config, environment: nil, listener: nil, keyStore: nil, bootClock: clock)
+        XCTAssertEqual(try core.attemptStatus(accountName: nil).retryAfterSecs, 30)
+        secs += 30
+        let unlocked = try await core.unlock(password: PW)
+        XCTAssertTrue(isUnlocked(unlocked))
+    }
+
     func testSessionStreamFollowsTheCore() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("imwallet-ios-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
