@@ -1,7 +1,10 @@
 //! Test helper (feature `crash-points`): performs one operation on a data directory so the
 //! crash tests can abort it at a named point (`IMWALLET_CRASH_AT`) or SIGKILL it at random.
 //!
-//! Usage: `imwallet-crash-child DIR OP` with OP one of create, password, logout, remove, erase, churn.
+//! Usage: `imwallet-crash-child DIR OP` with OP one of create, password, logout, remove, erase,
+//! churn, campaign. `campaign` (the kill -9 campaign of `tests/kill_campaign.rs`) announces
+//! every operation on stdout (`begin <op> <name>` / `done <op> <name>`) so the parent knows
+//! which one a kill interrupted.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -54,7 +57,53 @@ fn run(dir: &str, op: &str) -> Result<()> {
                 let _ = writeln!(out, "round {i}");
             }
         }
+        "campaign" => campaign(&core)?,
         other => return Err(imwallet_core::Error::InvalidArgument { reason: format!("unknown op {other}") }),
+    }
+    Ok(())
+}
+
+/// Announces a step (flushed at once: the parent reads it before it kills).
+fn say(line: &str) {
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+/// Endless rounds over fresh accounts: create (+ a cache canary), change password, log out,
+/// log in, clear the account's caches, sometimes remove the wallet, sometimes erase everything.
+fn campaign(core: &WalletCore) -> Result<()> {
+    use imwallet_core::cache::{CacheKind, CacheScope, ClearScope};
+    let start = std::env::var("IMW_CAMPAIGN_START").ok().and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+    for i in start.. {
+        let name = format!("k{i}");
+        say(&format!("begin create {name}"));
+        let created = core.create_account(&name, PW, 12, Language::English)?;
+        let id = created.account.id.clone();
+        say(&format!("phrase {name} {}", created.phrase.expose_str()?));
+        drop(created);
+        say(&format!("done create {name}"));
+        core.cache_put(&CacheKind::Balances, &CacheScope::Account(id.clone()), "eth", format!("CANARY-{name}.").as_bytes(), None)?;
+        say(&format!("begin password {name}"));
+        core.change_password(PW, PW2)?;
+        say(&format!("done password {name}"));
+        say(&format!("begin logout {name}"));
+        logout(core, false, &name, PW2)?;
+        say(&format!("done logout {name}"));
+        core.login(&name, PW2)?;
+        say(&format!("begin clear {name}"));
+        core.clear_cache(&ClearScope::Account(id))?;
+        say(&format!("done clear {name}"));
+        if i % 3 == 0 {
+            say(&format!("begin remove {name}"));
+            logout(core, true, &name, PW2)?;
+            say(&format!("done remove {name}"));
+        }
+        if i % 7 == 6 {
+            say("begin erase -");
+            core.erase_all_data(imwallet_core::engine::ERASE_PHRASE)?;
+            say("done erase -");
+        }
     }
     Ok(())
 }
