@@ -40,7 +40,12 @@ fn run(dir: &str, op: &str) -> Result<()> {
             logout(&core, true, "Crash", PW)?;
         }
         "erase" => {
-            core.erase_all_data(imwallet_core::engine::ERASE_PHRASE)?;
+            // "Crash" may not be backed up: its password authorizes the erase.
+            let proofs = imwallet_core::engine::EraseProofs {
+                passwords: vec![("Crash".into(), imwallet_core::vault::SecretBytes::new(PW.to_vec()))],
+                use_device_owner: false,
+            };
+            core.erase_all_data(imwallet_core::engine::ERASE_PHRASE, &proofs)?;
         }
         "churn" => {
             let mut out = std::io::stdout();

@@ -18,8 +18,8 @@ mod keys;
 pub(crate) mod logout;
 pub(crate) mod session;
 
-pub use accounts::CreatedAccount;
-pub use erase::{ErasePlan, EraseReport, ERASE_PHRASE};
+pub use accounts::{CreatedAccount, FREE_BACKUP_FAILURES};
+pub use erase::{ErasePlan, EraseProofs, EraseReport, ERASE_PHRASE};
 pub use session::Cancel;
 
 use std::path::PathBuf;
@@ -28,7 +28,7 @@ use std::time::Instant;
 
 use tokio::sync::watch;
 
-use crate::auth::hooks::{EnvironmentProbe, SessionListener, UnknownEnvironment};
+use crate::auth::hooks::{DeviceOwnerCheck, EnvironmentProbe, SessionListener, UnknownEnvironment};
 use crate::auth::keystore::{NoKeyStore, SecureKeyStore};
 use crate::clock::{Clock, SystemClock};
 use crate::events::{self, EventKind, SecurityEvent};
@@ -63,11 +63,20 @@ pub struct Hooks {
     pub clock: Arc<dyn Clock>,
     /// The platform's biometric-protected key store.
     pub key_store: Arc<dyn SecureKeyStore>,
+    /// The platform's device-owner check (none: only wallet passwords authorize erasing an
+    /// unbacked wallet).
+    pub device_owner: Option<Arc<dyn DeviceOwnerCheck>>,
 }
 
 impl Default for Hooks {
     fn default() -> Self {
-        Hooks { environment: Arc::new(UnknownEnvironment), listener: None, clock: Arc::new(SystemClock), key_store: Arc::new(NoKeyStore) }
+        Hooks {
+            environment: Arc::new(UnknownEnvironment),
+            listener: None,
+            clock: Arc::new(SystemClock),
+            key_store: Arc::new(NoKeyStore),
+            device_owner: None,
+        }
     }
 }
 
@@ -89,6 +98,7 @@ pub(crate) struct Inner {
     pub clock: Arc<dyn Clock>,
     pub deadline: watch::Sender<Option<tokio::time::Instant>>,
     pub key_store: Arc<dyn SecureKeyStore>,
+    pub device_owner: Option<Arc<dyn DeviceOwnerCheck>>,
     #[cfg(feature = "test-hooks")]
     pub test: session::TestInstruments,
 }
@@ -121,7 +131,7 @@ impl WalletCore {
         logout::recover_journal(&mut store, hooks.key_store.as_ref())?;
         erase::purge_orphans(&mut store, hooks.key_store.as_ref(), now)?;
         let state = restore_session(&mut store, now)?;
-        let auto_lock = store.setting("auto_lock")?.and_then(|s| AutoLock::from_setting(&s)).unwrap_or(config.default_auto_lock);
+        let auto_lock = session::auto_lock_for(store.conn(), state.account(), config.default_auto_lock)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("imwallet-core")
@@ -145,6 +155,7 @@ impl WalletCore {
             clock: hooks.clock,
             deadline: tx,
             key_store: hooks.key_store,
+            device_owner: hooks.device_owner,
             #[cfg(feature = "test-hooks")]
             test: Default::default(),
         });
