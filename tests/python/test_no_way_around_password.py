@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 import imwallet as iw
-from conftest import PW, PW2, confirm
+from conftest import PW, PW2, Owner, config, confirm
 
 
 def run(coro):
@@ -34,7 +34,7 @@ def test_attack_1_backup_check_is_no_oracle(rig):
     created = run(core.create_account("Eve", PW, 12, iw.Language.ENGLISH))
     phrase = created.phrase.decode().split()
     learnt, calls = {}, 0
-    positions = core.backup_challenge()
+    positions = run(core.backup_challenge(iw.AuthProof.NONE()))
     for w in english_words():
         calls += 1
         try:
@@ -54,14 +54,15 @@ def test_attack_1_failed_answers_discard_the_challenge_then_need_the_gate(rig):
     core, _, _, _ = rig
     run(core.create_account("Eve", PW, 12, iw.Language.ENGLISH))
     for _ in range(3):
-        core.backup_challenge()
+        run(core.backup_challenge(iw.AuthProof.NONE()))
         with pytest.raises(iw.WalletError.BackupMismatch) as e:
             core.confirm_backup([b"zzz"] * 3)
         assert not hasattr(e.value, "wrong_positions")
         with pytest.raises(iw.WalletError.NoBackupChallenge):
             core.confirm_backup([b"zzz"] * 3)
     with pytest.raises(iw.WalletError.AuthorizationRequired):
-        core.backup_challenge()
+        run(core.backup_challenge(iw.AuthProof.NONE()))
+    assert len(run(core.backup_challenge(iw.AuthProof.PASSWORD(PW)))) == 3
 
 
 def test_attack_2_another_account_cannot_relax_the_victims_gate(rig):
@@ -93,9 +94,14 @@ def test_attack_3_settings_need_a_proof_made_in_that_call(rig):
 def test_attack_3_auto_lock_cannot_be_turned_off_while_locked(rig):
     core, _, _, _ = rig
     run(core.create_account("Owner", PW, 12, iw.Language.ENGLISH))
+    run(core.set_auto_lock(iw.AutoLock.AFTER_SECONDS(seconds=60), iw.AuthProof.PASSWORD(PW)))
     core.lock()
     with pytest.raises(iw.WalletError.Locked):
-        core.set_auto_lock(iw.AutoLock.NEVER())
+        run(core.set_auto_lock(iw.AutoLock.NEVER(), iw.AuthProof.PASSWORD(PW)))
+    run(core.unlock(PW))
+    with pytest.raises(iw.WalletError.AuthorizationRequired):
+        run(core.set_auto_lock(iw.AutoLock.NEVER(), iw.AuthProof.NONE()))
+    assert core.auto_lock() == iw.AutoLock.AFTER_SECONDS(seconds=60)
 
 
 def test_attack_4_raw_digest_obeys_the_typed_data_gate(rig):
@@ -114,6 +120,33 @@ def test_attack_5_reset_from_the_lock_screen_keeps_an_unbacked_wallet(rig):
     run(core.create_account("Eve", PW, 12, iw.Language.ENGLISH))
     core.lock()
     plan = core.prepare_erase()
+    assert plan.authorization_needed and plan.not_backed_up == ["Eve"]
     with pytest.raises(iw.WalletError.AuthorizationRequired):
-        core.erase_all_data(plan.phrase_to_type)
+        run(core.erase_all_data(plan.phrase_to_type, iw.EraseProofs(passwords=[], use_device_owner=False)))
+    with pytest.raises(iw.WalletError.AuthorizationRequired):
+        run(core.erase_all_data(plan.phrase_to_type, iw.EraseProofs(passwords=[], use_device_owner=True)))
+    wrong = iw.EraseProofs(passwords=[iw.ErasePassword(account_name="Eve", password=PW2)], use_device_owner=False)
+    with pytest.raises(iw.WalletError.InvalidCredentials):
+        run(core.erase_all_data(plan.phrase_to_type, wrong))
     assert len(core.accounts()) == 1
+    right = iw.EraseProofs(passwords=[iw.ErasePassword(account_name="eve", password=PW)], use_device_owner=False)
+    assert run(core.erase_all_data(plan.phrase_to_type, right)).accounts_removed == 1
+
+
+def test_attack_5_device_owner_check_through_the_hook(tmp_path):
+    owner = Owner(answer=False)
+    core = iw.WalletCore(config(tmp_path), None, None, None, owner)
+    run(core.create_account("Eve", PW, 12, iw.Language.ENGLISH))
+    core.lock()
+    plan = core.prepare_erase()
+    assert plan.authorization_needed and plan.device_owner_check_available
+    by_owner = iw.EraseProofs(passwords=[], use_device_owner=True)
+    with pytest.raises(iw.WalletError.AuthorizationRequired):
+        run(core.erase_all_data(plan.phrase_to_type, by_owner))
+    owner.answer = RuntimeError("the screen crashed")
+    with pytest.raises(iw.WalletError.HookFailed):
+        run(core.erase_all_data(plan.phrase_to_type, by_owner))
+    assert len(core.accounts()) == 1
+    owner.answer = True
+    assert run(core.erase_all_data(plan.phrase_to_type, by_owner)).accounts_removed == 1
+    assert len(owner.asked) == 3 and "not backed up" in owner.asked[0]
