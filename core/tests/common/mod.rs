@@ -94,6 +94,8 @@ pub fn open_with(dir: &Path, clock: Arc<ManualClock>, profile: KdfProfile) -> Ri
     let config = Config { data_dir: dir.to_path_buf(), kdf_profile: profile, default_auto_lock: AutoLock::Never };
     let ks = Arc::new(MemoryKeyStore::new());
     let owner = Arc::new(Owner::default());
+    // `..Hooks::default()` keeps the rig compiling when another hook field is added.
+    #[allow(clippy::needless_update)]
     let hooks = Hooks {
         environment: env.clone(),
         listener: Some(rec.clone()),
