@@ -43,7 +43,7 @@ fn backup_oracle_attack(r: &Rig, budget: usize) -> (BTreeMap<u32, String>, usize
             calls += 1;
             match r.core.confirm_backup(&typed) {
                 Ok(()) => break 'outer,
-                Err(e @ Error::BackupMismatch { .. }) => {
+                Err(e @ Error::BackupMismatch) => {
                     // Whatever the error tells about positions is the oracle.
                     let shown = e.to_string();
                     for p in &positions {
@@ -88,7 +88,7 @@ fn attack_1_a_failed_answer_discards_the_challenge_and_three_need_the_gate() {
     for _ in 0..3 {
         r.core.backup_challenge(AuthProof::None).unwrap();
         let e = r.core.confirm_backup(&junk).unwrap_err();
-        assert!(matches!(e, Error::BackupMismatch { .. }), "{e:?}");
+        assert_eq!(e, Error::BackupMismatch);
         assert!(!e.to_string().chars().any(|c| c.is_ascii_digit()), "a mismatch names no position: {e}");
         assert_eq!(r.core.confirm_backup(&junk).unwrap_err(), Error::NoBackupChallenge, "the challenge is discarded");
     }
