@@ -2,13 +2,17 @@
 //! "reset app" and damaged-directory recovery. Reports are the core's types (`uniffi::remote`);
 //! scopes and usage are hand-written where their FFI shape differs.
 
+use std::fmt;
+
 use imwallet_core as core;
 use imwallet_core::cache as c;
+use imwallet_core::vault::SecretBytes;
 
 pub use imwallet_core::cache::ClearReport;
 pub use imwallet_core::engine::{ErasePlan, EraseReport};
 
 use crate::error::{Result, WalletError};
+use crate::types::Redacted;
 use crate::wallet::WalletCore;
 
 /// Who a cache entry belongs to.
@@ -57,7 +61,7 @@ pub struct ClearReport {
     pub duration_ms: u64,
 }
 
-/// What "reset app" will destroy, and the phrase to type.
+/// What "reset app" will destroy, the phrase to type, and the proofs it needs.
 #[uniffi::remote(Record)]
 pub struct ErasePlan {
     pub account_names: Vec<String>,
@@ -65,6 +69,51 @@ pub struct ErasePlan {
     pub not_backed_up: Vec<String>,
     /// Type this exactly to confirm.
     pub phrase_to_type: String,
+    /// True when `not_backed_up` is not empty: erasing then needs each of those accounts'
+    /// password, or one device-owner check (when `device_owner_check_available`).
+    pub authorization_needed: bool,
+    /// A device-owner check can stand in for those passwords.
+    pub device_owner_check_available: bool,
+}
+
+/// The password of one wallet that is not backed up, to authorize "reset app".
+// Mirror: the core holds it as `(String, SecretBytes)`; here bytes, printed redacted.
+#[derive(uniffi::Record)]
+#[uniffi::export(Debug, Display)]
+pub struct ErasePassword {
+    pub account_name: String,
+    pub password: Vec<u8>,
+}
+
+impl fmt::Debug for ErasePassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ErasePassword").field("account_name", &self.account_name).field("password", &Redacted).finish()
+    }
+}
+
+impl fmt::Display for ErasePassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// What authorizes erasing wallets that are not backed up: their passwords, or the device
+/// owner's confirmation through the `DeviceOwnerCheck` hook.
+// Mirror: the core's `EraseProofs` holds `SecretBytes`.
+#[derive(Debug, uniffi::Record)]
+#[uniffi::export(Debug)]
+pub struct EraseProofs {
+    pub passwords: Vec<ErasePassword>,
+    pub use_device_owner: bool,
+}
+
+impl From<EraseProofs> for core::engine::EraseProofs {
+    fn from(p: EraseProofs) -> Self {
+        core::engine::EraseProofs {
+            passwords: p.passwords.into_iter().map(|e| (e.account_name, SecretBytes::new(e.password))).collect(),
+            use_device_owner: p.use_device_owner,
+        }
+    }
 }
 
 /// What erasing did.
@@ -143,10 +192,16 @@ impl WalletCore {
     pub fn prepare_erase(&self) -> Result<ErasePlan> {
         Ok(self.core().prepare_erase()?)
     }
+}
 
-    /// Erases every account, vault, cache, setting, event and key-store entry of the app.
-    pub fn erase_all_data(&self, typed_phrase: String) -> Result<EraseReport> {
-        Ok(self.core().erase_all_data(&typed_phrase)?)
+#[uniffi::export(async_runtime = "tokio")]
+impl WalletCore {
+    /// Erases every account, vault, cache, setting, event and key-store entry of the app. While
+    /// a wallet is not backed up, `proofs` carries its password or asks for the device-owner
+    /// check (may run KDFs or show the system screen: async).
+    pub async fn erase_all_data(&self, typed_phrase: String, proofs: EraseProofs) -> Result<EraseReport> {
+        let proofs = core::engine::EraseProofs::from(proofs);
+        self.blocking(move |c| c.erase_all_data(&typed_phrase, &proofs)).await
     }
 }
 
@@ -154,4 +209,20 @@ impl WalletCore {
 #[uniffi::export]
 pub fn quarantine_damaged_data(data_dir: String) -> Result<String> {
     Ok(core::WalletCore::quarantine_damaged_data(std::path::Path::new(&data_dir))?.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn erase_proofs_print_redacted() {
+        let p = EraseProofs {
+            passwords: vec![ErasePassword { account_name: "Eve".into(), password: b"correct horse battery staple 42".to_vec() }],
+            use_device_owner: false,
+        };
+        for shown in [format!("{p:?}"), format!("{}", p.passwords[0])] {
+            assert!(shown.contains("Eve") && shown.contains("<redacted>") && !shown.contains("horse"), "{shown}");
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! The FFI error enum and its one mapping from the core's errors.
 //!
 //! Each variant mirrors a core variant and keeps its non-secret fields so a shell can react
-//! (e.g. show "try again in N s", highlight word N). Host exceptions thrown inside a hook come
+//! (e.g. show "try again in N s", point at the unknown word N of an imported phrase). Host exceptions thrown inside a hook come
 //! back as [`WalletError::HookFailed`]; a Rust panic inside an export becomes `Internal` via
 //! UniFFI's unwinding — never a crash across the FFI.
 
@@ -41,7 +41,8 @@ pub enum WalletError {
     #[error("{reason}")]
     NotLoggedIn { reason: String },
     #[error("{reason}")]
-    BackupMismatch { wrong_positions: Vec<u32>, reason: String },
+    /// The typed words do not match; which one is not said, and the check is over (start a new one).
+    BackupMismatch { reason: String },
     #[error("{reason}")]
     NoBackupChallenge { reason: String },
     #[error("{reason}")]
@@ -116,7 +117,7 @@ impl From<E> for WalletError {
             E::TooManyAttempts { retry_after_secs } => WalletError::TooManyAttempts { retry_after_secs, reason: message },
             E::Locked => WalletError::Locked { reason: message },
             E::NotLoggedIn => WalletError::NotLoggedIn { reason: message },
-            E::BackupMismatch { wrong_positions } => WalletError::BackupMismatch { wrong_positions, reason: message },
+            E::BackupMismatch => WalletError::BackupMismatch { reason: message },
             E::NoBackupChallenge => WalletError::NoBackupChallenge { reason: message },
             E::NoRecoveryPhrase => WalletError::NoRecoveryPhrase { reason: message },
             E::LogoutTokenInvalid => WalletError::LogoutTokenInvalid { reason: message },

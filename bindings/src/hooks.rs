@@ -25,6 +25,17 @@ pub trait SessionListener: Send + Sync {
     fn on_security_event(&self, event: SecurityEvent) -> Result<(), WalletError>;
 }
 
+/// Confirms the device owner (Android device credential via `KeyguardManager`, iOS `LAContext`
+/// `.deviceOwnerAuthentication`); implemented by the shell. `confirm_device_owner` blocks while
+/// the system screen shows; the core calls it from a background thread with no lock held.
+#[uniffi::export(with_foreign)]
+pub trait DeviceOwnerCheck: Send + Sync {
+    /// Whether the device has a credential the owner can confirm.
+    fn can_confirm_device_owner(&self) -> Result<bool, WalletError>;
+    /// Shows the system screen with `reason`; true only when the owner confirmed.
+    fn confirm_device_owner(&self, reason: String) -> Result<bool, WalletError>;
+}
+
 fn hook_err(e: WalletError) -> HookError {
     HookError { message: e.to_string() }
 }
@@ -72,5 +83,16 @@ impl imwallet_core::clock::BootClock for BootClockAdapter {
     }
     fn since_boot_secs(&self) -> Result<u64, HookError> {
         self.0.since_boot_secs().map_err(hook_err)
+    }
+}
+
+pub(crate) struct DeviceOwnerAdapter(pub Arc<dyn DeviceOwnerCheck>);
+
+impl core_hooks::DeviceOwnerCheck for DeviceOwnerAdapter {
+    fn can_confirm_device_owner(&self) -> Result<bool, HookError> {
+        self.0.can_confirm_device_owner().map_err(hook_err)
+    }
+    fn confirm_device_owner(&self, reason: &str) -> Result<bool, HookError> {
+        self.0.confirm_device_owner(reason.to_string()).map_err(hook_err)
     }
 }

@@ -9,7 +9,9 @@ use zeroize::Zeroizing;
 
 use crate::error::{Result, WalletError};
 use crate::gates::*;
-use crate::hooks::{BootClock, BootClockAdapter, EnvAdapter, EnvironmentProbe, ListenerAdapter, SessionListener};
+use crate::hooks::{
+    BootClock, BootClockAdapter, DeviceOwnerAdapter, DeviceOwnerCheck, EnvAdapter, EnvironmentProbe, ListenerAdapter, SessionListener,
+};
 use crate::keystore::{KeyStoreAdapter, SecureKeyStore};
 use crate::types::*;
 
@@ -26,7 +28,10 @@ impl WalletCore {
     }
 
     /// Runs a KDF-bound call on tokio's blocking pool.
-    async fn blocking<T: Send + 'static>(&self, f: impl FnOnce(&core::WalletCore) -> core::Result<T> + Send + 'static) -> Result<T> {
+    pub(crate) async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&core::WalletCore) -> core::Result<T> + Send + 'static,
+    ) -> Result<T> {
         self.cancellable(move |c, _| f(c)).await
     }
 
@@ -69,15 +74,18 @@ fn secret(v: Vec<u8>) -> Zeroizing<Vec<u8>> {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl WalletCore {
-    /// Opens (creating if needed) the data directory. Hooks left out use the core's defaults
-    /// (no boot clock: a limiter delay restarts in full on every app start).
-    #[uniffi::constructor(default(boot_clock = None))]
+    /// Opens (creating if needed) the data directory. Hooks left out use the core's defaults:
+    /// without `boot_clock` a limiter delay restarts in full on every app start; `device_owner`
+    /// (optional, last) lets "reset app" confirm the device owner instead of asking every
+    /// unbacked wallet's password.
+    #[uniffi::constructor(default(boot_clock = None, device_owner = None))]
     pub fn new(
         config: CoreConfig,
         environment: Option<Arc<dyn EnvironmentProbe>>,
         listener: Option<Arc<dyn SessionListener>>,
         key_store: Option<Arc<dyn SecureKeyStore>>,
         boot_clock: Option<Arc<dyn BootClock>>,
+        device_owner: Option<Arc<dyn DeviceOwnerCheck>>,
     ) -> Result<Arc<Self>> {
         let profile = config.kdf_profile;
         let mut hooks = core::Hooks::default();
@@ -92,6 +100,9 @@ impl WalletCore {
         }
         if let Some(b) = boot_clock {
             hooks.boot_clock = Arc::new(BootClockAdapter(b));
+        }
+        if let Some(d) = device_owner {
+            hooks.device_owner = Some(Arc::new(DeviceOwnerAdapter(d)));
         }
         let cfg = core::Config { data_dir: config.data_dir.into(), kdf_profile: profile, default_auto_lock: config.auto_lock.into() };
         let c = core::WalletCore::open(cfg, hooks)?;
@@ -135,8 +146,11 @@ impl WalletCore {
         Ok(self.core.app_foregrounded()?)
     }
 
-    pub fn set_auto_lock(&self, setting: AutoLock) -> Result<()> {
-        Ok(self.core.set_auto_lock(setting.into())?)
+    /// Changes the session account's auto-lock; needs an unlocked session and a password or
+    /// biometric proof made with this call (the ChangeSettings gate decides which).
+    pub async fn set_auto_lock(&self, setting: AutoLock, proof: AuthProof) -> Result<()> {
+        let proof = OwnedProof::from(proof);
+        self.blocking(move |c| c.set_auto_lock(setting.into(), proof.as_core())).await
     }
 
     pub fn auto_lock(&self) -> AutoLock {
@@ -182,8 +196,11 @@ impl WalletCore {
         Ok(self.core.accounts()?)
     }
 
-    pub fn backup_challenge(&self) -> Result<Vec<u32>> {
-        Ok(self.core.backup_challenge()?)
+    /// Three word positions to type back. A backed-up wallet, or one after 3 wrong answers,
+    /// needs the RevealPhrase gate (`proof`); otherwise pass `AuthProof::None`.
+    pub async fn backup_challenge(&self, proof: AuthProof) -> Result<Vec<u32>> {
+        let proof = OwnedProof::from(proof);
+        self.blocking(move |c| c.backup_challenge(proof.as_core())).await
     }
 
     pub fn confirm_backup(&self, words: Vec<Vec<u8>>) -> Result<()> {
@@ -225,7 +242,7 @@ impl WalletCore {
         Ok(self.core.sign_typed_data(index, &typed_data_json)?.to_bytes().to_vec())
     }
 
-    /// Signs a raw 32-byte digest; 65 bytes r‖s‖v.
+    /// Signs a raw 32-byte digest (strictest of the signing gates); 65 bytes r‖s‖v.
     pub fn sign_digest(&self, index: u32, digest: Vec<u8>) -> Result<Vec<u8>> {
         Ok(self.core.sign_digest(index, &digest)?.to_bytes().to_vec())
     }
@@ -270,7 +287,9 @@ impl WalletCore {
         self.core.gate_policy(action)
     }
 
-    /// Changes a gate; needs that action's current gate and the ChangeSettings gate.
+    /// Changes a gate of the session's account; needs an unlocked session and a password or
+    /// biometric proof made with this call, accepted by that action's current gate and the
+    /// ChangeSettings gate.
     pub async fn set_gate_policy(&self, action: GatedAction, policy: GatePolicy, proof: AuthProof) -> Result<()> {
         let proof = OwnedProof::from(proof);
         self.blocking(move |c| c.set_gate_policy(action, policy, proof.as_core())).await

@@ -3,11 +3,13 @@
 use std::path::Path;
 
 use imwallet_core::cache::{CacheKind, ClearScope};
-use imwallet_core::engine::ERASE_PHRASE;
+use imwallet_core::engine::{EraseProofs, ERASE_PHRASE};
+use imwallet_core::vault::SecretBytes;
 use serde_json::json;
 
 use crate::input::Input;
 use crate::output::{CliError, Out};
+use crate::progress::with_spinner;
 use crate::session_cmds::open;
 
 pub fn usage(out: &Out, dir: &Path) -> Result<(), CliError> {
@@ -57,7 +59,16 @@ pub fn reset(out: &Out, input: &mut Input, dir: &Path) -> Result<(), CliError> {
         out.warn(&format!("{name}: the recovery phrase was never backed up — this wallet will be lost for good"));
     }
     let typed = input.line(&format!("type {ERASE_PHRASE} to confirm"))?;
-    let r = core.erase_all_data(&typed)?;
+    // A wallet that is not backed up is erased only with its password (the desktop has no
+    // device-owner check).
+    let mut proofs = EraseProofs::default();
+    if plan.authorization_needed && typed.trim() == ERASE_PHRASE {
+        for name in &plan.not_backed_up {
+            let pw = input.secret(&format!("password of {name} (not backed up)"))?;
+            proofs.passwords.push((name.clone(), SecretBytes::from_str_bytes(&pw)));
+        }
+    }
+    let r = with_spinner("checking and erasing", || core.erase_all_data(&typed, &proofs))?;
     if out.json {
         out.print_json(&json!({"accounts_removed": r.accounts_removed, "events_removed": r.events_removed, "cache_entries_removed": r.caches.entries_removed, "cache_files_removed": r.caches.files_removed, "duration_ms": r.duration_ms}));
     } else {

@@ -4,10 +4,12 @@
 
 use std::sync::{Arc, Mutex};
 
+use imwallet_core::auth::gates::AuthProof;
 use imwallet_core::auth::hooks::{DeviceIntegrity, EnvironmentProbe, HookError, NetworkKind, SessionListener};
 use imwallet_core::auth::keystore::MemoryKeyStore;
 use imwallet_core::auth::keystore::SecureKeyStore;
 use imwallet_core::cache::{CacheKind, CacheScope, ClearScope};
+use imwallet_core::engine::EraseProofs;
 use imwallet_core::events::SecurityEvent;
 use imwallet_core::session::logout::{LogoutConfirmation, LogoutOptions};
 use imwallet_core::session::SessionState;
@@ -80,7 +82,7 @@ fn walkthrough(out: &Out, dir: &std::path::Path) -> Result<(), CliError> {
         println!("   warning: {}", render::warning_text(*w));
     }
     println!("   (the user goes back and confirms the backup instead)");
-    let positions = core.backup_challenge()?;
+    let positions = core.backup_challenge(AuthProof::None)?;
     let typed: Vec<&[u8]> = positions.iter().map(|p| words[*p as usize - 1].as_bytes()).collect();
     core.confirm_backup(&typed)?;
     println!("   backup confirmed with words {positions:?}");
@@ -141,7 +143,8 @@ fn walkthrough(out: &Out, dir: &std::path::Path) -> Result<(), CliError> {
     let plan = core.prepare_erase()?;
     println!("   reset app: {:?} will be erased; type \"{}\" to confirm", plan.account_names, plan.phrase_to_type);
     let address = created.account.address.clone();
-    let report = core.erase_all_data(&plan.phrase_to_type)?;
+    // Every wallet is backed up now, so the typed phrase is enough.
+    let report = core.erase_all_data(&plan.phrase_to_type, &EraseProofs::default())?;
     println!(
         "   erased {} account(s) and {} event(s); state now {}",
         report.accounts_removed,

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use imwallet_core::auth::gates::Gate;
+use imwallet_core::auth::gates::{AuthProof, Gate};
 use imwallet_core::session::logout::{ConfirmationNeeded, LogoutConfirmation, LogoutOptions};
 use imwallet_core::session::SessionState;
 use imwallet_core::vault::SecretBytes;
@@ -224,7 +224,14 @@ pub fn biometrics(out: &Out, input: &mut Input, dir: &Path, enable: bool) -> Res
 
 /// Starts a backup check and asks for the words at the chosen positions.
 pub fn confirm_backup_words(core: &WalletCore, input: &mut Input) -> Result<(), CliError> {
-    let positions = core.backup_challenge()?;
+    // A backed-up wallet, or one after 3 wrong answers, needs the RevealPhrase gate.
+    let positions = match core.backup_challenge(AuthProof::None) {
+        Err(imwallet_core::Error::AuthorizationRequired { .. }) => {
+            let pw = input.secret("wallet password")?;
+            with_spinner("checking the password", || core.backup_challenge(AuthProof::Password(pw.as_bytes())))?
+        }
+        other => other?,
+    };
     let mut words = Vec::new();
     for p in &positions {
         words.push(input.secret(&format!("word #{p} of your recovery phrase"))?);

@@ -129,7 +129,8 @@ fn step(out: &Out, input: &mut Input, core: &WalletCore, cmd: &str, args: &[&str
                 Some(n) => AutoLock::AfterSeconds(n.parse().map_err(|_| CliError::usage("autolock SECONDS|immediate|never"))?),
                 None => return Err(CliError::usage("autolock SECONDS|immediate|never")),
             };
-            core.set_auto_lock(setting)?;
+            let pw = input.secret("wallet password")?;
+            with_spinner("checking the password", || core.set_auto_lock(setting, AuthProof::Password(pw.as_bytes())))?;
         }
         "logout" => {
             let remove = args.first() == Some(&"remove");

@@ -116,7 +116,7 @@ fn import_phrase_and_keystore_and_typed_errors() {
 fn shell_holds_a_session_and_auto_locks() {
     let d = tempfile::tempdir().unwrap();
     let script = format!(
-        "create Sue\n{PW}\nstatus\naddresses 2\nsign hello\nautolock 1\nstatus\nlock\nsign nope\nunlock\n{PW}\nstatus\nevents 5\nbogus\nquit\n"
+        "create Sue\n{PW}\nstatus\naddresses 2\nsign hello\nautolock never\nwrong wrong wrong\nautolock 1\n{PW}\nstatus\nlock\nsign nope\nunlock\n{PW}\nstatus\nevents 5\nbogus\nquit\n"
     );
     let o = run(d.path(), &["shell"], &script);
     assert!(o.status.success(), "{}", err(&o));
@@ -126,6 +126,7 @@ fn shell_holds_a_session_and_auto_locks() {
     assert!(err(&o).contains("[Locked]"), "signing while locked is refused: {}", err(&o));
     assert!(err(&o).contains("unknown command 'bogus'"));
     assert!(err(&o).contains("[session] locked (Sue)"));
+    assert!(err(&o).contains("[InvalidCredentials]"), "auto-lock changes need the password: {}", err(&o));
 }
 
 #[test]
@@ -192,8 +193,12 @@ fn cache_usage_clear_and_reset() {
     assert_eq!(o.status.code(), Some(1));
     assert!(err(&o).contains("never backed up"), "{}", err(&o));
     assert_eq!(json(&run(dir, &["--json", "account", "list"], "")).as_array().unwrap().len(), 1, "nothing erased");
-    let o = run(dir, &["--json", "reset"], "ERASE ALL DATA\n");
-    assert_eq!(json(&o)["accounts_removed"], 1);
+    // Res was never backed up: its password is needed too.
+    let o = run(dir, &["--json", "reset"], "ERASE ALL DATA\nnot the password at all\n");
+    assert_eq!(json(&o)["error"]["kind"], "InvalidCredentials");
+    assert_eq!(json(&run(dir, &["--json", "account", "list"], "")).as_array().unwrap().len(), 1, "nothing erased");
+    let o = run(dir, &["--json", "reset"], &format!("ERASE ALL DATA\n{PW}\n"));
+    assert_eq!(json(&o)["accounts_removed"], 1, "{}", err(&o));
     assert_eq!(json(&run(dir, &["--json", "status"], ""))["state"], "no_account");
 }
 

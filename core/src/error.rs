@@ -77,8 +77,9 @@ pub enum Error {
     Locked,
     #[error("no account is logged in")]
     NotLoggedIn,
-    #[error("the backup words do not match (positions {})", join(wrong_positions))]
-    BackupMismatch { wrong_positions: Vec<u32> },
+    /// Says nothing about which word was wrong (that would be an oracle for the phrase).
+    #[error("the backup words do not match; start a new check")]
+    BackupMismatch,
     #[error("start a backup check first (backup_challenge)")]
     NoBackupChallenge,
     #[error("this account has no recovery phrase (it was imported from a keystore file)")]
@@ -146,10 +147,6 @@ fn attempts_hint(left: u32, wait: u64) -> String {
     }
 }
 
-fn join(v: &[u32]) -> String {
-    v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
-}
-
 impl Error {
     /// A stable machine-readable name for the variant (used by `--json` and the bindings).
     pub fn kind(&self) -> &'static str {
@@ -178,7 +175,7 @@ impl Error {
             Error::TooManyAttempts { .. } => "TooManyAttempts",
             Error::Locked => "Locked",
             Error::NotLoggedIn => "NotLoggedIn",
-            Error::BackupMismatch { .. } => "BackupMismatch",
+            Error::BackupMismatch => "BackupMismatch",
             Error::NoBackupChallenge => "NoBackupChallenge",
             Error::NoRecoveryPhrase => "NoRecoveryPhrase",
             Error::LogoutTokenInvalid => "LogoutTokenInvalid",

@@ -10,6 +10,7 @@
 #![cfg(feature = "test-hooks")]
 
 mod common;
+use common::{by_owner, Owner};
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -210,6 +211,7 @@ fn open_rig(dir: &std::path::Path, auto_lock: AutoLock) -> Rig {
         clock: clock.clone(),
         boot_clock: Arc::new(imwallet_core::clock::NoBootClock),
         key_store: ks.clone(),
+        device_owner: Some(Arc::new(Owner::default())),
     };
     let core = Arc::new(WalletCore::open(config, hooks).unwrap());
     Rig { core, ks, clock, listener }
@@ -294,7 +296,7 @@ fn finding_erase_during_biometric_prompt_leaves_the_erased_accounts_name_in_the_
     let g = r.ks.block("load");
     let h = spawn(&r.core, |c| c.unlock_with_biometrics());
     g.wait_arrived();
-    r.core.erase_all_data(ERASE_PHRASE).unwrap();
+    r.core.erase_all_data(ERASE_PHRASE, &by_owner()).unwrap();
     g.release();
     let got = h.join().unwrap();
     assert!(got.is_err());
@@ -318,7 +320,7 @@ fn finding_erase_during_failed_login_leaves_the_erased_accounts_name_in_the_log(
         c.login("Ada", b"not the right password at all")
     });
     g.wait_arrived();
-    r.core.erase_all_data(ERASE_PHRASE).unwrap();
+    r.core.erase_all_data(ERASE_PHRASE, &by_owner()).unwrap();
     g.release();
     assert!(h.join().unwrap().is_err());
     let leftovers: Vec<SecurityEvent> =
@@ -370,7 +372,7 @@ fn finding_cache_put_racing_erase_survives_the_erase() {
         c.cache_put(&CacheKind::DappConnections, &s2, "session", b"CANARY-dapp", None)
     });
     g.wait_arrived();
-    r.core.erase_all_data(ERASE_PHRASE).unwrap();
+    r.core.erase_all_data(ERASE_PHRASE, &by_owner()).unwrap();
     g.release();
     let put = h.join().unwrap();
     let left = r.core.cache_get(&CacheKind::DappConnections, &scope, "session").unwrap_or(None);
@@ -549,6 +551,10 @@ fn held_reentrant_listener_mutating_the_session() {
 fn held_grants_do_not_survive_session_changes() {
     let (_d, r) = two_accounts();
     let strict = GatePolicy { gate: Gate::Password, fresh_within_secs: Some(600) };
+    // Gates are per account: both get the strict one.
+    r.core.login("Bob", PW2).unwrap();
+    r.core.set_gate_policy(GatedAction::SignMessage, strict, AuthProof::Password(PW2)).unwrap();
+    r.core.login("Ada", PW).unwrap();
     r.core.set_gate_policy(GatedAction::SignMessage, strict, AuthProof::Password(PW)).unwrap();
     let need = |c: &WalletCore| matches!(c.sign_message(0, b"x"), Err(Error::AuthorizationRequired { .. }));
     assert!(need(&r.core));
@@ -643,8 +649,8 @@ fn held_auto_lock_during_a_kdf() {
     let r = open_rig(dir.path(), AutoLock::Never);
     r.core.create_account("Ada", PW, 12, Language::English).unwrap();
     r.core.create_account("Bob", PW2, 12, Language::English).unwrap();
-    r.core.set_auto_lock(AutoLock::AfterSeconds(1)).unwrap();
     r.core.login("Ada", PW).unwrap();
+    r.core.set_auto_lock(AutoLock::AfterSeconds(1), AuthProof::Password(PW)).unwrap();
     let b = barrier(&r.core);
     b.arm();
     let h = spawn(&r.core, |c| c.login("Bob", PW2));
@@ -679,7 +685,7 @@ fn held_open_during_erase_and_erase_during_logout() {
     let g = r.ks.block("delete");
     let h = spawn(&r.core, |c| logout(c, false));
     g.wait_arrived();
-    r.core.erase_all_data(ERASE_PHRASE).unwrap();
+    r.core.erase_all_data(ERASE_PHRASE, &by_owner()).unwrap();
     g.release();
     let _ = h.join().unwrap();
     assert_eq!(r.core.state(), SessionState::NoAccount);
@@ -689,7 +695,7 @@ fn held_open_during_erase_and_erase_during_logout() {
     r.core.create_account("Cy", PW, 12, Language::English).unwrap();
     r.core.enable_biometric_unlock(PW).unwrap();
     let g = r.ks.block("delete");
-    let h = spawn(&r.core, |c| c.erase_all_data(ERASE_PHRASE));
+    let h = spawn(&r.core, |c| c.erase_all_data(ERASE_PHRASE, &by_owner()));
     g.wait_arrived();
     let second = WalletCore::open(Config::new(d.path()), Hooks::default()).err();
     assert!(matches!(second, Some(Error::DataDirectoryInUse { .. })), "{second:?}");
@@ -720,12 +726,11 @@ fn held_kdf_pairs_matrix() {
         ("lock", |c| drop(c.lock().unwrap())),
         ("logout", |c| drop(logout(c, false).unwrap())),
         ("remove", |c| drop(logout(c, true).unwrap())),
-        ("erase", |c| drop(c.erase_all_data(ERASE_PHRASE).unwrap())),
+        ("erase", |c| drop(c.erase_all_data(ERASE_PHRASE, &by_owner()).unwrap())),
         ("login_ada", |c| drop(c.login("Ada", PW).unwrap())),
-        ("background_immediate", |c| {
-            c.set_auto_lock(AutoLock::Immediate).unwrap();
-            c.app_backgrounded().unwrap();
-        }),
+        // Ada's auto-lock is Immediate (set before the race: changing it needs an unlocked
+        // session and a fresh proof).
+        ("background_immediate", |c| drop(c.app_backgrounded().unwrap())),
         ("lock_unlock", |c| {
             c.lock().unwrap();
             c.unlock(PW).unwrap();
@@ -734,6 +739,9 @@ fn held_kdf_pairs_matrix() {
     for (cn, call) in calls {
         for (xn, change) in changes {
             let (_d, r) = two_accounts();
+            if xn == "background_immediate" {
+                r.core.set_auto_lock(AutoLock::Immediate, AuthProof::Password(PW)).unwrap();
+            }
             if cn == "unlock" {
                 r.core.lock().unwrap();
             }

@@ -170,7 +170,8 @@ fn default_gates_and_biometric_gate_on_reveal() {
 fn password_gate_on_signing_with_and_without_a_freshness_window() {
     let (_d, r, _) = rig_with_bio();
     let single = GatePolicy { gate: Gate::Password, fresh_within_secs: None };
-    r.core.set_gate_policy(GatedAction::SignMessage, single, AuthProof::None).unwrap();
+    assert!(matches!(r.core.set_gate_policy(GatedAction::SignMessage, single, AuthProof::None), Err(Error::AuthorizationRequired { .. })));
+    r.core.set_gate_policy(GatedAction::SignMessage, single, AuthProof::Password(PW)).unwrap();
     assert!(matches!(r.core.sign_message(0, b"x"), Err(Error::AuthorizationRequired { .. })));
     assert!(matches!(
         r.core.authorize(GatedAction::SignMessage, AuthProof::Password(b"bad bad bad")).unwrap_err(),
@@ -200,7 +201,7 @@ fn wallet_removal_gate_accepts_biometrics_when_configured() {
     let (_d, r, alias) = rig_with_bio();
     let words = r.core.reveal_phrase(AuthProof::Password(PW)).unwrap();
     let w: Vec<String> = phrase_words(words.expose());
-    let pos = r.core.backup_challenge().unwrap();
+    let pos = r.core.backup_challenge(AuthProof::None).unwrap();
     let typed: Vec<Vec<u8>> = pos.iter().map(|p| w[*p as usize - 1].clone().into_bytes()).collect();
     r.core.confirm_backup(&typed.iter().map(|v| v.as_slice()).collect::<Vec<_>>()).unwrap();
     let policy = GatePolicy { gate: Gate::BiometricOrPassword, fresh_within_secs: None };

@@ -227,7 +227,7 @@ fn kill_9_at_random_moments_never_loses_or_half_removes_a_wallet() {
         }
         // Keep the directory small: now and then the parent resets the app itself.
         if kill % 25 == 24 {
-            r.core.erase_all_data(imwallet_core::engine::ERASE_PHRASE).unwrap();
+            r.core.erase_all_data(imwallet_core::engine::ERASE_PHRASE, &by_owner()).unwrap();
             model.cleared.extend(model.accounts.keys().cloned());
             model.accounts.clear();
         }

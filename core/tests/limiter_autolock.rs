@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
+use imwallet_core::auth::gates::AuthProof;
 use imwallet_core::clock::ManualClock;
 use imwallet_core::events::EventKind;
 use imwallet_core::session::autolock::AutoLock;
@@ -95,7 +96,7 @@ fn auto_lock_after_idle_timeout_and_touch_keeps_alive() {
     let dir = tempfile::tempdir().unwrap();
     let r = open(dir.path());
     r.core.create_account("Jo", PW, 12, Language::English).unwrap();
-    r.core.set_auto_lock(AutoLock::AfterSeconds(1)).unwrap();
+    r.core.set_auto_lock(AutoLock::AfterSeconds(1), AuthProof::Password(PW)).unwrap();
     for _ in 0..4 {
         std::thread::sleep(Duration::from_millis(400));
         r.core.touch();
@@ -109,7 +110,8 @@ fn auto_lock_after_idle_timeout_and_touch_keeps_alive() {
     drop(r);
     let r = open(dir.path());
     assert_eq!(r.core.auto_lock(), AutoLock::AfterSeconds(1));
-    assert!(matches!(r.core.set_auto_lock(AutoLock::AfterSeconds(0)), Err(Error::InvalidArgument { .. })));
+    assert!(matches!(r.core.set_auto_lock(AutoLock::AfterSeconds(0), AuthProof::Password(PW)), Err(Error::InvalidArgument { .. })));
+    assert_eq!(r.core.set_auto_lock(AutoLock::Never, AuthProof::Password(PW)).unwrap_err(), Error::Locked);
 }
 
 #[test]
@@ -117,12 +119,12 @@ fn background_and_foreground() {
     let dir = tempfile::tempdir().unwrap();
     let r = open(dir.path());
     r.core.create_account("Jo", PW, 12, Language::English).unwrap();
-    r.core.set_auto_lock(AutoLock::Immediate).unwrap();
+    r.core.set_auto_lock(AutoLock::Immediate, AuthProof::Password(PW)).unwrap();
     assert!(matches!(r.core.app_backgrounded().unwrap(), SessionState::Locked { .. }));
     assert_eq!(r.core.unlock(PW), Err(imwallet_core::Error::SessionChanged), "no unlock in the background under Immediate");
     assert!(r.core.app_foregrounded().unwrap() != SessionState::NoAccount);
     r.core.unlock(PW).unwrap();
-    r.core.set_auto_lock(AutoLock::AfterSeconds(60)).unwrap();
+    r.core.set_auto_lock(AutoLock::AfterSeconds(60), AuthProof::Password(PW)).unwrap();
     r.core.app_backgrounded().unwrap();
     assert!(r.core.state().is_unlocked());
     r.clock.advance(30);
@@ -130,8 +132,9 @@ fn background_and_foreground() {
     r.core.app_backgrounded().unwrap();
     r.clock.advance(61);
     assert!(matches!(r.core.app_foregrounded().unwrap(), SessionState::Locked { .. }), "timeout passed while suspended");
-    r.core.set_auto_lock(AutoLock::Never).unwrap();
+    assert_eq!(r.core.set_auto_lock(AutoLock::Never, AuthProof::Password(PW)).unwrap_err(), Error::Locked, "not from the lock screen");
     r.core.unlock(PW).unwrap();
+    r.core.set_auto_lock(AutoLock::Never, AuthProof::Password(PW)).unwrap();
     r.core.app_backgrounded().unwrap();
     r.clock.advance(100_000);
     assert!(r.core.app_foregrounded().unwrap().is_unlocked());

@@ -15,7 +15,7 @@ use imwallet_core::Error;
 
 fn confirm_backup(r: &Rig, phrase: &[u8]) {
     let words = phrase_words(phrase);
-    let pos = r.core.backup_challenge().unwrap();
+    let pos = r.core.backup_challenge(imwallet_core::auth::gates::AuthProof::None).unwrap();
     let typed: Vec<Vec<u8>> = pos.iter().map(|p| words[*p as usize - 1].clone().into_bytes()).collect();
     let refs: Vec<&[u8]> = typed.iter().map(|w| w.as_slice()).collect();
     r.core.confirm_backup(&refs).unwrap();

@@ -109,7 +109,7 @@ fn import_phrase_and_keystore() {
     let k = r.core.import_keystore("FromFile", &json, b"ks-pass", PW).unwrap();
     assert_eq!(k.address, b.address);
     assert!(!k.has_recovery_phrase);
-    assert_eq!(r.core.backup_challenge().unwrap_err(), Error::NoRecoveryPhrase);
+    assert_eq!(r.core.backup_challenge(AuthProof::None).unwrap_err(), Error::NoRecoveryPhrase);
     assert_eq!(r.core.reveal_phrase(AuthProof::Password(PW)).unwrap_err(), Error::NoRecoveryPhrase);
     assert!(matches!(r.core.sign_message(1, b"x"), Err(Error::InvalidArgument { .. })));
     assert_eq!(r.core.import_keystore("Other", &json, b"nope", PW).unwrap_err(), Error::KeystoreWrongPassword);
@@ -122,7 +122,7 @@ fn backup_confirmation_reveal_and_export() {
     let created = r.core.create_account("Eve", PW, 12, Language::Spanish).unwrap();
     let words = phrase_words(created.phrase.expose());
     assert_eq!(r.core.confirm_backup(&[b"a", b"b", b"c"]).unwrap_err(), Error::NoBackupChallenge);
-    let pos = r.core.backup_challenge().unwrap();
+    let pos = r.core.backup_challenge(AuthProof::None).unwrap();
     assert_eq!(pos.len(), 3);
     assert!(pos.iter().all(|p| (1..=12).contains(p)));
     let right: Vec<Vec<u8>> = pos.iter().map(|p| words[*p as usize - 1].to_uppercase().into_bytes()).collect();
@@ -131,7 +131,10 @@ fn backup_confirmation_reveal_and_export() {
     fn refs(v: &[Vec<u8>]) -> Vec<&[u8]> {
         v.iter().map(|w| w.as_slice()).collect()
     }
-    assert_eq!(r.core.confirm_backup(&refs(&wrong)).unwrap_err(), Error::BackupMismatch { wrong_positions: vec![pos[1]] });
+    assert_eq!(r.core.confirm_backup(&refs(&wrong)).unwrap_err(), Error::BackupMismatch);
+    assert_eq!(r.core.confirm_backup(&refs(&right)).unwrap_err(), Error::NoBackupChallenge, "a failed answer discards the challenge");
+    let pos = r.core.backup_challenge(AuthProof::None).unwrap();
+    let right: Vec<Vec<u8>> = pos.iter().map(|p| words[*p as usize - 1].to_uppercase().into_bytes()).collect();
     r.core.confirm_backup(&refs(&right)).unwrap();
     assert!(r.core.accounts().unwrap()[0].backed_up);
 

@@ -161,6 +161,35 @@ impl SecureKeyStore for ReentrantKeyStore {
     }
 }
 
+/// A device-owner check that calls back into the core (it must be called with no core lock held).
+#[derive(Default)]
+struct ReentrantOwner {
+    core: OnceLock<Weak<WalletCore>>,
+    calls: Mutex<u32>,
+}
+
+impl ReentrantOwner {
+    fn poke(&self) {
+        if let Some(c) = self.core.get().and_then(Weak::upgrade) {
+            let _ = c.state();
+            let _ = c.accounts();
+            let _ = c.security_events(1);
+            *self.calls.lock().unwrap() += 1;
+        }
+    }
+}
+
+impl imwallet_core::auth::hooks::DeviceOwnerCheck for ReentrantOwner {
+    fn can_confirm_device_owner(&self) -> Result<bool, HookError> {
+        self.poke();
+        Ok(true)
+    }
+    fn confirm_device_owner(&self, _reason: &str) -> Result<bool, HookError> {
+        self.poke();
+        Ok(true)
+    }
+}
+
 /// Runs `f` on a thread and fails the test if it does not finish in time (a deadlock).
 fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
     let (tx, rx) = mpsc::channel();
@@ -175,17 +204,20 @@ fn hooks_that_call_back_into_the_core_never_deadlock() {
     let dir = tempfile::tempdir().unwrap();
     let listener = Arc::new(ReentrantListener::default());
     let ks = Arc::new(ReentrantKeyStore { inner: MemoryKeyStore::new(), core: OnceLock::new() });
+    let owner = Arc::new(ReentrantOwner::default());
     let config =
         Config { data_dir: dir.path().to_path_buf(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never };
     let hooks = Hooks {
         listener: Some(listener.clone()),
         key_store: ks.clone(),
         clock: Arc::new(ManualClock::new(1_800_000_000)),
+        device_owner: Some(owner.clone()),
         ..Hooks::default()
     };
     let core = Arc::new(WalletCore::open(config, hooks).unwrap());
     let _ = listener.core.set(Arc::downgrade(&core));
     let _ = ks.core.set(Arc::downgrade(&core));
+    let _ = owner.core.set(Arc::downgrade(&core));
     let c = core.clone();
     within(60, move || {
         c.create_account("Cy", PW, 12, Language::English).unwrap();
@@ -204,8 +236,11 @@ fn hooks_that_call_back_into_the_core_never_deadlock() {
             LogoutConfirmation { typed_account_name: Some("Cy".into()), password: Some(SecretBytes::from_slice(PW)), ..Default::default() };
         c.logout(&plan.token, &confirm).unwrap();
         c.create_account("Dee", PW, 12, Language::English).unwrap();
-        c.erase_all_data(imwallet_core::engine::ERASE_PHRASE).unwrap();
+        assert!(c.prepare_erase().unwrap().device_owner_check_available);
+        let proofs = imwallet_core::engine::EraseProofs { use_device_owner: true, ..Default::default() };
+        c.erase_all_data(imwallet_core::engine::ERASE_PHRASE, &proofs).unwrap();
     });
+    assert_eq!(*owner.calls.lock().unwrap(), 2, "the device-owner hook was asked with no core lock held");
     assert!(*listener.calls.lock().unwrap() > 10);
     assert_eq!(core.state(), SessionState::NoAccount);
 }

@@ -13,6 +13,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use common::*;
+use imwallet_core::auth::gates::AuthProof;
 use imwallet_core::session::autolock::AutoLock;
 use imwallet_core::session::logout::{LogoutConfirmation, LogoutOptions};
 use imwallet_core::session::SessionState;
@@ -116,7 +117,7 @@ fn lock_during_unlock_kdf() {
 #[test]
 fn background_under_immediate_during_unlock_kdf() {
     let (_d, r, b) = two_accounts();
-    r.core.set_auto_lock(AutoLock::Immediate).unwrap();
+    r.core.set_auto_lock(AutoLock::Immediate, AuthProof::Password(PW)).unwrap();
     r.core.lock().unwrap();
     let got = race(
         &r,
@@ -134,7 +135,7 @@ fn background_under_immediate_during_unlock_kdf() {
 #[test]
 fn background_without_immediate_keeps_the_unlock() {
     let (_d, r, b) = two_accounts();
-    r.core.set_auto_lock(AutoLock::AfterSeconds(300)).unwrap();
+    r.core.set_auto_lock(AutoLock::AfterSeconds(300), AuthProof::Password(PW)).unwrap();
     r.core.lock().unwrap();
     let got = race(
         &r,
@@ -191,7 +192,8 @@ fn erase_during_unlock_kdf() {
         &b,
         |c| c.unlock(PW),
         |c| {
-            c.erase_all_data(imwallet_core::engine::ERASE_PHRASE).unwrap();
+            let proofs = imwallet_core::engine::EraseProofs { use_device_owner: true, ..Default::default() };
+            c.erase_all_data(imwallet_core::engine::ERASE_PHRASE, &proofs).unwrap();
         },
     );
     assert_eq!(got, Err(Error::SessionChanged));

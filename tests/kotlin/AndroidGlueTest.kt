@@ -1,11 +1,12 @@
 // The Android glue (android/src/main/kotlin) compiled against Robolectric's android-all jar;
 // its platform-neutral parts run here on the JVM: BiometricPrompt error mapping, the
-// prompt bridge (completion, timeout, main-thread refusal) and the StateFlow session wrapper
-// driven by a real WalletCore.
+// prompt bridge (completion, timeout, main-thread refusal), the device-credential bridge behind
+// the DeviceOwnerCheck hook, and the StateFlow session wrapper driven by a real WalletCore.
 import android.hardware.biometrics.BiometricPrompt
 import io.imwallet.*
 import io.imwallet.android.AndroidBootClock
 import io.imwallet.android.BiometricErrors
+import io.imwallet.android.DeviceCredentialBridge
 import io.imwallet.android.PromptBridge
 import io.imwallet.android.WalletSession
 import kotlinx.coroutines.runBlocking
@@ -74,6 +75,38 @@ class AndroidGlueTest {
         assertEquals(30uL, core.attemptStatus(null).retryAfterSecs)
         ms += 30_000
         assertIs<SessionState.Unlocked>(core.unlock(PW))
+        core.close()
+        dir.toFile().deleteRecursively()
+    }
+
+    @Test fun deviceCredentialBridgeWaitsForTheActivityResult() {
+        val bridge = DeviceCredentialBridge({ false })
+        assertEquals(true, bridge.await { thread { Thread.sleep(50); bridge.complete(true) } })
+        assertEquals(false, bridge.await { thread { bridge.complete(false); bridge.complete(true) } }, "first answer wins")
+        bridge.complete(true) // nothing pending: ignored
+        val slow = DeviceCredentialBridge({ false }, timeoutSeconds = 1)
+        assertEquals(false, slow.await { }, "no answer in time is no confirmation")
+        assertFailsWith<WalletException.HookFailed> { DeviceCredentialBridge({ true }).await { } }
+        assertFailsWith<WalletException.HookFailed> { bridge.await { throw IllegalStateException("no activity") } }
+    }
+
+    @Test fun deviceOwnerHookAuthorizesResetOfAnUnbackedWallet() = runBlocking<Unit> {
+        val dir = Files.createTempDirectory("imwallet-android-owner")
+        val bridge = DeviceCredentialBridge({ false })
+        var answer = false
+        val owner = object : DeviceOwnerCheck {
+            override fun canConfirmDeviceOwner() = true
+            override fun confirmDeviceOwner(reason: String) = bridge.await { thread { bridge.complete(answer) } }
+        }
+        val core = WalletCore(CoreConfig(dir.toString(), KdfProfile.INSECURE_FAST_FOR_TESTS, AutoLock.Never), null, null, null, deviceOwner = owner)
+        core.createAccount("Ann", PW, 12u, Language.ENGLISH)
+        core.lock()
+        val plan = core.prepareErase()
+        assertEquals(true, plan.authorizationNeeded && plan.deviceOwnerCheckAvailable)
+        val byOwner = EraseProofs(listOf(), true)
+        assertFailsWith<WalletException.AuthorizationRequired> { core.eraseAllData(plan.phraseToType, byOwner) }
+        answer = true
+        assertEquals(1uL, core.eraseAllData(plan.phraseToType, byOwner).accountsRemoved)
         core.close()
         dir.toFile().deleteRecursively()
     }

@@ -84,9 +84,9 @@ class WalletFlowsTest {
         dir.toFile().deleteRecursively()
     }
 
-    private fun confirmBackup(phrase: ByteArray) {
+    private suspend fun confirmBackup(phrase: ByteArray) {
         val w = words(phrase)
-        val positions = core.backupChallenge()
+        val positions = core.backupChallenge(AuthProof.None)
         core.confirmBackup(positions.map { w[it.toInt() - 1].toByteArray() })
     }
 
@@ -136,12 +136,14 @@ class WalletFlowsTest {
 
     @Test fun autoLockWithShortTimeout() = runBlocking<Unit> {
         core.createAccount("Cy", PW, 12u, Language.ENGLISH)
-        core.setAutoLock(AutoLock.AfterSeconds(1u))
+        core.setAutoLock(AutoLock.AfterSeconds(1u), AuthProof.Password(PW))
         Thread.sleep(2000)
         assertIs<SessionState.Locked>(core.state())
         assertTrue("locked_automatically" in rec.events)
-        core.setAutoLock(AutoLock.Immediate)
+        assertFailsWith<WalletException.Locked> { core.setAutoLock(AutoLock.Never, AuthProof.Password(PW)) }
         core.unlock(PW)
+        assertFailsWith<WalletException.AuthorizationRequired> { core.setAutoLock(AutoLock.Never, AuthProof.None) }
+        core.setAutoLock(AutoLock.Immediate, AuthProof.Password(PW))
         assertIs<SessionState.Locked>(core.appBackgrounded())
     }
 
@@ -276,7 +278,10 @@ class BiometricTest {
         assertIs<SessionState.Unlocked>(core.unlockWithBiometrics())
         core.setGatePolicy(GatedAction.REVEAL_PHRASE, GatePolicy(Gate.BIOMETRIC, null), AuthProof.Password(PW))
         assertEquals(12, words(core.revealPhrase(AuthProof.None)).size)
-        core.setGatePolicy(GatedAction.SIGN_MESSAGE, GatePolicy(Gate.PASSWORD, 60u), AuthProof.None)
+        assertFailsWith<WalletException.AuthorizationRequired> {
+            core.setGatePolicy(GatedAction.SIGN_MESSAGE, GatePolicy(Gate.PASSWORD, 60u), AuthProof.None)
+        }
+        core.setGatePolicy(GatedAction.SIGN_MESSAGE, GatePolicy(Gate.PASSWORD, 60u), AuthProof.Password(PW))
         assertFailsWith<WalletException.AuthorizationRequired> { core.signMessage(0u, byteArrayOf(1)) }
         core.authorize(GatedAction.SIGN_MESSAGE, AuthProof.Password(PW))
         core.signMessage(0u, byteArrayOf(1))
@@ -319,8 +324,12 @@ class ClearDataTest {
         core.enableBiometricUnlock(PW)
         val plan = core.prepareErase()
         assertEquals(listOf("Dee"), plan.notBackedUp)
-        assertFailsWith<WalletException.ConfirmationRequired> { core.eraseAllData("nope") }
-        assertEquals(1uL, core.eraseAllData(plan.phraseToType).accountsRemoved)
+        val none = EraseProofs(listOf(), false)
+        assertFailsWith<WalletException.ConfirmationRequired> { core.eraseAllData("nope", none) }
+        assertTrue(plan.authorizationNeeded)
+        assertFailsWith<WalletException.AuthorizationRequired> { core.eraseAllData(plan.phraseToType, none) }
+        val proofs = EraseProofs(listOf(ErasePassword("Dee", PW)), false)
+        assertEquals(1uL, core.eraseAllData(plan.phraseToType, proofs).accountsRemoved)
         assertIs<SessionState.NoAccount>(core.state())
         assertTrue(ks.entries.isEmpty())
         // The OS wiped the files but the Keystore kept an entry: purged on the next open.

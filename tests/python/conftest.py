@@ -76,6 +76,24 @@ class FakeKeyStore(iw.SecureKeyStore):
         self.invalidated |= set(self.entries)
 
 
+class Owner(iw.DeviceOwnerCheck):
+    """A scripted device-owner check (KeyguardManager / LAContext in the real shells)."""
+
+    def __init__(self, answer=True, secure=True):
+        self.answer = answer
+        self.secure = secure
+        self.asked = []
+
+    def can_confirm_device_owner(self):
+        return self.secure
+
+    def confirm_device_owner(self, reason):
+        self.asked.append(reason)
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
 def config(path):
     return iw.CoreConfig(data_dir=str(path), kdf_profile=iw.KdfProfile.INSECURE_FAST_FOR_TESTS, auto_lock=iw.AutoLock.NEVER())
 

@@ -94,7 +94,10 @@ def test_gates_with_and_without_freshness(bio):
     run(core.set_gate_policy(iw.GatedAction.REVEAL_PHRASE, iw.GatePolicy(gate=iw.Gate.BIOMETRIC, fresh_within_secs=None), iw.AuthProof.PASSWORD(password=PW)))
     phrase = run(core.reveal_phrase(iw.AuthProof.NONE()))
     assert len(phrase.split()) == 12
-    run(core.set_gate_policy(iw.GatedAction.SIGN_MESSAGE, iw.GatePolicy(gate=iw.Gate.PASSWORD, fresh_within_secs=300), iw.AuthProof.NONE()))
+    strict = iw.GatePolicy(gate=iw.Gate.PASSWORD, fresh_within_secs=300)
+    with pytest.raises(iw.WalletError.AuthorizationRequired):
+        run(core.set_gate_policy(iw.GatedAction.SIGN_MESSAGE, strict, iw.AuthProof.NONE()))
+    run(core.set_gate_policy(iw.GatedAction.SIGN_MESSAGE, strict, iw.AuthProof.BIOMETRIC()))
     with pytest.raises(iw.WalletError.AuthorizationRequired) as e:
         core.sign_message(0, b"x")
     assert e.value.accepted == "the wallet password"

@@ -65,8 +65,13 @@ def test_reset_app_erases_everything(bio, tmp_path):
     plan = core.prepare_erase()
     assert plan.not_backed_up == ["Eve"] and plan.phrase_to_type == "ERASE ALL DATA"
     with pytest.raises(iw.WalletError.ConfirmationRequired):
-        core.erase_all_data("yes")
-    report = core.erase_all_data(plan.phrase_to_type)
+        run(core.erase_all_data("yes", iw.EraseProofs(passwords=[], use_device_owner=False)))
+    assert plan.authorization_needed and not plan.device_owner_check_available
+    with pytest.raises(iw.WalletError.AuthorizationRequired):
+        run(core.erase_all_data(plan.phrase_to_type, iw.EraseProofs(passwords=[], use_device_owner=False)))
+    proofs = iw.EraseProofs(passwords=[iw.ErasePassword(account_name="Eve", password=PW)], use_device_owner=False)
+    assert "correct horse" not in repr(proofs) and "correct horse" not in str(proofs.passwords[0])
+    report = run(core.erase_all_data(plan.phrase_to_type, proofs))
     assert report.accounts_removed == 1 and report.caches.entries_removed == 1
     assert core.state().is_no_account() and ks.entries == {}
     assert [e.kind for e in core.security_events(10)] == ["data_erased"]

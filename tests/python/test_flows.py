@@ -19,7 +19,7 @@ def words_of(phrase: bytes):
 
 def confirm_backup(core, phrase):
     words = words_of(phrase)
-    positions = core.backup_challenge()
+    positions = run(core.backup_challenge(iw.AuthProof.NONE()))
     core.confirm_backup([words[p - 1].encode() for p in positions])
 
 
@@ -66,7 +66,7 @@ def test_lock_unlock_restart_and_key_gating(tmp_path):
     run(core.create_account("Bob", PW, 24, iw.Language.JAPANESE))
     assert core.lock().is_locked()
     with pytest.raises(iw.WalletError.Locked):
-        core.sign_typed_data(0, "{}")
+        core.sign_message(0, b"x")  # (typed data is validated before the session is even looked at)
     with pytest.raises(iw.WalletError.Locked):
         run(core.reveal_phrase(iw.AuthProof.PASSWORD(password=PW)))
     with pytest.raises(iw.WalletError.InvalidCredentials):
@@ -84,7 +84,7 @@ def test_lock_unlock_restart_and_key_gating(tmp_path):
 def test_auto_lock_with_a_short_timeout(rig):
     core, _, rec, _ = rig
     run(core.create_account("Cy", PW, 12, iw.Language.ENGLISH))
-    core.set_auto_lock(iw.AutoLock.AFTER_SECONDS(seconds=1))
+    run(core.set_auto_lock(iw.AutoLock.AFTER_SECONDS(seconds=1), iw.AuthProof.PASSWORD(PW)))
     time.sleep(0.5)
     core.touch()
     time.sleep(0.6)
@@ -92,8 +92,10 @@ def test_auto_lock_with_a_short_timeout(rig):
     time.sleep(1.2)
     assert core.state().is_locked()
     assert "locked_automatically" in rec.events
-    core.set_auto_lock(iw.AutoLock.IMMEDIATE())
+    with pytest.raises(iw.WalletError.Locked):
+        run(core.set_auto_lock(iw.AutoLock.IMMEDIATE(), iw.AuthProof.PASSWORD(PW)))
     run(core.unlock(PW))
+    run(core.set_auto_lock(iw.AutoLock.IMMEDIATE(), iw.AuthProof.PASSWORD(PW)))
     assert core.app_backgrounded().is_locked()
 
 
@@ -180,10 +182,10 @@ def test_bad_inputs_from_the_host(rig):
     with pytest.raises(iw.WalletError.LogoutTokenInvalid):
         run(core.logout("nope", confirm()))
     with pytest.raises(iw.WalletError.BackupMismatch):
-        core.backup_challenge()
+        run(core.backup_challenge(iw.AuthProof.NONE()))
         core.confirm_backup([b"x", b"y", b"z"])
     with pytest.raises(iw.WalletError.InvalidInput):
-        core.set_auto_lock(iw.AutoLock.AFTER_SECONDS(seconds=0))
+        run(core.set_auto_lock(iw.AutoLock.AFTER_SECONDS(seconds=0), iw.AuthProof.PASSWORD(PW)))
 
 
 def test_hook_exceptions_are_contained(rig):

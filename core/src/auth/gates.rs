@@ -79,6 +79,18 @@ impl Gate {
         )
     }
 
+    /// How strict a gate is, for picking the strictest of several: `Password` (3) >
+    /// `Biometric` (2) > `BiometricOrPassword` (1) > `None` (0). Biometric ranks above
+    /// biometric-or-password because it accepts a subset of the proofs.
+    pub fn strength(self) -> u8 {
+        match self {
+            Gate::None => 0,
+            Gate::BiometricOrPassword => 1,
+            Gate::Biometric => 2,
+            Gate::Password => 3,
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Gate::None => "none",
@@ -102,6 +114,19 @@ pub struct GatePolicy {
 }
 
 impl GatePolicy {
+    /// The strictest of `policies`: the strongest gate (see [`Gate::strength`]) and the
+    /// shortest freshness window among the policies that have a gate, where no window (single
+    /// use) is the shortest of all. No policy, or only `None` gates, gives `None`.
+    pub fn strictest(policies: impl IntoIterator<Item = GatePolicy>) -> GatePolicy {
+        let gated: Vec<GatePolicy> = policies.into_iter().filter(|p| p.gate != Gate::None).collect();
+        let Some(gate) = gated.iter().map(|p| p.gate).max_by_key(|g| g.strength()) else {
+            return GatePolicy { gate: Gate::None, fresh_within_secs: None };
+        };
+        let fresh_within_secs =
+            if gated.iter().any(|p| p.fresh_within_secs.is_none()) { None } else { gated.iter().filter_map(|p| p.fresh_within_secs).min() };
+        GatePolicy { gate, fresh_within_secs }
+    }
+
     pub fn to_setting(self) -> String {
         format!("{}:{}", self.gate.as_str(), self.fresh_within_secs.map_or("-".to_string(), |s| s.to_string()))
     }
@@ -137,5 +162,27 @@ impl fmt::Debug for AuthProof<'_> {
             AuthProof::Password(_) => "Password(<redacted>)",
             AuthProof::Biometric => "Biometric",
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(gate: Gate, w: Option<u32>) -> GatePolicy {
+        GatePolicy { gate, fresh_within_secs: w }
+    }
+
+    #[test]
+    fn strictest_takes_the_strongest_gate_and_the_shortest_window() {
+        assert_eq!(GatePolicy::strictest([]), p(Gate::None, None));
+        assert_eq!(GatePolicy::strictest([p(Gate::None, Some(5)), p(Gate::None, None)]), p(Gate::None, None));
+        assert_eq!(GatePolicy::strictest([p(Gate::None, None), p(Gate::Password, Some(60))]), p(Gate::Password, Some(60)));
+        assert_eq!(GatePolicy::strictest([p(Gate::Biometric, Some(30)), p(Gate::Password, Some(60))]), p(Gate::Password, Some(30)));
+        assert_eq!(GatePolicy::strictest([p(Gate::Biometric, None), p(Gate::BiometricOrPassword, Some(60))]), p(Gate::Biometric, None));
+        assert_eq!(
+            GatePolicy::strictest([p(Gate::BiometricOrPassword, Some(9)), p(Gate::None, None)]),
+            p(Gate::BiometricOrPassword, Some(9))
+        );
     }
 }

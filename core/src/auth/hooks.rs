@@ -58,3 +58,14 @@ pub trait SessionListener: Send + Sync {
     fn on_state_changed(&self, state: SessionState) -> Result<(), HookError>;
     fn on_security_event(&self, event: SecurityEvent) -> Result<(), HookError>;
 }
+
+/// Confirms that the person holding the device is its owner: the device credential (Android
+/// `KeyguardManager` confirm-credential screen) or `LAContext` `.deviceOwnerAuthentication` on
+/// iOS. Used where a wallet password may be forgotten but an unbacked wallet is at stake ("reset
+/// app"). Called with no core lock held; `confirm_device_owner` blocks while the screen shows.
+pub trait DeviceOwnerCheck: Send + Sync {
+    /// Whether the device has a credential the owner can confirm (a PIN, pattern, passcode...).
+    fn can_confirm_device_owner(&self) -> Result<bool, HookError>;
+    /// Shows the system screen with `reason`; `Ok(true)` only when the owner confirmed.
+    fn confirm_device_owner(&self, reason: &str) -> Result<bool, HookError>;
+}

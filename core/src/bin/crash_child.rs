@@ -25,9 +25,27 @@ fn logout(core: &WalletCore, remove: bool, name: &str, pw: &[u8]) -> Result<()> 
     Ok(())
 }
 
+/// The device owner always confirms (the campaign erases wallets that were never backed up).
+struct Owner;
+
+impl imwallet_core::auth::hooks::DeviceOwnerCheck for Owner {
+    fn can_confirm_device_owner(&self) -> std::result::Result<bool, imwallet_core::auth::hooks::HookError> {
+        Ok(true)
+    }
+    fn confirm_device_owner(&self, _: &str) -> std::result::Result<bool, imwallet_core::auth::hooks::HookError> {
+        Ok(true)
+    }
+}
+
+fn erase(core: &WalletCore) -> Result<()> {
+    let proofs = imwallet_core::engine::EraseProofs { passwords: Vec::new(), use_device_owner: true };
+    core.erase_all_data(imwallet_core::engine::ERASE_PHRASE, &proofs)?;
+    Ok(())
+}
+
 fn run(dir: &str, op: &str) -> Result<()> {
     let config = Config { data_dir: dir.into(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never };
-    let core = WalletCore::open(config, Hooks::default())?;
+    let core = WalletCore::open(config, Hooks { device_owner: Some(std::sync::Arc::new(Owner)), ..Hooks::default() })?;
     match op {
         "create" => drop(core.create_account("Crash", PW, 12, Language::English)?),
         "password" => {
@@ -43,7 +61,12 @@ fn run(dir: &str, op: &str) -> Result<()> {
             logout(&core, true, "Crash", PW)?;
         }
         "erase" => {
-            core.erase_all_data(imwallet_core::engine::ERASE_PHRASE)?;
+            // "Crash" may not be backed up: its password authorizes the erase.
+            let proofs = imwallet_core::engine::EraseProofs {
+                passwords: vec![("Crash".into(), imwallet_core::vault::SecretBytes::new(PW.to_vec()))],
+                use_device_owner: false,
+            };
+            core.erase_all_data(imwallet_core::engine::ERASE_PHRASE, &proofs)?;
         }
         "churn" => {
             let mut out = std::io::stdout();
@@ -101,7 +124,7 @@ fn campaign(core: &WalletCore) -> Result<()> {
         }
         if i % 7 == 6 {
             say("begin erase -");
-            core.erase_all_data(imwallet_core::engine::ERASE_PHRASE)?;
+            erase(core)?;
             say("done erase -");
         }
     }

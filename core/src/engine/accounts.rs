@@ -26,6 +26,9 @@ use crate::{Error, Result};
 /// Addresses cached at creation (visible while locked).
 pub const CACHED_ADDRESSES: u32 = 5;
 
+/// Wrong backup answers allowed before a new backup check needs the `RevealPhrase` gate.
+pub const FREE_BACKUP_FAILURES: u32 = 3;
+
 /// A new account and its recovery phrase, shown once on the backup screen.
 #[derive(Debug)]
 pub struct CreatedAccount {
@@ -168,11 +171,19 @@ impl WalletCore {
         rows::all(store.conn())?.iter().map(|a| rows::info(store.conn(), a)).collect()
     }
 
-    /// Starts a backup check: three random 1-based word positions the user must type.
-    pub fn backup_challenge(&self) -> Result<Vec<u32>> {
+    /// Starts a backup check: three random 1-based word positions the user must type. A
+    /// wallet already backed up, or one with [`FREE_BACKUP_FAILURES`] wrong answers since its
+    /// last confirmed backup, needs the `RevealPhrase` gate (`proof`) for a new check: the
+    /// check must not be a cheaper way to learn the phrase than revealing it.
+    pub fn backup_challenge(&self, proof: AuthProof<'_>) -> Result<Vec<u32>> {
         let (account, words) = self
             .inner
             .with_unlocked(|u| Ok((u.account.clone(), u.keys.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?.word_count() as u32)))?;
+        let row = self.inner.row(&account.id)?;
+        let failures = rows::backup_failures(lk(&self.inner.store).conn(), &account.id)?;
+        if row.backed_up || failures >= FREE_BACKUP_FAILURES {
+            self.inner.check_gate(GatedAction::RevealPhrase, proof)?;
+        }
         let mut positions: Vec<u32> = Vec::new();
         while positions.len() < 3 {
             let r = u32::from_le_bytes(random_array::<4>()?) % words + 1;
@@ -187,32 +198,38 @@ impl WalletCore {
         Ok(positions)
     }
 
-    /// Checks the typed words (in challenge order) and records the backup.
+    /// Checks the typed words (in challenge order) and records the backup. A mismatch says
+    /// nothing about which word was wrong, discards the challenge and is counted (per account,
+    /// persisted); a success resets the count.
     pub fn confirm_backup(&self, words: &[&[u8]]) -> Result<()> {
         let account = self.inner.require_unlocked()?;
         let row = self.inner.row(&account.id)?;
-        let positions: Vec<u32> =
-            row.backup_challenge.as_deref().ok_or(Error::NoBackupChallenge)?.split(',').filter_map(|p| p.parse().ok()).collect();
+        let positions: Vec<usize> = row
+            .backup_challenge
+            .as_deref()
+            .ok_or(Error::NoBackupChallenge)?
+            .split(',')
+            .filter_map(|p| p.parse::<usize>().ok()?.checked_sub(1))
+            .collect();
         if words.len() != positions.len() {
             return Err(Error::InvalidArgument { reason: format!("expected {} words", positions.len()) });
         }
-        let wrong = self.inner.with_unlocked(|u| {
+        let all_match = self.inner.with_unlocked(|u| {
             if u.account.id != account.id {
                 return Err(Error::Locked);
             }
             let m = u.keys.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?;
-            let mut wrong = Vec::new();
+            // Every word is compared, in constant time, whatever the earlier ones gave.
+            let mut all = subtle::Choice::from(1u8);
             for (p, typed) in positions.iter().zip(words) {
                 let typed: String = String::from_utf8_lossy(typed).nfkd().collect::<String>().trim().to_lowercase();
-                let expected = m.word(*p as usize - 1)?;
-                if !bool::from(typed.as_bytes().ct_eq(expected.as_bytes())) {
-                    wrong.push(*p);
-                }
+                all &= typed.as_bytes().ct_eq(m.word(*p)?.as_bytes());
             }
-            Ok(wrong)
+            Ok(bool::from(all))
         })?;
-        if !wrong.is_empty() {
-            return Err(Error::BackupMismatch { wrong_positions: wrong });
+        if !all_match {
+            lk(&self.inner.store).write(|tx| rows::record_backup_failure(tx, &account.id))?;
+            return Err(Error::BackupMismatch);
         }
         let mut out = Vec::new();
         lk(&self.inner.store).write(|tx| {

@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use tokio::sync::watch;
 
+use crate::auth::gates::{AuthProof, GatedAction};
 use crate::clock::BootReading;
 use crate::engine::session::{Cancel, Expect, Session};
 use crate::engine::{lk, Inner, Notice, WalletCore};
@@ -16,6 +17,7 @@ use crate::events::EventKind;
 use crate::session::autolock::AutoLock;
 use crate::session::limiter;
 use crate::session::{SessionAccount, SessionState};
+use crate::store::account_settings;
 use crate::store::accounts::{self as rows, AccountRow};
 use crate::vault::aead::{self, Purpose};
 use crate::vault::secrets::AccountSecret;
@@ -231,18 +233,32 @@ impl WalletCore {
         Ok(self.state())
     }
 
-    /// Changes the auto-lock setting (persisted).
-    pub fn set_auto_lock(&self, setting: AutoLock) -> Result<()> {
+    /// Changes the session account's auto-lock setting (persisted per account). Needs an
+    /// unlocked session and a password or biometric proof made in this call, accepted by the
+    /// `ChangeSettings` gate (a cached authorization is not enough).
+    pub fn set_auto_lock(&self, setting: AutoLock, proof: AuthProof<'_>) -> Result<()> {
         let setting = setting.validate()?;
-        self.inner.check_gate(crate::auth::gates::GatedAction::ChangeSettings, crate::auth::gates::AuthProof::None)?;
-        let mut cell = lk(&self.inner.cell);
-        lk(&self.inner.store).set_setting("auto_lock", &setting.to_setting())?;
-        cell.auto_lock = setting;
-        cell.activity.mono = Instant::now();
-        self.inner.rearm(&mut cell);
-        Ok(())
+        let i = &self.inner;
+        let (account, gen) = i.unlocked_account()?;
+        let gate = i.policy_for(&account.id, GatedAction::ChangeSettings).gate;
+        i.fresh_proof(&account, "change_settings", &[gate], proof)?;
+        // Applied only if the session is still the one that gave the proof.
+        i.with_cell(|cell| {
+            if cell.generation != gen || !matches!(cell.session, Session::Unlocked(_)) {
+                return Err(Error::SessionChanged);
+            }
+            if !account_settings::set(lk(&i.store).conn(), &account.id, account_settings::AUTO_LOCK, &setting.to_setting())? {
+                return Err(Error::AccountNotFound);
+            }
+            cell.auto_lock = setting;
+            cell.activity.mono = Instant::now();
+            i.rearm(cell);
+            Ok(())
+        })
     }
 
+    /// The auto-lock setting in force: the session account's (the configured default without
+    /// a session or a stored setting).
     pub fn auto_lock(&self) -> AutoLock {
         self.inner.with_cell(|c| c.auto_lock)
     }

@@ -2,14 +2,21 @@
 //!
 //! Cached addresses are readable while `Locked`; deriving new ones and every signature need
 //! `Unlocked` (typed `Locked` error otherwise) and pass the signing gates (default: none;
-//! a biometric gate prompts by itself, a password gate needs `authorize` first). Each call
-//! counts as user activity.
+//! a biometric gate prompts by itself, a password gate needs `authorize` first; a raw digest
+//! the strictest of the signing gates). Each call counts as user activity.
 
 use crate::auth::gates::{AuthProof, GatedAction};
 use crate::engine::{lk, WalletCore};
 use crate::store::accounts as rows;
 use crate::wallet::{eip712, sign, Signature};
 use crate::{Error, Result};
+
+/// Which gate a signature passes.
+enum SigningGate {
+    Action(GatedAction),
+    /// The strictest of the signing policies (raw digests).
+    Strictest,
+}
 
 /// Upper bound on addresses per call.
 pub const MAX_ADDRESSES: u32 = 1000;
@@ -45,10 +52,11 @@ impl WalletCore {
         Ok(out)
     }
 
-    fn with_key<T>(&self, index: u32, action: Option<GatedAction>, f: impl FnOnce(&crate::wallet::PrivateKey) -> Result<T>) -> Result<T> {
+    fn with_key<T>(&self, index: u32, gate: SigningGate, f: impl FnOnce(&crate::wallet::PrivateKey) -> Result<T>) -> Result<T> {
         let account = self.inner.require_unlocked()?;
-        if let Some(a) = action {
-            self.inner.check_gate(a, AuthProof::None)?;
+        match gate {
+            SigningGate::Action(a) => self.inner.check_gate(a, AuthProof::None)?,
+            SigningGate::Strictest => self.inner.check_strictest_signing_gate()?,
         }
         let key = self.inner.with_unlocked(|u| if u.account.id == account.id { u.keys.secret.key(index) } else { Err(Error::Locked) })?;
         self.inner.touch();
@@ -57,7 +65,7 @@ impl WalletCore {
 
     /// EIP-191 `personal_sign` with address `index`.
     pub fn sign_message(&self, index: u32, message: &[u8]) -> Result<Signature> {
-        self.with_key(index, Some(GatedAction::SignMessage), |k| sign::personal_sign(k, message))
+        self.with_key(index, SigningGate::Action(GatedAction::SignMessage), |k| sign::personal_sign(k, message))
     }
 
     /// EIP-712 `eth_signTypedData_v4` with address `index`.
@@ -65,12 +73,15 @@ impl WalletCore {
         // Validated, bounded and hashed first: no key is derived and no gate prompt is shown for
         // a payload that is refused or costly.
         let digest = eip712::digest(json)?;
-        self.with_key(index, Some(GatedAction::SignTypedData), |k| eip712::sign_typed_digest(k, &digest))
+        self.with_key(index, SigningGate::Action(GatedAction::SignTypedData), |k| eip712::sign_typed_digest(k, &digest))
     }
 
-    /// Signs a raw 32-byte digest with address `index`.
+    /// Signs a raw 32-byte digest with address `index`. A digest can be the hash of a message
+    /// or of typed data, so it needs the strictest of the `SignMessage` and `SignTypedData`
+    /// policies in force now ([`crate::auth::gates::GatePolicy::strictest`]); an `authorize`
+    /// of either action counts when that policy accepts it.
     pub fn sign_digest(&self, index: u32, digest: &[u8]) -> Result<Signature> {
         let d: [u8; 32] = digest.try_into().map_err(|_| Error::InvalidArgument { reason: "a digest is exactly 32 bytes".into() })?;
-        self.with_key(index, Some(GatedAction::SignMessage), |k| sign::sign_digest(k, &d))
+        self.with_key(index, SigningGate::Strictest, |k| sign::sign_digest(k, &d))
     }
 }

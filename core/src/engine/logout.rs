@@ -148,6 +148,8 @@ impl WalletCore {
             crate::store::accounts::clear_biometric(tx, &row.id)?;
             i.event(tx, EventKind::LoggedOut, Some(&plan.account), "", out)?;
             if remove {
+                // Its settings (gates, auto-lock) go with it (the foreign key cascades too).
+                crate::store::account_settings::delete_for(tx, &row.id)?;
                 crate::store::accounts::delete(tx, &row.id)?;
                 i.event(tx, EventKind::WalletRemoved, Some(&plan.account), "", out)?;
             }

@@ -18,8 +18,8 @@ mod keys;
 pub(crate) mod logout;
 pub(crate) mod session;
 
-pub use accounts::CreatedAccount;
-pub use erase::{ErasePlan, EraseReport, ERASE_PHRASE};
+pub use accounts::{CreatedAccount, FREE_BACKUP_FAILURES};
+pub use erase::{ErasePlan, EraseProofs, EraseReport, ERASE_PHRASE};
 pub use session::Cancel;
 
 use std::path::PathBuf;
@@ -28,7 +28,7 @@ use std::time::Instant;
 
 use tokio::sync::watch;
 
-use crate::auth::hooks::{EnvironmentProbe, SessionListener, UnknownEnvironment};
+use crate::auth::hooks::{DeviceOwnerCheck, EnvironmentProbe, SessionListener, UnknownEnvironment};
 use crate::auth::keystore::{NoKeyStore, SecureKeyStore};
 use crate::clock::{BootClock, Clock, NoBootClock, SystemClock};
 use crate::events::{self, EventKind, SecurityEvent};
@@ -64,6 +64,9 @@ pub struct Hooks {
     pub boot_clock: Arc<dyn BootClock>,
     /// The platform's biometric-protected key store.
     pub key_store: Arc<dyn SecureKeyStore>,
+    /// The platform's device-owner check (none: only wallet passwords authorize erasing an
+    /// unbacked wallet).
+    pub device_owner: Option<Arc<dyn DeviceOwnerCheck>>,
 }
 
 impl Default for Hooks {
@@ -74,6 +77,7 @@ impl Default for Hooks {
             clock: Arc::new(SystemClock),
             boot_clock: Arc::new(NoBootClock),
             key_store: Arc::new(NoKeyStore),
+            device_owner: None,
         }
     }
 }
@@ -98,6 +102,7 @@ pub(crate) struct Inner {
     pub key_store: Arc<dyn SecureKeyStore>,
     /// Notices waiting for the listener, in the order their transitions happened.
     pub outbox: Mutex<Outbox>,
+    pub device_owner: Option<Arc<dyn DeviceOwnerCheck>>,
     #[cfg(feature = "test-hooks")]
     pub test: session::TestInstruments,
 }
@@ -140,7 +145,7 @@ impl WalletCore {
         store.write(|tx| crate::store::limiter::reanchor_other_boots(tx, &boot))?;
         erase::purge_orphans(&mut store, hooks.key_store.as_ref(), now)?;
         let state = restore_session(&mut store, now)?;
-        let auto_lock = store.setting("auto_lock")?.and_then(|s| AutoLock::from_setting(&s)).unwrap_or(config.default_auto_lock);
+        let auto_lock = session::auto_lock_for(store.conn(), state.account(), config.default_auto_lock)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("imwallet-core")
@@ -165,6 +170,7 @@ impl WalletCore {
             deadline: tx,
             key_store: hooks.key_store,
             outbox: Mutex::new(Outbox::default()),
+            device_owner: hooks.device_owner,
             #[cfg(feature = "test-hooks")]
             test: Default::default(),
         });

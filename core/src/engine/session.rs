@@ -158,6 +158,7 @@ pub(crate) struct Cell {
     /// Incremented by every transition (and by every `lock()` call, even on a locked session).
     pub generation: u64,
     pub activity: Activity,
+    /// The session account's auto-lock setting, set by every transition.
     pub auto_lock: AutoLock,
     pub last_logout: Option<LastLogout>,
 }
@@ -239,10 +240,12 @@ impl Inner {
             }
         }
         let now = self.now();
-        let (next, value) = lk(&self.store).write(|tx| {
+        let default_auto_lock = self.config.default_auto_lock;
+        let (next, value, auto_lock) = lk(&self.store).write(|tx| {
             let (next, value) = f(&cell.session, tx, out)?;
             persist_state(tx, &next.public(), now)?;
-            Ok((next, value))
+            let auto_lock = auto_lock_for(tx, next.account(), default_auto_lock)?;
+            Ok((next, value, auto_lock))
         })?;
         let before = cell.session.public();
         let after = next.public();
@@ -250,8 +253,10 @@ impl Inner {
             cell.activity.mono = Instant::now();
             cell.activity.wall = now;
         }
-        // The previous session (and any keys, grants and plans in it) is dropped here.
+        // The previous session (and any keys, grants and plans in it) is dropped here. The
+        // auto-lock setting follows the session's account (the default without one).
         cell.session = next;
+        cell.auto_lock = auto_lock;
         cell.generation = cell.generation.wrapping_add(1);
         if before != after {
             out.push(Notice::State(after));
@@ -294,6 +299,14 @@ impl Inner {
         };
         self.deadline.send_replace(deadline);
     }
+}
+
+/// The auto-lock setting of `account` (the configured default without an account or a stored
+/// setting).
+pub(crate) fn auto_lock_for(conn: &rusqlite::Connection, account: Option<&SessionAccount>, default: AutoLock) -> Result<AutoLock> {
+    let Some(account) = account else { return Ok(default) };
+    let stored = crate::store::account_settings::get(conn, &account.id, crate::store::account_settings::AUTO_LOCK)?;
+    Ok(stored.and_then(|s| AutoLock::from_setting(&s)).unwrap_or(default))
 }
 
 /// Test-only instrumentation (feature `test-hooks`, never enabled by the FFI crate).

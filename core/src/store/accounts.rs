@@ -162,10 +162,21 @@ pub fn set_backup_challenge(conn: &Connection, id: &str, positions: Option<&str>
     Ok(())
 }
 
-/// The recovery phrase was confirmed as backed up.
+/// The recovery phrase was confirmed as backed up (the failure count starts over).
 pub fn mark_backed_up(conn: &Connection, id: &str) -> Result<()> {
-    conn.execute("UPDATE accounts SET backed_up = 1, backup_challenge = NULL WHERE id = ?1", [id])?;
+    conn.execute("UPDATE accounts SET backed_up = 1, backup_challenge = NULL, backup_failures = 0 WHERE id = ?1", [id])?;
     Ok(())
+}
+
+/// A wrong answer to a backup check: the challenge is discarded and the failure counted.
+pub fn record_backup_failure(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute("UPDATE accounts SET backup_challenge = NULL, backup_failures = backup_failures + 1 WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// Wrong answers to backup checks since the last confirmed backup.
+pub fn backup_failures(conn: &Connection, id: &str) -> Result<u32> {
+    Ok(conn.query_row("SELECT backup_failures FROM accounts WHERE id = ?1", [id], |r| r.get(0)).optional()?.unwrap_or(0))
 }
 
 /// Replaces the password wrap (new KDF parameters and salt); `false` if the account is gone.
@@ -185,6 +196,9 @@ pub fn erase_counts(conn: &Connection) -> Result<(u64, u64)> {
 /// Deletes every account, cached address, event, setting and journal entry ("reset app"; cache
 /// rows and the limiter are cleared by their own modules).
 pub fn erase_everything(conn: &Connection) -> Result<()> {
-    conn.execute_batch("DELETE FROM address_cache; DELETE FROM accounts; DELETE FROM events; DELETE FROM settings; DELETE FROM journal;")?;
+    conn.execute_batch(
+        "DELETE FROM address_cache; DELETE FROM account_settings; DELETE FROM accounts; DELETE FROM events; DELETE FROM settings;
+         DELETE FROM journal;",
+    )?;
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! [`Store::scrub`] checkpoints and truncates the WAL and vacuums freed pages. The directory is
 //! 0700 and the database, WAL and shared-memory files 0600 whatever the umask ([`private_fs`]).
 
+pub mod account_settings;
 pub mod accounts;
 pub mod caches;
 pub mod crash;

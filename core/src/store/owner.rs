@@ -13,6 +13,9 @@ use crate::{Error, Result};
 /// File name of the owner lock inside the data directory.
 pub const LOCK_FILE: &str = "imwallet.lock";
 
+/// Extra attempts (25 ms apart) before the directory counts as in use.
+const RETRIES: u32 = 8;
+
 /// The held lock (released on drop).
 pub struct DirLock {
     _file: File,
@@ -30,16 +33,26 @@ impl DirLock {
             .truncate(false)
             .open(&path)
             .map_err(|e| Error::Storage { reason: format!("cannot open the data directory lock: {e}") })?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                let mut text = String::new();
-                let _ = file.read_to_string(&mut text);
-                let holder_pid = text.trim().parse::<u32>().ok();
-                return Err(Error::DataDirectoryInUse { holder_pid });
-            }
-            Err(TryLockError::Error(e)) => {
-                return Err(Error::Storage { reason: format!("cannot lock the data directory: {e}") });
+        // A lock released a moment ago can still be held through a descriptor that a fork in
+        // this process copied and has not closed at its exec yet: retry briefly before
+        // reporting the directory in use.
+        let mut tries = 0;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(TryLockError::WouldBlock) if tries < RETRIES => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                Err(TryLockError::WouldBlock) => {
+                    let mut text = String::new();
+                    let _ = file.read_to_string(&mut text);
+                    let holder_pid = text.trim().parse::<u32>().ok();
+                    return Err(Error::DataDirectoryInUse { holder_pid });
+                }
+                Err(TryLockError::Error(e)) => {
+                    return Err(Error::Storage { reason: format!("cannot lock the data directory: {e}") });
+                }
             }
         }
         // Record the owner for the next opener's error message (best effort).

@@ -83,7 +83,22 @@ pub const MIGRATIONS: &[&str] = &[
         kind TEXT PRIMARY KEY
     );
     "#,
-    // v3: per-account attempt buckets on the boot clock, and the device-wide ceiling window
+    // v3: per-account settings (gates, auto-lock) and the backup-check failure count (issue 12).
+    // Device-wide gates and auto-lock of v1/v2 were in force for every account: each existing
+    // account keeps them as its own, and the device-wide rows go.
+    r#"
+    CREATE TABLE account_settings (
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        key        TEXT NOT NULL,
+        value      TEXT NOT NULL,
+        PRIMARY KEY (account_id, key)
+    );
+    INSERT INTO account_settings (account_id, key, value)
+        SELECT a.id, s.key, s.value FROM accounts a JOIN settings s ON s.key LIKE 'gate.%' OR s.key = 'auto_lock';
+    DELETE FROM settings WHERE key LIKE 'gate.%' OR key = 'auto_lock';
+    ALTER TABLE accounts ADD COLUMN backup_failures INTEGER NOT NULL DEFAULT 0;
+    "#,
+    // v4: per-account attempt buckets on the boot clock, and the device-wide ceiling window
     // (issue: an attempt limiter no sequence of calls, restarts or clock changes can get
     // around). The old device-wide counter carries over into the unknown-name bucket.
     r#"

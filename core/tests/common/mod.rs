@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use imwallet_core::auth::hooks::{DeviceIntegrity, EnvironmentProbe, HookError, NetworkKind, SessionListener};
+use imwallet_core::auth::hooks::{DeviceIntegrity, DeviceOwnerCheck, EnvironmentProbe, HookError, NetworkKind, SessionListener};
 use imwallet_core::auth::keystore::MemoryKeyStore;
 use imwallet_core::clock::ManualClock;
 use imwallet_core::events::SecurityEvent;
@@ -52,12 +52,36 @@ impl SessionListener for Recorder {
     }
 }
 
+/// A scripted device-owner check: answers `answer`, records each reason it was asked with.
+pub struct Owner {
+    pub secure: Mutex<bool>,
+    pub answer: Mutex<Result<bool, HookError>>,
+    pub asked: Mutex<Vec<String>>,
+}
+
+impl Default for Owner {
+    fn default() -> Self {
+        Owner { secure: Mutex::new(true), answer: Mutex::new(Ok(true)), asked: Mutex::new(Vec::new()) }
+    }
+}
+
+impl DeviceOwnerCheck for Owner {
+    fn can_confirm_device_owner(&self) -> Result<bool, HookError> {
+        Ok(*self.secure.lock().unwrap())
+    }
+    fn confirm_device_owner(&self, reason: &str) -> Result<bool, HookError> {
+        self.asked.lock().unwrap().push(reason.to_string());
+        self.answer.lock().unwrap().clone()
+    }
+}
+
 pub struct Rig {
     pub core: WalletCore,
     pub clock: Arc<ManualClock>,
     pub env: Arc<Env>,
     pub rec: Arc<Recorder>,
     pub ks: Arc<MemoryKeyStore>,
+    pub owner: Arc<Owner>,
 }
 
 pub fn open_with(dir: &Path, clock: Arc<ManualClock>, profile: KdfProfile) -> Rig {
@@ -69,15 +93,20 @@ pub fn open_with(dir: &Path, clock: Arc<ManualClock>, profile: KdfProfile) -> Ri
     let rec = Arc::new(Recorder::default());
     let config = Config { data_dir: dir.to_path_buf(), kdf_profile: profile, default_auto_lock: AutoLock::Never };
     let ks = Arc::new(MemoryKeyStore::new());
+    let owner = Arc::new(Owner::default());
+    // `..Hooks::default()` keeps the rig compiling when another hook field is added.
+    #[allow(clippy::needless_update)]
     let hooks = Hooks {
         environment: env.clone(),
         listener: Some(rec.clone()),
         clock: clock.clone(),
         boot_clock: clock.clone(),
         key_store: ks.clone(),
+        device_owner: Some(owner.clone()),
+        ..Hooks::default()
     };
     let core = WalletCore::open(config, hooks).unwrap();
-    Rig { core, clock, env, rec, ks }
+    Rig { core, clock, env, rec, ks, owner }
 }
 
 pub fn open(dir: &Path) -> Rig {
@@ -86,4 +115,17 @@ pub fn open(dir: &Path) -> Rig {
 
 pub fn phrase_words(phrase: &[u8]) -> Vec<String> {
     String::from_utf8(phrase.to_vec()).unwrap().split_whitespace().map(str::to_string).collect()
+}
+
+/// The password proofs for erasing `names` (all of them not backed up).
+pub fn erase_with_passwords(names: &[(&str, &[u8])]) -> imwallet_core::engine::EraseProofs {
+    imwallet_core::engine::EraseProofs {
+        passwords: names.iter().map(|(n, p)| (n.to_string(), imwallet_core::vault::SecretBytes::new(p.to_vec()))).collect(),
+        use_device_owner: false,
+    }
+}
+
+/// Erase authorized by the device owner (the rig's `Owner` confirms by default).
+pub fn by_owner() -> imwallet_core::engine::EraseProofs {
+    imwallet_core::engine::EraseProofs { use_device_owner: true, ..Default::default() }
 }

@@ -48,8 +48,13 @@ final class ClearDataTests: XCTestCase {
         try await core.enableBiometricUnlock(password: PW)
         let plan = try core.prepareErase()
         XCTAssertEqual(plan.notBackedUp, ["Dee"])
-        XCTAssertThrowsError(try core.eraseAllData(typedPhrase: "nope"))
-        XCTAssertEqual(try core.eraseAllData(typedPhrase: plan.phraseToType).accountsRemoved, 1)
+        let none = EraseProofs(passwords: [], useDeviceOwner: false)
+        do { _ = try await core.eraseAllData(typedPhrase: "nope", proofs: none); XCTFail("phrase") } catch WalletError.ConfirmationRequired {}
+        XCTAssertTrue(plan.authorizationNeeded)
+        do { _ = try await core.eraseAllData(typedPhrase: plan.phraseToType, proofs: none); XCTFail("unbacked") } catch WalletError.AuthorizationRequired {}
+        let proofs = EraseProofs(passwords: [ErasePassword(accountName: "Dee", password: PW)], useDeviceOwner: false)
+        let erased = try await core.eraseAllData(typedPhrase: plan.phraseToType, proofs: proofs)
+        XCTAssertEqual(erased.accountsRemoved, 1)
         XCTAssertEqual(core.state(), .noAccount)
         XCTAssertTrue(ks.entries.isEmpty)
         // Reinstall on iOS: files gone, Keychain items survive — the core purges the orphans.

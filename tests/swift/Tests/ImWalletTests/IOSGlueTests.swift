@@ -1,5 +1,6 @@
-// The iOS glue's platform-neutral parts on Linux: Keychain/LocalAuthentication status mapping
-// and the AsyncStream session wrapper driven by a real WalletCore.
+// The iOS glue's platform-neutral parts on Linux: Keychain/LocalAuthentication status mapping,
+// the bridge behind the DeviceOwnerCheck hook and the AsyncStream session wrapper driven by a
+// real WalletCore.
 import Foundation
 import XCTest
 import ImWallet
@@ -50,6 +51,45 @@ final class IOSGlueTests: XCTestCase {
         secs += 30
         let unlocked = try await core.unlock(password: PW)
         XCTAssertTrue(isUnlocked(unlocked))
+    }
+
+    func testDeviceOwnerBridgeWaitsForTheAnswer() throws {
+        let bridge = DeviceOwnerBridge(timeout: 5, isMainThread: { false })
+        XCTAssertTrue(try bridge.run { b in DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { b.complete(true) } })
+        XCTAssertFalse(try bridge.run { b in DispatchQueue.global().async { b.complete(false); b.complete(true) } })
+        bridge.complete(true)  // nothing pending: ignored
+        XCTAssertFalse(try DeviceOwnerBridge(timeout: 0.2, isMainThread: { false }).run { _ in }, "no answer in time")
+        XCTAssertThrowsError(try DeviceOwnerBridge(isMainThread: { true }).run { _ in }) { e in
+            guard case WalletError.HookFailed = e else { return XCTFail("\(e)") }
+        }
+        struct NoScreen: Error {}
+        XCTAssertThrowsError(try bridge.run { _ in throw NoScreen() })
+    }
+
+    func testDeviceOwnerHookAuthorizesResetOfAnUnbackedWallet() async throws {
+        final class Owner: DeviceOwnerCheck, @unchecked Sendable {
+            let bridge = DeviceOwnerBridge(timeout: 5, isMainThread: { false })
+            var answer = false
+            func canConfirmDeviceOwner() throws -> Bool { true }
+            func confirmDeviceOwner(reason: String) throws -> Bool {
+                let a = answer
+                return try bridge.run { b in DispatchQueue.global().async { b.complete(a) } }
+            }
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("imwallet-ios-owner-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let owner = Owner()
+        let core = try WalletCore(config: CoreConfig(dataDir: dir.path, kdfProfile: .insecureFastForTests, autoLock: .never),
+                                  environment: nil, listener: nil, keyStore: nil, deviceOwner: owner)
+        _ = try await core.createAccount(name: "Ann", password: PW, words: 12, language: .english)
+        _ = try core.lock()
+        let plan = try core.prepareErase()
+        XCTAssertTrue(plan.authorizationNeeded && plan.deviceOwnerCheckAvailable)
+        let byOwner = EraseProofs(passwords: [], useDeviceOwner: true)
+        do { _ = try await core.eraseAllData(typedPhrase: plan.phraseToType, proofs: byOwner); XCTFail("refused") } catch WalletError.AuthorizationRequired {}
+        owner.answer = true
+        let report = try await core.eraseAllData(typedPhrase: plan.phraseToType, proofs: byOwner)
+        XCTAssertEqual(report.accountsRemoved, 1)
     }
 
     func testSessionStreamFollowsTheCore() async throws {

@@ -97,9 +97,9 @@ final class WalletFlowsTests: XCTestCase {
         try? FileManager.default.removeItem(at: dir)
     }
 
-    func confirmBackup(_ phrase: Data) throws {
+    func confirmBackup(_ phrase: Data) async throws {
         let w = words(phrase)
-        let positions = try core.backupChallenge()
+        let positions = try await core.backupChallenge(proof: .none)
         try core.confirmBackup(words: positions.map { Data(w[Int($0) - 1].utf8) })
     }
 
@@ -116,7 +116,7 @@ final class WalletFlowsTests: XCTestCase {
         env.integrity = .compromised
         var plan = try core.prepareLogout(options: LogoutOptions(clearCaches: true, keepGlobalCaches: true, removeWallet: false))
         XCTAssertEqual(plan.warnings, [.notBackedUp, .insecureNetwork, .untrustedDevice])
-        try confirmBackup(created.phrase)
+        try await confirmBackup(created.phrase)
         env.net = .privateWifi
         env.integrity = .trusted
         plan = try core.prepareLogout(options: LogoutOptions(clearCaches: true, keepGlobalCaches: true, removeWallet: false))
@@ -166,10 +166,11 @@ final class WalletFlowsTests: XCTestCase {
 
     func testAutoLockWithShortTimeout() async throws {
         _ = try await core.createAccount(name: "Cy", password: PW, words: 12, language: .english)
-        try core.setAutoLock(setting: .afterSeconds(seconds: 1))
+        try await core.setAutoLock(setting: .afterSeconds(seconds: 1), proof: .password(password: PW))
         try await Task.sleep(nanoseconds: 2_000_000_000)
         XCTAssertTrue(isLocked(core.state()))
         XCTAssertTrue(rec.events.contains("locked_automatically"))
+        do { try await core.setAutoLock(setting: .never, proof: .password(password: PW)); XCTFail("locked") } catch WalletError.Locked {}
     }
 
     func testLimiter() async throws {
