@@ -47,11 +47,19 @@ pub struct BootReading {
     pub secs: u64,
 }
 
+/// The longest plausible time since boot: ten years.
+pub const MAX_UPTIME_SECS: u64 = 10 * 365 * 86_400;
+const MAX_BOOT_ID: usize = 128;
+
 /// Reads `clock`; when the platform hook fails, a per-process pseudo boot is used, so a delay
 /// then restarts in full rather than being skipped.
 pub fn read_boot(clock: &dyn BootClock) -> BootReading {
     match (clock.boot_id(), clock.since_boot_secs()) {
-        (Ok(boot_id), Ok(secs)) if !boot_id.is_empty() => BootReading { boot_id, secs },
+        // An implausible reading (a device up for over ten years, e.g. a `-1` passed through as
+        // unsigned) counts as a failing hook: it would make every anchor look expired.
+        (Ok(boot_id), Ok(secs)) if !boot_id.is_empty() && boot_id.len() <= MAX_BOOT_ID && secs <= MAX_UPTIME_SECS => {
+            BootReading { boot_id, secs }
+        }
         _ => {
             let p = ProcessBootClock::shared();
             BootReading { boot_id: p.id.clone(), secs: p.started.elapsed().as_secs() }

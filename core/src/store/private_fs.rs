@@ -66,20 +66,30 @@ pub fn create_file(path: &Path) -> Result<()> {
 
 /// Writes `bytes` to `path` (created or replaced), 0600 before any byte is written.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    // Written to a fresh private file next to it, then renamed over the name: a link planted
+    // at `path` (hard or symbolic) is replaced, never written through.
+    let tmp = path.with_file_name(format!(".tmp-{}", hex::encode(crate::vault::random_array::<8>()?)));
     let mut o = fs::OpenOptions::new();
-    o.write(true).create(true).truncate(true);
+    o.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         o.mode(FILE_MODE);
     }
-    let mut f = o.open(path).map_err(|e| io_err("write a cache file", e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        f.set_permissions(fs::Permissions::from_mode(FILE_MODE)).map_err(|e| io_err("restrict a cache file", e))?;
+    let written = o.open(&tmp).and_then(|mut f| {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            f.set_permissions(fs::Permissions::from_mode(FILE_MODE))?;
+        }
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    });
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
     }
-    f.write_all(bytes).map_err(|e| io_err("write a cache file", e))
+    written.map_err(|e| io_err("write a cache file", e))
 }
 
 /// Sets `path`'s mode (following a link: the data directory may be one) when it differs.

@@ -31,10 +31,13 @@ impl Limits {
     pub const SCRYPT_MAX_TOTAL_MEMORY: u64 = 264 * 1024 * 1024;
     /// scrypt parallelism `p`: 256 (real files use 1 to 8).
     pub const SCRYPT_MAX_P: u64 = 256;
-    /// scrypt work `n·r·p` (in 128-byte block mixes): 2^24, 8× geth's standard.
-    pub const SCRYPT_MAX_WORK: u64 = 1 << 24;
-    /// pbkdf2 iterations: 10 million.
-    pub const PBKDF2_MAX_ROUNDS: u64 = 10_000_000;
+    /// scrypt work `n·r·p` (in 128-byte block mixes): 2^21, geth's standard (n=2^18, r=8,
+    /// p=1) and n=2^18, r=1, p=8 exactly — about a second on a phone, never eight.
+    pub const SCRYPT_MAX_WORK: u64 = 1 << 21;
+    /// pbkdf2 iterations: 2^20 (4× the common 262,144).
+    pub const PBKDF2_MAX_ROUNDS: u64 = 1 << 20;
+    /// The keystore JSON text: 64 KiB (real files are about 500 bytes).
+    pub const MAX_JSON_BYTES: usize = 64 * 1024;
     /// salt length in bytes.
     pub const MAX_SALT: usize = 1024;
 }
@@ -107,7 +110,7 @@ fn check_scrypt(n: u64, r: u64, p: u64) -> Result<Kdf> {
     }
     let work = n.saturating_mul(r).saturating_mul(p);
     if work > Limits::SCRYPT_MAX_WORK {
-        return Err(refused(format!("scrypt work n·r·p = {work} is above the limit 2^24")));
+        return Err(refused(format!("scrypt work n·r·p = {work} is above the limit 2^21")));
     }
     let r = u32::try_from(r).map_err(|_| refused("scrypt r is too large"))?;
     let p = u32::try_from(p).map_err(|_| refused("scrypt p is too large"))?;
@@ -124,6 +127,9 @@ fn check_pbkdf2(c: u64) -> Result<Kdf> {
 
 /// Reads a keystore file and returns the private key inside.
 pub fn import(json_text: &str, password: &[u8]) -> Result<PrivateKey> {
+    if json_text.len() > Limits::MAX_JSON_BYTES {
+        return Err(malformed("the file is larger than a keystore file can be (64 KiB)"));
+    }
     let v: Value = serde_json::from_str(json_text).map_err(|_| malformed("not valid JSON"))?;
     match v.get("version").and_then(Value::as_u64) {
         Some(3) => {}
