@@ -233,18 +233,21 @@ impl WalletCore {
     }
 
     /// EIP-191 `personal_sign`; 65 bytes r‖s‖v.
-    pub fn sign_message(&self, index: u32, message: Vec<u8>) -> Result<Vec<u8>> {
-        Ok(self.core.sign_message(index, &message)?.to_bytes().to_vec())
+    /// Async: the signing gate may show the biometric prompt or check a password.
+    pub async fn sign_message(&self, index: u32, message: Vec<u8>) -> Result<Vec<u8>> {
+        self.blocking(move |c| c.sign_message(index, &message).map(|s| s.to_bytes().to_vec())).await
     }
 
     /// EIP-712 `eth_signTypedData_v4`; 65 bytes r‖s‖v.
-    pub fn sign_typed_data(&self, index: u32, typed_data_json: String) -> Result<Vec<u8>> {
-        Ok(self.core.sign_typed_data(index, &typed_data_json)?.to_bytes().to_vec())
+    /// Async: hashing up to 2 MiB of typed data, then the signing gate (may prompt).
+    pub async fn sign_typed_data(&self, index: u32, typed_data_json: String) -> Result<Vec<u8>> {
+        self.blocking(move |c| c.sign_typed_data(index, &typed_data_json).map(|s| s.to_bytes().to_vec())).await
     }
 
     /// Signs a raw 32-byte digest (strictest of the signing gates); 65 bytes r‖s‖v.
-    pub fn sign_digest(&self, index: u32, digest: Vec<u8>) -> Result<Vec<u8>> {
-        Ok(self.core.sign_digest(index, &digest)?.to_bytes().to_vec())
+    /// Async: the strictest signing gate may show the biometric prompt or check a password.
+    pub async fn sign_digest(&self, index: u32, digest: Vec<u8>) -> Result<Vec<u8>> {
+        self.blocking(move |c| c.sign_digest(index, &digest).map(|s| s.to_bytes().to_vec())).await
     }
 
     // ---- logout & events ----------------------------------------------------------------
@@ -268,8 +271,9 @@ impl WalletCore {
         self.blocking(move |c| c.enable_biometric_unlock(&pw)).await
     }
 
-    pub fn disable_biometric_unlock(&self) -> Result<()> {
-        Ok(self.core.disable_biometric_unlock()?)
+    /// Async: deletes the platform key-store entry (a key-store call never runs on the UI thread).
+    pub async fn disable_biometric_unlock(&self) -> Result<()> {
+        self.blocking(|c| c.disable_biometric_unlock()).await
     }
 
     /// Unlocks with fingerprint/face: the key store's prompt releases a secret the core proves.

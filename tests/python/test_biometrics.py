@@ -28,7 +28,7 @@ def test_enable_unlock_disable(bio):
     assert run(core.unlock_with_biometrics()).is_unlocked()
     assert ks.prompts[-1] == "Unlock Bea"
     assert "biometric_unlock" in rec.events
-    core.disable_biometric_unlock()
+    run(core.disable_biometric_unlock())
     assert ks.entries == {} and not core.accounts()[0].biometric_enabled
 
 
@@ -99,11 +99,11 @@ def test_gates_with_and_without_freshness(bio):
         run(core.set_gate_policy(iw.GatedAction.SIGN_MESSAGE, strict, iw.AuthProof.NONE()))
     run(core.set_gate_policy(iw.GatedAction.SIGN_MESSAGE, strict, iw.AuthProof.BIOMETRIC()))
     with pytest.raises(iw.WalletError.AuthorizationRequired) as e:
-        core.sign_message(0, b"x")
+        run(core.sign_message(0, b"x"))
     assert e.value.accepted == "the wallet password"
     run(core.authorize(iw.GatedAction.SIGN_MESSAGE, iw.AuthProof.PASSWORD(password=PW)))
-    core.sign_message(0, b"x")
-    core.sign_message(0, b"y")  # within the window
+    run(core.sign_message(0, b"x"))
+    run(core.sign_message(0, b"y"))  # within the window
 
 
 def test_logout_removes_the_biometric_path(bio):

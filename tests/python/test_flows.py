@@ -30,7 +30,7 @@ def test_create_backup_logout_with_warnings_and_log_back_in(rig):
     assert isinstance(created.phrase, bytes) and len(words_of(created.phrase)) == 12
     assert core.state().is_unlocked() and core.state().account.name == "Alice"
     address = created.account.address
-    sig = core.sign_message(0, b"hello")
+    sig = run(core.sign_message(0, b"hello"))
     assert len(sig) == 65 and iw.recover_personal_signer(b"hello", sig) == address
 
     env.net = iw.NetworkKind.PUBLIC_WIFI
@@ -48,7 +48,7 @@ def test_create_backup_logout_with_warnings_and_log_back_in(rig):
     assert core.state().is_logged_out()
     assert run(core.logout(plan.token, confirm())) == report, "idempotent"
     with pytest.raises(iw.WalletError.NotLoggedIn):
-        core.sign_message(0, b"x")
+        run(core.sign_message(0, b"x"))
 
     state = run(core.login("alice", PW))
     assert state.is_unlocked()
@@ -66,7 +66,7 @@ def test_lock_unlock_restart_and_key_gating(tmp_path):
     run(core.create_account("Bob", PW, 24, iw.Language.JAPANESE))
     assert core.lock().is_locked()
     with pytest.raises(iw.WalletError.Locked):
-        core.sign_message(0, b"x")  # (typed data is validated before the session is even looked at)
+        run(core.sign_message(0, b"x"))  # (typed data is validated before the session is even looked at)
     with pytest.raises(iw.WalletError.Locked):
         run(core.reveal_phrase(iw.AuthProof.PASSWORD(password=PW)))
     with pytest.raises(iw.WalletError.InvalidCredentials):
@@ -176,9 +176,9 @@ def test_bad_inputs_from_the_host(rig):
     with pytest.raises(iw.WalletError.AccountNameTaken):
         run(core.create_account("GIL", PW, 12, iw.Language.ENGLISH))
     with pytest.raises(iw.WalletError.InvalidInput):
-        core.sign_typed_data(0, "not json")
+        run(core.sign_typed_data(0, "not json"))
     with pytest.raises(iw.WalletError.InvalidInput):
-        core.sign_digest(0, b"\x00" * 31)
+        run(core.sign_digest(0, b"\x00" * 31))
     with pytest.raises(iw.WalletError.LogoutTokenInvalid):
         run(core.logout("nope", confirm()))
     with pytest.raises(iw.WalletError.BackupMismatch):

@@ -110,9 +110,9 @@ def test_attack_4_raw_digest_obeys_the_typed_data_gate(rig):
     strict = iw.GatePolicy(gate=iw.Gate.PASSWORD, fresh_within_secs=None)
     run(core.set_gate_policy(iw.GatedAction.SIGN_TYPED_DATA, strict, iw.AuthProof.PASSWORD(PW)))
     with pytest.raises(iw.WalletError.AuthorizationRequired):
-        core.sign_typed_data(0, MAIL)
+        run(core.sign_typed_data(0, MAIL))
     with pytest.raises(iw.WalletError.AuthorizationRequired):
-        core.sign_digest(0, bytes(range(32)))
+        run(core.sign_digest(0, bytes(range(32))))
 
 
 def test_attack_5_reset_from_the_lock_screen_keeps_an_unbacked_wallet(rig):

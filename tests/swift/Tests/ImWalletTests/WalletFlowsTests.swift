@@ -108,7 +108,7 @@ final class WalletFlowsTests: XCTestCase {
         let created = try await core.createAccount(name: "Alice", password: PW, words: 12, language: .english)
         XCTAssertEqual(words(created.phrase).count, 12)
         XCTAssertTrue(isUnlocked(core.state()))
-        let sig = try core.signMessage(index: 0, message: Data("hello".utf8))
+        let sig = try await core.signMessage(index: 0, message: Data("hello".utf8))
         XCTAssertEqual(sig.count, 65)
         XCTAssertEqual(try recoverPersonalSigner(message: Data("hello".utf8), signature: sig), created.account.address)
 
@@ -126,9 +126,10 @@ final class WalletFlowsTests: XCTestCase {
         XCTAssertEqual(core.state(), .loggedOut)
         let again = try await core.logout(token: plan.token, confirmation: confirm())
         XCTAssertEqual(again, report)
-        XCTAssertThrowsError(try core.signMessage(index: 0, message: Data([1]))) { e in
-            guard case WalletError.NotLoggedIn = e else { return XCTFail("\(e)") }
-        }
+        do {
+            _ = try await core.signMessage(index: 0, message: Data([1]))
+            XCTFail("signed without a session")
+        } catch WalletError.NotLoggedIn {}
         let relogged = try await core.login(accountName: "ALICE", password: PW)
         XCTAssertTrue(isUnlocked(relogged))
         XCTAssertEqual(try core.addresses(count: 1), [created.account.address])
@@ -150,9 +151,10 @@ final class WalletFlowsTests: XCTestCase {
     func testLockUnlockRestart() async throws {
         _ = try await core.createAccount(name: "Bob", password: PW, words: 15, language: .czech)
         XCTAssertTrue(isLocked(try core.lock()))
-        XCTAssertThrowsError(try core.signDigest(index: 0, digest: Data(count: 32))) { e in
-            guard case WalletError.Locked = e else { return XCTFail("\(e)") }
-        }
+        do {
+            _ = try await core.signDigest(index: 0, digest: Data(count: 32))
+            XCTFail("signed while locked")
+        } catch WalletError.Locked {}
         do {
             _ = try await core.unlock(password: Data("wrong wrong wrong".utf8))
             XCTFail("wrong password accepted")
