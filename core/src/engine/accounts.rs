@@ -203,16 +203,24 @@ impl WalletCore {
     /// persisted); a success resets the count.
     pub fn confirm_backup(&self, words: &[&[u8]]) -> Result<()> {
         let account = self.inner.require_unlocked()?;
-        let row = self.inner.row(&account.id)?;
-        let positions: Vec<usize> = row
-            .backup_challenge
-            .as_deref()
-            .ok_or(Error::NoBackupChallenge)?
-            .split(',')
-            .filter_map(|p| p.parse::<usize>().ok()?.checked_sub(1))
-            .collect();
+        let positions = |c: &str| -> Vec<usize> { c.split(',').filter_map(|p| p.parse::<usize>().ok()?.checked_sub(1)).collect() };
+        // A malformed answer (wrong word count) is refused before anything is compared; the
+        // challenge stays.
+        let expected = positions(&self.inner.row(&account.id)?.backup_challenge.ok_or(Error::NoBackupChallenge)?).len();
+        if words.len() != expected {
+            return Err(Error::InvalidArgument { reason: format!("expected {expected} words") });
+        }
+        // The challenge is taken (cleared) in the same transaction that reads it: one answer per
+        // challenge, even when several arrive at once.
+        let challenge = lk(&self.inner.store).write(|tx| {
+            let row = rows::by_id(tx, &account.id)?.ok_or(Error::AccountNotFound)?;
+            let c = row.backup_challenge.ok_or(Error::NoBackupChallenge)?;
+            rows::set_backup_challenge(tx, &account.id, None)?;
+            Ok(c)
+        })?;
+        let positions = positions(&challenge);
         if words.len() != positions.len() {
-            return Err(Error::InvalidArgument { reason: format!("expected {} words", positions.len()) });
+            return Err(Error::NoBackupChallenge);
         }
         let all_match = self.inner.with_unlocked(|u| {
             if u.account.id != account.id {

@@ -132,6 +132,13 @@ impl WalletCore {
                     accepted: "the password of each wallet that is not backed up (this app has no device-owner check)".into(),
                 });
             };
+            // A hook that says the device has no owner check is never asked to confirm one.
+            if !hook.can_confirm_device_owner().unwrap_or(false) {
+                return Err(Error::AuthorizationRequired {
+                    action: ACTION.into(),
+                    accepted: "the password of each wallet that is not backed up (this device has no screen lock to confirm)".into(),
+                });
+            }
             let reason = format!("Erase every wallet on this device, {} of them not backed up", needed.len());
             return match hook.confirm_device_owner(&reason) {
                 Ok(true) => Ok(Authorized::DeviceOwner),

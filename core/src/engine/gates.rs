@@ -121,6 +121,15 @@ impl Inner {
     pub(crate) fn check_strictest_signing_gate(&self) -> Result<()> {
         let (account, gen) = self.session_account()?;
         let own: Vec<(GatedAction, GatePolicy)> = SIGNING.iter().map(|a| (*a, self.policy_for(&account.id, *a))).collect();
+        let gates: Vec<Gate> = own.iter().map(|(_, p)| p.gate).collect();
+        if gates.contains(&Gate::Biometric) && gates.contains(&Gate::Password) {
+            // No single proof satisfies both (they accept disjoint methods): each gate on its
+            // own, so a digest never needs less than either signing action.
+            for (action, _) in &own {
+                self.check_gate(*action, AuthProof::None)?;
+            }
+            return Ok(());
+        }
         let policy = GatePolicy::strictest(own.iter().map(|(_, p)| *p));
         self.check_policy(&account, gen, "sign_digest", &own, policy, AuthProof::None)
     }
@@ -211,6 +220,13 @@ impl WalletCore {
     pub fn set_gate_policy(&self, action: GatedAction, policy: GatePolicy, proof: AuthProof<'_>) -> Result<()> {
         if policy.fresh_within_secs.is_some_and(|w| w > 86_400) {
             return Err(Error::InvalidArgument { reason: "a freshness window is at most 24 h".into() });
+        }
+        if policy.fresh_within_secs == Some(0) {
+            // On a clock of whole seconds a 0 s window would be reusable for up to a second:
+            // looser than no window at all.
+            return Err(Error::InvalidArgument {
+                reason: "a freshness window is at least 1 s (no window = once per authorization)".into(),
+            });
         }
         let i = &self.inner;
         let (account, gen) = i.unlocked_account()?;
