@@ -6,7 +6,7 @@
 //! never re-encrypted by a password change.
 
 use subtle::ConstantTimeEq;
-use unicode_normalization::UnicodeNormalization;
+use zeroize::Zeroizing;
 
 use crate::auth::gates::{AuthProof, GatedAction};
 use crate::auth::{names, password};
@@ -19,7 +19,8 @@ use crate::store::crash::crash_point;
 use crate::vault::aead::{self, Purpose};
 use crate::vault::keystore::{self, ExportKdf};
 use crate::vault::secrets::AccountSecret;
-use crate::vault::{kdf, random_array, random_bytes, SecretBytes};
+use crate::vault::{kdf, random_array, random_bytes, scrubbed, SecretBytes};
+use crate::wallet::mnemonic::nfkd_secret;
 use crate::wallet::{Language, Mnemonic};
 use crate::{Error, Result};
 
@@ -114,11 +115,13 @@ impl WalletCore {
         language: Language,
         cancel: &Cancel,
     ) -> Result<CreatedAccount> {
-        let mnemonic = Mnemonic::generate(words, language)?;
-        let phrase = mnemonic.phrase()?;
-        let secret = AccountSecret::Mnemonic { mnemonic, passphrase: SecretBytes::default() };
-        let account = self.inner.add_account(name, password, secret, false, EventKind::AccountCreated, cancel)?;
-        Ok(CreatedAccount { account, phrase })
+        scrubbed(|| {
+            let mnemonic = Mnemonic::generate(words, language)?;
+            let phrase = mnemonic.phrase()?;
+            let secret = AccountSecret::Mnemonic { mnemonic, passphrase: SecretBytes::default() };
+            let account = self.inner.add_account(name, password, secret, false, EventKind::AccountCreated, cancel)?;
+            Ok(CreatedAccount { account, phrase })
+        })
     }
 
     /// Imports an account from a recovery phrase (and optional BIP39 passphrase).
@@ -135,11 +138,13 @@ impl WalletCore {
         password: &[u8],
         cancel: &Cancel,
     ) -> Result<AccountInfo> {
-        let mnemonic = Mnemonic::parse(phrase_str(phrase)?)?;
-        let pass = passphrase.map(|p| phrase_str(p).map(|s| SecretBytes::new(s.nfkd().collect::<String>().into_bytes()))).transpose()?;
-        let secret = AccountSecret::Mnemonic { mnemonic, passphrase: pass.unwrap_or_default() };
-        // The user already holds the phrase: it counts as backed up.
-        self.inner.add_account(name, password, secret, true, EventKind::AccountImported, cancel)
+        scrubbed(|| {
+            let mnemonic = Mnemonic::parse(phrase_str(phrase)?)?;
+            let pass = passphrase.map(|p| phrase_str(p).map(|s| SecretBytes::from_str_bytes(&nfkd_secret(s)))).transpose()?;
+            let secret = AccountSecret::Mnemonic { mnemonic, passphrase: pass.unwrap_or_default() };
+            // The user already holds the phrase: it counts as backed up.
+            self.inner.add_account(name, password, secret, true, EventKind::AccountImported, cancel)
+        })
     }
 
     /// Imports an account from a keystore v3 file.
@@ -156,10 +161,12 @@ impl WalletCore {
         password: &[u8],
         cancel: &Cancel,
     ) -> Result<AccountInfo> {
-        names::normalize(name)?;
-        password::check_new_password(password, &[name])?;
-        let key = keystore::import(json, keystore_password)?;
-        self.inner.add_account(name, password, AccountSecret::PrivateKey(key), true, EventKind::AccountImported, cancel)
+        scrubbed(|| {
+            names::normalize(name)?;
+            password::check_new_password(password, &[name])?;
+            let key = keystore::import(json, keystore_password)?;
+            self.inner.add_account(name, password, AccountSecret::PrivateKey(key), true, EventKind::AccountImported, cancel)
+        })
     }
 
     /// All accounts on this device.
@@ -189,108 +196,119 @@ impl WalletCore {
 
     /// Checks the typed words (in challenge order) and records the backup.
     pub fn confirm_backup(&self, words: &[&[u8]]) -> Result<()> {
-        let account = self.inner.require_unlocked()?;
-        let row = self.inner.row(&account.id)?;
-        let positions: Vec<u32> =
-            row.backup_challenge.as_deref().ok_or(Error::NoBackupChallenge)?.split(',').filter_map(|p| p.parse().ok()).collect();
-        if words.len() != positions.len() {
-            return Err(Error::InvalidArgument { reason: format!("expected {} words", positions.len()) });
-        }
-        let wrong = self.inner.with_unlocked(|u| {
-            if u.account.id != account.id {
-                return Err(Error::Locked);
+        scrubbed(|| {
+            let account = self.inner.require_unlocked()?;
+            let row = self.inner.row(&account.id)?;
+            let positions: Vec<u32> =
+                row.backup_challenge.as_deref().ok_or(Error::NoBackupChallenge)?.split(',').filter_map(|p| p.parse().ok()).collect();
+            if words.len() != positions.len() {
+                return Err(Error::InvalidArgument { reason: format!("expected {} words", positions.len()) });
             }
-            let m = u.keys.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?;
-            let mut wrong = Vec::new();
-            for (p, typed) in positions.iter().zip(words) {
-                let typed: String = String::from_utf8_lossy(typed).nfkd().collect::<String>().trim().to_lowercase();
-                let expected = m.word(*p as usize - 1)?;
-                if !bool::from(typed.as_bytes().ct_eq(expected.as_bytes())) {
-                    wrong.push(*p);
+            let wrong = self.inner.with_unlocked(|u| {
+                if u.account.id != account.id {
+                    return Err(Error::Locked);
                 }
+                let m = u.keys.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?;
+                let mut wrong = Vec::new();
+                for (p, typed) in positions.iter().zip(words) {
+                    let typed = Zeroizing::new(String::from_utf8_lossy(typed).into_owned());
+                    let typed = Zeroizing::new(nfkd_secret(&typed).trim().to_lowercase());
+                    let expected = m.word(*p as usize - 1)?;
+                    if !bool::from(typed.as_bytes().ct_eq(expected.as_bytes())) {
+                        wrong.push(*p);
+                    }
+                }
+                Ok(wrong)
+            })?;
+            if !wrong.is_empty() {
+                return Err(Error::BackupMismatch { wrong_positions: wrong });
             }
-            Ok(wrong)
-        })?;
-        if !wrong.is_empty() {
-            return Err(Error::BackupMismatch { wrong_positions: wrong });
-        }
-        let mut out = Vec::new();
-        lk(&self.inner.store).write(|tx| {
-            rows::mark_backed_up(tx, &account.id)?;
-            self.inner.event(tx, EventKind::BackupConfirmed, Some(&account), "", &mut out)
-        })?;
-        self.inner.emit(out);
-        Ok(())
+            let mut out = Vec::new();
+            lk(&self.inner.store).write(|tx| {
+                rows::mark_backed_up(tx, &account.id)?;
+                self.inner.event(tx, EventKind::BackupConfirmed, Some(&account), "", &mut out)
+            })?;
+            self.inner.emit(out);
+            Ok(())
+        })
     }
 
     /// The recovery phrase, behind the `RevealPhrase` gate (default: the password, checked now
     /// under the limiter).
     pub fn reveal_phrase(&self, proof: AuthProof<'_>) -> Result<SecretBytes> {
-        let account = self.inner.require_unlocked()?;
-        let row = self.inner.row(&account.id)?;
-        if !row.has_phrase {
-            return Err(Error::NoRecoveryPhrase);
-        }
-        self.inner.check_gate(GatedAction::RevealPhrase, proof)?;
-        let phrase = self.inner.with_unlocked(|u| {
-            if u.account.id != account.id {
-                return Err(Error::Locked);
+        scrubbed(|| {
+            let account = self.inner.require_unlocked()?;
+            let row = self.inner.row(&account.id)?;
+            if !row.has_phrase {
+                return Err(Error::NoRecoveryPhrase);
             }
-            u.keys.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?.phrase()
-        })?;
-        let mut out = Vec::new();
-        lk(&self.inner.store).write(|tx| self.inner.event(tx, EventKind::PhraseRevealed, Some(&account), "", &mut out))?;
-        self.inner.emit(out);
-        Ok(phrase)
+            self.inner.check_gate(GatedAction::RevealPhrase, proof)?;
+            let phrase = self.inner.with_unlocked(|u| {
+                if u.account.id != account.id {
+                    return Err(Error::Locked);
+                }
+                u.keys.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?.phrase()
+            })?;
+            let mut out = Vec::new();
+            lk(&self.inner.store).write(|tx| self.inner.event(tx, EventKind::PhraseRevealed, Some(&account), "", &mut out))?;
+            self.inner.emit(out);
+            Ok(phrase)
+        })
     }
 
     /// Exports address `index`'s key as a keystore v3 file encrypted with `keystore_password`,
     /// behind the `ExportKeystore` gate (default: the password).
     pub fn export_keystore(&self, proof: AuthProof<'_>, index: u32, keystore_password: &[u8], kdf: ExportKdf) -> Result<String> {
-        let account = self.inner.require_unlocked()?;
-        if keystore_password.is_empty() {
-            return Err(Error::InvalidArgument { reason: "the keystore password must not be empty".into() });
-        }
-        self.inner.check_gate(GatedAction::ExportKeystore, proof)?;
-        let key = self.inner.with_unlocked(|u| if u.account.id == account.id { u.keys.secret.key(index) } else { Err(Error::Locked) })?;
-        let json = keystore::export(&key, keystore_password, kdf)?;
-        let mut out = Vec::new();
-        lk(&self.inner.store)
-            .write(|tx| self.inner.event(tx, EventKind::KeystoreExported, Some(&account), &format!("address index {index}"), &mut out))?;
-        self.inner.emit(out);
-        Ok(json)
+        scrubbed(|| {
+            let account = self.inner.require_unlocked()?;
+            if keystore_password.is_empty() {
+                return Err(Error::InvalidArgument { reason: "the keystore password must not be empty".into() });
+            }
+            self.inner.check_gate(GatedAction::ExportKeystore, proof)?;
+            let key =
+                self.inner.with_unlocked(|u| if u.account.id == account.id { u.keys.secret.key(index) } else { Err(Error::Locked) })?;
+            let json = keystore::export(&key, keystore_password, kdf)?;
+            let mut out = Vec::new();
+            lk(&self.inner.store).write(|tx| {
+                self.inner.event(tx, EventKind::KeystoreExported, Some(&account), &format!("address index {index}"), &mut out)
+            })?;
+            self.inner.emit(out);
+            Ok(json)
+        })
     }
 
     /// Re-wraps the vault key under a new password (one transaction; data not re-encrypted).
     pub fn change_password(&self, old: &[u8], new: &[u8]) -> Result<()> {
-        let (account, gen) = self.inner.session_account()?;
-        let row = self.inner.row(&account.id)?;
-        password::check_new_password(new, &[&row.name])?;
-        let mut out = Vec::new();
-        let result = self.inner.check_password(Some(&row), old, &mut out).and_then(|vk| {
-            let salt = random_array::<16>()?.to_vec();
-            let params = self.inner.config.kdf_profile.params();
-            let pw_key = kdf::derive(new, &salt, params)?;
-            let wrap = aead::seal(&pw_key, &row.id, Purpose::PasswordWrap, vk.expose())?;
-            // Applied only if the session that checked the old password is still the current one.
-            let cell = lk(&self.inner.cell);
-            if cell.generation != gen {
-                return Err(Error::SessionChanged);
-            }
-            lk(&self.inner.store).write(|tx| {
-                if !rows::set_password_wrap(tx, &row.id, params, &salt, &wrap)? {
-                    return Err(Error::AccountNotFound);
+        scrubbed(|| {
+            let (account, gen) = self.inner.session_account()?;
+            let row = self.inner.row(&account.id)?;
+            password::check_new_password(new, &[&row.name])?;
+            let mut out = Vec::new();
+            let result = self.inner.check_password(Some(&row), old, &mut out).and_then(|vk| {
+                let salt = random_array::<16>()?.to_vec();
+                let params = self.inner.config.kdf_profile.params();
+                let pw_key = kdf::derive(new, &salt, params)?;
+                let wrap = aead::seal(&pw_key, &row.id, Purpose::PasswordWrap, vk.expose())?;
+                // Applied only if the session that checked the old password is still the current one.
+                let cell = lk(&self.inner.cell);
+                if cell.generation != gen {
+                    return Err(Error::SessionChanged);
                 }
-                self.inner.event(tx, EventKind::PasswordChanged, Some(&account), "", &mut out)?;
-                crash_point("password.before_commit");
-                Ok(())
-            })?;
-            crash_point("password.after_commit");
-            drop(cell);
-            // The old password's wrap must not linger in WAL frames or free pages.
-            lk(&self.inner.store).scrub()
-        });
-        self.inner.emit(out);
-        result
+                lk(&self.inner.store).write(|tx| {
+                    if !rows::set_password_wrap(tx, &row.id, params, &salt, &wrap)? {
+                        return Err(Error::AccountNotFound);
+                    }
+                    self.inner.event(tx, EventKind::PasswordChanged, Some(&account), "", &mut out)?;
+                    crash_point("password.before_commit");
+                    Ok(())
+                })?;
+                crash_point("password.after_commit");
+                drop(cell);
+                // The old password's wrap must not linger in WAL frames or free pages.
+                lk(&self.inner.store).scrub()
+            });
+            self.inner.emit(out);
+            result
+        })
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::auth::gates::{AuthMethod, AuthProof, Gate, GatePolicy, GatedAction};
 use crate::engine::{lk, Inner, WalletCore};
+use crate::vault::scrubbed;
 use crate::{Error, Result};
 
 fn accepted(g: Gate) -> &'static str {
@@ -111,19 +112,21 @@ impl Inner {
 impl WalletCore {
     /// Authorizes `action` ahead of a call that takes no proof (e.g. signing).
     pub fn authorize(&self, action: GatedAction, proof: AuthProof<'_>) -> Result<()> {
-        let policy = self.inner.policy(action);
-        if policy.gate == Gate::None {
-            return Ok(());
-        }
-        match proof {
-            AuthProof::Password(_) if !policy.gate.accepts(AuthMethod::Password) => {
-                Err(Error::AuthorizationRequired { action: action.to_string(), accepted: accepted(policy.gate).into() })
+        scrubbed(|| {
+            let policy = self.inner.policy(action);
+            if policy.gate == Gate::None {
+                return Ok(());
             }
-            AuthProof::Biometric if !policy.gate.accepts(AuthMethod::Biometric) => {
-                Err(Error::AuthorizationRequired { action: action.to_string(), accepted: accepted(policy.gate).into() })
+            match proof {
+                AuthProof::Password(_) if !policy.gate.accepts(AuthMethod::Password) => {
+                    Err(Error::AuthorizationRequired { action: action.to_string(), accepted: accepted(policy.gate).into() })
+                }
+                AuthProof::Biometric if !policy.gate.accepts(AuthMethod::Biometric) => {
+                    Err(Error::AuthorizationRequired { action: action.to_string(), accepted: accepted(policy.gate).into() })
+                }
+                p => self.inner.prove(action, p).map(|_| ()),
             }
-            p => self.inner.prove(action, p).map(|_| ()),
-        }
+        })
     }
 
     /// The policy in force for `action`.
@@ -133,15 +136,17 @@ impl WalletCore {
 
     /// Changes `action`'s policy; needs `action`'s current gate and the `ChangeSettings` gate.
     pub fn set_gate_policy(&self, action: GatedAction, policy: GatePolicy, proof: AuthProof<'_>) -> Result<()> {
-        if policy.fresh_within_secs.is_some_and(|w| w > 86_400) {
-            return Err(Error::InvalidArgument { reason: "a freshness window is at most 24 h".into() });
-        }
-        self.inner.check_gate(action, proof)?;
-        if action != GatedAction::ChangeSettings {
-            self.inner.check_gate(GatedAction::ChangeSettings, proof)?;
-        }
-        lk(&self.inner.store).set_setting(&format!("gate.{}", action.as_str()), &policy.to_setting())?;
-        self.inner.take_grant(action);
-        Ok(())
+        scrubbed(|| {
+            if policy.fresh_within_secs.is_some_and(|w| w > 86_400) {
+                return Err(Error::InvalidArgument { reason: "a freshness window is at most 24 h".into() });
+            }
+            self.inner.check_gate(action, proof)?;
+            if action != GatedAction::ChangeSettings {
+                self.inner.check_gate(GatedAction::ChangeSettings, proof)?;
+            }
+            lk(&self.inner.store).set_setting(&format!("gate.{}", action.as_str()), &policy.to_setting())?;
+            self.inner.take_grant(action);
+            Ok(())
+        })
     }
 }

@@ -8,6 +8,7 @@
 use crate::auth::gates::{AuthProof, GatedAction};
 use crate::engine::{lk, WalletCore};
 use crate::store::accounts as rows;
+use crate::vault::scrubbed;
 use crate::wallet::{eip712, sign, Signature};
 use crate::{Error, Result};
 
@@ -17,32 +18,34 @@ pub const MAX_ADDRESSES: u32 = 1000;
 impl WalletCore {
     /// EIP-55 addresses `0..count` of the session's account.
     pub fn addresses(&self, count: u32) -> Result<Vec<String>> {
-        if count == 0 || count > MAX_ADDRESSES {
-            return Err(Error::InvalidArgument { reason: format!("count must be 1..={MAX_ADDRESSES}") });
-        }
-        let (account, _) = self.inner.session_account()?;
-        let cached = rows::cached_addresses(lk(&self.inner.store).conn(), &account.id)?;
-        if cached.len() as u32 >= count {
-            return Ok(cached.into_iter().take(count as usize).collect());
-        }
-        let mut out = cached;
-        self.inner.with_unlocked(|u| {
-            if u.keys.account_id != account.id {
-                return Err(Error::Locked);
+        scrubbed(|| {
+            if count == 0 || count > MAX_ADDRESSES {
+                return Err(Error::InvalidArgument { reason: format!("count must be 1..={MAX_ADDRESSES}") });
             }
-            for i in out.len() as u32..count {
-                out.push(u.keys.secret.key(i)?.address().to_checksum());
+            let (account, _) = self.inner.session_account()?;
+            let cached = rows::cached_addresses(lk(&self.inner.store).conn(), &account.id)?;
+            if cached.len() as u32 >= count {
+                return Ok(cached.into_iter().take(count as usize).collect());
             }
-            Ok(())
-        })?;
-        lk(&self.inner.store).write(|tx| {
-            for (i, a) in out.iter().enumerate() {
-                rows::cache_address(tx, &account.id, i as u32, a)?;
-            }
-            Ok(())
-        })?;
-        self.inner.touch();
-        Ok(out)
+            let mut out = cached;
+            self.inner.with_unlocked(|u| {
+                if u.keys.account_id != account.id {
+                    return Err(Error::Locked);
+                }
+                for i in out.len() as u32..count {
+                    out.push(u.keys.secret.key(i)?.address().to_checksum());
+                }
+                Ok(())
+            })?;
+            lk(&self.inner.store).write(|tx| {
+                for (i, a) in out.iter().enumerate() {
+                    rows::cache_address(tx, &account.id, i as u32, a)?;
+                }
+                Ok(())
+            })?;
+            self.inner.touch();
+            Ok(out)
+        })
     }
 
     fn with_key<T>(&self, index: u32, action: Option<GatedAction>, f: impl FnOnce(&crate::wallet::PrivateKey) -> Result<T>) -> Result<T> {
@@ -57,20 +60,24 @@ impl WalletCore {
 
     /// EIP-191 `personal_sign` with address `index`.
     pub fn sign_message(&self, index: u32, message: &[u8]) -> Result<Signature> {
-        self.with_key(index, Some(GatedAction::SignMessage), |k| sign::personal_sign(k, message))
+        scrubbed(|| self.with_key(index, Some(GatedAction::SignMessage), |k| sign::personal_sign(k, message)))
     }
 
     /// EIP-712 `eth_signTypedData_v4` with address `index`.
     pub fn sign_typed_data(&self, index: u32, json: &str) -> Result<Signature> {
-        // Validated, bounded and hashed first: no key is derived and no gate prompt is shown for
-        // a payload that is refused or costly.
-        let digest = eip712::digest(json)?;
-        self.with_key(index, Some(GatedAction::SignTypedData), |k| eip712::sign_typed_digest(k, &digest))
+        scrubbed(|| {
+            // Validated, bounded and hashed first: no key is derived and no gate prompt is shown for
+            // a payload that is refused or costly.
+            let digest = eip712::digest(json)?;
+            self.with_key(index, Some(GatedAction::SignTypedData), |k| eip712::sign_typed_digest(k, &digest))
+        })
     }
 
     /// Signs a raw 32-byte digest with address `index`.
     pub fn sign_digest(&self, index: u32, digest: &[u8]) -> Result<Signature> {
-        let d: [u8; 32] = digest.try_into().map_err(|_| Error::InvalidArgument { reason: "a digest is exactly 32 bytes".into() })?;
-        self.with_key(index, Some(GatedAction::SignMessage), |k| sign::sign_digest(k, &d))
+        scrubbed(|| {
+            let d: [u8; 32] = digest.try_into().map_err(|_| Error::InvalidArgument { reason: "a digest is exactly 32 bytes".into() })?;
+            self.with_key(index, Some(GatedAction::SignMessage), |k| sign::sign_digest(k, &d))
+        })
     }
 }

@@ -28,7 +28,7 @@ use crate::session::logout::{
 use crate::store::crash::crash_point;
 use crate::store::journal::{self, JournalOp, JournalPayload};
 use crate::store::Store;
-use crate::vault::random_array;
+use crate::vault::{random_array, scrubbed};
 use crate::{Error, Result};
 
 impl WalletCore {
@@ -91,95 +91,99 @@ impl WalletCore {
     /// Carries out a prepared plan of the current session. Using the same token again returns
     /// the same report while nothing changed since; after any transition it is refused.
     pub fn logout(&self, token: &str, confirmation: &LogoutConfirmation) -> Result<LogoutReport> {
-        let i = &self.inner;
-        let found = i.with_cell(|c| {
-            if let Some(last) = c.last_logout.as_ref().filter(|l| l.token == token && l.generation == c.generation) {
-                return Ok::<Found, Error>(Found::Done(last.report.clone()));
-            }
-            let plans = c.session.plans().ok_or(Error::LogoutTokenInvalid)?;
-            Ok(Found::Pending(plans.get(token)?, c.generation))
-        })?;
-        let (plan, gen) = match found {
-            Found::Done(report) => return Ok(report),
-            Found::Pending(plan, gen) => (plan, gen),
-        };
-        if plan.confirmation == ConfirmationNeeded::TypeAccountName {
-            let typed = confirmation.typed_account_name.as_deref().map(names::key);
-            if typed.as_deref() != Some(names::key(&plan.account.name).as_str()) {
-                return Err(Error::ConfirmationRequired {
-                    what: "this wallet's recovery phrase was never backed up: type the account name to confirm that removing it loses it"
-                        .into(),
-                });
-            }
-        }
-        let proof = match (&confirmation.password, confirmation.use_biometrics) {
-            (Some(pw), _) => AuthProof::Password(pw.expose()),
-            (None, true) => AuthProof::Biometric,
-            (None, false) => AuthProof::None,
-        };
-        let remove = plan.options.remove_wallet;
-        // May run the KDF or show the biometric prompt: no core lock is held.
-        i.check_gate(if remove { GatedAction::RemoveWallet } else { GatedAction::Logout }, proof)?;
-        // Every database change in one transition, with the journal of what follows. It applies
-        // only to the session that issued the plan; leaving it drops the keys (zeroized).
-        let now = i.now();
-        let (journal_id, payload, mut cleared, biometric_removed) = i.transition(Expect::Generation(gen), None, |session, tx, out| {
-            let account = session.account().filter(|a| a.id == plan.account.id).ok_or(Error::LogoutTokenInvalid)?;
-            let row = crate::store::accounts::by_id(tx, &account.id)?.ok_or(Error::AccountNotFound)?;
-            let clear = plan.options.clear_caches;
-            let mut cleared = ClearReport::default();
-            if clear || remove {
-                cleared.add(&rows_cache::clear_scope(tx, &CacheScope::Account(row.id.clone()))?);
-            }
-            if clear && plan.options.keep_global_caches {
-                cleared.add(&rows_cache::clear_global_sensitive(tx)?);
-            } else if clear {
-                cleared.add(&rows_cache::clear_scope(tx, &CacheScope::Global)?);
-            }
-            let payload = JournalPayload {
-                biometric_alias: row.biometric_alias.clone(),
-                scrub: remove || clear,
-                clear_files_account: (clear || remove).then(|| row.id.clone()),
-                clear_files_global: clear && !plan.options.keep_global_caches,
-                ..JournalPayload::default()
+        scrubbed(|| {
+            let i = &self.inner;
+            let found = i.with_cell(|c| {
+                if let Some(last) = c.last_logout.as_ref().filter(|l| l.token == token && l.generation == c.generation) {
+                    return Ok::<Found, Error>(Found::Done(last.report.clone()));
+                }
+                let plans = c.session.plans().ok_or(Error::LogoutTokenInvalid)?;
+                Ok(Found::Pending(plans.get(token)?, c.generation))
+            })?;
+            let (plan, gen) = match found {
+                Found::Done(report) => return Ok(report),
+                Found::Pending(plan, gen) => (plan, gen),
             };
-            let op = if remove { JournalOp::RemoveWallet } else { JournalOp::Logout };
-            let jid = journal::insert(tx, op, Some(&row.id), &payload, now)?;
-            crate::store::accounts::clear_biometric(tx, &row.id)?;
-            i.event(tx, EventKind::LoggedOut, Some(&plan.account), "", out)?;
-            if remove {
-                crate::store::accounts::delete(tx, &row.id)?;
-                i.event(tx, EventKind::WalletRemoved, Some(&plan.account), "", out)?;
+            if plan.confirmation == ConfirmationNeeded::TypeAccountName {
+                let typed = confirmation.typed_account_name.as_deref().map(names::key);
+                if typed.as_deref() != Some(names::key(&plan.account.name).as_str()) {
+                    return Err(Error::ConfirmationRequired {
+                        what:
+                            "this wallet's recovery phrase was never backed up: type the account name to confirm that removing it loses it"
+                                .into(),
+                    });
+                }
             }
-            let next = no_session(tx)?;
-            crash_point(if remove { "remove.before_commit" } else { "logout.before_commit" });
-            Ok((super::session::Session::without_keys(&next), (jid, payload, cleared, row.biometric_wrap.is_some())))
-        })?;
-        // The transition started from `gen` and moved it on by one.
-        let generation = gen.wrapping_add(1);
-        crash_point(if remove { "remove.after_commit" } else { "logout.after_commit" });
-        // Steps outside the database, with no core lock held. A failing platform key deletion
-        // leaves the journal row for the next open; the logout itself is done (the wrap is
-        // gone, so the key is useless anyway).
-        if let Ok(files) = finish_entry(&i.store, i.key_store.as_ref(), journal_id, &payload) {
-            cleared.add(&files);
-        }
-        let report = LogoutReport {
-            account: plan.account.clone(),
-            keys_wiped: true,
-            session_ended: true,
-            biometric_removed,
-            cache_entries_cleared: cleared.entries_removed + cleared.files_removed,
-            cache_bytes_freed: cleared.bytes_freed,
-            wallet_removed: remove,
-            warnings_acknowledged: plan.warnings.clone(),
-        };
-        i.with_cell(|c| {
-            if c.generation == generation {
-                c.last_logout = Some(LastLogout { token: token.to_string(), report: report.clone(), generation });
+            let proof = match (&confirmation.password, confirmation.use_biometrics) {
+                (Some(pw), _) => AuthProof::Password(pw.expose()),
+                (None, true) => AuthProof::Biometric,
+                (None, false) => AuthProof::None,
+            };
+            let remove = plan.options.remove_wallet;
+            // May run the KDF or show the biometric prompt: no core lock is held.
+            i.check_gate(if remove { GatedAction::RemoveWallet } else { GatedAction::Logout }, proof)?;
+            // Every database change in one transition, with the journal of what follows. It applies
+            // only to the session that issued the plan; leaving it drops the keys (zeroized).
+            let now = i.now();
+            let (journal_id, payload, mut cleared, biometric_removed) =
+                i.transition(Expect::Generation(gen), None, |session, tx, out| {
+                    let account = session.account().filter(|a| a.id == plan.account.id).ok_or(Error::LogoutTokenInvalid)?;
+                    let row = crate::store::accounts::by_id(tx, &account.id)?.ok_or(Error::AccountNotFound)?;
+                    let clear = plan.options.clear_caches;
+                    let mut cleared = ClearReport::default();
+                    if clear || remove {
+                        cleared.add(&rows_cache::clear_scope(tx, &CacheScope::Account(row.id.clone()))?);
+                    }
+                    if clear && plan.options.keep_global_caches {
+                        cleared.add(&rows_cache::clear_global_sensitive(tx)?);
+                    } else if clear {
+                        cleared.add(&rows_cache::clear_scope(tx, &CacheScope::Global)?);
+                    }
+                    let payload = JournalPayload {
+                        biometric_alias: row.biometric_alias.clone(),
+                        scrub: remove || clear,
+                        clear_files_account: (clear || remove).then(|| row.id.clone()),
+                        clear_files_global: clear && !plan.options.keep_global_caches,
+                        ..JournalPayload::default()
+                    };
+                    let op = if remove { JournalOp::RemoveWallet } else { JournalOp::Logout };
+                    let jid = journal::insert(tx, op, Some(&row.id), &payload, now)?;
+                    crate::store::accounts::clear_biometric(tx, &row.id)?;
+                    i.event(tx, EventKind::LoggedOut, Some(&plan.account), "", out)?;
+                    if remove {
+                        crate::store::accounts::delete(tx, &row.id)?;
+                        i.event(tx, EventKind::WalletRemoved, Some(&plan.account), "", out)?;
+                    }
+                    let next = no_session(tx)?;
+                    crash_point(if remove { "remove.before_commit" } else { "logout.before_commit" });
+                    Ok((super::session::Session::without_keys(&next), (jid, payload, cleared, row.biometric_wrap.is_some())))
+                })?;
+            // The transition started from `gen` and moved it on by one.
+            let generation = gen.wrapping_add(1);
+            crash_point(if remove { "remove.after_commit" } else { "logout.after_commit" });
+            // Steps outside the database, with no core lock held. A failing platform key deletion
+            // leaves the journal row for the next open; the logout itself is done (the wrap is
+            // gone, so the key is useless anyway).
+            if let Ok(files) = finish_entry(&i.store, i.key_store.as_ref(), journal_id, &payload) {
+                cleared.add(&files);
             }
-        });
-        Ok(report)
+            let report = LogoutReport {
+                account: plan.account.clone(),
+                keys_wiped: true,
+                session_ended: true,
+                biometric_removed,
+                cache_entries_cleared: cleared.entries_removed + cleared.files_removed,
+                cache_bytes_freed: cleared.bytes_freed,
+                wallet_removed: remove,
+                warnings_acknowledged: plan.warnings.clone(),
+            };
+            i.with_cell(|c| {
+                if c.generation == generation {
+                    c.last_logout = Some(LastLogout { token: token.to_string(), report: report.clone(), generation });
+                }
+            });
+            Ok(report)
+        })
     }
 }
 
