@@ -21,7 +21,6 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::os::fd::AsFd;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -56,6 +55,20 @@ struct Control {
 
 fn bad(reason: &str) -> Error {
     Error::InvalidArgument { reason: reason.into() }
+}
+
+/// Standard input as a plain, unbuffered file (a duplicate of the handle).
+#[cfg(unix)]
+fn raw_stdin() -> std::io::Result<File> {
+    use std::os::fd::AsFd;
+    Ok(File::from(std::io::stdin().as_fd().try_clone_to_owned()?))
+}
+
+/// Standard input as a plain, unbuffered file (a duplicate of the handle).
+#[cfg(windows)]
+fn raw_stdin() -> std::io::Result<File> {
+    use std::os::windows::io::AsHandle;
+    Ok(File::from(std::io::stdin().as_handle().try_clone_to_owned()?))
 }
 
 /// Reads one line (without the newline) into `line`, byte by byte; `false` at end of input.
@@ -136,8 +149,8 @@ fn main() -> ExitCode {
         eprintln!("usage: imwallet-residue-child DIR");
         return ExitCode::from(2);
     };
-    let mut input = match std::io::stdin().as_fd().try_clone_to_owned() {
-        Ok(fd) => File::from(fd),
+    let mut input = match raw_stdin() {
+        Ok(f) => f,
         Err(e) => {
             eprintln!("cannot open stdin: {e}");
             return ExitCode::FAILURE;
