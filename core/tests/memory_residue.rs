@@ -3,35 +3,43 @@
 //!
 //! A child process (`imwallet-residue-child`, feature `memory-residue`) runs a wallet's
 //! lifecycle one command at a time and blocks between commands; after each step this test reads
-//! every readable and writable mapping of the child (`/proc/PID/maps` + `/proc/PID/mem`: heap,
-//! thread stacks, anonymous mappings, `.data`/`.bss`) and counts each secret in every form it may
-//! take: raw bytes, lower- and upper-case hex, and for the private key also its little-endian
-//! byte order, which is how k256 keeps a scalar in memory (four 64-bit limbs, least significant
-//! first), plus each limb on its own (a partial copy).
+//! every readable and writable mapping of the child (`/proc/PID/maps` + `/proc/PID/mem`: heap with
+//! its free chunks, every thread's stack, anonymous mappings, `.data`/`.bss`; read-only mappings
+//! hold nothing a run could have written) and counts each secret in every form it may take: raw
+//! bytes, lower- and upper-case hex, bytes 16..32 alone (what survives of a freed copy whose
+//! first 16 bytes glibc reused for its free-list links, or of an outgrown buffer holding a
+//! prefix), and for the private key its little-endian byte order — how k256 keeps a scalar in
+//! memory, four 64-bit limbs least significant first — and each limb on its own.
 //!
-//! The secrets are: for account A (created with a new phrase, which the child wipes at once) and
-//! account B (imported from a phrase and a long BIP39 passphrase this test chose), the BIP39
-//! entropy, the phrase text (whole and its first 24 bytes), the passphrase, the 64-byte seed, the
-//! account-0 private key (`m/44'/60'/0'/0/0`) and the random vault key. The child keeps no copy
-//! of its own; this test learns A's secrets and both vault keys from the database, as any holder
-//! of the password could: Argon2id with the stored parameters opens the password wrap (the vault
-//! key), which opens the vault (the entropy).
+//! The secrets: for account A (created with a new phrase, which the child wipes at once) and
+//! account B (imported from a phrase and a 90-byte BIP39 passphrase this test chose, fresh per
+//! run), the BIP39 entropy, the phrase text, the passphrase, the 64-byte seed, the account-0
+//! private key (`m/44'/60'/0'/0/0`), the random vault key and the password-derived key. The child
+//! keeps no copy of its own; this test learns A's secrets and both keys from the database, as any
+//! holder of the password could: Argon2id with the stored parameters gives the password key,
+//! which opens the password wrap (the vault key), which opens the vault (entropy, passphrase).
+//! The password itself is counted and shown but not asserted: zxcvbn, the strength check of
+//! create and import, builds substrings of it that it frees unwiped, beyond the core's reach.
 //!
 //! Expectations per step:
 //! - **unlocked**: the account's entropy and vault key are found (the control: the scan sees the
-//!   session's key material where it lives), and nothing else — the seed and private keys exist
-//!   only while an operation uses them, and the other account's secrets are gone;
+//!   session's key material where it lives), and nothing else: the session holds entropy,
+//!   passphrase and vault key in binary form only; seed and private keys exist only while an
+//!   operation uses them; the other account's secrets are gone;
 //! - **reveal**: the child holds the revealed phrase and a seed and key it derived from it — the
 //!   control for those forms (k256's limb layout included);
 //! - **lock, logout, remove, erase**: every count is 0.
 //!
-//! Determinism: the child is single-threaded where it matters (the core's only other thread, the
-//! auto-lock timer, is idle with `AutoLock::Never`) and blocked in `read(2)` while it is scanned,
-//! so its memory stands still. Each step is scanned twice and a count is the smaller of the two
-//! (a residue must be there both times); the two scans agree in practice. Heap reuse cannot hide
-//! a leak either: the heap is scanned including its free chunks, so a secret freed without being
-//! wiped is found until something happens to overwrite it — and each step is checked right after
-//! the operation that would have left it.
+//! Determinism: the child's memory stands still while it is scanned — it is blocked in
+//! `read(2)`, and the core's only other thread, the auto-lock timer, is idle (`AutoLock::Never`).
+//! Each step is scanned twice and a count is the smaller of the two: a residue must be there
+//! both times. What the test cannot promise is to see every unwiped free: glibc may grow a
+//! buffer in place or hand a freed chunk out again before the scan, so such a leak shows in some
+//! runs and not others. Each check therefore comes right after the operation that would leave
+//! the residue, and a leak found once is a bug (with `IMWALLET_RESIDUE_WHERE=1` every hit is
+//! printed with its mapping and address). The fixes so far: the stack scrub after every
+//! key-handling `WalletCore` call (`vault::scrubbed`), NFKD of secrets and the vault encoding
+//! allocated at their final size.
 
 #![cfg(all(feature = "memory-residue", target_os = "linux"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
