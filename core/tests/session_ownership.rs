@@ -240,7 +240,11 @@ fn hooks_that_call_back_into_the_core_never_deadlock() {
         let proofs = imwallet_core::engine::EraseProofs { use_device_owner: true, ..Default::default() };
         c.erase_all_data(imwallet_core::engine::ERASE_PHRASE, &proofs).unwrap();
     });
-    assert_eq!(*owner.calls.lock().unwrap(), 3, "the device-owner hook (availability twice, confirmation once) was asked with no core lock held");
+    assert_eq!(
+        *owner.calls.lock().unwrap(),
+        3,
+        "the device-owner hook (availability twice, confirmation once) was asked with no core lock held"
+    );
     assert!(*listener.calls.lock().unwrap() > 10);
     assert_eq!(core.state(), SessionState::NoAccount);
 }

@@ -6,7 +6,7 @@
 //! never re-encrypted by a password change.
 
 use subtle::ConstantTimeEq;
-use unicode_normalization::UnicodeNormalization;
+use zeroize::Zeroizing;
 
 use crate::auth::gates::{AuthProof, GatedAction};
 use crate::auth::{names, password};
@@ -18,8 +18,10 @@ use crate::store::accounts::{self as rows, AccountRow};
 use crate::store::crash::crash_point;
 use crate::vault::aead::{self, Purpose};
 use crate::vault::keystore::{self, ExportKdf};
+use crate::vault::scrubbed;
 use crate::vault::secrets::AccountSecret;
 use crate::vault::{kdf, random_array, random_bytes, SecretBytes};
+use crate::wallet::mnemonic::nfkd_secret;
 use crate::wallet::{Language, Mnemonic};
 use crate::{Error, Result};
 
@@ -117,6 +119,18 @@ impl WalletCore {
         language: Language,
         cancel: &Cancel,
     ) -> Result<CreatedAccount> {
+        // Key material may have passed through this call's stack: scrubbed after it returns.
+        scrubbed(|| self.create_account_with_unscrubbed(name, password, words, language, cancel))
+    }
+
+    fn create_account_with_unscrubbed(
+        &self,
+        name: &str,
+        password: &[u8],
+        words: u32,
+        language: Language,
+        cancel: &Cancel,
+    ) -> Result<CreatedAccount> {
         let mnemonic = Mnemonic::generate(words, language)?;
         let phrase = mnemonic.phrase()?;
         let secret = AccountSecret::Mnemonic { mnemonic, passphrase: SecretBytes::default() };
@@ -138,8 +152,20 @@ impl WalletCore {
         password: &[u8],
         cancel: &Cancel,
     ) -> Result<AccountInfo> {
+        // Key material may have passed through this call's stack: scrubbed after it returns.
+        scrubbed(|| self.import_account_with_unscrubbed(name, phrase, passphrase, password, cancel))
+    }
+
+    fn import_account_with_unscrubbed(
+        &self,
+        name: &str,
+        phrase: &[u8],
+        passphrase: Option<&[u8]>,
+        password: &[u8],
+        cancel: &Cancel,
+    ) -> Result<AccountInfo> {
         let mnemonic = Mnemonic::parse(phrase_str(phrase)?)?;
-        let pass = passphrase.map(|p| phrase_str(p).map(|s| SecretBytes::new(s.nfkd().collect::<String>().into_bytes()))).transpose()?;
+        let pass = passphrase.map(|p| phrase_str(p).map(|s| SecretBytes::from_str_bytes(&nfkd_secret(s)))).transpose()?;
         let secret = AccountSecret::Mnemonic { mnemonic, passphrase: pass.unwrap_or_default() };
         // The user already holds the phrase: it counts as backed up.
         self.inner.add_account(name, password, secret, true, EventKind::AccountImported, cancel)
@@ -152,6 +178,18 @@ impl WalletCore {
 
     /// [`WalletCore::import_keystore`] with a cancellation flag.
     pub fn import_keystore_with(
+        &self,
+        name: &str,
+        json: &str,
+        keystore_password: &[u8],
+        password: &[u8],
+        cancel: &Cancel,
+    ) -> Result<AccountInfo> {
+        // Key material may have passed through this call's stack: scrubbed after it returns.
+        scrubbed(|| self.import_keystore_with_unscrubbed(name, json, keystore_password, password, cancel))
+    }
+
+    fn import_keystore_with_unscrubbed(
         &self,
         name: &str,
         json: &str,
@@ -202,6 +240,11 @@ impl WalletCore {
     /// nothing about which word was wrong, discards the challenge and is counted (per account,
     /// persisted); a success resets the count.
     pub fn confirm_backup(&self, words: &[&[u8]]) -> Result<()> {
+        // Key material may have passed through this call's stack: scrubbed after it returns.
+        scrubbed(|| self.confirm_backup_unscrubbed(words))
+    }
+
+    fn confirm_backup_unscrubbed(&self, words: &[&[u8]]) -> Result<()> {
         let account = self.inner.require_unlocked()?;
         let positions = |c: &str| -> Vec<usize> { c.split(',').filter_map(|p| p.parse::<usize>().ok()?.checked_sub(1)).collect() };
         // A malformed answer (wrong word count) is refused before anything is compared; the
@@ -230,7 +273,8 @@ impl WalletCore {
             // Every word is compared, in constant time, whatever the earlier ones gave.
             let mut all = subtle::Choice::from(1u8);
             for (p, typed) in positions.iter().zip(words) {
-                let typed: String = String::from_utf8_lossy(typed).nfkd().collect::<String>().trim().to_lowercase();
+                let typed = Zeroizing::new(String::from_utf8_lossy(typed).into_owned());
+                let typed = Zeroizing::new(nfkd_secret(&typed).trim().to_lowercase());
                 all &= typed.as_bytes().ct_eq(m.word(*p)?.as_bytes());
             }
             Ok(bool::from(all))
@@ -251,6 +295,11 @@ impl WalletCore {
     /// The recovery phrase, behind the `RevealPhrase` gate (default: the password, checked now
     /// under the limiter).
     pub fn reveal_phrase(&self, proof: AuthProof<'_>) -> Result<SecretBytes> {
+        // Key material may have passed through this call's stack: scrubbed after it returns.
+        scrubbed(|| self.reveal_phrase_unscrubbed(proof))
+    }
+
+    fn reveal_phrase_unscrubbed(&self, proof: AuthProof<'_>) -> Result<SecretBytes> {
         let account = self.inner.require_unlocked()?;
         let row = self.inner.row(&account.id)?;
         if !row.has_phrase {
@@ -272,6 +321,11 @@ impl WalletCore {
     /// Exports address `index`'s key as a keystore v3 file encrypted with `keystore_password`,
     /// behind the `ExportKeystore` gate (default: the password).
     pub fn export_keystore(&self, proof: AuthProof<'_>, index: u32, keystore_password: &[u8], kdf: ExportKdf) -> Result<String> {
+        // Key material may have passed through this call's stack: scrubbed after it returns.
+        scrubbed(|| self.export_keystore_unscrubbed(proof, index, keystore_password, kdf))
+    }
+
+    fn export_keystore_unscrubbed(&self, proof: AuthProof<'_>, index: u32, keystore_password: &[u8], kdf: ExportKdf) -> Result<String> {
         let account = self.inner.require_unlocked()?;
         if keystore_password.is_empty() {
             return Err(Error::InvalidArgument { reason: "the keystore password must not be empty".into() });
@@ -288,6 +342,11 @@ impl WalletCore {
 
     /// Re-wraps the vault key under a new password (one transaction; data not re-encrypted).
     pub fn change_password(&self, old: &[u8], new: &[u8]) -> Result<()> {
+        // Key material may have passed through this call's stack: scrubbed after it returns.
+        scrubbed(|| self.change_password_unscrubbed(old, new))
+    }
+
+    fn change_password_unscrubbed(&self, old: &[u8], new: &[u8]) -> Result<()> {
         let (account, gen) = self.inner.session_account()?;
         let row = self.inner.row(&account.id)?;
         password::check_new_password(new, &[&row.name])?;

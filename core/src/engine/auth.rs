@@ -21,7 +21,7 @@ use crate::store::account_settings;
 use crate::store::accounts::{self as rows, AccountRow};
 use crate::vault::aead::{self, Purpose};
 use crate::vault::secrets::AccountSecret;
-use crate::vault::{kdf, SecretBytes};
+use crate::vault::{kdf, scrubbed, SecretBytes};
 use crate::{Error, Result};
 
 /// Why the session was locked.
@@ -161,17 +161,19 @@ impl WalletCore {
 
     /// [`WalletCore::login`] with a cancellation flag (set when the caller stops waiting).
     pub fn login_with(&self, account_name: &str, password: &[u8], cancel: &Cancel) -> Result<SessionState> {
-        let i = &self.inner;
-        let (_, gen) = i.snapshot();
-        let key = crate::auth::names::key(account_name);
-        let row = rows::by_name_key(lk(&i.store).conn(), &key)?;
-        let mut out = Vec::new();
-        let result = i.check_password(row.as_ref(), password, &mut out);
-        i.emit(out);
-        let vk = result?;
-        let row = row.as_ref().ok_or(Error::InvalidCredentials { attempts_left: 0, retry_after_secs: 0 })?;
-        i.enter_unlocked(gen, Some(cancel), row, vk, EventKind::LoginSucceeded)?;
-        Ok(self.state())
+        scrubbed(|| {
+            let i = &self.inner;
+            let (_, gen) = i.snapshot();
+            let key = crate::auth::names::key(account_name);
+            let row = rows::by_name_key(lk(&i.store).conn(), &key)?;
+            let mut out = Vec::new();
+            let result = i.check_password(row.as_ref(), password, &mut out);
+            i.emit(out);
+            let vk = result?;
+            let row = row.as_ref().ok_or(Error::InvalidCredentials { attempts_left: 0, retry_after_secs: 0 })?;
+            i.enter_unlocked(gen, Some(cancel), row, vk, EventKind::LoginSucceeded)?;
+            Ok(self.state())
+        })
     }
 
     /// Unlocks a `Locked` session with the password.
@@ -181,18 +183,20 @@ impl WalletCore {
 
     /// [`WalletCore::unlock`] with a cancellation flag.
     pub fn unlock_with(&self, password: &[u8], cancel: &Cancel) -> Result<SessionState> {
-        let i = &self.inner;
-        let (account, gen) = match i.snapshot() {
-            (SessionState::Locked { account }, gen) => (account, gen),
-            (s @ SessionState::Unlocked { .. }, _) => return Ok(s),
-            _ => return Err(Error::NotLoggedIn),
-        };
-        let row = i.row(&account.id)?;
-        let mut out = Vec::new();
-        let result = i.check_password(Some(&row), password, &mut out);
-        i.emit(out);
-        i.enter_unlocked(gen, Some(cancel), &row, result?, EventKind::Unlocked)?;
-        Ok(self.state())
+        scrubbed(|| {
+            let i = &self.inner;
+            let (account, gen) = match i.snapshot() {
+                (SessionState::Locked { account }, gen) => (account, gen),
+                (s @ SessionState::Unlocked { .. }, _) => return Ok(s),
+                _ => return Err(Error::NotLoggedIn),
+            };
+            let row = i.row(&account.id)?;
+            let mut out = Vec::new();
+            let result = i.check_password(Some(&row), password, &mut out);
+            i.emit(out);
+            i.enter_unlocked(gen, Some(cancel), &row, result?, EventKind::Unlocked)?;
+            Ok(self.state())
+        })
     }
 
     /// Locks now (keys wiped, session kept).

@@ -16,7 +16,7 @@ use crate::events::EventKind;
 use crate::session::{SessionAccount, SessionState};
 use crate::store::accounts::{self as rows, AccountRow};
 use crate::vault::aead::{self, Purpose};
-use crate::vault::{random_array, random_bytes, SecretBytes};
+use crate::vault::{random_array, random_bytes, scrubbed, SecretBytes};
 use crate::{Error, Result};
 
 fn map_outcome(e: KeyStoreError) -> Error {
@@ -88,47 +88,49 @@ impl Inner {
 impl WalletCore {
     /// Enables fingerprint/face unlock for the session's account (password required now).
     pub fn enable_biometric_unlock(&self, password: &[u8]) -> Result<()> {
-        let i = &self.inner;
-        let (account, gen) = i.session_account()?;
-        let row = i.row(&account.id)?;
-        let mut out = Vec::new();
-        let result = i.check_password(Some(&row), password, &mut out).and_then(|vk| {
-            let secret = random_bytes(32)?;
-            // A fresh alias per enrolment: a journaled delete of an older enrolment (a logout
-            // finishing late) can never remove this one.
-            let alias = format!("{ALIAS_PREFIX}{}.{}", row.id, hex::encode(random_array::<8>()?));
-            i.key_store.store(&alias, secret.expose()).map_err(map_outcome)?;
-            let wrap = aead::seal(&secret, &row.id, Purpose::BiometricWrap, vk.expose())?;
-            // Written only if the session is still the one that checked the password.
-            let written = i.with_cell(|cell| {
-                if cell.generation != gen {
-                    return Err(Error::SessionChanged);
-                }
-                lk(&i.store).write(|tx| {
-                    let previous = rows::by_id(tx, &row.id)?.and_then(|r| r.biometric_alias);
-                    if !rows::set_biometric(tx, &row.id, &wrap, &alias)? {
-                        return Err(Error::AccountNotFound);
+        scrubbed(|| {
+            let i = &self.inner;
+            let (account, gen) = i.session_account()?;
+            let row = i.row(&account.id)?;
+            let mut out = Vec::new();
+            let result = i.check_password(Some(&row), password, &mut out).and_then(|vk| {
+                let secret = random_bytes(32)?;
+                // A fresh alias per enrolment: a journaled delete of an older enrolment (a logout
+                // finishing late) can never remove this one.
+                let alias = format!("{ALIAS_PREFIX}{}.{}", row.id, hex::encode(random_array::<8>()?));
+                i.key_store.store(&alias, secret.expose()).map_err(map_outcome)?;
+                let wrap = aead::seal(&secret, &row.id, Purpose::BiometricWrap, vk.expose())?;
+                // Written only if the session is still the one that checked the password.
+                let written = i.with_cell(|cell| {
+                    if cell.generation != gen {
+                        return Err(Error::SessionChanged);
                     }
-                    i.event(tx, EventKind::BiometricEnabled, Some(&account), "", &mut out)?;
-                    Ok(previous)
-                })
+                    lk(&i.store).write(|tx| {
+                        let previous = rows::by_id(tx, &row.id)?.and_then(|r| r.biometric_alias);
+                        if !rows::set_biometric(tx, &row.id, &wrap, &alias)? {
+                            return Err(Error::AccountNotFound);
+                        }
+                        i.event(tx, EventKind::BiometricEnabled, Some(&account), "", &mut out)?;
+                        Ok(previous)
+                    })
+                });
+                // Key-store calls after every core lock is released.
+                match written {
+                    Ok(previous) => {
+                        if let Some(old) = previous.filter(|p| *p != alias) {
+                            let _ = i.key_store.delete(&old);
+                        }
+                        Ok(())
+                    }
+                    Err(e) => {
+                        let _ = i.key_store.delete(&alias);
+                        Err(e)
+                    }
+                }
             });
-            // Key-store calls after every core lock is released.
-            match written {
-                Ok(previous) => {
-                    if let Some(old) = previous.filter(|p| *p != alias) {
-                        let _ = i.key_store.delete(&old);
-                    }
-                    Ok(())
-                }
-                Err(e) => {
-                    let _ = i.key_store.delete(&alias);
-                    Err(e)
-                }
-            }
-        });
-        i.emit(out);
-        result
+            i.emit(out);
+            result
+        })
     }
 
     /// Disables biometric unlock: deletes the platform secret and the wrap.
@@ -158,22 +160,24 @@ impl WalletCore {
 
     /// [`WalletCore::unlock_with_biometrics`] with a cancellation flag.
     pub fn unlock_with_biometrics_with(&self, cancel: &Cancel) -> Result<SessionState> {
-        let i = &self.inner;
-        let (account, gen) = match i.snapshot() {
-            (SessionState::Locked { account }, gen) => (account, gen),
-            (s @ SessionState::Unlocked { .. }, _) => return Ok(s),
-            _ => return Err(Error::NotLoggedIn),
-        };
-        let wait = i.attempt_status_of(Some(&account.id))?.retry_after_secs;
-        if wait > 0 {
-            return Err(Error::TooManyAttempts { retry_after_secs: wait });
-        }
-        let row = i.row(&account.id)?;
-        let mut out = Vec::new();
-        let prompt = BiometricPrompt { title: "Unlock imwallet".into(), reason: format!("Unlock {}", row.name) };
-        let result = i.biometric_vault_key(&row, prompt, &mut out);
-        i.emit(out);
-        i.enter_unlocked(gen, Some(cancel), &row, result?, EventKind::BiometricUnlock)?;
-        Ok(self.state())
+        scrubbed(|| {
+            let i = &self.inner;
+            let (account, gen) = match i.snapshot() {
+                (SessionState::Locked { account }, gen) => (account, gen),
+                (s @ SessionState::Unlocked { .. }, _) => return Ok(s),
+                _ => return Err(Error::NotLoggedIn),
+            };
+            let wait = i.attempt_status_of(Some(&account.id))?.retry_after_secs;
+            if wait > 0 {
+                return Err(Error::TooManyAttempts { retry_after_secs: wait });
+            }
+            let row = i.row(&account.id)?;
+            let mut out = Vec::new();
+            let prompt = BiometricPrompt { title: "Unlock imwallet".into(), reason: format!("Unlock {}", row.name) };
+            let result = i.biometric_vault_key(&row, prompt, &mut out);
+            i.emit(out);
+            i.enter_unlocked(gen, Some(cancel), &row, result?, EventKind::BiometricUnlock)?;
+            Ok(self.state())
+        })
     }
 }

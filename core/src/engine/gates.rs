@@ -13,6 +13,7 @@ use crate::engine::session::Session;
 use crate::engine::{lk, Inner, WalletCore};
 use crate::session::SessionAccount;
 use crate::store::account_settings as settings;
+use crate::vault::scrubbed;
 use crate::{Error, Result};
 
 fn accepted(g: Gate) -> &'static str {
@@ -193,6 +194,11 @@ impl Inner {
 impl WalletCore {
     /// Authorizes `action` ahead of a call that takes no proof (e.g. signing).
     pub fn authorize(&self, action: GatedAction, proof: AuthProof<'_>) -> Result<()> {
+        // Key material may have passed through this call's stack: scrubbed after it returns.
+        scrubbed(|| self.authorize_unscrubbed(action, proof))
+    }
+
+    fn authorize_unscrubbed(&self, action: GatedAction, proof: AuthProof<'_>) -> Result<()> {
         let (account, gen) = self.inner.session_account()?;
         let policy = self.inner.policy_for(&account.id, action);
         if policy.gate == Gate::None {
@@ -218,6 +224,11 @@ impl WalletCore {
     /// password or biometric proof made in this call, accepted by `action`'s current gate and
     /// the `ChangeSettings` gate (a cached authorization is not enough).
     pub fn set_gate_policy(&self, action: GatedAction, policy: GatePolicy, proof: AuthProof<'_>) -> Result<()> {
+        // Key material may have passed through this call's stack: scrubbed after it returns.
+        scrubbed(|| self.set_gate_policy_unscrubbed(action, policy, proof))
+    }
+
+    fn set_gate_policy_unscrubbed(&self, action: GatedAction, policy: GatePolicy, proof: AuthProof<'_>) -> Result<()> {
         if policy.fresh_within_secs.is_some_and(|w| w > 86_400) {
             return Err(Error::InvalidArgument { reason: "a freshness window is at most 24 h".into() });
         }

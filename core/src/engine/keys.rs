@@ -8,6 +8,7 @@
 use crate::auth::gates::{AuthProof, GatedAction};
 use crate::engine::{lk, WalletCore};
 use crate::store::accounts as rows;
+use crate::vault::scrubbed;
 use crate::wallet::{eip712, sign, Signature};
 use crate::{Error, Result};
 
@@ -24,6 +25,11 @@ pub const MAX_ADDRESSES: u32 = 1000;
 impl WalletCore {
     /// EIP-55 addresses `0..count` of the session's account.
     pub fn addresses(&self, count: u32) -> Result<Vec<String>> {
+        // Key material may have passed through this call's stack: scrubbed after it returns.
+        scrubbed(|| self.addresses_unscrubbed(count))
+    }
+
+    fn addresses_unscrubbed(&self, count: u32) -> Result<Vec<String>> {
         if count == 0 || count > MAX_ADDRESSES {
             return Err(Error::InvalidArgument { reason: format!("count must be 1..={MAX_ADDRESSES}") });
         }
@@ -65,11 +71,21 @@ impl WalletCore {
 
     /// EIP-191 `personal_sign` with address `index`.
     pub fn sign_message(&self, index: u32, message: &[u8]) -> Result<Signature> {
+        // Key material may have passed through this call's stack: scrubbed after it returns.
+        scrubbed(|| self.sign_message_unscrubbed(index, message))
+    }
+
+    fn sign_message_unscrubbed(&self, index: u32, message: &[u8]) -> Result<Signature> {
         self.with_key(index, SigningGate::Action(GatedAction::SignMessage), |k| sign::personal_sign(k, message))
     }
 
     /// EIP-712 `eth_signTypedData_v4` with address `index`.
     pub fn sign_typed_data(&self, index: u32, json: &str) -> Result<Signature> {
+        // Key material may have passed through this call's stack: scrubbed after it returns.
+        scrubbed(|| self.sign_typed_data_unscrubbed(index, json))
+    }
+
+    fn sign_typed_data_unscrubbed(&self, index: u32, json: &str) -> Result<Signature> {
         // Validated, bounded and hashed first: no key is derived and no gate prompt is shown for
         // a payload that is refused or costly.
         let digest = eip712::digest(json)?;
@@ -81,6 +97,11 @@ impl WalletCore {
     /// policies in force now ([`crate::auth::gates::GatePolicy::strictest`]); an `authorize`
     /// of either action counts when that policy accepts it.
     pub fn sign_digest(&self, index: u32, digest: &[u8]) -> Result<Signature> {
+        // Key material may have passed through this call's stack: scrubbed after it returns.
+        scrubbed(|| self.sign_digest_unscrubbed(index, digest))
+    }
+
+    fn sign_digest_unscrubbed(&self, index: u32, digest: &[u8]) -> Result<Signature> {
         let d: [u8; 32] = digest.try_into().map_err(|_| Error::InvalidArgument { reason: "a digest is exactly 32 bytes".into() })?;
         self.with_key(index, SigningGate::Strictest, |k| sign::sign_digest(k, &d))
     }

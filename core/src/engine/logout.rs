@@ -29,6 +29,7 @@ use crate::store::crash::crash_point;
 use crate::store::journal::{self, JournalOp, JournalPayload};
 use crate::store::Store;
 use crate::vault::random_array;
+use crate::vault::scrubbed;
 use crate::{Error, Result};
 
 impl WalletCore {
@@ -91,6 +92,11 @@ impl WalletCore {
     /// Carries out a prepared plan of the current session. Using the same token again returns
     /// the same report while nothing changed since; after any transition it is refused.
     pub fn logout(&self, token: &str, confirmation: &LogoutConfirmation) -> Result<LogoutReport> {
+        // Key material may have passed through this call's stack: scrubbed after it returns.
+        scrubbed(|| self.logout_unscrubbed(token, confirmation))
+    }
+
+    fn logout_unscrubbed(&self, token: &str, confirmation: &LogoutConfirmation) -> Result<LogoutReport> {
         let i = &self.inner;
         let found = i.with_cell(|c| {
             if let Some(last) = c.last_logout.as_ref().filter(|l| l.token == token && l.generation == c.generation) {

@@ -11,4 +11,4 @@ pub mod keystore;
 pub mod secret;
 pub mod secrets;
 
-pub use secret::{random_array, random_bytes, SecretBytes};
+pub use secret::{random_array, random_bytes, scrubbed, SecretBytes};

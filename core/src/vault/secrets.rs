@@ -18,7 +18,11 @@ pub enum AccountSecret {
 impl AccountSecret {
     /// Serialises for sealing.
     pub fn encode(&self) -> Result<SecretBytes> {
-        let mut out = Vec::with_capacity(96);
+        // Allocated at its final size: a buffer that grew would be freed with the secret in it.
+        let mut out = match self {
+            AccountSecret::Mnemonic { mnemonic, passphrase } => Vec::with_capacity(3 + mnemonic.entropy().len() + passphrase.len()),
+            AccountSecret::PrivateKey(_) => Vec::with_capacity(33),
+        };
         match self {
             AccountSecret::Mnemonic { mnemonic, passphrase } => {
                 let lang = Language::ALL.iter().position(|l| *l == mnemonic.language()).unwrap_or(0);

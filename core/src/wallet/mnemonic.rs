@@ -157,7 +157,7 @@ impl Mnemonic {
 
     /// Parses user input; see the module docs for what is accepted.
     pub fn parse(input: &str) -> Result<Mnemonic> {
-        let normalized: Zeroizing<String> = Zeroizing::new(input.nfkd().collect());
+        let normalized = nfkd_secret(input);
         let words: Vec<&str> = normalized.split_whitespace().collect();
         if !WORD_COUNTS.contains(&words.len()) {
             return Err(Error::MnemonicWordCount { got: words.len() });
@@ -213,10 +213,20 @@ impl Mnemonic {
     /// The 64-byte BIP39 seed for an optional passphrase (NFKD-normalised).
     pub fn to_seed(&self, passphrase: &str) -> Result<SecretBytes> {
         let m = self.inner()?;
-        let normalized: Zeroizing<String> = Zeroizing::new(passphrase.nfkd().collect());
+        let normalized = nfkd_secret(passphrase);
         let seed = Zeroizing::new(m.to_seed_normalized(&normalized));
         Ok(SecretBytes::from_slice(&seed[..]))
     }
+}
+
+/// The NFKD form of secret text, in a zeroizing string allocated once at its final size:
+/// collecting into a growing `String` would free each outgrown buffer, a prefix of the secret in
+/// it, without wiping it.
+pub(crate) fn nfkd_secret(text: &str) -> Zeroizing<String> {
+    let len = text.nfkd().map(char::len_utf8).sum();
+    let mut out = Zeroizing::new(String::with_capacity(len));
+    out.extend(text.nfkd());
+    out
 }
 
 /// Typed error for a phrase with at least one word outside every wordlist that fits it best.
