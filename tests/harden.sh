@@ -41,6 +41,7 @@ part() { # name timeout command...
 }
 
 T="cargo test -q -p imwallet-core --all-features --test"
+part "memory residue (lock, logout, remove, erase)" 300 $T memory_residue
 part "kill-9 ($KILLS kills)" "$KILL_TIMEOUT" env IMW_KILLS="$KILLS" "${WRAP[@]}" $T kill_campaign -- --nocapture
 part "stress (8 threads, ${STRESS} s)" "$STRESS_TIMEOUT" env IMW_STRESS_SECS="$STRESS" $T session_races stress_mixed_calls_keep_the_invariant
 echo "harden: $PASSED passed, $FAILED failed"
