@@ -20,6 +20,7 @@ pub(crate) mod session;
 
 pub use accounts::CreatedAccount;
 pub use erase::{ErasePlan, EraseReport, ERASE_PHRASE};
+pub use logout::recover_journal;
 pub use session::Cancel;
 
 use std::path::PathBuf;
