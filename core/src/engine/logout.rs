@@ -264,8 +264,9 @@ fn referenced_aliases(store: &Store) -> Result<Vec<String>> {
 }
 
 /// Completes logouts and erases that were committed but not finished (crash between the two
-/// phases). Runs while opening, before the core exists (so no core lock is held).
-pub(crate) fn recover_journal(store: &mut Store, key_store: &dyn SecureKeyStore) -> Result<()> {
+/// phases). Runs while opening, before the core exists (so no core lock is held); public so the
+/// store fuzz target can run it on a database file of arbitrary bytes.
+pub fn recover_journal(store: &mut Store, key_store: &dyn SecureKeyStore) -> Result<()> {
     for (id, payload) in journal::pending(store.conn())? {
         if key_store_steps(key_store, &payload, || referenced_aliases(store)).is_ok() {
             file_steps(store, id, &payload)?;

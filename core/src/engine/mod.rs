@@ -20,6 +20,7 @@ pub(crate) mod session;
 
 pub use accounts::{CreatedAccount, FREE_BACKUP_FAILURES};
 pub use erase::{ErasePlan, EraseProofs, EraseReport, ERASE_PHRASE};
+pub use logout::recover_journal;
 pub use session::Cancel;
 
 use std::path::PathBuf;

@@ -63,9 +63,27 @@ impl ExportKdf {
     pub const LIGHT: ExportKdf = ExportKdf::Scrypt { log_n: 12, r: 8, p: 6 };
 }
 
-enum Kdf {
+/// The KDF a keystore file names, with its parameters (inside [`Limits`] once [`check`]ed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kdf {
     Scrypt { n: u64, r: u32, p: u32 },
     Pbkdf2 { c: u32 },
+}
+
+/// What [`check`] read from a keystore file: the KDF and the salt length (nothing secret).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Params {
+    pub kdf: Kdf,
+    pub salt_len: usize,
+}
+
+/// A parsed file whose parameters passed the checks.
+struct Parsed {
+    kdf: Kdf,
+    salt: Vec<u8>,
+    iv: Vec<u8>,
+    ciphertext: Vec<u8>,
+    mac: Vec<u8>,
 }
 
 fn malformed(reason: impl Into<String>) -> Error {
@@ -125,8 +143,14 @@ fn check_pbkdf2(c: u64) -> Result<Kdf> {
     Ok(Kdf::Pbkdf2 { c })
 }
 
-/// Reads a keystore file and returns the private key inside.
-pub fn import(json_text: &str, password: &[u8]) -> Result<PrivateKey> {
+/// Parses a keystore file and checks every parameter against [`Limits`] without running the
+/// KDF (the cheap part of [`import`], for validation and fuzzing).
+pub fn check(json_text: &str) -> Result<Params> {
+    let (_, f) = parse(json_text)?;
+    Ok(Params { kdf: f.kdf, salt_len: f.salt.len() })
+}
+
+fn parse(json_text: &str) -> Result<(Value, Parsed)> {
     if json_text.len() > Limits::MAX_JSON_BYTES {
         return Err(malformed("the file is larger than a keystore file can be (64 KiB)"));
     }
@@ -181,6 +205,12 @@ pub fn import(json_text: &str, password: &[u8]) -> Result<PrivateKey> {
         }
         other => return Err(Error::KeystoreUnsupported { reason: format!("kdf '{}'", other.chars().take(32).collect::<String>()) }),
     };
+    Ok((v, Parsed { kdf, salt, iv, ciphertext, mac }))
+}
+
+/// Reads a keystore file and returns the private key inside.
+pub fn import(json_text: &str, password: &[u8]) -> Result<PrivateKey> {
+    let (v, Parsed { kdf, salt, iv, ciphertext, mac }) = parse(json_text)?;
     let dk = derive(&kdf, password, &salt)?;
     let mut mac_input = Vec::with_capacity(48);
     mac_input.extend_from_slice(&dk[16..32]);
@@ -262,4 +292,44 @@ fn uuid_v4(mut b: [u8; 16]) -> String {
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = hex::encode(b);
     format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(kdf: &str, params: &str) -> String {
+        format!(
+            r#"{{"version":3,"crypto":{{"cipher":"aes-128-ctr","cipherparams":{{"iv":"{iv}"}},"ciphertext":"{ct}","mac":"{ct}","kdf":"{kdf}","kdfparams":{params}}}}}"#,
+            iv = "00".repeat(16),
+            ct = "11".repeat(32),
+        )
+    }
+
+    #[test]
+    fn check_reads_parameters_without_running_the_kdf() {
+        // geth's standard (256 MiB scrypt) and 10 M pbkdf2 rounds: checked, never derived.
+        let s = doc("scrypt", r#"{"dklen":32,"n":262144,"r":8,"p":1,"salt":"abcd"}"#);
+        assert_eq!(check(&s).unwrap(), Params { kdf: Kdf::Scrypt { n: 262_144, r: 8, p: 1 }, salt_len: 2 });
+        let p = doc("pbkdf2", r#"{"dklen":32,"c":10000000,"prf":"hmac-sha256","salt":"00"}"#);
+        assert_eq!(check(&p).unwrap(), Params { kdf: Kdf::Pbkdf2 { c: 10_000_000 }, salt_len: 1 });
+    }
+
+    #[test]
+    fn check_refuses_what_import_refuses() {
+        for (kdf, params) in [
+            ("scrypt", r#"{"dklen":32,"n":524288,"r":8,"p":1,"salt":"ab"}"#),
+            ("scrypt", r#"{"dklen":32,"n":2,"r":8,"p":1048576,"salt":"ab"}"#),
+            ("scrypt", r#"{"dklen":32,"n":3,"r":8,"p":1,"salt":"ab"}"#),
+            ("pbkdf2", r#"{"dklen":32,"c":10000001,"salt":"ab"}"#),
+            ("pbkdf2", r#"{"dklen":64,"c":1,"salt":"ab"}"#),
+            ("pbkdf2", r#"{"dklen":32,"c":1,"salt":""}"#),
+        ] {
+            let j = doc(kdf, params);
+            assert!(matches!(check(&j), Err(Error::KeystoreParamsRefused { .. })), "{params}");
+            assert_eq!(check(&j).unwrap_err(), import(&j, b"x").unwrap_err());
+        }
+        assert!(matches!(check("[]"), Err(Error::KeystoreMalformed { .. })));
+        assert!(matches!(check(&doc("argon2", "{}")), Err(Error::KeystoreMalformed { .. })), "dklen is read first");
+    }
 }

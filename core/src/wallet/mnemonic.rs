@@ -251,16 +251,69 @@ fn unknown_word_error(words: &[&str]) -> Error {
 }
 
 /// Up to three closest words in `lang` (Damerau–Levenshtein ≤ 2, prefix matches first).
+///
+/// Linear in the typo's length: the distance is at least the difference in length, so only
+/// words within two characters of it (or that it prefixes) are measured — a pasted
+/// multi-kilobyte "word" costs no more than a short one (found by fuzzing, issue 15).
 pub fn suggestions(lang: Language, typo: &str) -> Vec<String> {
+    let len = typo.chars().count();
     let mut scored: Vec<(usize, &str)> = lang
         .word_list()
         .iter()
         .filter_map(|w| {
+            let prefix = len >= 3 && w.starts_with(typo);
+            if !prefix && len.abs_diff(w.chars().count()) > 2 {
+                return None;
+            }
             let d = strsim::damerau_levenshtein(typo, w);
-            let prefix_bonus = usize::from(!(w.starts_with(typo) && typo.chars().count() >= 3));
-            (d <= 2 || prefix_bonus == 0).then_some((d * 2 + prefix_bonus, *w))
+            (d <= 2 || prefix).then_some((d * 2 + usize::from(!prefix), *w))
         })
         .collect();
     scored.sort();
     scored.into_iter().take(3).map(|(_, w)| w.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ranking before the length filter: every word measured.
+    fn reference(lang: Language, typo: &str) -> Vec<String> {
+        let mut scored: Vec<(usize, &str)> = lang
+            .word_list()
+            .iter()
+            .filter_map(|w| {
+                let d = strsim::damerau_levenshtein(typo, w);
+                let prefix_bonus = usize::from(!(w.starts_with(typo) && typo.chars().count() >= 3));
+                (d <= 2 || prefix_bonus == 0).then_some((d * 2 + prefix_bonus, *w))
+            })
+            .collect();
+        scored.sort();
+        scored.into_iter().take(3).map(|(_, w)| w.to_string()).collect()
+    }
+
+    #[test]
+    fn the_length_filter_changes_no_suggestion() {
+        for lang in Language::ALL {
+            for w in lang.word_list().iter().step_by(211) {
+                let chars: Vec<char> = w.chars().collect();
+                let cut: String = chars[..chars.len() - 1].iter().collect();
+                let head: String = chars[..chars.len().min(3)].iter().collect();
+                for typo in [w.to_string(), cut, head, format!("{w}x"), format!("{w}xyz"), format!("x{w}"), "ab".into()] {
+                    assert_eq!(suggestions(lang, &typo), reference(lang, &typo), "{lang} {typo}");
+                }
+            }
+        }
+        assert_eq!(suggestions(Language::English, "abandn"), ["abandon"]);
+        assert!(suggestions(Language::English, "qqqqqqqqqqqq").is_empty());
+    }
+
+    #[test]
+    fn a_huge_pasted_word_is_refused_quickly() {
+        // Before the length filter: 2048 edit distances against a 200 KB string (minutes).
+        let input = format!("{}{}", "abandon ".repeat(11), "q".repeat(200_000));
+        let t = std::time::Instant::now();
+        assert!(matches!(Mnemonic::parse(&input), Err(Error::MnemonicUnknownWord { position: 12, .. })));
+        assert!(t.elapsed() < std::time::Duration::from_secs(5), "{:?}", t.elapsed());
+    }
 }
