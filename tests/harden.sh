@@ -41,6 +41,10 @@ part() { # name timeout command...
 }
 
 T="cargo test -q -p imwallet-core --all-features --test"
+part "fuzz corpora replayed (stable)" 300 $T fuzz_corpus
+if [ "$LONG" = 1 ]; then
+  part "fuzz --long (10 M execs or 30 min per target)" 30000 "$ROOT/tests/fuzz.sh" --long
+fi
 part "memory residue (lock, logout, remove, erase)" 300 $T memory_residue
 part "kill-9 ($KILLS kills)" "$KILL_TIMEOUT" env IMW_KILLS="$KILLS" "${WRAP[@]}" $T kill_campaign -- --nocapture
 part "stress (8 threads, ${STRESS} s)" "$STRESS_TIMEOUT" env IMW_STRESS_SECS="$STRESS" $T session_races stress_mixed_calls_keep_the_invariant
