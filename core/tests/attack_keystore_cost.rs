@@ -9,27 +9,13 @@ mod child;
 use std::time::Duration;
 
 use child::Bounds;
+use child::{pbkdf2_file, scrypt_file};
 use imwallet_core::vault::keystore::import;
 
 /// The brief's bound for hostile input: 300 MB, 5 s.
 const BOUND: Bounds = Bounds { max_peak_mib: 286, max_wall: Duration::from_secs(5) };
 /// With `IMW_ATTACK_MEASURE=1` the children run to completion (to report the real cost).
 const MEASURE: Bounds = Bounds { max_peak_mib: 3000, max_wall: Duration::from_secs(300) };
-
-fn scrypt_file(n: u64, r: u64, p: u64) -> String {
-    format!(
-        r#"{{"version":3,"crypto":{{"cipher":"aes-128-ctr","cipherparams":{{"iv":"83dbcc02d8ccb40e466191a123791e0e"}},
-        "ciphertext":"d172bf743a674da9cdad04534d56926ef8358534d458fffccd4e6ad2fbde479c","kdf":"scrypt",
-        "kdfparams":{{"dklen":32,"n":{n},"r":{r},"p":{p},"salt":"ab0c7876052600dd703518d6fc3fe8984592145b591fc8fb5c6d43190334ba19"}},
-        "mac":"2103ac29920d71da29f15d75b4a16dbe95cfd7ff8faea1056c33131d846e3097"}}}}"#
-    )
-}
-
-fn pbkdf2_file(c: u64) -> String {
-    scrypt_file(2, 1, 1)
-        .replace(r#""kdf":"scrypt""#, r#""kdf":"pbkdf2""#)
-        .replace(r#""n":2,"r":1,"p":1"#, &format!(r#""c":{c},"prf":"hmac-sha256""#))
-}
 
 /// A small keystore with a huge unrelated field: the JSON has no size cap, and serde_json's
 /// `Value` tree costs ~10x the text.

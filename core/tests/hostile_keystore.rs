@@ -14,6 +14,7 @@ mod child;
 
 use std::time::Duration;
 
+use child::{pbkdf2_file, scrypt_file};
 use child::{Bounds, Measured};
 use imwallet_core::vault::keystore::{export, import, ExportKdf};
 use imwallet_core::wallet::PrivateKey;
@@ -23,21 +24,6 @@ const HOSTILE: Bounds = Bounds { max_peak_mib: 32, max_wall: Duration::from_secs
 
 /// ADR 0004: scrypt may use at most 128·r·(n+p) ≤ 264 MiB; plus the harness and the import.
 const ACCEPTED_MAX: Bounds = Bounds { max_peak_mib: 264 + 32, max_wall: Duration::from_secs(120) };
-
-fn scrypt_file(n: u64, r: u64, p: u64) -> String {
-    format!(
-        r#"{{"version":3,"crypto":{{"cipher":"aes-128-ctr","cipherparams":{{"iv":"83dbcc02d8ccb40e466191a123791e0e"}},
-        "ciphertext":"d172bf743a674da9cdad04534d56926ef8358534d458fffccd4e6ad2fbde479c","kdf":"scrypt",
-        "kdfparams":{{"dklen":32,"n":{n},"r":{r},"p":{p},"salt":"ab0c7876052600dd703518d6fc3fe8984592145b591fc8fb5c6d43190334ba19"}},
-        "mac":"2103ac29920d71da29f15d75b4a16dbe95cfd7ff8faea1056c33131d846e3097"}}}}"#
-    )
-}
-
-fn pbkdf2_file(c: u64) -> String {
-    scrypt_file(2, 1, 1)
-        .replace(r#""kdf":"scrypt""#, r#""kdf":"pbkdf2""#)
-        .replace(r#""n":2,"r":1,"p":1"#, &format!(r#""c":{c},"prf":"hmac-sha256""#))
-}
 
 /// Hostile files: each would cost gigabytes or minutes if run.
 const HOSTILE_CASES: &[&str] = &[

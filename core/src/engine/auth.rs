@@ -24,6 +24,12 @@ use crate::vault::secrets::AccountSecret;
 use crate::vault::{kdf, scrubbed, SecretBytes};
 use crate::{Error, Result};
 
+/// Where an unlock starts from.
+pub(crate) enum ToUnlock {
+    Locked(SessionAccount, u64),
+    Already(SessionState),
+}
+
 /// Why the session was locked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LockReason {
@@ -138,6 +144,16 @@ impl Inner {
         self.rearm(&mut cell);
     }
 
+    /// What an unlock starts from: the locked session's account and generation, or the state
+    /// when already unlocked (`NotLoggedIn` without a session).
+    pub(crate) fn to_unlock(&self) -> Result<ToUnlock> {
+        match self.snapshot() {
+            (SessionState::Locked { account }, gen) => Ok(ToUnlock::Locked(account, gen)),
+            (s @ SessionState::Unlocked { .. }, _) => Ok(ToUnlock::Already(s)),
+            _ => Err(Error::NotLoggedIn),
+        }
+    }
+
     /// The unlocked session's account, or `Locked`/`NotLoggedIn`.
     pub(crate) fn require_unlocked(&self) -> Result<SessionAccount> {
         self.with_unlocked(|u| Ok(u.account.clone()))
@@ -185,10 +201,9 @@ impl WalletCore {
     pub fn unlock_with(&self, password: &[u8], cancel: &Cancel) -> Result<SessionState> {
         scrubbed(|| {
             let i = &self.inner;
-            let (account, gen) = match i.snapshot() {
-                (SessionState::Locked { account }, gen) => (account, gen),
-                (s @ SessionState::Unlocked { .. }, _) => return Ok(s),
-                _ => return Err(Error::NotLoggedIn),
+            let (account, gen) = match i.to_unlock()? {
+                ToUnlock::Locked(account, gen) => (account, gen),
+                ToUnlock::Already(s) => return Ok(s),
             };
             let row = i.row(&account.id)?;
             let mut out = Vec::new();

@@ -162,10 +162,9 @@ impl WalletCore {
     pub fn unlock_with_biometrics_with(&self, cancel: &Cancel) -> Result<SessionState> {
         scrubbed(|| {
             let i = &self.inner;
-            let (account, gen) = match i.snapshot() {
-                (SessionState::Locked { account }, gen) => (account, gen),
-                (s @ SessionState::Unlocked { .. }, _) => return Ok(s),
-                _ => return Err(Error::NotLoggedIn),
+            let (account, gen) = match i.to_unlock()? {
+                super::auth::ToUnlock::Locked(account, gen) => (account, gen),
+                super::auth::ToUnlock::Already(s) => return Ok(s),
             };
             let wait = i.attempt_status_of(Some(&account.id))?.retry_after_secs;
             if wait > 0 {

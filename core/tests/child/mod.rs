@@ -130,3 +130,23 @@ pub fn outcome<T>(r: &imwallet_core::Result<T>) -> String {
         Err(e) => format!("Err({}): {}", e.kind(), e.to_string().chars().take(200).collect::<String>()),
     }
 }
+
+/// A keystore v3 file with the given scrypt parameters (the MAC is not for them: importing it
+/// runs the whole KDF and then fails with a wrong password).
+#[allow(dead_code)]
+pub fn scrypt_file(n: u64, r: u64, p: u64) -> String {
+    format!(
+        r#"{{"version":3,"crypto":{{"cipher":"aes-128-ctr","cipherparams":{{"iv":"83dbcc02d8ccb40e466191a123791e0e"}},
+        "ciphertext":"d172bf743a674da9cdad04534d56926ef8358534d458fffccd4e6ad2fbde479c","kdf":"scrypt",
+        "kdfparams":{{"dklen":32,"n":{n},"r":{r},"p":{p},"salt":"ab0c7876052600dd703518d6fc3fe8984592145b591fc8fb5c6d43190334ba19"}},
+        "mac":"2103ac29920d71da29f15d75b4a16dbe95cfd7ff8faea1056c33131d846e3097"}}}}"#
+    )
+}
+
+/// The same file with pbkdf2 and `c` rounds.
+#[allow(dead_code)]
+pub fn pbkdf2_file(c: u64) -> String {
+    scrypt_file(2, 1, 1)
+        .replace(r#""kdf":"scrypt""#, r#""kdf":"pbkdf2""#)
+        .replace(r#""n":2,"r":1,"p":1"#, &format!(r#""c":{c},"prf":"hmac-sha256""#))
+}
