@@ -18,8 +18,9 @@
 #
 # Each target asserts no panic, round trips where they exist, and a memory bound (the rss column
 # below: libFuzzer -rss_limit_mb, which also caps a single malloc). An input slower than TIMEOUT
-# seconds is a hang. A crash, hang or OOM input is copied into fuzz/corpus/<target>/ (so the stable replay,
-# core/tests/fuzz_corpus.rs, fails until it is fixed) and the target is reported failed.
+# seconds is a hang. A crash, hang or OOM input is copied into fuzz/corpus/<target>/ (so the
+# stable replay, core/tests/fuzz_corpus.rs, fails until it is fixed) and the target is reported
+# failed.
 # The checks themselves are core/tests/fuzz_checks/mod.rs.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
