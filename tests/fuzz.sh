@@ -4,9 +4,10 @@
 #   tests/fuzz.sh [--smoke]        each target for FUZZ_SECS (default 20) seconds (CI, harden.sh)
 #   tests/fuzz.sh --long           each target until 10 M executions or 30 minutes, whichever first
 #   options:  --secs N             time per target (overrides the mode's time)
-#             --merge              add the inputs that found new coverage to fuzz/corpus/<target>/
-#                                  (libFuzzer -merge=1: only coverage-increasing inputs, so the
-#                                  committed corpus stays small); commit them
+#             --merge              afterwards, add the inputs that found new edges to
+#                                  fuzz/corpus/<target>/ (libFuzzer -merge=1 -use_counters=0,
+#                                  then a byte budget per target: under 1.2 MB in all); commit them
+#             --merge-only         only the merge of what earlier runs found (no fuzzing)
 #             --jobs N             run N targets at once (default 1; the machines have 2 cores)
 #             TARGET...            only these targets
 #
@@ -17,8 +18,9 @@
 #
 # Each target asserts no panic, round trips where they exist, and a memory bound (the rss column
 # below: libFuzzer -rss_limit_mb, which also caps a single malloc). An input slower than TIMEOUT
-# seconds is a hang. A crash, hang or OOM input is copied into fuzz/corpus/<target>/ (so the stable replay,
-# core/tests/fuzz_corpus.rs, fails until it is fixed) and the target is reported failed.
+# seconds is a hang. A crash, hang or OOM input is copied into fuzz/corpus/<target>/ (so the
+# stable replay, core/tests/fuzz_corpus.rs, fails until it is fixed) and the target is reported
+# failed.
 # The checks themselves are core/tests/fuzz_checks/mod.rs.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,7 +42,7 @@ TIMEOUT=10            # seconds per input
 LONG_RUNS=10000000    # --long: executions per target ...
 LONG_SECS=1800        # ... or this many seconds, whichever comes first
 
-mode=smoke secs="" merge=0 jobs=1
+mode=smoke secs="" merge=0 fuzz=1 jobs=1
 declare -a only=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -48,6 +50,7 @@ while [ $# -gt 0 ]; do
     --long) mode=long ;;
     --secs) secs=$2; shift ;;
     --merge | --cmin) merge=1 ;;
+    --merge-only) merge=1 fuzz=0 ;;
     --jobs) jobs=$2; shift ;;
     -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
@@ -74,6 +77,8 @@ fi
 
 WORK=${FUZZ_WORK:-$FUZZ/work}
 mkdir -p "$WORK/logs" "$WORK/corpus" "$WORK/artifacts"
+# ASan's quarantine of freed memory (256 MB by default) would dominate the RSS the limits bound.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=32}
 # The store target creates a data directory per input: keep it in memory when possible.
 if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
 
@@ -121,7 +126,9 @@ run_target() { # name -> writes $WORK/result.<name>
     local why="exit $rc"
     grep -q 'out-of-memory' "$log" && why="out of memory (> $rss MB)"
     grep -q 'ERROR: libFuzzer: timeout' "$log" && why="hang (> $TIMEOUT s on one input)"
-    grep -q 'deadly signal\|panicked at' "$log" && why="crash: $(grep -m1 -o 'panicked at .*' "$log" | cut -c1-160)"
+    if grep -q 'deadly signal\|panicked at\|ERROR: AddressSanitizer' "$log"; then
+      why="crash: $(grep -m1 -A1 'panicked at\|ERROR: AddressSanitizer' "$log" | tr '\n' ' ' | cut -c1-200)"
+    fi
     if [ -n "$found" ]; then
       local keep; keep="$FUZZ/corpus/$t/$(basename "$found")"
       cp "$found" "$keep"
@@ -133,14 +140,16 @@ run_target() { # name -> writes $WORK/result.<name>
 
 rm -f "$WORK"/result.*
 for t in "${targets[@]}"; do
+  [ "$fuzz" -eq 1 ] || break
   run_target "$t" &
   while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
 done
 wait
 
 passed=0 failed=0
-: >"$WORK/last-run.tsv"
+[ "$fuzz" -eq 1 ] && : >"$WORK/last-run.tsv"
 for t in "${targets[@]}"; do
+  [ "$fuzz" -eq 1 ] || break
   read -r status execs took rssmb why <"$WORK/result.$t" || { status=failed execs=0 took=0 rssmb=? why="no result"; }
   printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$status" "$execs" "$took" "$rssmb" >>"$WORK/last-run.tsv"
   if [ "$status" = ok ]; then
@@ -155,17 +164,28 @@ for t in "${targets[@]}"; do
 done
 
 # ---- merge new coverage into the committed corpus ---------------------------------------------
+# Edge coverage only (-use_counters=0: hit counts would keep thousands of near-duplicates), then
+# a byte budget per target: the largest fuzzer-found files (named by hash) go first; seed-* and
+# regression inputs always stay.
+budget() { case "$1" in store_open) echo 524288 ;; eip712) echo 262144 ;; *) echo 131072 ;; esac; }
 if [ "$merge" -eq 1 ]; then
   for t in "${targets[@]}"; do
     read -r _ rss len < <(grep -E "^$t " <<<"$TARGET_TABLE")
-    before=$(find "$FUZZ/corpus/$t" -type f | wc -l)
-    cargo +nightly fuzz run "$t" "$FUZZ/corpus/$t" "$WORK/corpus/$t" -- \
-      -merge=1 -rss_limit_mb="$rss" -max_len="$len" -timeout=$TIMEOUT >"$WORK/logs/$t.merge.log" 2>&1 ||
+    dir="$FUZZ/corpus/$t"
+    before=$(find "$dir" -type f | wc -l)
+    cargo +nightly fuzz run "$t" "$dir" "$WORK/corpus/$t" -- -merge=1 -use_counters=0 \
+      -rss_limit_mb="$rss" -max_len="$len" -timeout=$TIMEOUT >"$WORK/logs/$t.merge.log" 2>&1 ||
       echo "fuzz.sh: merge of $t failed, see $WORK/logs/$t.merge.log" >&2
-    echo "fuzz.sh: $t corpus $before -> $(find "$FUZZ/corpus/$t" -type f | wc -l) files" >&2
+    max=$(budget "$t")
+    while [ "$(du -sb "$dir" | cut -f1)" -gt "$max" ]; do
+      big=$(find "$dir" -type f -regextype posix-extended -regex '.*/[0-9a-f]{40}' -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
+      [ -n "$big" ] || break
+      rm -f "$big"
+    done
+    echo "fuzz.sh: $t corpus $before -> $(find "$dir" -type f | wc -l) files, $(du -sb "$dir" | cut -f1) bytes" >&2
   done
   echo "fuzz.sh: fuzz/corpus is $(du -sb "$FUZZ/corpus" | cut -f1) bytes" >&2
 fi
 
-echo "fuzz: $passed passed, $failed failed"
+[ "$fuzz" -eq 1 ] && echo "fuzz: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -37,6 +37,7 @@ fn every_committed_corpus_input_passes_its_target_check() {
         total += files.len();
     }
     assert!(total >= fuzz_checks::TARGETS.len());
+    eprintln!("fuzz corpus: {total} inputs replayed over {} targets", fuzz_checks::TARGETS.len());
 }
 
 #[test]
