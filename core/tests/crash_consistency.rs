@@ -1,5 +1,5 @@
 //! Crash consistency: a child process is aborted at every named point of create, password
-//! change, logout and wallet removal (and SIGKILLed at random moments of a churn loop); the
+//! change, KDF parameter upgrade, logout and wallet removal (and SIGKILLed at random moments of a churn loop); the
 //! directory is reopened and must be consistent — never a lost wallet the user did not ask to
 //! remove, never a half-written state.
 #![cfg(feature = "crash-points")]
@@ -61,6 +61,47 @@ fn password_change_keeps_exactly_one_working_password() {
         let (good, bad) = if new_works { (PW2, PW) } else { (PW, PW2) };
         assert!(matches!(r.core.login("Crash", bad).unwrap_err(), Error::InvalidCredentials { .. }), "{point}");
         r.core.login("Crash", good).unwrap();
+    }
+}
+
+fn kdf_of(dir: &Path) -> (u32, u32, u32) {
+    rusqlite::Connection::open(dir.join("imwallet.db"))
+        .unwrap()
+        .query_row("SELECT kdf_m_kib, kdf_t, kdf_p FROM accounts", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+}
+
+#[test]
+fn kdf_upgrade_keeps_the_password_working_at_every_point() {
+    use imwallet_core::vault::kdf::KdfProfile;
+    let old = KdfProfile::InsecureFastForTestsPreviousDefault.params();
+    let new = KdfProfile::InsecureFastForTests.params();
+    for (point, upgraded) in [("kdf_upgrade.before_commit", false), ("kdf_upgrade.after_commit", true), ("none", true)] {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            // An account made by a build whose default was the floor (p = 1).
+            let r = open_with(
+                dir.path(),
+                std::sync::Arc::new(imwallet_core::clock::ManualClock::new(1_800_000_000)),
+                KdfProfile::InsecureFastForTestsPreviousDefault,
+            );
+            r.core.create_account("Crash", PW, 12, Language::English).unwrap();
+        }
+        assert_eq!(kdf_of(dir.path()), (old.m_kib, old.t, old.p));
+        // The child runs with today's default: its login upgrades (and is aborted on the way).
+        let st = child(dir.path(), "login", Some(point));
+        assert_eq!(st.success(), point == "none", "{point}");
+        let want = if upgraded { new } else { old };
+        assert_eq!(kdf_of(dir.path()), (want.m_kib, want.t, want.p), "{point}: parameters and wrap change together");
+        assert_eq!(journal_len(dir.path()), 0, "{point}");
+        let r = open(dir.path());
+        assert!(matches!(r.core.state(), SessionState::Locked { .. }), "{point}: the login itself had committed");
+        assert!(matches!(r.core.unlock(PW2).unwrap_err(), Error::InvalidCredentials { .. }), "{point}");
+        r.core.unlock(PW).unwrap();
+        // Whatever the crash left, the next password unlock completes the upgrade.
+        assert_eq!(kdf_of(dir.path()), (new.m_kib, new.t, new.p), "{point}");
+        r.core.lock().unwrap();
+        r.core.unlock(PW).unwrap();
     }
 }
 
