@@ -22,7 +22,8 @@ use imwallet_core::wallet::Language;
 use imwallet_core::{Config, Hooks, WalletCore};
 
 const PW: &[u8] = b"correct horse battery staple 42";
-const SALT: &[u8] = b"imwallet-bench-salt!";
+/// 16 bytes: the length the wallet uses and the only one libsodium takes.
+const SALT: &[u8] = b"imwallet/salt/16";
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();
