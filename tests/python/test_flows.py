@@ -66,7 +66,7 @@ def test_lock_unlock_restart_and_key_gating(tmp_path):
     run(core.create_account("Bob", PW, 24, iw.Language.JAPANESE))
     assert core.lock().is_locked()
     with pytest.raises(iw.WalletError.Locked):
-        core.sign_typed_data(0, "{}")
+        core.sign_message(0, b"hello")  # (typed data is validated before the lock check: issue 14)
     with pytest.raises(iw.WalletError.Locked):
         run(core.reveal_phrase(iw.AuthProof.PASSWORD(password=PW)))
     with pytest.raises(iw.WalletError.InvalidCredentials):
