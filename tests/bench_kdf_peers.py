@@ -117,6 +117,7 @@ def main():
         ("argon2-cffi (C reference, threads)", 4, lambda: cffi(4)),
         ("libsodium crypto_pwhash (PyNaCl)", 1, sodium),
     ]
+    arms.append(("imwallet kdf::derive (RustCrypto argon2 0.6, rayon)", 2, lambda: rust_derive(2)))
     for name, peer in extras:
         for p in (1, 4):
             arms.append((name, p, lambda peer=peer, p=p: tuple(f(x) for f, x in zip((float, str), peer.ask(f"derive {M_KIB} {T} {p}")))))
@@ -149,11 +150,12 @@ def main():
     print(f"cpus {os.cpu_count()}, load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
     print(f"argon2-cffi {md.version('argon2-cffi')} (bindings {md.version('argon2-cffi-bindings')}), PyNaCl {md.version('PyNaCl')}")
     print()
-    print(f"| {'impl':<52} | params       | median ms | min–max ms     |")
-    print(f"|{'-' * 54}|--------------|-----------|----------------|")
+    width = max(len(a[0]) for a in arms)
+    print(f"| {'impl':<{width}} | params          | median ms | min–max ms    |")
+    print(f"|{'-' * (width + 2)}|-----------------|-----------|---------------|")
     for i, (name, p, _) in enumerate(arms):
         v = times[i]
-        print(f"| {name:<52} | m64M t{T} p{p:<4} | {med[i]:9.1f} | {min(v):6.1f}–{max(v):6.1f} |")
+        print(f"| {name:<{width}} | m={M_KIB // 1024} MiB t={T} p={p} | {med[i]:9.1f} | {min(v):6.1f}–{max(v):6.1f} |")
     print()
 
     def ratio(label, a, b, goal=None):
@@ -167,7 +169,8 @@ def main():
     ratio("imwallet p=1 / argon2-cffi p=1", 0, 3)
     ratio(f"imwallet login (p={prod[2]}) / imwallet kdf::derive p={prod[2]}", 2, 1 if prod[2] == 4 else 0)
     ratio(f"imwallet login (p={prod[2]}) / libsodium p=1", 2, 5)
-    for j, (name, p, _) in enumerate(arms[6:], start=6):
+    ratio("imwallet p=2 / imwallet p=1 (same m, t)", 6, 0)
+    for j, (name, p, _) in enumerate(arms[7:], start=7):
         ratio(f"{name} p={p} / libsodium p=1" if p == 1 else f"{name} p={p} / imwallet p=4", j, 5 if p == 1 else 1)
 
 
