@@ -32,6 +32,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PW = b"correct horse battery staple 42"
 SALT = b"imwallet/salt/16"  # 16 bytes: what the wallet uses, and all libsodium takes
 M_KIB, T = 64 * 1024, 3
+# Pause before every arm: the Rust KDF wipes and frees its memory on the pool after returning
+# the key (off the caller's path); it must not run into the next arm's time, whichever it is.
+SETTLE = 0.05
 
 
 def ensure_venv():
@@ -133,6 +136,7 @@ def main():
         order = list(range(len(arms)))
         order = order[rep % len(order):] + order[: rep % len(order)]
         for i in order:
+            time.sleep(SETTLE)
             ms, tag = arms[i][2]()
             times[i].append(ms)
             if tag is not None:

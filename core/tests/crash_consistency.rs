@@ -16,6 +16,14 @@ use imwallet_core::session::SessionState;
 use imwallet_core::wallet::Language;
 use imwallet_core::Error;
 
+/// One test at a time: a child spawned by one test inherits (until it execs) the open
+/// data-directory lock of a core another test is just closing, whose reopen would then find
+/// the directory still locked (`DataDirectoryInUse`) — a test-harness race, not a product one.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn child(dir: &Path, op: &str, crash_at: Option<&str>) -> std::process::ExitStatus {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_imwallet-crash-child"));
     cmd.arg(dir).arg(op).stdout(Stdio::null()).stderr(Stdio::null());
@@ -37,6 +45,7 @@ fn seeded() -> tempfile::TempDir {
 
 #[test]
 fn create_is_all_or_nothing() {
+    let _serial = serial();
     for (point, exists) in [("create.after_kdf", false), ("create.before_commit", false), ("create.after_commit", true), ("none", true)] {
         let dir = tempfile::tempdir().unwrap();
         let st = child(dir.path(), "create", Some(point));
@@ -54,6 +63,7 @@ fn create_is_all_or_nothing() {
 
 #[test]
 fn password_change_keeps_exactly_one_working_password() {
+    let _serial = serial();
     for (point, new_works) in [("password.before_commit", false), ("password.after_commit", true), ("none", true)] {
         let dir = seeded();
         child(dir.path(), "password", Some(point));
@@ -73,6 +83,7 @@ fn kdf_of(dir: &Path) -> (u32, u32, u32) {
 
 #[test]
 fn kdf_upgrade_keeps_the_password_working_at_every_point() {
+    let _serial = serial();
     use imwallet_core::vault::kdf::KdfProfile;
     let old = KdfProfile::InsecureFastForTestsPreviousDefault.params();
     let new = KdfProfile::InsecureFastForTests.params();
@@ -107,6 +118,7 @@ fn kdf_upgrade_keeps_the_password_working_at_every_point() {
 
 #[test]
 fn logout_is_rolled_back_or_completed() {
+    let _serial = serial();
     for (point, done) in [("logout.before_commit", false), ("logout.after_commit", true), ("none", true)] {
         let dir = seeded();
         child(dir.path(), "logout", Some(point));
@@ -123,6 +135,7 @@ fn logout_is_rolled_back_or_completed() {
 
 #[test]
 fn wallet_removal_is_rolled_back_or_completed() {
+    let _serial = serial();
     for (point, removed) in [("remove.before_commit", false), ("remove.after_commit", true), ("none", true)] {
         let dir = seeded();
         child(dir.path(), "remove", Some(point));
@@ -139,6 +152,7 @@ fn wallet_removal_is_rolled_back_or_completed() {
 
 #[test]
 fn erase_is_rolled_back_or_completed() {
+    let _serial = serial();
     for (point, erased) in [("erase.before_commit", false), ("erase.after_commit", true), ("none", true)] {
         let dir = seeded();
         {
@@ -158,6 +172,7 @@ fn erase_is_rolled_back_or_completed() {
 
 #[test]
 fn random_kills_during_churn_never_corrupt_or_lose_wallets() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     for round in 0..12 {
