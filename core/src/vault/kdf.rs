@@ -132,8 +132,12 @@ fn release_in_background(mut memory: Vec<Block>) {
     });
 }
 
-/// Blocks until no memory is being released (never called on the pool itself).
+/// Blocks until no memory is being released. On a pool thread (an app calling in from its own
+/// rayon task) it does not wait: the release may need that very thread.
 fn wait_for_releases() {
+    if rayon::current_thread_index().is_some() {
+        return;
+    }
     let mut pending = releasing();
     while *pending > 0 {
         pending = RELEASING.1.wait(pending).unwrap_or_else(|e| e.into_inner());
@@ -174,6 +178,20 @@ mod tests {
                 assert!(ARGON2_CFFI.iter().any(|(v, _)| *v == p), "{profile:?}: {p:?} has no C-reference vector");
             }
         }
+    }
+
+    #[test]
+    fn derive_on_a_one_thread_pool_does_not_wait_for_itself() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let (params, tag) = ARGON2_CFFI[2];
+        for _ in 0..3 {
+            // The first derivation's release is queued on the pool's only thread, which is
+            // busy running this closure: the next one must not wait for it.
+            let key = pool.install(|| derive(PW, SALT, params).and_then(|_| derive(PW, SALT, params))).unwrap();
+            assert_eq!(hex::encode(key.expose()), tag);
+        }
+        // From outside the pool, a derivation waits for the pending releases, then runs.
+        assert_eq!(hex::encode(derive(PW, SALT, params).unwrap().expose()), tag);
     }
 
     /// RFC 9106 section 5 (Argon2 version 0x13): password 32 × 0x01, salt 16 × 0x02, secret
