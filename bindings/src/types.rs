@@ -33,10 +33,14 @@ pub struct AttemptStatus {
 /// Argon2id cost profile.
 #[uniffi::remote(Enum)]
 pub enum KdfProfile {
-    /// m = 64 MiB, t = 3, p = 1.
+    /// New accounts m = 64 MiB, t = 3, p = 4; accounts down to p = 1 still open and are
+    /// upgraded on their next password login.
     Production,
     /// Fast and weak: tests only. A production core refuses accounts made with it.
     InsecureFastForTests,
+    /// Tests only: the fast profile as it was before its default had four lanes (accounts a
+    /// core opened with `InsecureFastForTests` upgrades).
+    InsecureFastForTestsPreviousDefault,
 }
 
 /// BIP39 wordlist.

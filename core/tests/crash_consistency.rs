@@ -1,5 +1,5 @@
 //! Crash consistency: a child process is aborted at every named point of create, password
-//! change, logout and wallet removal (and SIGKILLed at random moments of a churn loop); the
+//! change, KDF parameter upgrade, logout and wallet removal (and SIGKILLed at random moments of a churn loop); the
 //! directory is reopened and must be consistent — never a lost wallet the user did not ask to
 //! remove, never a half-written state.
 #![cfg(feature = "crash-points")]
@@ -15,6 +15,14 @@ use common::*;
 use imwallet_core::session::SessionState;
 use imwallet_core::wallet::Language;
 use imwallet_core::Error;
+
+/// One test at a time: a child spawned by one test inherits (until it execs) the open
+/// data-directory lock of a core another test is just closing, whose reopen would then find
+/// the directory still locked (`DataDirectoryInUse`) — a test-harness race, not a product one.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 fn child(dir: &Path, op: &str, crash_at: Option<&str>) -> std::process::ExitStatus {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_imwallet-crash-child"));
@@ -37,6 +45,7 @@ fn seeded() -> tempfile::TempDir {
 
 #[test]
 fn create_is_all_or_nothing() {
+    let _serial = serial();
     for (point, exists) in [("create.after_kdf", false), ("create.before_commit", false), ("create.after_commit", true), ("none", true)] {
         let dir = tempfile::tempdir().unwrap();
         let st = child(dir.path(), "create", Some(point));
@@ -54,6 +63,7 @@ fn create_is_all_or_nothing() {
 
 #[test]
 fn password_change_keeps_exactly_one_working_password() {
+    let _serial = serial();
     for (point, new_works) in [("password.before_commit", false), ("password.after_commit", true), ("none", true)] {
         let dir = seeded();
         child(dir.path(), "password", Some(point));
@@ -64,8 +74,51 @@ fn password_change_keeps_exactly_one_working_password() {
     }
 }
 
+fn kdf_of(dir: &Path) -> (u32, u32, u32) {
+    rusqlite::Connection::open(dir.join("imwallet.db"))
+        .unwrap()
+        .query_row("SELECT kdf_m_kib, kdf_t, kdf_p FROM accounts", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+}
+
+#[test]
+fn kdf_upgrade_keeps_the_password_working_at_every_point() {
+    let _serial = serial();
+    use imwallet_core::vault::kdf::KdfProfile;
+    let old = KdfProfile::InsecureFastForTestsPreviousDefault.params();
+    let new = KdfProfile::InsecureFastForTests.params();
+    for (point, upgraded) in [("kdf_upgrade.before_commit", false), ("kdf_upgrade.after_commit", true), ("none", true)] {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            // An account made by a build whose default was the floor (p = 1).
+            let r = open_with(
+                dir.path(),
+                std::sync::Arc::new(imwallet_core::clock::ManualClock::new(1_800_000_000)),
+                KdfProfile::InsecureFastForTestsPreviousDefault,
+            );
+            r.core.create_account("Crash", PW, 12, Language::English).unwrap();
+        }
+        assert_eq!(kdf_of(dir.path()), (old.m_kib, old.t, old.p));
+        // The child runs with today's default: its login upgrades (and is aborted on the way).
+        let st = child(dir.path(), "login", Some(point));
+        assert_eq!(st.success(), point == "none", "{point}");
+        let want = if upgraded { new } else { old };
+        assert_eq!(kdf_of(dir.path()), (want.m_kib, want.t, want.p), "{point}: parameters and wrap change together");
+        assert_eq!(journal_len(dir.path()), 0, "{point}");
+        let r = open(dir.path());
+        assert!(matches!(r.core.state(), SessionState::Locked { .. }), "{point}: the login itself had committed");
+        assert!(matches!(r.core.unlock(PW2).unwrap_err(), Error::InvalidCredentials { .. }), "{point}");
+        r.core.unlock(PW).unwrap();
+        // Whatever the crash left, the next password unlock completes the upgrade.
+        assert_eq!(kdf_of(dir.path()), (new.m_kib, new.t, new.p), "{point}");
+        r.core.lock().unwrap();
+        r.core.unlock(PW).unwrap();
+    }
+}
+
 #[test]
 fn logout_is_rolled_back_or_completed() {
+    let _serial = serial();
     for (point, done) in [("logout.before_commit", false), ("logout.after_commit", true), ("none", true)] {
         let dir = seeded();
         child(dir.path(), "logout", Some(point));
@@ -82,6 +135,7 @@ fn logout_is_rolled_back_or_completed() {
 
 #[test]
 fn wallet_removal_is_rolled_back_or_completed() {
+    let _serial = serial();
     for (point, removed) in [("remove.before_commit", false), ("remove.after_commit", true), ("none", true)] {
         let dir = seeded();
         child(dir.path(), "remove", Some(point));
@@ -98,6 +152,7 @@ fn wallet_removal_is_rolled_back_or_completed() {
 
 #[test]
 fn erase_is_rolled_back_or_completed() {
+    let _serial = serial();
     for (point, erased) in [("erase.before_commit", false), ("erase.after_commit", true), ("none", true)] {
         let dir = seeded();
         {
@@ -117,6 +172,7 @@ fn erase_is_rolled_back_or_completed() {
 
 #[test]
 fn random_kills_during_churn_never_corrupt_or_lose_wallets() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     for round in 0..12 {

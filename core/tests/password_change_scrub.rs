@@ -8,28 +8,6 @@ mod common;
 use common::*;
 use imwallet_core::wallet::Language;
 
-fn occurrences(dir: &std::path::Path, needle: &[u8]) -> usize {
-    let mut n = 0;
-    for e in walk(dir) {
-        let bytes = std::fs::read(&e).unwrap_or_default();
-        n += bytes.windows(needle.len()).filter(|w| *w == needle).count();
-    }
-    n
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
 #[test]
 fn the_old_wrap_is_gone_from_every_file_after_a_password_change() {
     let dir = tempfile::tempdir().unwrap();

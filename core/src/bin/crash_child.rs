@@ -1,8 +1,9 @@
 //! Test helper (feature `crash-points`): performs one operation on a data directory so the
 //! crash tests can abort it at a named point (`IMWALLET_CRASH_AT`) or SIGKILL it at random.
 //!
-//! Usage: `imwallet-crash-child DIR OP` with OP one of create, password, logout, remove, erase,
-//! churn, campaign. `campaign` (the kill -9 campaign of `tests/kill_campaign.rs`) announces
+//! Usage: `imwallet-crash-child DIR OP` with OP one of create, password, login, logout, remove,
+//! erase, churn, campaign (`login` of an account made with an older default runs the KDF
+//! parameter upgrade). `campaign` (the kill -9 campaign of `tests/kill_campaign.rs`) announces
 //! every operation on stdout (`begin <op> <name>` / `done <op> <name>`) so the parent knows
 //! which one a kill interrupted.
 
@@ -52,6 +53,7 @@ fn run(dir: &str, op: &str) -> Result<()> {
             core.login("Crash", PW)?;
             core.change_password(PW, PW2)?;
         }
+        "login" => drop(core.login("Crash", PW)?),
         "logout" => {
             core.login("Crash", PW)?;
             logout(&core, false, "Crash", PW)?;

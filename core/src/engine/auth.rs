@@ -3,6 +3,10 @@
 //! Every password check goes through [`Inner::check_password`]: the attempt is counted in the
 //! database before Argon2 runs, unknown names run the same KDF on a decoy so they cost the same
 //! time and fail with the same error, and only a success resets the counter.
+//!
+//! A password login or unlock of an account whose KDF parameters are below the profile's
+//! default (created before the default was raised) then re-wraps its vault key under the
+//! default: [`Inner::upgrade_kdf`] (ADR 0010).
 
 use std::sync::Weak;
 use std::time::Instant;
@@ -19,9 +23,10 @@ use crate::session::limiter;
 use crate::session::{SessionAccount, SessionState};
 use crate::store::account_settings;
 use crate::store::accounts::{self as rows, AccountRow};
+use crate::store::crash::crash_point;
 use crate::vault::aead::{self, Purpose};
 use crate::vault::secrets::AccountSecret;
-use crate::vault::{kdf, scrubbed, SecretBytes};
+use crate::vault::{kdf, random_array, scrubbed, SecretBytes};
 use crate::{Error, Result};
 
 /// Where an unlock starts from.
@@ -100,7 +105,7 @@ impl Inner {
     /// Enters `Unlocked` for `row` with `vault_key` — only if the session is still the one of
     /// generation `gen` and the call was not cancelled (otherwise the key is dropped, zeroized,
     /// and the call fails with `SessionChanged`). The vault is decrypted inside the transition,
-    /// so key material exists only in the new session.
+    /// so key material exists only in the new session. Returns the new session's generation.
     pub(crate) fn enter_unlocked(
         &self,
         gen: u64,
@@ -108,15 +113,61 @@ impl Inner {
         row: &AccountRow,
         vault_key: SecretBytes,
         kind: EventKind,
-    ) -> Result<()> {
+    ) -> Result<u64> {
         self.after_kdf();
         let account = SessionAccount { id: row.id.clone(), name: row.name.clone() };
-        self.transition(Expect::Generation(gen), cancel, |_, tx, out| {
+        let ((), generation) = self.transition_gen(Expect::Generation(gen), cancel, |_, tx, out| {
             let plain = aead::open(&vault_key, &row.id, Purpose::Vault, &row.vault_blob)?.ok_or(Error::VaultCorrupted)?;
             let secret = AccountSecret::decode(&plain)?;
             self.event(tx, kind, Some(&account), "", out)?;
             Ok((self.unlocked_session(account.clone(), vault_key, secret), ()))
-        })
+        })?;
+        Ok(generation)
+    }
+
+    /// Parameter upgrade after a successful password login/unlock that entered the session of
+    /// generation `gen` with `row` (as read before the KDF): when `row`'s KDF parameters are
+    /// below the profile's default, re-wraps the vault key under the default with a new salt.
+    ///
+    /// The extra KDF runs with no lock held. Its result is applied only if the session is still
+    /// the one of generation `gen` (so still `Unlocked` with this account's vault key, which
+    /// never leaves the session) and — in the same transaction — only if the row still holds
+    /// the wrap that was just opened, so a password change that landed meanwhile is never
+    /// overwritten. Otherwise nothing is written and the next login tries again. After the
+    /// commit the old wrap is scrubbed from the WAL and free pages. Returns whether the row was
+    /// upgraded.
+    fn upgrade_kdf(&self, gen: u64, row: &AccountRow, password: &[u8]) -> Result<bool> {
+        let Some(params) = self.config.kdf_profile.upgrade_target(row.kdf) else {
+            return Ok(false);
+        };
+        let salt = random_array::<16>()?.to_vec();
+        let pw_key = kdf::derive(password, &salt, params)?;
+        self.after_kdf();
+        let cell = lk(&self.cell);
+        let vault_key = match &cell.session {
+            Session::Unlocked(u) if cell.generation == gen && u.keys.account_id == row.id => &u.keys.vault_key,
+            _ => return Ok(false),
+        };
+        let wrap = aead::seal(&pw_key, &row.id, Purpose::PasswordWrap, vault_key.expose())?;
+        let upgraded = lk(&self.store).write(|tx| {
+            let upgraded = rows::upgrade_password_wrap(tx, &row.id, &row.password_wrap, params, &salt, &wrap)?;
+            crash_point("kdf_upgrade.before_commit");
+            Ok(upgraded)
+        })?;
+        crash_point("kdf_upgrade.after_commit");
+        drop(cell);
+        if upgraded {
+            // The old wrap must not linger in WAL frames or free pages.
+            lk(&self.store).scrub()?;
+        }
+        Ok(upgraded)
+    }
+
+    /// [`Inner::upgrade_kdf`] for a login or unlock that already succeeded: a failure leaves
+    /// the account as it was (or upgraded with the scrub left to the next one, logout or
+    /// password change) and must not turn the completed login into an error.
+    fn upgrade_kdf_after_login(&self, gen: u64, row: &AccountRow, password: &[u8]) {
+        let _ = self.upgrade_kdf(gen, row, password);
     }
 
     /// Wipes keys and moves `Unlocked` → `Locked`. Any other session stays as it is, but its
@@ -187,7 +238,8 @@ impl WalletCore {
             i.emit(out);
             let vk = result?;
             let row = row.as_ref().ok_or(Error::InvalidCredentials { attempts_left: 0, retry_after_secs: 0 })?;
-            i.enter_unlocked(gen, Some(cancel), row, vk, EventKind::LoginSucceeded)?;
+            let gen = i.enter_unlocked(gen, Some(cancel), row, vk, EventKind::LoginSucceeded)?;
+            i.upgrade_kdf_after_login(gen, row, password);
             Ok(self.state())
         })
     }
@@ -209,7 +261,8 @@ impl WalletCore {
             let mut out = Vec::new();
             let result = i.check_password(Some(&row), password, &mut out);
             i.emit(out);
-            i.enter_unlocked(gen, Some(cancel), &row, result?, EventKind::Unlocked)?;
+            let gen = i.enter_unlocked(gen, Some(cancel), &row, result?, EventKind::Unlocked)?;
+            i.upgrade_kdf_after_login(gen, &row, password);
             Ok(self.state())
         })
     }

@@ -187,6 +187,16 @@ pub fn set_password_wrap(conn: &Connection, id: &str, kdf: KdfParams, salt: &[u8
     )? == 1)
 }
 
+/// Replaces the password wrap with one under stronger KDF parameters (same password, same
+/// vault key), but only while the row still holds `old_wrap`: a password change that landed
+/// meanwhile is never overwritten. `false` if nothing was replaced.
+pub fn upgrade_password_wrap(conn: &Connection, id: &str, old_wrap: &[u8], kdf: KdfParams, salt: &[u8], wrap: &[u8]) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE accounts SET kdf_m_kib = ?1, kdf_t = ?2, kdf_p = ?3, kdf_salt = ?4, password_wrap = ?5 WHERE id = ?6 AND password_wrap = ?7",
+        params![kdf.m_kib, kdf.t, kdf.p, salt, wrap, id, old_wrap],
+    )? == 1)
+}
+
 /// Counts of what an erase removes: (accounts, events).
 pub fn erase_counts(conn: &Connection) -> Result<(u64, u64)> {
     let events: i64 = conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;

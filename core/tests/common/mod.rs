@@ -85,6 +85,11 @@ pub struct Rig {
 }
 
 pub fn open_with(dir: &Path, clock: Arc<ManualClock>, profile: KdfProfile) -> Rig {
+    open_full(dir, clock, profile, Arc::new(MemoryKeyStore::new()))
+}
+
+/// [`open_with`] with a given key store (one that outlives a reopen).
+pub fn open_full(dir: &Path, clock: Arc<ManualClock>, profile: KdfProfile, ks: Arc<MemoryKeyStore>) -> Rig {
     let env = Arc::new(Env {
         network: Mutex::new(NetworkKind::Unknown),
         integrity: Mutex::new(DeviceIntegrity::Unknown),
@@ -92,7 +97,6 @@ pub fn open_with(dir: &Path, clock: Arc<ManualClock>, profile: KdfProfile) -> Ri
     });
     let rec = Arc::new(Recorder::default());
     let config = Config { data_dir: dir.to_path_buf(), kdf_profile: profile, default_auto_lock: AutoLock::Never };
-    let ks = Arc::new(MemoryKeyStore::new());
     let owner = Arc::new(Owner::default());
     // `..Hooks::default()` keeps the rig compiling when another hook field is added.
     #[allow(clippy::needless_update)]
@@ -128,4 +132,27 @@ pub fn erase_with_passwords(names: &[(&str, &[u8])]) -> imwallet_core::engine::E
 /// Erase authorized by the device owner (the rig's `Owner` confirms by default).
 pub fn by_owner() -> imwallet_core::engine::EraseProofs {
     imwallet_core::engine::EraseProofs { use_device_owner: true, ..Default::default() }
+}
+
+/// How often `needle` occurs in the files under `dir` (main database, WAL, everything).
+pub fn occurrences(dir: &Path, needle: &[u8]) -> usize {
+    let mut n = 0;
+    for e in walk(dir) {
+        let bytes = std::fs::read(&e).unwrap_or_default();
+        n += bytes.windows(needle.len()).filter(|w| *w == needle).count();
+    }
+    n
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }
