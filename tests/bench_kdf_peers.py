@@ -113,7 +113,6 @@ def main():
     ensure_venv()
     import importlib.metadata as md
 
-    import nacl.bindings
     import nacl.pwhash
     from argon2.low_level import Type, hash_secret_raw
 
@@ -145,8 +144,8 @@ def main():
         ("argon2-cffi (C reference)", 1, lambda: cffi(1)),
         ("argon2-cffi (C reference, threads)", 4, lambda: cffi(4)),
         ("libsodium crypto_pwhash (PyNaCl)", 1, sodium),
-    ]
-    arms.append(("imwallet kdf::derive (RustCrypto argon2 0.6, rayon)", 2, lambda: rust_derive(2)))
+        ("imwallet kdf::derive (RustCrypto argon2 0.6, rayon)", 2, lambda: rust_derive(2)),
+    ]  # the ratios below refer to these indices; extras follow
     for name, peer in extras:
         for p in (1, 4):
             arms.append((name, p, lambda peer=peer, p=p: tuple(f(x) for f, x in zip((float, str), peer.ask(f"derive {M_KIB} {T} {p}")))))
