@@ -22,6 +22,7 @@ e.g. a scratch build of another Argon2 crate, to the same alternation.
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -73,6 +74,31 @@ class Peer:
         self.proc.wait(timeout=30)
 
 
+def busy_cpu_seconds():
+    """CPU seconds all processes on the machine spent busy so far (Linux /proc/stat), or None."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except OSError:
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds(peers):
+    """CPU seconds this script and its running peer processes used so far."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    total = me.ru_utime + me.ru_stime
+    for peer in peers:
+        try:
+            with open(f"/proc/{peer.proc.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+        except OSError:
+            pass
+    return total
+
+
 def timed(f):
     start = time.perf_counter()
     out = f()
@@ -87,7 +113,6 @@ def main():
     ensure_venv()
     import importlib.metadata as md
 
-    import nacl.bindings
     import nacl.pwhash
     from argon2.low_level import Type, hash_secret_raw
 
@@ -119,8 +144,8 @@ def main():
         ("argon2-cffi (C reference)", 1, lambda: cffi(1)),
         ("argon2-cffi (C reference, threads)", 4, lambda: cffi(4)),
         ("libsodium crypto_pwhash (PyNaCl)", 1, sodium),
-    ]
-    arms.append(("imwallet kdf::derive (RustCrypto argon2 0.6, rayon)", 2, lambda: rust_derive(2)))
+        ("imwallet kdf::derive (RustCrypto argon2 0.6, rayon)", 2, lambda: rust_derive(2)),
+    ]  # the ratios below refer to these indices; extras follow
     for name, peer in extras:
         for p in (1, 4):
             arms.append((name, p, lambda peer=peer, p=p: tuple(f(x) for f, x in zip((float, str), peer.ask(f"derive {M_KIB} {T} {p}")))))
@@ -129,6 +154,8 @@ def main():
     for _, _, f in arms:  # warm-up: page faults, thread pools
         f()
     load_before = os.getloadavg()
+    peers = [rust] + [peer for _, peer in extras]
+    busy_before, own_before, wall_before = busy_cpu_seconds(), own_cpu_seconds(peers), time.perf_counter()
     times = {i: [] for i in range(len(arms))}
     for rep in range(args.reps):
         tags = {}
@@ -145,13 +172,16 @@ def main():
             if len(seen) != 1:
                 sys.exit(f"outputs differ for p = {p}: {seen}")
     load_after = os.getloadavg()
-    rust.close()
-    for _, peer in extras:
+    # Cores the rest of the machine kept busy meanwhile: what the lanes could not use.
+    busy_after, own_after, wall = busy_cpu_seconds(), own_cpu_seconds(peers), time.perf_counter() - wall_before
+    others = None if busy_before is None else ((busy_after - busy_before) - (own_after - own_before)) / wall
+    for peer in peers:
         peer.close()
 
     med = {i: statistics.median(v) for i, v in times.items()}
     print(f"Argon2id m = {M_KIB // 1024} MiB, t = {T}, 32-byte tag; {args.reps} alternating repetitions; outputs equal in every one")
-    print(f"cpus {os.cpu_count()}, load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
+    print(f"cpus {os.cpu_count()}, load average before {load_before[0]:.2f}, after {load_after[0]:.2f}", end="")
+    print("" if others is None else f"; other processes kept {max(others, 0):.2f} cores busy on average during the run")
     print(f"argon2-cffi {md.version('argon2-cffi')} (bindings {md.version('argon2-cffi-bindings')}), PyNaCl {md.version('PyNaCl')}")
     print()
     width = max(len(a[0]) for a in arms)
