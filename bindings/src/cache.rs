@@ -122,6 +122,7 @@ pub struct EraseReport {
     pub accounts_removed: u64,
     pub events_removed: u64,
     pub caches: ClearReport,
+    pub device_keys_deleted: u32,
     pub duration_ms: u64,
 }
 

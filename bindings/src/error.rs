@@ -76,6 +76,12 @@ pub enum WalletError {
     /// The action's gate needs a proof: `accepted` says which.
     #[error("{reason}")]
     AuthorizationRequired { action: String, accepted: String, reason: String },
+    /// The device key store cannot be used now: retry after the device is unlocked.
+    #[error("{reason}")]
+    DeviceKeyUnavailable { reason: String },
+    /// The data is bound to keys that are not on this device: restore from the recovery phrase.
+    #[error("{reason}")]
+    DeviceKeyLost { reason: String },
     #[error("{reason}")]
     StorageFailed { kind: String, reason: String },
     #[error("{reason}")]
@@ -132,6 +138,8 @@ impl From<E> for WalletError {
             E::BiometricUnavailable => WalletError::BiometricUnavailable { reason: message },
             E::BiometricInvalidated => WalletError::BiometricInvalidated { reason: message },
             E::AuthorizationRequired { action, accepted } => WalletError::AuthorizationRequired { action, accepted, reason: message },
+            E::DeviceKeyUnavailable { .. } => WalletError::DeviceKeyUnavailable { reason: message },
+            E::DeviceKeyLost { .. } => WalletError::DeviceKeyLost { reason: message },
             E::SchemaTooNew { .. }
             | E::DataDirectoryDamaged { .. }
             | E::KdfParamsTooWeak

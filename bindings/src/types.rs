@@ -160,6 +160,7 @@ pub struct LogoutReport {
     pub cache_entries_cleared: u64,
     pub cache_bytes_freed: u64,
     pub wallet_removed: bool,
+    pub wallet_data_shredded: bool,
     pub warnings_acknowledged: Vec<LogoutWarning>,
 }
 

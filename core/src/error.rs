@@ -122,6 +122,14 @@ pub enum Error {
     VaultCorrupted,
     #[error("the data directory is damaged: {reason}; move it aside with quarantine_damaged_data and restore from the recovery phrase")]
     DataDirectoryDamaged { reason: String },
+    /// The device key store cannot be used now (before the first unlock after a reboot, the
+    /// key store busy): nothing is lost, try again later.
+    #[error("the device key store is not available now ({reason}); try again after unlocking the device")]
+    DeviceKeyUnavailable { reason: String },
+    /// The data is bound to device keys that are not on this device (restored to a new phone,
+    /// keys deleted). Nothing was deleted; the way forward is the recovery phrase.
+    #[error("the device keys of this wallet data are gone: {reason}")]
+    DeviceKeyLost { reason: String },
     #[error("storage error: {reason}")]
     Storage { reason: String },
     /// Another open core (this process or another one) owns the data directory.
@@ -194,6 +202,8 @@ impl Error {
             Error::KdfParamsTooWeak => "KdfParamsTooWeak",
             Error::VaultCorrupted => "VaultCorrupted",
             Error::DataDirectoryDamaged { .. } => "DataDirectoryDamaged",
+            Error::DeviceKeyUnavailable { .. } => "DeviceKeyUnavailable",
+            Error::DeviceKeyLost { .. } => "DeviceKeyLost",
             Error::Storage { .. } => "Storage",
             Error::DataDirectoryInUse { .. } => "DataDirectoryInUse",
             Error::DatabaseCorrupt { .. } => "DatabaseCorrupt",

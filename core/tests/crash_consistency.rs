@@ -19,6 +19,11 @@ use imwallet_core::Error;
 /// One test at a time: a child spawned by one test inherits (until it execs) the open
 /// data-directory lock of a core another test is just closing, whose reopen would then find
 /// the directory still locked (`DataDirectoryInUse`) — a test-harness race, not a product one.
+/// The rig on the key-file device shared with the child processes (shadows `common::open`).
+fn open(dir: &Path) -> Rig {
+    open_on_files(dir)
+}
+
 fn serial() -> std::sync::MutexGuard<'static, ()> {
     static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
     SERIAL.lock().unwrap_or_else(|e| e.into_inner())
@@ -48,6 +53,7 @@ fn create_is_all_or_nothing() {
     let _serial = serial();
     for (point, exists) in [("create.after_kdf", false), ("create.before_commit", false), ("create.after_commit", true), ("none", true)] {
         let dir = tempfile::tempdir().unwrap();
+        let _keys = KeysDir(keys_dir_of(dir.path()));
         let st = child(dir.path(), "create", Some(point));
         assert_eq!(st.success(), point == "none", "{point}");
         let r = open(dir.path());
@@ -66,6 +72,7 @@ fn password_change_keeps_exactly_one_working_password() {
     let _serial = serial();
     for (point, new_works) in [("password.before_commit", false), ("password.after_commit", true), ("none", true)] {
         let dir = seeded();
+        let _keys = KeysDir(keys_dir_of(dir.path()));
         child(dir.path(), "password", Some(point));
         let r = open(dir.path());
         let (good, bad) = if new_works { (PW2, PW) } else { (PW, PW2) };
@@ -89,13 +96,10 @@ fn kdf_upgrade_keeps_the_password_working_at_every_point() {
     let new = KdfProfile::InsecureFastForTests.params();
     for (point, upgraded) in [("kdf_upgrade.before_commit", false), ("kdf_upgrade.after_commit", true), ("none", true)] {
         let dir = tempfile::tempdir().unwrap();
+        let _keys = KeysDir(keys_dir_of(dir.path()));
         {
             // An account made by a build whose default was the floor (p = 1).
-            let r = open_with(
-                dir.path(),
-                std::sync::Arc::new(imwallet_core::clock::ManualClock::new(1_800_000_000)),
-                KdfProfile::InsecureFastForTestsPreviousDefault,
-            );
+            let r = open_on_files_with(dir.path(), KdfProfile::InsecureFastForTestsPreviousDefault);
             r.core.create_account("Crash", PW, 12, Language::English).unwrap();
         }
         assert_eq!(kdf_of(dir.path()), (old.m_kib, old.t, old.p));
@@ -121,6 +125,7 @@ fn logout_is_rolled_back_or_completed() {
     let _serial = serial();
     for (point, done) in [("logout.before_commit", false), ("logout.after_commit", true), ("none", true)] {
         let dir = seeded();
+        let _keys = KeysDir(keys_dir_of(dir.path()));
         child(dir.path(), "logout", Some(point));
         let r = open(dir.path());
         assert_eq!(journal_len(dir.path()), 0, "{point}: the journal is completed on open");
@@ -138,6 +143,7 @@ fn wallet_removal_is_rolled_back_or_completed() {
     let _serial = serial();
     for (point, removed) in [("remove.before_commit", false), ("remove.after_commit", true), ("none", true)] {
         let dir = seeded();
+        let _keys = KeysDir(keys_dir_of(dir.path()));
         child(dir.path(), "remove", Some(point));
         let r = open(dir.path());
         assert_eq!(journal_len(dir.path()), 0, "{point}");
@@ -155,6 +161,7 @@ fn erase_is_rolled_back_or_completed() {
     let _serial = serial();
     for (point, erased) in [("erase.before_commit", false), ("erase.after_commit", true), ("none", true)] {
         let dir = seeded();
+        let _keys = KeysDir(keys_dir_of(dir.path()));
         {
             let r = open(dir.path());
             r.core.login("Crash", PW).unwrap();
@@ -174,6 +181,7 @@ fn erase_is_rolled_back_or_completed() {
 fn random_kills_during_churn_never_corrupt_or_lose_wallets() {
     let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
+    let _keys = KeysDir(keys_dir_of(dir.path()));
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     for round in 0..12 {
         seed ^= seed << 13;

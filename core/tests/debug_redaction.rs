@@ -78,7 +78,7 @@ fn account_rows_hide_the_sealed_vault() {
     r.core.create_account("Di", PW, 12, Language::English).unwrap();
     let id = r.core.state().account().unwrap().id.clone();
     drop(r); // one owner per data directory
-    let store = Store::open(dir.path()).unwrap();
+    let store = store(dir.path());
     let row = accounts::by_id(store.conn(), &id).unwrap().unwrap();
     let d = both(&row);
     for (what, secret) in [("password_wrap", &row.password_wrap), ("vault_blob", &row.vault_blob), ("kdf_salt", &row.kdf_salt)] {

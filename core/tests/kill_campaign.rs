@@ -122,6 +122,11 @@ impl Model {
     }
 }
 
+/// The rig on the key-file device shared with the child processes (shadows `common::open`).
+fn open(dir: &Path) -> Rig {
+    open_on_files(dir)
+}
+
 fn files(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
@@ -164,6 +169,7 @@ fn reset_limiter(dir: &Path) {
 fn kill_9_at_random_moments_never_loses_or_half_removes_a_wallet() {
     let kills: u32 = std::env::var("IMW_KILLS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
     let dir = tempfile::tempdir().unwrap();
+    let _keys = KeysDir(keys_dir_of(dir.path()));
     let mut model = Model::default();
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     let started = Instant::now();

@@ -91,9 +91,10 @@ fn removing_an_unbacked_wallet_needs_the_typed_name_and_deletes_it_securely() {
     let r = open(dir.path());
     r.core.create_account("Kept", PW, 12, Language::English).unwrap();
     r.core.create_account("Zed Wallet", PW, 12, Language::English).unwrap();
+    let zed = r.core.accounts().unwrap().into_iter().find(|a| a.name == "Zed Wallet").unwrap().id;
     let vault: Vec<u8> = rusqlite::Connection::open(dir.path().join("imwallet.db"))
         .unwrap()
-        .query_row("SELECT vault_blob FROM accounts WHERE name = 'Zed Wallet'", [], |r| r.get(0))
+        .query_row("SELECT vault_blob FROM accounts WHERE id = ?1", [&zed], |r| r.get(0))
         .unwrap();
     let opts = LogoutOptions { remove_wallet: true, ..LogoutOptions::default() };
     let plan = r.core.prepare_logout(opts).unwrap();

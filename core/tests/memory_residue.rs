@@ -44,6 +44,7 @@
 #![cfg(all(feature = "memory-residue", target_os = "linux"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
@@ -163,6 +164,9 @@ struct Keys {
 /// Opens `name`'s vault from the database with the password: (entropy, passphrase, keys).
 fn learn(dir: &Path, name: &str) -> (SecretBytes, String, Keys) {
     let conn = rusqlite::Connection::open_with_flags(dir.join(DB_FILE), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    // The child's device: the key files beside the data directory.
+    let device = imwallet_core::auth::device_keys::FileDeviceKeys::new(common::keys_dir_of(dir));
+    imwallet_core::engine::attach_device_keys(&conn, &device).unwrap();
     let row = rows::all(&conn).unwrap().into_iter().find(|r| r.name == name).unwrap();
     let password_key = kdf::derive(PASSWORD, &row.kdf_salt, row.kdf).unwrap();
     let vault_key = aead::open(&password_key, &row.id, Purpose::PasswordWrap, &row.password_wrap).unwrap().unwrap();
@@ -351,6 +355,7 @@ fn check(step: &str, expect: Expect, needles: &[Needle], counts: &[usize]) -> Ve
 fn no_secret_outlives_lock_logout_remove_or_erase() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
+    let _keys = common::KeysDir(common::keys_dir_of(dir.path()));
 
     // B: a phrase and a long passphrase of this test's choosing (fresh per run).
     let b_mnemonic = Mnemonic::generate(12, Language::English).unwrap();

@@ -109,7 +109,7 @@ fn attack_1_a_failed_answer_discards_the_challenge_and_three_need_the_gate() {
     assert!(r.core.accounts().unwrap()[0].backed_up);
     let id = r.core.accounts().unwrap()[0].id.clone();
     drop(r);
-    let store = imwallet_core::store::Store::open(dir.path()).unwrap();
+    let store = store(dir.path());
     assert_eq!(imwallet_core::store::accounts::backup_failures(store.conn(), &id).unwrap(), 0);
 }
 
@@ -219,22 +219,24 @@ fn attack_2_settings_are_per_account_and_go_with_the_account() {
     };
     r.core.logout(&plan.token, &confirm).unwrap();
     drop(r);
-    let store = imwallet_core::store::Store::open(dir.path()).unwrap();
+    let store = store(dir.path());
     assert_eq!(imwallet_core::store::account_settings::count_for(store.conn(), &mal).unwrap(), 0, "removed with the account");
 }
 
 #[test]
 fn attack_2_device_wide_settings_of_an_old_database_become_each_accounts() {
     let dir = tempfile::tempdir().unwrap();
+    // Made by a build before device keys (unbound), then put back to schema v2.
     let id = {
-        let r = open(dir.path());
+        let r = open_unbound(dir.path());
         r.core.create_account("Old", PW, 12, Language::English).unwrap().account.id
     };
     // Put the database back to schema v2 with a device-wide stricter signing gate.
     {
         let conn = rusqlite::Connection::open(dir.path().join(imwallet_core::store::DB_FILE)).unwrap();
         conn.execute_batch(
-            "DROP TABLE attempt_buckets; DROP TABLE attempt_failures;
+            "DROP TABLE device_wraps; ALTER TABLE events DROP COLUMN seal_scope; ALTER TABLE accounts DROP COLUMN hw_salt;
+             DROP TABLE attempt_buckets; DROP TABLE attempt_failures;
              DROP TABLE account_settings; ALTER TABLE accounts DROP COLUMN backup_failures;
              INSERT INTO settings (key, value) VALUES ('gate.sign_message', 'password:-'), ('auto_lock', '45');
              PRAGMA user_version = 2;",
@@ -246,7 +248,7 @@ fn attack_2_device_wide_settings_of_an_old_database_become_each_accounts() {
     assert_eq!(r.core.gate_policy(GatedAction::SignMessage).gate, Gate::Password, "kept as the account's own");
     assert_eq!(r.core.auto_lock(), AutoLock::AfterSeconds(45));
     drop(r);
-    let store = imwallet_core::store::Store::open(dir.path()).unwrap();
+    let store = store(dir.path());
     assert_eq!(imwallet_core::store::account_settings::count_for(store.conn(), &id).unwrap(), 2);
     assert_eq!(store.setting("gate.sign_message").unwrap(), None, "no device-wide gate left");
 }

@@ -55,7 +55,9 @@ fn a_second_open_in_this_process_is_refused() {
     let err = WalletCore::open(Config::new(dir.path()), Hooks::default()).err();
     assert_eq!(err, Some(Error::DataDirectoryInUse { holder_pid: Some(std::process::id()) }));
     drop(r);
-    assert!(WalletCore::open(Config::new(dir.path()), Hooks::default()).is_ok(), "free again once closed");
+    assert!(open_on_device(dir.path(), device_for(dir.path())).is_ok(), "free again once closed");
+    // Bound to this device's keys: a core without a device key store cannot read it.
+    assert!(matches!(WalletCore::open(Config::new(dir.path()), Hooks::default()).err(), Some(Error::DeviceKeyUnavailable { .. })));
 }
 
 /// Child mode: hold the directory open until stdin closes.
@@ -212,6 +214,7 @@ fn hooks_that_call_back_into_the_core_never_deadlock() {
         key_store: ks.clone(),
         clock: Arc::new(ManualClock::new(1_800_000_000)),
         device_owner: Some(owner.clone()),
+        device_keys: Some(device_for(dir.path())),
         ..Hooks::default()
     };
     let core = Arc::new(WalletCore::open(config, hooks).unwrap());

@@ -81,11 +81,18 @@ fn a_vault_blob_moved_to_another_account_does_not_open() {
     r.core.create_account("Ray", PW, 12, Language::English).unwrap();
     r.core.create_account("Sam", PW, 12, Language::English).unwrap();
     r.core.lock().unwrap();
+    let id = |name: &str| r.core.accounts().unwrap().into_iter().find(|a| a.name == name).unwrap().id;
+    let (ray, sam) = (id("Ray"), id("Sam"));
     let c = db(dir.path());
-    let (w, v): (Vec<u8>, Vec<u8>) =
-        c.query_row("SELECT password_wrap, vault_blob FROM accounts WHERE name = 'Ray'", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
-    c.execute("UPDATE accounts SET password_wrap = ?1, vault_blob = ?2 WHERE name = 'Sam'", rusqlite::params![w, v]).unwrap();
-    assert!(matches!(r.core.unlock(PW).unwrap_err(), Error::InvalidCredentials { .. }), "AAD binds blobs to their account");
+    // The vault alone, then the vault with the (device-sealed) password wrap.
+    let v: Vec<u8> = c.query_row("SELECT vault_blob FROM accounts WHERE id = ?1", [&ray], |r| r.get(0)).unwrap();
+    c.execute("UPDATE accounts SET vault_blob = ?1 WHERE id = ?2", rusqlite::params![v, sam]).unwrap();
+    assert!(r.core.unlock(PW).is_err(), "AAD binds the vault to its account");
+    assert!(!r.core.state().is_unlocked());
+    let w: Vec<u8> = c.query_row("SELECT password_wrap FROM accounts WHERE id = ?1", [&ray], |r| r.get(0)).unwrap();
+    c.execute("UPDATE accounts SET password_wrap = ?1 WHERE id = ?2", rusqlite::params![w, sam]).unwrap();
+    assert!(r.core.unlock(PW).is_err(), "AAD binds the password wrap to its account");
+    assert!(!r.core.state().is_unlocked());
 }
 
 /// A journal entry in the first release's format (untyped JSON, no version) still recovers:
@@ -110,7 +117,12 @@ fn a_journal_entry_of_the_previous_format_still_recovers() {
         kdf_profile: KdfProfile::InsecureFastForTests,
         default_auto_lock: imwallet_core::session::autolock::AutoLock::Never,
     };
-    let hooks = Hooks { key_store: ks.clone(), clock: Arc::new(ManualClock::new(1_800_000_000)), ..Hooks::default() };
+    let hooks = Hooks {
+        key_store: ks.clone(),
+        clock: Arc::new(ManualClock::new(1_800_000_000)),
+        device_keys: Some(device_for(dir.path())),
+        ..Hooks::default()
+    };
     let core = WalletCore::open(config, hooks).unwrap();
     assert!(!ks.contains(&alias), "the platform key named by the old entry was deleted");
     drop(core);

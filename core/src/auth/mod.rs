@@ -8,6 +8,7 @@
 #[cfg(feature = "desktop-keyring")]
 pub mod desktop_keyring;
 pub mod gates;
+pub mod device_keys;
 pub mod hooks;
 pub mod keystore;
 pub mod names;

@@ -161,8 +161,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let config = Config { data_dir: dir.into(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never };
-    let hooks = Hooks { key_store: Arc::new(MemoryKeyStore::new()), ..Hooks::default() };
+    let config = Config { data_dir: dir.clone().into(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never };
+    let hooks = Hooks {
+        key_store: Arc::new(MemoryKeyStore::new()),
+        // Key files beside the data directory, so the test can read the database too.
+        device_keys: Some(Arc::new(imwallet_core::auth::device_keys::FileDeviceKeys::new(format!("{dir}-device-keys")))),
+        ..Hooks::default()
+    };
     let core = match WalletCore::open(config, hooks) {
         Ok(c) => c,
         Err(e) => {

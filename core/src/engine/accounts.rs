@@ -11,11 +11,12 @@ use zeroize::Zeroizing;
 use crate::auth::gates::{AuthProof, GatedAction};
 use crate::auth::{names, password};
 use crate::engine::session::{Cancel, Expect};
-use crate::engine::{lk, Inner, WalletCore};
+use crate::engine::{device, lk, Inner, WalletCore};
 use crate::events::EventKind;
 use crate::session::{AccountInfo, SessionAccount};
 use crate::store::accounts::{self as rows, AccountRow};
 use crate::store::crash::crash_point;
+use crate::store::device as device_rows;
 use crate::vault::aead::{self, Purpose};
 use crate::vault::keystore::{self, ExportKdf};
 use crate::vault::scrubbed;
@@ -81,8 +82,16 @@ impl Inner {
         let count = if row.has_phrase { CACHED_ADDRESSES } else { 1 };
         let addresses = (0..count).map(|i| secret.key(i).map(|k| k.address().to_checksum())).collect::<Result<Vec<_>>>()?;
         let account = SessionAccount { id: id.clone(), name: display };
+        // The account's device scope (no core lock held while the hook runs).
+        let scope = self.device_keys.as_deref().map(|dk| device::new_scope(dk, &id)).transpose()?;
+        let alias = scope.as_ref().map(|n| n.wrap.alias.clone());
         self.after_kdf();
-        self.transition(Expect::Generation(gen), Some(cancel), |_, tx, out| {
+        let added = self.transition(Expect::Generation(gen), Some(cancel), |_, tx, out| {
+            if let Some(n) = scope {
+                device_rows::insert(tx, &n.wrap)?;
+                // In the ring before the sealed rows are written.
+                device::remember(&self.ring, &id, n.keys);
+            }
             rows::insert(tx, &row).map_err(|e| match e {
                 Error::Storage { reason } if reason.contains("UNIQUE") => Error::AccountNameTaken,
                 other => other,
@@ -93,7 +102,16 @@ impl Inner {
             self.event(tx, kind, Some(&account), "", out)?;
             crash_point("create.before_commit");
             Ok((self.unlocked_session(account.clone(), vault_key, secret), ()))
-        })?;
+        });
+        if let Err(e) = added {
+            // Nothing was written: the new scope goes (an orphan key left by a crash here is
+            // purged on the next open).
+            device::forget(&self.ring, &id);
+            if let (Some(dk), Some(alias)) = (self.device_keys.as_deref(), alias) {
+                let _ = dk.delete_key(&alias);
+            }
+            return Err(e);
+        }
         crash_point("create.after_commit");
         let store = lk(&self.store);
         rows::info(store.conn(), &row)

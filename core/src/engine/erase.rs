@@ -66,6 +66,9 @@ pub struct EraseReport {
     pub accounts_removed: u64,
     pub events_removed: u64,
     pub caches: ClearReport,
+    /// Device keys deleted (crypto-shredding): whatever of the erased data flash storage keeps
+    /// is unreadable. 0 for an unbound store.
+    pub device_keys_deleted: u32,
     pub duration_ms: u64,
 }
 
@@ -197,15 +200,22 @@ impl WalletCore {
             let (accounts, events) = rows::erase_counts(tx)?;
             let caches = crate::cache::rows::clear_all(tx)?;
             rows::erase_everything(tx)?;
+            // Every scope's wrap goes: the device keys are deleted after the commit
+            // (crypto-shredding), and a new device scope is made for what comes next.
+            crate::store::device::delete_all(tx)?;
             crate::store::limiter::clear_all(tx)?;
             let jid = journal::insert(tx, JournalOp::Erase, None, &payload, now)?;
             crate::store::crash::crash_point("erase.before_commit");
             Ok((Session::NoAccount, (jid, accounts, events, caches)))
         })?;
         crate::store::crash::crash_point("erase.after_commit");
+        super::device::forget_all(&i.ring);
         // Key-store deletion with no core lock held, then the files and the journal row.
-        let files = finish_entry(&i.store, i.key_store.as_ref(), jid, &payload)?;
-        caches.add(&files);
+        let done = finish_entry(&i.store, &i.platform(), jid, &payload)?;
+        caches.add(&done.files);
+        if let Some(dk) = i.device_keys.as_deref() {
+            super::device::rebind_device_scope(&i.store, &i.ring, dk)?;
+        }
         let e = {
             let store = lk(&i.store);
             store.vacuum()?;
@@ -213,7 +223,13 @@ impl WalletCore {
         };
         i.emit(vec![Notice::Event(e)]);
         caches.duration_ms = started.elapsed().as_millis() as u64;
-        Ok(EraseReport { accounts_removed, events_removed, caches, duration_ms: started.elapsed().as_millis() as u64 })
+        Ok(EraseReport {
+            accounts_removed,
+            events_removed,
+            caches,
+            device_keys_deleted: done.device_keys_deleted,
+            duration_ms: started.elapsed().as_millis() as u64,
+        })
     }
 
     /// Moves a damaged database (and its WAL/SHM) aside into `quarantine-<unix time>/` so the

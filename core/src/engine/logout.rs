@@ -16,16 +16,18 @@ use std::sync::Mutex;
 
 use crate::auth::gates::{AuthProof, GatedAction};
 use crate::auth::hooks::{DeviceIntegrity, NetworkKind};
+use crate::auth::device_keys::{DeviceKeyError, DeviceKeyStore, DEVICE_ALIAS_PREFIX};
 use crate::auth::keystore::{KeyStoreError, SecureKeyStore, ALIAS_PREFIX};
 use crate::auth::names;
 use crate::cache::{files, rows as rows_cache, CacheScope, ClearReport};
 use crate::engine::session::{Expect, LastLogout};
-use crate::engine::{lk, no_session, WalletCore};
+use crate::engine::{lk, no_session, Inner, WalletCore};
 use crate::events::EventKind;
 use crate::session::logout::{
     ConfirmationNeeded, LogoutAction, LogoutConfirmation, LogoutOptions, LogoutPlan, LogoutReport, LogoutWarning, PLAN_TTL,
 };
 use crate::store::crash::crash_point;
+use crate::store::device as device_rows;
 use crate::store::journal::{self, JournalOp, JournalPayload};
 use crate::store::Store;
 use crate::vault::random_array;
@@ -149,6 +151,12 @@ impl WalletCore {
                 clear_files_global: clear && !plan.options.keep_global_caches,
                 ..JournalPayload::default()
             };
+            // Crypto-shredding: the wallet's device key goes after the commit (journaled), and with
+            // it every sealed value of the wallet that flash storage may keep.
+            let payload = JournalPayload {
+                device_aliases: if remove { device_rows::alias_of(tx, &row.id)?.into_iter().collect() } else { Vec::new() },
+                ..payload
+            };
             let op = if remove { JournalOp::RemoveWallet } else { JournalOp::Logout };
             let jid = journal::insert(tx, op, Some(&row.id), &payload, now)?;
             crate::store::accounts::clear_biometric(tx, &row.id)?;
@@ -156,8 +164,9 @@ impl WalletCore {
             if remove {
                 // Its settings (gates, auto-lock) go with it (the foreign key cascades too).
                 crate::store::account_settings::delete_for(tx, &row.id)?;
-                crate::store::accounts::delete(tx, &row.id)?;
                 i.event(tx, EventKind::WalletRemoved, Some(&plan.account), "", out)?;
+                crate::store::accounts::delete(tx, &row.id)?;
+                device_rows::delete(tx, &row.id)?;
             }
             let next = no_session(tx)?;
             crash_point(if remove { "remove.before_commit" } else { "logout.before_commit" });
@@ -166,11 +175,16 @@ impl WalletCore {
         // The transition started from `gen` and moved it on by one.
         let generation = gen.wrapping_add(1);
         crash_point(if remove { "remove.after_commit" } else { "logout.after_commit" });
+        if remove {
+            super::device::forget(&i.ring, &plan.account.id);
+        }
         // Steps outside the database, with no core lock held. A failing platform key deletion
         // leaves the journal row for the next open; the logout itself is done (the wrap is
         // gone, so the key is useless anyway).
-        if let Ok(files) = finish_entry(&i.store, i.key_store.as_ref(), journal_id, &payload) {
-            cleared.add(&files);
+        let mut shredded = false;
+        if let Ok(done) = finish_entry(&i.store, &i.platform(), journal_id, &payload) {
+            cleared.add(&done.files);
+            shredded = remove && done.device_keys_deleted > 0;
         }
         let report = LogoutReport {
             account: plan.account.clone(),
@@ -180,6 +194,7 @@ impl WalletCore {
             cache_entries_cleared: cleared.entries_removed + cleared.files_removed,
             cache_bytes_freed: cleared.bytes_freed,
             wallet_removed: remove,
+            wallet_data_shredded: shredded,
             warnings_acknowledged: plan.warnings.clone(),
         };
         i.with_cell(|c| {
@@ -194,6 +209,18 @@ impl WalletCore {
 enum Found {
     Done(LogoutReport),
     Pending(LogoutPlan, u64),
+}
+
+/// The platform hooks that journal steps call.
+pub(crate) struct Platform<'a> {
+    pub key_store: &'a dyn SecureKeyStore,
+    pub device_keys: Option<&'a dyn DeviceKeyStore>,
+}
+
+impl Inner {
+    pub(crate) fn platform(&self) -> Platform<'_> {
+        Platform { key_store: self.key_store.as_ref(), device_keys: self.device_keys.as_deref() }
+    }
 }
 
 /// The hook steps of a journal entry: the platform key (and, for an erase, every key-store
@@ -230,6 +257,27 @@ fn key_store_steps(key_store: &dyn SecureKeyStore, p: &JournalPayload, reference
     Ok(())
 }
 
+/// The device-key steps of a journal entry (crypto-shredding): the removed wallet's key, or for
+/// an erase every device key of the app that no scope refers to now. Returns how many keys were
+/// deleted. Never called with a core lock held.
+fn device_steps(dk: Option<&dyn DeviceKeyStore>, p: &JournalPayload, referenced: impl Fn() -> Result<Vec<String>>) -> Result<u32> {
+    let Some(dk) = dk else { return Ok(0) };
+    let failed = |e: DeviceKeyError| Error::HookFailed { message: format!("could not delete a device key: {e:?}") };
+    let mut doomed = p.device_aliases.clone();
+    if p.erase_all {
+        let keep = referenced()?;
+        doomed.extend(dk.list().map_err(failed)?.into_iter().filter(|a| a.starts_with(DEVICE_ALIAS_PREFIX) && !keep.contains(a)));
+    }
+    let mut deleted = 0;
+    for a in &doomed {
+        match dk.delete_key(a) {
+            Ok(()) | Err(DeviceKeyError::NotFound) => deleted += 1,
+            Err(e) => return Err(failed(e)),
+        }
+    }
+    Ok(deleted)
+}
+
 /// The file steps of a journal entry (cache files, cache root, WAL scrub), then the entry is
 /// closed.
 fn file_steps(store: &Store, id: i64, p: &JournalPayload) -> Result<ClearReport> {
@@ -252,11 +300,19 @@ fn file_steps(store: &Store, id: i64, p: &JournalPayload) -> Result<ClearReport>
     Ok(report)
 }
 
-/// Completes a committed journal entry: key-store steps without any lock, then the file steps
-/// under the store lock.
-pub(crate) fn finish_entry(store: &Mutex<Store>, key_store: &dyn SecureKeyStore, id: i64, p: &JournalPayload) -> Result<ClearReport> {
-    key_store_steps(key_store, p, || referenced_aliases(&lk(store)))?;
-    file_steps(&lk(store), id, p)
+/// What completing a journal entry did.
+pub(crate) struct Finished {
+    pub files: ClearReport,
+    pub device_keys_deleted: u32,
+}
+
+/// Completes a committed journal entry: key-store and device-key steps without any lock, then
+/// the file steps under the store lock.
+pub(crate) fn finish_entry(store: &Mutex<Store>, hooks: &Platform<'_>, id: i64, p: &JournalPayload) -> Result<Finished> {
+    key_store_steps(hooks.key_store, p, || referenced_aliases(&lk(store)))?;
+    let device_keys_deleted = device_steps(hooks.device_keys, p, || device_rows::aliases(lk(store).conn()))?;
+    let files = file_steps(&lk(store), id, p)?;
+    Ok(Finished { files, device_keys_deleted })
 }
 
 fn referenced_aliases(store: &Store) -> Result<Vec<String>> {
@@ -266,9 +322,11 @@ fn referenced_aliases(store: &Store) -> Result<Vec<String>> {
 /// Completes logouts and erases that were committed but not finished (crash between the two
 /// phases). Runs while opening, before the core exists (so no core lock is held); public so the
 /// store fuzz target can run it on a database file of arbitrary bytes.
-pub fn recover_journal(store: &mut Store, key_store: &dyn SecureKeyStore) -> Result<()> {
+pub fn recover_journal(store: &mut Store, key_store: &dyn SecureKeyStore, device_keys: Option<&dyn DeviceKeyStore>) -> Result<()> {
     for (id, payload) in journal::pending(store.conn())? {
-        if key_store_steps(key_store, &payload, || referenced_aliases(store)).is_ok() {
+        let hooks_done = key_store_steps(key_store, &payload, || referenced_aliases(store))
+            .and_then(|()| device_steps(device_keys, &payload, || device_rows::aliases(store.conn())));
+        if hooks_done.is_ok() {
             file_steps(store, id, &payload)?;
         }
     }

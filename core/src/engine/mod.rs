@@ -12,6 +12,7 @@ mod accounts;
 mod auth;
 mod biometric;
 mod cache;
+pub(crate) mod device;
 mod erase;
 mod gates;
 mod keys;
@@ -20,6 +21,7 @@ pub(crate) mod session;
 
 pub use accounts::{CreatedAccount, FREE_BACKUP_FAILURES};
 pub use erase::{ErasePlan, EraseProofs, EraseReport, ERASE_PHRASE};
+pub use device::{attach_device_keys, open_store};
 pub use logout::recover_journal;
 pub use session::Cancel;
 
@@ -29,6 +31,7 @@ use std::time::Instant;
 
 use tokio::sync::watch;
 
+use crate::auth::device_keys::DeviceKeyStore;
 use crate::auth::hooks::{DeviceOwnerCheck, EnvironmentProbe, SessionListener, UnknownEnvironment};
 use crate::auth::keystore::{NoKeyStore, SecureKeyStore};
 use crate::clock::{BootClock, Clock, NoBootClock, SystemClock};
@@ -68,6 +71,10 @@ pub struct Hooks {
     /// The platform's device-owner check (none: only wallet passwords authorize erasing an
     /// unbacked wallet).
     pub device_owner: Option<Arc<dyn DeviceOwnerCheck>>,
+    /// The platform's device-bound key store (ADR 0011). `None` leaves the data directory
+    /// *unbound* — names, addresses and caches in clear, the password the only barrier for a
+    /// copy of the directory — and is meant for tests and tools only: the FFI always passes one.
+    pub device_keys: Option<Arc<dyn DeviceKeyStore>>,
 }
 
 impl Default for Hooks {
@@ -79,6 +86,7 @@ impl Default for Hooks {
             boot_clock: Arc::new(NoBootClock),
             key_store: Arc::new(NoKeyStore),
             device_owner: None,
+            device_keys: None,
         }
     }
 }
@@ -104,6 +112,9 @@ pub(crate) struct Inner {
     /// Notices waiting for the listener, in the order their transitions happened.
     pub outbox: Mutex<Outbox>,
     pub device_owner: Option<Arc<dyn DeviceOwnerCheck>>,
+    pub device_keys: Option<Arc<dyn DeviceKeyStore>>,
+    /// The store's device-scope keys (shared with its SQL functions; a leaf lock).
+    pub ring: crate::store::sealing::SharedRing,
     #[cfg(feature = "test-hooks")]
     pub test: session::TestInstruments,
 }
@@ -140,11 +151,17 @@ impl WalletCore {
     pub fn open(config: Config, hooks: Hooks) -> Result<WalletCore> {
         let mut store = Store::open(&config.data_dir)?;
         let now = hooks.clock.now_unix();
-        logout::recover_journal(&mut store, hooks.key_store.as_ref())?;
+        // Device keys first: every sealed value needs them (DeviceKeyUnavailable / DeviceKeyLost
+        // here; nothing is changed or deleted by a failed open).
+        device::bind_at_open(&mut store, hooks.device_keys.as_deref())?;
+        logout::recover_journal(&mut store, hooks.key_store.as_ref(), hooks.device_keys.as_deref())?;
         // After a reboot every limiter delay restarts in full from now.
         let boot = crate::clock::read_boot(hooks.boot_clock.as_ref());
         store.write(|tx| crate::store::limiter::reanchor_other_boots(tx, &boot))?;
         erase::purge_orphans(&mut store, hooks.key_store.as_ref(), now)?;
+        if let Some(dk) = hooks.device_keys.as_deref() {
+            device::purge_orphans(&store, dk)?;
+        }
         let state = restore_session(&mut store, now)?;
         let auto_lock = session::auto_lock_for(store.conn(), state.account(), config.default_auto_lock)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -154,6 +171,7 @@ impl WalletCore {
             .build()
             .map_err(|e| Error::Internal { reason: format!("cannot start the timer runtime: {e}") })?;
         let (tx, rx) = watch::channel(None);
+        let ring = store.ring().clone();
         let inner = Arc::new(Inner {
             config,
             cell: Mutex::new(Cell {
@@ -172,6 +190,8 @@ impl WalletCore {
             key_store: hooks.key_store,
             outbox: Mutex::new(Outbox::default()),
             device_owner: hooks.device_owner,
+            device_keys: hooks.device_keys,
+            ring,
             #[cfg(feature = "test-hooks")]
             test: Default::default(),
         });

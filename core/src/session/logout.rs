@@ -100,6 +100,10 @@ pub struct LogoutReport {
     pub cache_entries_cleared: u64,
     pub cache_bytes_freed: u64,
     pub wallet_removed: bool,
+    /// The removed wallet's device key was deleted: whatever of it flash storage keeps is
+    /// unreadable (crypto-shredded). False for a logout, an unbound store, or a deletion the
+    /// platform refused (then retried on the next open).
+    pub wallet_data_shredded: bool,
     pub warnings_acknowledged: Vec<LogoutWarning>,
 }
 

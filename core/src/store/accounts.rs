@@ -48,23 +48,28 @@ impl fmt::Debug for AccountRow {
     }
 }
 
-const COLS: &str = "id, name, name_key, kind, created_at, backed_up, backup_challenge, kdf_m_kib, kdf_t, kdf_p, kdf_salt, password_wrap, vault_blob, biometric_wrap, biometric_alias";
+/// Columns as read: sealed metadata is opened by `imw_open` ([`crate::store::sealing`]). The
+/// stored `name_key` is a keyed hash; the row carries the normalized key computed from the name.
+const COLS: &str = "id, imw_open(id, 'name', name), kind, created_at, imw_open(id, 'backed_up', backed_up), \
+     imw_open(id, 'backup_challenge', backup_challenge), kdf_m_kib, kdf_t, kdf_p, kdf_salt, \
+     imw_open(id, 'password_wrap', password_wrap), vault_blob, biometric_wrap, biometric_alias";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<AccountRow> {
+    let name: String = r.get(1)?;
     Ok(AccountRow {
         id: r.get(0)?,
-        name: r.get(1)?,
-        name_key: r.get(2)?,
-        has_phrase: r.get::<_, String>(3)? == "mnemonic",
-        created_at: r.get(4)?,
-        backed_up: r.get::<_, i64>(5)? != 0,
-        backup_challenge: r.get(6)?,
-        kdf: KdfParams { m_kib: r.get(7)?, t: r.get(8)?, p: r.get(9)? },
-        kdf_salt: r.get(10)?,
-        password_wrap: r.get(11)?,
-        vault_blob: r.get(12)?,
-        biometric_wrap: r.get(13)?,
-        biometric_alias: r.get(14)?,
+        name_key: crate::auth::names::key(&name),
+        name,
+        has_phrase: r.get::<_, String>(2)? == "mnemonic",
+        created_at: r.get(3)?,
+        backed_up: r.get::<_, i64>(4)? != 0,
+        backup_challenge: r.get(5)?,
+        kdf: KdfParams { m_kib: r.get(6)?, t: r.get(7)?, p: r.get(8)? },
+        kdf_salt: r.get(9)?,
+        password_wrap: r.get(10)?,
+        vault_blob: r.get(11)?,
+        biometric_wrap: r.get(12)?,
+        biometric_alias: r.get(13)?,
     })
 }
 
@@ -73,13 +78,23 @@ pub fn by_id(conn: &Connection, id: &str) -> Result<Option<AccountRow>> {
 }
 
 pub fn by_name_key(conn: &Connection, key: &str) -> Result<Option<AccountRow>> {
-    Ok(conn.query_row(&format!("SELECT {COLS} FROM accounts WHERE name_key = ?1"), [key], from_row).optional()?)
+    Ok(conn.query_row(&format!("SELECT {COLS} FROM accounts WHERE name_key = imw_index(?1)"), [key], from_row).optional()?)
 }
 
 pub fn all(conn: &Connection) -> Result<Vec<AccountRow>> {
-    let mut st = conn.prepare(&format!("SELECT {COLS} FROM accounts ORDER BY created_at, name"))?;
+    let mut st = conn.prepare(&format!("SELECT {COLS} FROM accounts ORDER BY created_at, id"))?;
     let rows = st.query_map([], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    let mut all = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    // Names are sealed, so SQL cannot sort by them.
+    all.sort_by(|a, b| (a.created_at, &a.name).cmp(&(b.created_at, &b.name)));
+    Ok(all)
+}
+
+/// Every account id (ids are not sealed).
+pub fn ids(conn: &Connection) -> Result<Vec<String>> {
+    let mut st = conn.prepare("SELECT id FROM accounts ORDER BY id")?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
 }
 
 pub fn count(conn: &Connection) -> Result<u32> {
@@ -88,9 +103,10 @@ pub fn count(conn: &Connection) -> Result<u32> {
 
 pub fn insert(conn: &Connection, a: &AccountRow) -> Result<()> {
     conn.execute(
-        &format!(
-            "INSERT INTO accounts ({COLS}, format_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
-        ),
+        "INSERT INTO accounts (id, name, name_key, kind, created_at, backed_up, backup_challenge, kdf_m_kib, kdf_t, kdf_p, kdf_salt,
+             password_wrap, vault_blob, biometric_wrap, biometric_alias, format_version, backup_failures)
+         VALUES (?1, imw_seal(?1, 'name', ?2), imw_index(?3), ?4, ?5, imw_seal(?1, 'backed_up', ?6), imw_seal(?1, 'backup_challenge', ?7),
+             ?8, ?9, ?10, ?11, imw_seal(?1, 'password_wrap', ?12), ?13, ?14, ?15, ?16, imw_seal(?1, 'backup_failures', 0))",
         params![
             a.id,
             a.name,
@@ -115,13 +131,13 @@ pub fn insert(conn: &Connection, a: &AccountRow) -> Result<()> {
 
 /// Cached addresses (index → EIP-55), usable while locked.
 pub fn cached_addresses(conn: &Connection, id: &str) -> Result<Vec<String>> {
-    let mut st = conn.prepare("SELECT address FROM address_cache WHERE account_id = ?1 ORDER BY idx")?;
+    let mut st = conn.prepare("SELECT imw_open(account_id, 'address', address) FROM address_cache WHERE account_id = ?1 ORDER BY idx")?;
     let rows = st.query_map([id], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
 }
 
 pub fn cache_address(conn: &Connection, id: &str, idx: u32, address: &str) -> Result<()> {
-    conn.execute("INSERT OR REPLACE INTO address_cache (account_id, idx, address) VALUES (?1, ?2, ?3)", params![id, idx, address])?;
+    conn.execute("INSERT OR REPLACE INTO address_cache (account_id, idx, address) VALUES (?1, ?2, imw_seal(?1, 'address', ?3))", params![id, idx, address])?;
     Ok(())
 }
 
@@ -158,31 +174,33 @@ pub fn delete(conn: &Connection, id: &str) -> Result<()> {
 
 /// Records the word positions of a pending backup check (`None` clears it).
 pub fn set_backup_challenge(conn: &Connection, id: &str, positions: Option<&str>) -> Result<()> {
-    conn.execute("UPDATE accounts SET backup_challenge = ?1 WHERE id = ?2", params![positions, id])?;
+    conn.execute("UPDATE accounts SET backup_challenge = imw_seal(id, 'backup_challenge', ?1) WHERE id = ?2", params![positions, id])?;
     Ok(())
 }
 
 /// The recovery phrase was confirmed as backed up (the failure count starts over).
 pub fn mark_backed_up(conn: &Connection, id: &str) -> Result<()> {
-    conn.execute("UPDATE accounts SET backed_up = 1, backup_challenge = NULL, backup_failures = 0 WHERE id = ?1", [id])?;
+    conn.execute("UPDATE accounts SET backed_up = imw_seal(id, 'backed_up', 1), backup_challenge = NULL, backup_failures = imw_seal(id, 'backup_failures', 0) WHERE id = ?1", [id])?;
     Ok(())
 }
 
 /// A wrong answer to a backup check: the challenge is discarded and the failure counted.
 pub fn record_backup_failure(conn: &Connection, id: &str) -> Result<()> {
-    conn.execute("UPDATE accounts SET backup_challenge = NULL, backup_failures = backup_failures + 1 WHERE id = ?1", [id])?;
+    conn.execute("UPDATE accounts SET backup_challenge = NULL,
+             backup_failures = imw_seal(id, 'backup_failures', COALESCE(imw_open(id, 'backup_failures', backup_failures), 0) + 1)
+         WHERE id = ?1", [id])?;
     Ok(())
 }
 
 /// Wrong answers to backup checks since the last confirmed backup.
 pub fn backup_failures(conn: &Connection, id: &str) -> Result<u32> {
-    Ok(conn.query_row("SELECT backup_failures FROM accounts WHERE id = ?1", [id], |r| r.get(0)).optional()?.unwrap_or(0))
+    Ok(conn.query_row("SELECT imw_open(id, 'backup_failures', backup_failures) FROM accounts WHERE id = ?1", [id], |r| r.get(0)).optional()?.unwrap_or(0))
 }
 
 /// Replaces the password wrap (new KDF parameters and salt); `false` if the account is gone.
 pub fn set_password_wrap(conn: &Connection, id: &str, kdf: KdfParams, salt: &[u8], wrap: &[u8]) -> Result<bool> {
     Ok(conn.execute(
-        "UPDATE accounts SET kdf_m_kib = ?1, kdf_t = ?2, kdf_p = ?3, kdf_salt = ?4, password_wrap = ?5 WHERE id = ?6",
+        "UPDATE accounts SET kdf_m_kib = ?1, kdf_t = ?2, kdf_p = ?3, kdf_salt = ?4, password_wrap = imw_seal(id, 'password_wrap', ?5) WHERE id = ?6",
         params![kdf.m_kib, kdf.t, kdf.p, salt, wrap, id],
     )? == 1)
 }
@@ -192,9 +210,23 @@ pub fn set_password_wrap(conn: &Connection, id: &str, kdf: KdfParams, salt: &[u8
 /// meanwhile is never overwritten. `false` if nothing was replaced.
 pub fn upgrade_password_wrap(conn: &Connection, id: &str, old_wrap: &[u8], kdf: KdfParams, salt: &[u8], wrap: &[u8]) -> Result<bool> {
     Ok(conn.execute(
-        "UPDATE accounts SET kdf_m_kib = ?1, kdf_t = ?2, kdf_p = ?3, kdf_salt = ?4, password_wrap = ?5 WHERE id = ?6 AND password_wrap = ?7",
+        "UPDATE accounts SET kdf_m_kib = ?1, kdf_t = ?2, kdf_p = ?3, kdf_salt = ?4, password_wrap = imw_seal(id, 'password_wrap', ?5)
+         WHERE id = ?6 AND imw_open(id, 'password_wrap', password_wrap) = ?7",
         params![kdf.m_kib, kdf.t, kdf.p, salt, wrap, id, old_wrap],
     )? == 1)
+}
+
+/// Seals every metadata column of every account, its cached addresses and settings, in place
+/// (moving an unbound store under device keys; the ring holds each account's keys by now).
+pub fn seal_all_in_place(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "UPDATE accounts SET name = imw_seal(id, 'name', name), name_key = imw_index(name_key),
+             backed_up = imw_seal(id, 'backed_up', backed_up), backup_challenge = imw_seal(id, 'backup_challenge', backup_challenge),
+             backup_failures = imw_seal(id, 'backup_failures', backup_failures), password_wrap = imw_seal(id, 'password_wrap', password_wrap);
+         UPDATE address_cache SET address = imw_seal(account_id, 'address', address);
+         UPDATE account_settings SET value = imw_seal(account_id, 'setting', value);",
+    )?;
+    Ok(())
 }
 
 /// Counts of what an erase removes: (accounts, events).

@@ -1,4 +1,6 @@
-//! Database-backed cache entries (`cache_entries`).
+//! Database-backed cache entries (`cache_entries`). Values are sealed under their scope's device
+//! key and keys are stored as keyed hashes ([`crate::store::sealing`]); sizes are what the
+//! entries take on disk.
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -18,7 +20,8 @@ pub fn put(
     now: i64,
 ) -> Result<()> {
     conn.execute(
-        "INSERT INTO cache_entries (kind, scope, key, value, expires_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO cache_entries (kind, scope, key, value, expires_at, updated_at)
+         VALUES (?1, ?2, imw_index(?3), imw_seal(?2, 'cache', ?4), ?5, ?6)
          ON CONFLICT(kind, scope, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at",
         params![kind.name(), scope.key(), key, value, expires_at, now],
     )?;
@@ -29,7 +32,7 @@ pub fn put(
 pub fn get(conn: &Connection, kind: &CacheKind, scope: &CacheScope, key: &str, now: i64) -> Result<Option<Vec<u8>>> {
     let row: Option<(Vec<u8>, Option<i64>)> = conn
         .query_row(
-            "SELECT value, expires_at FROM cache_entries WHERE kind = ?1 AND scope = ?2 AND key = ?3",
+            "SELECT imw_open(scope, 'cache', value), expires_at FROM cache_entries WHERE kind = ?1 AND scope = ?2 AND key = imw_index(?3)",
             params![kind.name(), scope.key(), key],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -45,7 +48,12 @@ pub fn get(conn: &Connection, kind: &CacheKind, scope: &CacheScope, key: &str, n
 }
 
 pub fn delete(conn: &Connection, kind: &CacheKind, scope: &CacheScope, key: &str) -> Result<bool> {
-    Ok(conn.execute("DELETE FROM cache_entries WHERE kind = ?1 AND scope = ?2 AND key = ?3", params![kind.name(), scope.key(), key])? > 0)
+    Ok(conn.execute("DELETE FROM cache_entries WHERE kind = ?1 AND scope = ?2 AND key = imw_index(?3)", params![kind.name(), scope.key(), key])? > 0)
+}
+
+/// How many entries are stored.
+pub fn count(conn: &Connection) -> Result<u64> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM cache_entries", [], |r| r.get::<_, i64>(0))? as u64)
 }
 
 /// (entries, bytes) per kind name.
@@ -94,5 +102,15 @@ pub fn file_kinds(conn: &Connection) -> Result<Vec<String>> {
 
 pub fn register_file_kind(conn: &Connection, kind: &str) -> Result<()> {
     conn.execute("INSERT OR IGNORE INTO cache_file_kinds (kind) VALUES (?1)", [kind])?;
+    Ok(())
+}
+
+/// Seals every entry in place (moving an unbound store under device keys). Entries of wallets
+/// that no longer exist are deleted first (their keys are gone).
+pub fn seal_all_in_place(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "DELETE FROM cache_entries WHERE scope <> '' AND scope NOT IN (SELECT id FROM accounts);
+         UPDATE cache_entries SET key = imw_index(key), value = imw_seal(scope, 'cache', value);",
+    )?;
     Ok(())
 }

@@ -9,22 +9,34 @@ use crate::Result;
 pub fn record(conn: &Connection, at: i64, kind: EventKind, account: Option<(&str, &str)>, detail: &str) -> Result<SecurityEvent> {
     let (id, name) = account.map_or((None, None), |(i, n)| (Some(i.to_string()), Some(n.to_string())));
     conn.execute(
-        "INSERT INTO events (at, kind, account_id, account_name, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        // Sealed under the account's key (crypto-shredded with it) or the device's.
+        "INSERT INTO events (at, kind, account_id, account_name, detail, seal_scope)
+         VALUES (?1, ?2, ?3, imw_seal(COALESCE(?3, ''), 'event_name', ?4), imw_seal(COALESCE(?3, ''), 'event_detail', ?5), COALESCE(?3, ''))",
         params![at, kind.as_str(), id, name, detail],
     )?;
     Ok(SecurityEvent { id: conn.last_insert_rowid(), at_unix: at, kind, account_id: id, account_name: name, detail: detail.to_string() })
 }
 
+/// How many events are stored.
+pub fn count(conn: &Connection) -> Result<u64> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get::<_, i64>(0))? as u64)
+}
+
 /// The newest `limit` events, newest first.
 pub fn list(conn: &Connection, limit: u32) -> Result<Vec<SecurityEvent>> {
-    let mut st = conn.prepare("SELECT id, at, kind, account_id, account_name, detail FROM events ORDER BY id DESC LIMIT ?1")?;
-    let rows =
-        st.query_map([limit], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
+    let mut st = conn.prepare("SELECT id, at, kind, account_id, imw_open(seal_scope, 'event_name', account_name),
+         imw_open(seal_scope, 'event_detail', detail) FROM events ORDER BY id DESC LIMIT ?1",
+    )?;
+    let rows = st.query_map([limit], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?, r.get::<_, Option<String>>(5)?))
+    })?;
     let mut out = Vec::new();
     for row in rows {
+        // A removed wallet's events keep their kind and time; its name and details were sealed
+        // under its device key, which is gone (NULL).
         let (id, at, kind, account_id, account_name, detail) = row?;
         if let Some(kind) = EventKind::parse(&kind) {
-            out.push(SecurityEvent { id, at_unix: at, kind, account_id, account_name, detail });
+            out.push(SecurityEvent { id, at_unix: at, kind, account_id, account_name, detail: detail.unwrap_or_default() });
         }
     }
     Ok(out)
@@ -39,4 +51,14 @@ pub fn failed_attempts_summary(conn: &Connection) -> Result<FailedAttemptsSummar
             Ok((r.get(0)?, r.get(1)?))
         })?;
     Ok(FailedAttemptsSummary { count, last_failed_at_unix: last })
+}
+
+/// Seals the text of every event in place (moving an unbound store under device keys). Events
+/// of wallets removed before are sealed under the device's key.
+pub fn seal_all_in_place(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "UPDATE events SET seal_scope = CASE WHEN account_id IN (SELECT id FROM accounts) THEN account_id ELSE '' END;
+         UPDATE events SET account_name = imw_seal(seal_scope, 'event_name', account_name), detail = imw_seal(seal_scope, 'event_detail', detail);",
+    )?;
+    Ok(())
 }

@@ -57,6 +57,10 @@ pub struct JournalPayload {
     /// Delete every key-store entry of the app and the whole cache root.
     #[serde(default)]
     pub erase_all: bool,
+    /// Device keys to delete (crypto-shredding a removed wallet; an erase deletes every device
+    /// key no scope refers to).
+    #[serde(default)]
+    pub device_aliases: Vec<String>,
 }
 
 impl Default for JournalPayload {
@@ -68,6 +72,7 @@ impl Default for JournalPayload {
             clear_files_account: None,
             clear_files_global: false,
             erase_all: false,
+            device_aliases: Vec::new(),
         }
     }
 }

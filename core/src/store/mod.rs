@@ -11,12 +11,14 @@ pub mod account_settings;
 pub mod accounts;
 pub mod caches;
 pub mod crash;
+pub mod device;
 pub mod events;
 pub mod journal;
 pub mod limiter;
 pub mod owner;
 pub mod private_fs;
 pub mod schema;
+pub mod sealing;
 pub mod session;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +35,8 @@ pub const DB_FILE: &str = "imwallet.db";
 pub struct Store {
     conn: Connection,
     dir: PathBuf,
+    /// The unwrapped device-scope keys the SQL functions seal and open with.
+    ring: sealing::SharedRing,
     _owner: owner::DirLock,
 }
 
@@ -57,9 +61,13 @@ impl Store {
         // auto_vacuum must be chosen before the first table exists; harmless afterwards.
         conn.execute_batch("PRAGMA auto_vacuum = INCREMENTAL;")?;
         conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
-        conn.execute_batch("PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")?;
+        // temp_store in memory: sorting or grouping on opened (plaintext) values never spills them
+        // into a temporary file.
+        conn.execute_batch("PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY;")?;
         private_fs::restrict_data_dir(dir)?;
-        let mut store = Store { conn, dir: dir.to_path_buf(), _owner: owner };
+        let ring = sealing::SharedRing::default();
+        sealing::register(&conn, &ring)?;
+        let mut store = Store { conn, dir: dir.to_path_buf(), ring, _owner: owner };
         store.migrate()?;
         Ok(store)
     }
@@ -81,6 +89,11 @@ impl Store {
     /// The data directory.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The device-scope key ring (a leaf lock: never held while running SQL on this store).
+    pub fn ring(&self) -> &sealing::SharedRing {
+        &self.ring
     }
 
     /// Read access.
@@ -132,13 +145,13 @@ impl Store {
     /// A setting value.
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
-        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        Ok(self.conn.query_row("SELECT imw_open('', 'setting', value) FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
     /// Stores a setting.
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            "INSERT INTO settings (key, value) VALUES (?1, imw_seal('', 'setting', ?2)) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, value],
         )?;
         Ok(())

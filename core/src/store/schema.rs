@@ -117,4 +117,21 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT INTO attempt_buckets (bucket, failures, last_attempt_at, boot_id, boot_secs)
         SELECT '_unknown', failures, last_attempt_at, '', 0 FROM limiter WHERE failures > 0;
     "#,
+    // v5: device-bound keys (issue: a copied data directory is worthless off the device).
+    // `device_wraps` holds each scope's secret wrapped by the platform's device key store
+    // (scope '' = the device, else an account id); metadata columns then hold values sealed
+    // under the scope's key (`store::sealing`). Sealing existing rows needs the device key
+    // store, so it runs in Rust when the directory is opened (`engine::device`), not here.
+    // `events.seal_scope` names the scope an event's text is sealed under; `hw_salt` is the
+    // hardware-key factor's per-account salt (NULL: no factor).
+    r#"
+    CREATE TABLE device_wraps (
+        scope   TEXT PRIMARY KEY,
+        alias   TEXT NOT NULL UNIQUE,
+        wrapped BLOB NOT NULL
+    );
+    ALTER TABLE events ADD COLUMN seal_scope TEXT NOT NULL DEFAULT '';
+    UPDATE events SET seal_scope = account_id WHERE account_id IN (SELECT id FROM accounts);
+    ALTER TABLE accounts ADD COLUMN hw_salt BLOB;
+    "#,
 ];

@@ -2,9 +2,11 @@
 //! settable clock, a scripted environment and a recording listener.
 #![allow(dead_code)]
 
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
+use imwallet_core::auth::device_keys::{DeviceKeyStore, FileDeviceKeys, MemoryDeviceKeys};
 use imwallet_core::auth::hooks::{DeviceIntegrity, DeviceOwnerCheck, EnvironmentProbe, HookError, NetworkKind, SessionListener};
 use imwallet_core::auth::keystore::MemoryKeyStore;
 use imwallet_core::clock::ManualClock;
@@ -75,8 +77,19 @@ impl DeviceOwnerCheck for Owner {
     }
 }
 
+/// The phone a data directory lives on: one in-memory device key store per directory, kept for
+/// the whole test process, so a reopen is the same device. A test that moves a directory to a
+/// "new phone" passes a fresh [`MemoryDeviceKeys`] to [`open_on_device`].
+pub fn device_for(dir: &Path) -> Arc<MemoryDeviceKeys> {
+    static DEVICES: OnceLock<Mutex<HashMap<PathBuf, Arc<MemoryDeviceKeys>>>> = OnceLock::new();
+    let map = DEVICES.get_or_init(Default::default);
+    map.lock().unwrap().entry(dir.to_path_buf()).or_insert_with(|| Arc::new(MemoryDeviceKeys::new())).clone()
+}
+
 pub struct Rig {
     pub core: WalletCore,
+    /// The in-memory phone the rig runs on (unused by [`open_on_files`]).
+    pub device: Arc<MemoryDeviceKeys>,
     pub clock: Arc<ManualClock>,
     pub env: Arc<Env>,
     pub rec: Arc<Recorder>,
@@ -90,6 +103,79 @@ pub fn open_with(dir: &Path, clock: Arc<ManualClock>, profile: KdfProfile) -> Ri
 
 /// [`open_with`] with a given key store (one that outlives a reopen).
 pub fn open_full(dir: &Path, clock: Arc<ManualClock>, profile: KdfProfile, ks: Arc<MemoryKeyStore>) -> Rig {
+    try_open_on(dir, clock, profile, ks, device_for(dir)).unwrap()
+}
+
+/// The directory opened on another phone (`device`), or the error that gives.
+pub fn open_on_device(dir: &Path, device: Arc<MemoryDeviceKeys>) -> imwallet_core::Result<Rig> {
+    try_open_on(dir, Arc::new(ManualClock::new(1_800_000_000)), KdfProfile::InsecureFastForTests, Arc::new(MemoryKeyStore::new()), device)
+}
+
+/// Where the crash and kill child processes keep their device keys: a key-file store beside
+/// the data directory (shared by the parent test and its children; removed by [`KeysDir`]).
+pub fn keys_dir_of(dir: &Path) -> PathBuf {
+    PathBuf::from(format!("{}-device-keys", dir.display()))
+}
+
+/// Removes a data directory's key-file folder when dropped.
+pub struct KeysDir(pub PathBuf);
+
+impl Drop for KeysDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// [`open`] on the key-file device of [`keys_dir_of`] (shared with child processes).
+pub fn open_on_files(dir: &Path) -> Rig {
+    open_on_files_with(dir, KdfProfile::InsecureFastForTests)
+}
+
+/// [`open_on_files`] with a KDF profile.
+pub fn open_on_files_with(dir: &Path, profile: KdfProfile) -> Rig {
+    let files: Arc<dyn DeviceKeyStore> = Arc::new(FileDeviceKeys::new(keys_dir_of(dir)));
+    let (clock, ks) = (Arc::new(ManualClock::new(1_800_000_000)), Arc::new(MemoryKeyStore::new()));
+    try_open_with(dir, clock, profile, ks, Arc::new(MemoryDeviceKeys::new()), Some(files)).unwrap()
+}
+
+/// A core with no device key store: an *unbound* directory, as every build before device keys
+/// wrote it (migration tests).
+pub fn open_unbound(dir: &Path) -> Rig {
+    let (clock, ks) = (Arc::new(ManualClock::new(1_800_000_000)), Arc::new(MemoryKeyStore::new()));
+    try_open_with(dir, clock, KdfProfile::InsecureFastForTests, ks, Arc::new(MemoryDeviceKeys::new()), None).unwrap()
+}
+
+/// The directory's store without a core, its sealed values readable (this process's device).
+pub fn store(dir: &Path) -> imwallet_core::store::Store {
+    imwallet_core::engine::open_store(dir, Some(&*device_for(dir))).unwrap()
+}
+
+/// A bare connection to the directory's database with its sealed values readable.
+pub fn bare_conn(dir: &Path) -> rusqlite::Connection {
+    let c = rusqlite::Connection::open(dir.join(imwallet_core::store::DB_FILE)).unwrap();
+    imwallet_core::engine::attach_device_keys(&c, &*device_for(dir)).unwrap();
+    c
+}
+
+fn try_open_on(
+    dir: &Path,
+    clock: Arc<ManualClock>,
+    profile: KdfProfile,
+    ks: Arc<MemoryKeyStore>,
+    device: Arc<MemoryDeviceKeys>,
+) -> imwallet_core::Result<Rig> {
+    let dk: Arc<dyn DeviceKeyStore> = device.clone();
+    try_open_with(dir, clock, profile, ks, device, Some(dk))
+}
+
+fn try_open_with(
+    dir: &Path,
+    clock: Arc<ManualClock>,
+    profile: KdfProfile,
+    ks: Arc<MemoryKeyStore>,
+    device: Arc<MemoryDeviceKeys>,
+    dk: Option<Arc<dyn DeviceKeyStore>>,
+) -> imwallet_core::Result<Rig> {
     let env = Arc::new(Env {
         network: Mutex::new(NetworkKind::Unknown),
         integrity: Mutex::new(DeviceIntegrity::Unknown),
@@ -107,10 +193,11 @@ pub fn open_full(dir: &Path, clock: Arc<ManualClock>, profile: KdfProfile, ks: A
         boot_clock: clock.clone(),
         key_store: ks.clone(),
         device_owner: Some(owner.clone()),
+        device_keys: dk,
         ..Hooks::default()
     };
-    let core = WalletCore::open(config, hooks).unwrap();
-    Rig { core, clock, env, rec, ks, owner }
+    let core = WalletCore::open(config, hooks)?;
+    Ok(Rig { core, device, clock, env, rec, ks, owner })
 }
 
 pub fn open(dir: &Path) -> Rig {

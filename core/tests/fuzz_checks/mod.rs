@@ -216,7 +216,7 @@ pub fn store_open(data: &[u8]) {
     std::fs::write(&beside, b"c").expect("canary");
     if let Ok(mut store) = Store::open(&dir) {
         let _ = journal::pending(store.conn());
-        let recovered = imwallet_core::engine::recover_journal(&mut store, &MemoryKeyStore::new());
+        let recovered = imwallet_core::engine::recover_journal(&mut store, &MemoryKeyStore::new(), None);
         // A completed recovery leaves no entry behind (an entry is skipped, for a retry, only
         // when the accounts it must keep cannot be read).
         if recovered.is_ok() && accounts::all(store.conn()).is_ok() {

@@ -1,0 +1,56 @@
+//! The `device_wraps` table: each scope's secret, wrapped by the platform's device key store.
+//! Scope `""` is the device (indexes, settings, global events and caches); any other scope is
+//! an account id.
+
+use rusqlite::{params, Connection};
+
+use crate::Result;
+
+/// One wrapped scope secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DeviceWrap {
+    pub scope: String,
+    pub alias: String,
+    pub wrapped: Vec<u8>,
+}
+
+impl std::fmt::Debug for DeviceWrap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceWrap").field("scope", &self.scope).field("alias", &self.alias).finish_non_exhaustive()
+    }
+}
+
+pub fn all(conn: &Connection) -> Result<Vec<DeviceWrap>> {
+    let mut st = conn.prepare("SELECT scope, alias, wrapped FROM device_wraps ORDER BY scope")?;
+    let rows = st.query_map([], |r| Ok(DeviceWrap { scope: r.get(0)?, alias: r.get(1)?, wrapped: r.get(2)? }))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn insert(conn: &Connection, w: &DeviceWrap) -> Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO device_wraps (scope, alias, wrapped) VALUES (?1, ?2, ?3)",
+        params![w.scope, w.alias, w.wrapped],
+    )?;
+    Ok(())
+}
+
+/// The alias of `scope`'s key, if it has one.
+pub fn alias_of(conn: &Connection, scope: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn.query_row("SELECT alias FROM device_wraps WHERE scope = ?1", [scope], |r| r.get(0)).optional()?)
+}
+
+pub fn delete(conn: &Connection, scope: &str) -> Result<()> {
+    conn.execute("DELETE FROM device_wraps WHERE scope = ?1", [scope])?;
+    Ok(())
+}
+
+pub fn delete_all(conn: &Connection) -> Result<()> {
+    conn.execute("DELETE FROM device_wraps", [])?;
+    Ok(())
+}
+
+/// Every alias the store refers to.
+pub fn aliases(conn: &Connection) -> Result<Vec<String>> {
+    Ok(all(conn)?.into_iter().map(|w| w.alias).collect())
+}
