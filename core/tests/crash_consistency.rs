@@ -120,6 +120,29 @@ fn kdf_upgrade_keeps_the_password_working_at_every_point() {
     }
 }
 
+/// Moving an unbound directory under device keys at open (issue 17): killed before its commit
+/// the directory is still unbound and the next open binds it; killed after, it is bound. Either
+/// way the wallet opens with its password and no name is left in clear.
+#[test]
+fn binding_to_device_keys_is_all_or_nothing() {
+    let _serial = serial();
+    for point in ["bind.before_commit", "bind.after_commit", "none"] {
+        let dir = tempfile::tempdir().unwrap();
+        let _keys = KeysDir(keys_dir_of(dir.path()));
+        open_unbound(dir.path()).core.create_account("Crash Bound Qj", PW, 12, Language::English).unwrap();
+        let st = child(dir.path(), "open", Some(point));
+        assert_eq!(st.success(), point == "none", "{point}");
+        let r = open(dir.path());
+        assert_eq!(r.core.accounts().unwrap()[0].name, "Crash Bound Qj", "{point}");
+        r.core.login("Crash Bound Qj", PW).unwrap();
+        let db = std::fs::read(dir.path().join("imwallet.db")).unwrap();
+        assert!(!db.windows(14).any(|w| w == b"Crash Bound Qj"), "{point}: the name is sealed");
+        // Only the scopes the database refers to are left in the key folder.
+        let files = std::fs::read_dir(keys_dir_of(dir.path())).unwrap().count();
+        assert_eq!(files, 2, "{point}: device + wallet keys, orphans purged");
+    }
+}
+
 #[test]
 fn logout_is_rolled_back_or_completed() {
     let _serial = serial();

@@ -8,6 +8,7 @@ use crate::auth::device_keys::{DeviceKeyError, DeviceKeyStore, DEVICE_ALIAS_PREF
 use crate::store::crash::crash_point;
 use crate::store::device::{self, DeviceWrap};
 use crate::store::sealing::{KeyRing, ScopeKeys, SharedRing};
+use crate::store::journal::{self, JournalOp, JournalPayload};
 use crate::store::{accounts, caches, events, Store};
 use crate::vault::{random_array, random_bytes};
 use crate::{Error, Result};
@@ -105,7 +106,7 @@ pub(crate) fn bind_at_open(store: &mut Store, dk: Option<&dyn DeviceKeyStore>) -
             ring.insert(&n.wrap.scope, n.keys);
         }
     }
-    store.write(|tx| {
+    let jid = store.write(|tx| {
         for w in &wraps {
             device::insert(tx, w)?;
         }
@@ -113,13 +114,17 @@ pub(crate) fn bind_at_open(store: &mut Store, dk: Option<&dyn DeviceKeyStore>) -
         events::seal_all_in_place(tx)?;
         caches::seal_all_in_place(tx)?;
         tx.execute_batch("UPDATE settings SET value = imw_seal('', 'setting', value);")?;
+        // The scrub of the replaced plaintext pages is owed in the same commit: a crash before
+        // it is done leaves it to the journal recovery of the next open.
+        let jid = if had_data { Some(journal::insert(tx, JournalOp::Bind, None, &JournalPayload::default(), 0)?) } else { None };
         crash_point("bind.before_commit");
-        Ok(())
+        Ok(jid)
     })?;
     crash_point("bind.after_commit");
-    if had_data {
+    if let Some(jid) = jid {
         // The plaintext rows must not linger in free pages or WAL frames.
         store.vacuum()?;
+        journal::delete(store.conn(), jid)?;
     }
     Ok(())
 }

@@ -20,6 +20,8 @@ pub enum JournalOp {
     Logout,
     RemoveWallet,
     Erase,
+    /// Moving an unbound store under device keys: the plaintext pages it replaced must go.
+    Bind,
 }
 
 impl JournalOp {
@@ -28,6 +30,7 @@ impl JournalOp {
             JournalOp::Logout => "logout",
             JournalOp::RemoveWallet => "remove_wallet",
             JournalOp::Erase => "erase",
+            JournalOp::Bind => "bind",
         }
     }
 }
