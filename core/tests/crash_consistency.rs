@@ -171,6 +171,9 @@ fn wallet_removal_is_rolled_back_or_completed() {
         let r = open(dir.path());
         assert_eq!(journal_len(dir.path()), 0, "{point}");
         assert_eq!(r.core.accounts().unwrap().len(), usize::from(!removed), "{point}");
+        // Crypto-shredding completes too: only the device scope's key file is left.
+        let key_files = std::fs::read_dir(keys_dir_of(dir.path())).unwrap().count();
+        assert_eq!(key_files, if removed { 1 } else { 2 }, "{point}");
         if removed {
             assert_eq!(r.core.state(), SessionState::NoAccount);
         } else {
