@@ -76,6 +76,12 @@ pub enum WalletError {
     /// The action's gate needs a proof: `accepted` says which.
     #[error("{reason}")]
     AuthorizationRequired { action: String, accepted: String, reason: String },
+    /// The account's security key is needed and the user dismissed the prompt.
+    #[error("{reason}")]
+    HardwareKeyCancelled { reason: String },
+    /// The account's security key is needed and cannot be asked for.
+    #[error("{reason}")]
+    HardwareKeyUnavailable { reason: String },
     /// The device key store cannot be used now: retry after the device is unlocked.
     #[error("{reason}")]
     DeviceKeyUnavailable { reason: String },
@@ -138,6 +144,8 @@ impl From<E> for WalletError {
             E::BiometricUnavailable => WalletError::BiometricUnavailable { reason: message },
             E::BiometricInvalidated => WalletError::BiometricInvalidated { reason: message },
             E::AuthorizationRequired { action, accepted } => WalletError::AuthorizationRequired { action, accepted, reason: message },
+            E::HardwareKeyCancelled => WalletError::HardwareKeyCancelled { reason: message },
+            E::HardwareKeyUnavailable { .. } => WalletError::HardwareKeyUnavailable { reason: message },
             E::DeviceKeyUnavailable { .. } => WalletError::DeviceKeyUnavailable { reason: message },
             E::DeviceKeyLost { .. } => WalletError::DeviceKeyLost { reason: message },
             E::SchemaTooNew { .. }

@@ -15,6 +15,7 @@ pub mod cache;
 pub mod device_keys;
 pub mod error;
 pub mod gates;
+pub mod hardware_key;
 pub mod hooks;
 pub mod keys;
 pub mod keystore;

@@ -87,6 +87,7 @@ pub struct AccountInfo {
     pub has_recovery_phrase: bool,
     pub backed_up: bool,
     pub biometric_enabled: bool,
+    pub hardware_key_enabled: bool,
     pub created_at_unix: i64,
     /// The first address (index 0), EIP-55.
     pub address: String,
@@ -299,6 +300,7 @@ mod tests {
             has_recovery_phrase: true,
             backed_up: false,
             biometric_enabled: false,
+            hardware_key_enabled: false,
             created_at_unix: 0,
             address: "0x0".into(),
         };

@@ -7,12 +7,13 @@ use imwallet_core::vault::keystore::ExportKdf;
 use imwallet_core::vault::SecretBytes;
 use zeroize::Zeroizing;
 
+use crate::device_keys::{DeviceKeyStore, DeviceKeysAdapter};
 use crate::error::{Result, WalletError};
 use crate::gates::*;
+use crate::hardware_key::{HardwareKey, HardwareKeyAdapter};
 use crate::hooks::{
     BootClock, BootClockAdapter, DeviceOwnerAdapter, DeviceOwnerCheck, EnvAdapter, EnvironmentProbe, ListenerAdapter, SessionListener,
 };
-use crate::device_keys::{DeviceKeyStore, DeviceKeysAdapter};
 use crate::keystore::{KeyStoreAdapter, SecureKeyStore};
 use crate::types::*;
 
@@ -79,7 +80,10 @@ impl WalletCore {
     /// without `boot_clock` a limiter delay restarts in full on every app start; `device_owner`
     /// (optional, last) lets "reset app" confirm the device owner instead of asking every
     /// unbacked wallet's password.
-    #[uniffi::constructor(default(boot_clock = None, device_owner = None, device_keys = None))]
+    // One optional argument per platform hook, each with a default: Kotlin, Swift and Python
+    // callers name only the hooks they have, which a hooks record could not offer as simply.
+    #[allow(clippy::too_many_arguments)]
+    #[uniffi::constructor(default(boot_clock = None, device_owner = None, device_keys = None, hardware_key = None))]
     pub fn new(
         config: CoreConfig,
         environment: Option<Arc<dyn EnvironmentProbe>>,
@@ -88,6 +92,7 @@ impl WalletCore {
         boot_clock: Option<Arc<dyn BootClock>>,
         device_owner: Option<Arc<dyn DeviceOwnerCheck>>,
         device_keys: Option<Arc<dyn DeviceKeyStore>>,
+        hardware_key: Option<Arc<dyn HardwareKey>>,
     ) -> Result<Arc<Self>> {
         let profile = config.kdf_profile;
         let mut hooks = core::Hooks::default();
@@ -108,6 +113,9 @@ impl WalletCore {
         }
         if let Some(d) = device_keys {
             hooks.device_keys = Some(Arc::new(DeviceKeysAdapter(d)));
+        }
+        if let Some(h) = hardware_key {
+            hooks.hardware_key = Some(Arc::new(HardwareKeyAdapter(h)));
         }
         let cfg = core::Config { data_dir: config.data_dir.into(), kdf_profile: profile, default_auto_lock: config.auto_lock.into() };
         let c = core::WalletCore::open(cfg, hooks)?;
@@ -229,6 +237,19 @@ impl WalletCore {
     pub async fn change_password(&self, old_password: Vec<u8>, new_password: Vec<u8>) -> Result<()> {
         let (old, new) = (secret(old_password), secret(new_password));
         self.blocking(move |c| c.change_password(&old, &new)).await
+    }
+
+    /// Turns the hardware-key factor on: the password, then the security key (touched to
+    /// register and twice for its PRF). Async: the KDF runs and the platform screen shows.
+    pub async fn enable_hardware_key(&self, password: Vec<u8>) -> Result<()> {
+        let password = secret(password);
+        self.blocking(move |c| c.enable_hardware_key(&password)).await
+    }
+
+    /// Turns the factor off: needs the password and the security key.
+    pub async fn disable_hardware_key(&self, password: Vec<u8>) -> Result<()> {
+        let password = secret(password);
+        self.blocking(move |c| c.disable_hardware_key(&password)).await
     }
 
     // ---- keys ---------------------------------------------------------------------------

@@ -122,6 +122,12 @@ pub enum Error {
     VaultCorrupted,
     #[error("the data directory is damaged: {reason}; move it aside with quarantine_damaged_data and restore from the recovery phrase")]
     DataDirectoryDamaged { reason: String },
+    /// The account's security key is needed and the user dismissed the prompt.
+    #[error("the security key was not presented: the login was cancelled")]
+    HardwareKeyCancelled,
+    /// The account's security key is needed and cannot be asked for (no hook, no key in reach).
+    #[error("this account needs its security key: {reason}")]
+    HardwareKeyUnavailable { reason: String },
     /// The device key store cannot be used now (before the first unlock after a reboot, the
     /// key store busy): nothing is lost, try again later.
     #[error("the device key store is not available now ({reason}); try again after unlocking the device")]
@@ -202,6 +208,8 @@ impl Error {
             Error::KdfParamsTooWeak => "KdfParamsTooWeak",
             Error::VaultCorrupted => "VaultCorrupted",
             Error::DataDirectoryDamaged { .. } => "DataDirectoryDamaged",
+            Error::HardwareKeyCancelled => "HardwareKeyCancelled",
+            Error::HardwareKeyUnavailable { .. } => "HardwareKeyUnavailable",
             Error::DeviceKeyUnavailable { .. } => "DeviceKeyUnavailable",
             Error::DeviceKeyLost { .. } => "DeviceKeyLost",
             Error::Storage { .. } => "Storage",

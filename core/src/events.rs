@@ -28,9 +28,11 @@ pub enum EventKind {
     CachesCleared,
     DataErased,
     OrphansPurged,
+    HardwareKeyEnabled,
+    HardwareKeyDisabled,
 }
 
-const ALL: [EventKind; 21] = [
+const ALL: [EventKind; 23] = [
     EventKind::AccountCreated,
     EventKind::AccountImported,
     EventKind::LoginSucceeded,
@@ -52,6 +54,8 @@ const ALL: [EventKind; 21] = [
     EventKind::CachesCleared,
     EventKind::DataErased,
     EventKind::OrphansPurged,
+    EventKind::HardwareKeyEnabled,
+    EventKind::HardwareKeyDisabled,
 ];
 
 impl EventKind {
@@ -78,6 +82,8 @@ impl EventKind {
             EventKind::CachesCleared => "caches_cleared",
             EventKind::DataErased => "data_erased",
             EventKind::OrphansPurged => "orphans_purged",
+            EventKind::HardwareKeyEnabled => "hardware_key_enabled",
+            EventKind::HardwareKeyDisabled => "hardware_key_disabled",
         }
     }
 

@@ -59,6 +59,7 @@ fn open_weird(dir: &std::path::Path, clock: Arc<ManualClock>, boot: Arc<dyn Boot
             device_owner: None,
             key_store: Arc::new(MemoryKeyStore::new()),
             device_keys: Some(device_for(dir)),
+            hardware_key: None,
         },
     )
     .unwrap()

@@ -213,6 +213,7 @@ fn open_rig(dir: &std::path::Path, auto_lock: AutoLock) -> Rig {
         key_store: ks.clone(),
         device_owner: Some(Arc::new(Owner::default())),
         device_keys: Some(common::device_for(dir)),
+        hardware_key: None,
     };
     let core = Arc::new(WalletCore::open(config, hooks).unwrap());
     Rig { core, ks, clock, listener }

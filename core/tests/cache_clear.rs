@@ -208,7 +208,8 @@ fn os_wiped_app_data_purges_key_store_orphans() {
     drop(r);
     // "Clear storage" / reinstall: files gone, Keychain/Keystore entries survive.
     std::fs::remove_dir_all(dir.path()).unwrap();
-    let hooks = imwallet_core::Hooks { key_store: ks.clone(), device_keys: Some(device_for(dir.path())), ..imwallet_core::Hooks::default() };
+    let hooks =
+        imwallet_core::Hooks { key_store: ks.clone(), device_keys: Some(device_for(dir.path())), ..imwallet_core::Hooks::default() };
     let config = imwallet_core::Config {
         kdf_profile: imwallet_core::vault::kdf::KdfProfile::InsecureFastForTests,
         ..imwallet_core::Config::new(dir.path())

@@ -11,7 +11,7 @@ mod common;
 use common::*;
 use imwallet_core::auth::gates::AuthProof;
 use imwallet_core::session::logout::LogoutConfirmation;
-use imwallet_core::store::{accounts, Store};
+use imwallet_core::store::accounts;
 use imwallet_core::vault::secrets::AccountSecret;
 use imwallet_core::vault::SecretBytes;
 use imwallet_core::wallet::{Language, Mnemonic};

@@ -63,7 +63,9 @@ fn seeded(dir: &Path) -> (Rig, String) {
     let scope = CacheScope::Account(id.clone());
     r.core.cache_put(&CacheKind::Balances, &scope, "eth", b"BALANCE-CANARY-91f2", None).unwrap();
     r.core.cache_put(&CacheKind::Balances, &CacheScope::Global, "prices", b"PRICE-CANARY-5e0d", None).unwrap();
-    r.core.set_auto_lock(imwallet_core::session::autolock::AutoLock::AfterSeconds(77), imwallet_core::auth::gates::AuthProof::Password(PW)).unwrap();
+    r.core
+        .set_auto_lock(imwallet_core::session::autolock::AutoLock::AfterSeconds(77), imwallet_core::auth::gates::AuthProof::Password(PW))
+        .unwrap();
     r.core.lock().unwrap();
     let _ = r.core.unlock(b"a wrong password, recorded as an event");
     r.core.unlock(PW).unwrap();
@@ -168,11 +170,8 @@ fn removing_a_wallet_shreds_it_and_says_so() {
     let alias = format!("{DEVICE_ALIAS_PREFIX}a.{id}");
     assert!(r.device.contains(&alias));
     let plan = r.core.prepare_logout(LogoutOptions { remove_wallet: true, ..LogoutOptions::default() }).unwrap();
-    let confirm = LogoutConfirmation {
-        typed_account_name: Some(NAME.into()),
-        password: Some(SecretBytes::from_slice(PW)),
-        use_biometrics: false,
-    };
+    let confirm =
+        LogoutConfirmation { typed_account_name: Some(NAME.into()), password: Some(SecretBytes::from_slice(PW)), use_biometrics: false };
     let report = r.core.logout(&plan.token, &confirm).unwrap();
     assert!(report.wallet_removed && report.wallet_data_shredded, "{report:?}");
     assert!(!r.device.contains(&alias), "the wallet's device key is gone");

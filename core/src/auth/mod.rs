@@ -7,8 +7,9 @@
 
 #[cfg(feature = "desktop-keyring")]
 pub mod desktop_keyring;
-pub mod gates;
 pub mod device_keys;
+pub mod gates;
+pub mod hardware_key;
 pub mod hooks;
 pub mod keystore;
 pub mod names;

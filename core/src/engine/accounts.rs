@@ -78,6 +78,7 @@ impl Inner {
             vault_blob: aead::seal(&vault_key, &id, Purpose::Vault, secret.encode()?.expose())?,
             biometric_wrap: None,
             biometric_alias: None,
+            hw_salt: None,
         };
         let count = if row.has_phrase { CACHED_ADDRESSES } else { 1 };
         let addresses = (0..count).map(|i| secret.key(i).map(|k| k.address().to_checksum())).collect::<Result<Vec<_>>>()?;
@@ -369,11 +370,12 @@ impl WalletCore {
         let row = self.inner.row(&account.id)?;
         password::check_new_password(new, &[&row.name])?;
         let mut out = Vec::new();
-        let result = self.inner.check_password(Some(&row), old, &mut out).and_then(|vk| {
+        let result = self.inner.check_password_full(Some(&row), old, &mut out).and_then(|v| {
             let salt = random_array::<16>()?.to_vec();
             let params = self.inner.config.kdf_profile.params();
-            let pw_key = kdf::derive(new, &salt, params)?;
-            let wrap = aead::seal(&pw_key, &row.id, Purpose::PasswordWrap, vk.expose())?;
+            // The hardware-key factor stays on, with the same security key.
+            let pw_key = kdf::wrap_key(kdf::derive(new, &salt, params)?, v.factor.as_ref().map(|f| f.as_input()))?;
+            let wrap = aead::seal(&pw_key, &row.id, Purpose::PasswordWrap, v.vault_key.expose())?;
             // Applied only if the session that checked the old password is still the current one.
             let cell = lk(&self.inner.cell);
             if cell.generation != gen {

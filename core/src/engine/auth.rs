@@ -35,6 +35,24 @@ pub(crate) enum ToUnlock {
     Already(SessionState),
 }
 
+/// A password (and, with the factor, security key) that opened an account's wrap.
+pub(crate) struct Verified {
+    pub vault_key: SecretBytes,
+    pub factor: Option<Factor>,
+}
+
+/// The hardware-key factor's inputs of one successful check (to re-wrap under the same factor).
+pub(crate) struct Factor {
+    pub salt: Vec<u8>,
+    pub prf: SecretBytes,
+}
+
+impl Factor {
+    pub fn as_input(&self) -> (&[u8], &SecretBytes) {
+        (&self.salt, &self.prf)
+    }
+}
+
 /// Why the session was locked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LockReason {
@@ -48,10 +66,31 @@ impl Inner {
         crate::clock::read_boot(self.boot_clock.as_ref())
     }
 
+    /// [`Inner::check_password_full`], keeping only the vault key.
+    pub(crate) fn check_password(&self, row: Option<&AccountRow>, password: &[u8], out: &mut Vec<Notice>) -> Result<SecretBytes> {
+        self.check_password_full(row, password, out).map(|v| v.vault_key)
+    }
+
+    /// The security key's PRF output for `row`'s factor salt (no core lock is held).
+    fn hardware_prf(&self, row: &AccountRow, hw_salt: &[u8]) -> Result<SecretBytes> {
+        use crate::auth::hardware_key::HardwareKeyError;
+        let hook = self.hardware_key.as_ref().ok_or_else(|| Error::HardwareKeyUnavailable {
+            reason: "this app cannot ask for a security key; restore the wallet from its recovery phrase".into(),
+        })?;
+        hook.prf(&row.id, hw_salt).map_err(|e| match e {
+            HardwareKeyError::Cancelled => Error::HardwareKeyCancelled,
+            HardwareKeyError::NotPresent => Error::HardwareKeyUnavailable { reason: "no security key was presented".into() },
+            HardwareKeyError::Other { message } => Error::HardwareKeyUnavailable { reason: message },
+        })
+    }
+
     /// Verifies `password` for `row` (or a decoy when `row` is `None`) under the limiter and
     /// returns the vault key. The attempt is counted in `row`'s bucket (unknown names share
-    /// one) before Argon2 runs; a failure reports the attempts left and the delay.
-    pub(crate) fn check_password(&self, row: Option<&AccountRow>, password: &[u8], out: &mut Vec<Notice>) -> Result<SecretBytes> {
+    /// one) before Argon2 runs; a failure reports the attempts left and the delay. An account
+    /// with the hardware-key factor also needs its security key's PRF output, asked for after
+    /// Argon2 whatever the password (so the prompt says nothing about it); a wrong key fails
+    /// exactly like a wrong password and counts the same.
+    pub(crate) fn check_password_full(&self, row: Option<&AccountRow>, password: &[u8], out: &mut Vec<Notice>) -> Result<Verified> {
         let profile = self.config.kdf_profile;
         if let Some(r) = row {
             profile.check(r.kdf)?;
@@ -63,10 +102,15 @@ impl Inner {
             limiter::Admission::Admitted { window_entry } => window_entry,
         };
         // The KDF runs without holding any lock.
+        let mut factor = None;
         let vault_key = match row {
             Some(r) => {
                 let pw_key = kdf::derive(password, &r.kdf_salt, r.kdf)?;
-                aead::open(&pw_key, &r.id, Purpose::PasswordWrap, &r.password_wrap)?
+                if let Some(hw_salt) = &r.hw_salt {
+                    factor = Some(Factor { salt: hw_salt.clone(), prf: self.hardware_prf(r, hw_salt)? });
+                }
+                let key = kdf::wrap_key(pw_key, factor.as_ref().map(|f| (f.salt.as_slice(), &f.prf)))?;
+                aead::open(&key, &r.id, Purpose::PasswordWrap, &r.password_wrap)?
             }
             None => {
                 let decoy = kdf::derive(password, &[0u8; 16], profile.params())?;
@@ -77,7 +121,7 @@ impl Inner {
         match vault_key {
             Some(k) => {
                 lk(&self.store).write(|tx| limiter::succeeded(tx, bucket, entry))?;
-                Ok(k)
+                Ok(Verified { vault_key: k, factor })
             }
             None => {
                 let account = row.map(|r| SessionAccount { id: r.id.clone(), name: r.name.clone() });
@@ -136,12 +180,12 @@ impl Inner {
     /// overwritten. Otherwise nothing is written and the next login tries again. After the
     /// commit the old wrap is scrubbed from the WAL and free pages. Returns whether the row was
     /// upgraded.
-    fn upgrade_kdf(&self, gen: u64, row: &AccountRow, password: &[u8]) -> Result<bool> {
+    fn upgrade_kdf(&self, gen: u64, row: &AccountRow, password: &[u8], factor: Option<&Factor>) -> Result<bool> {
         let Some(params) = self.config.kdf_profile.upgrade_target(row.kdf) else {
             return Ok(false);
         };
         let salt = random_array::<16>()?.to_vec();
-        let pw_key = kdf::derive(password, &salt, params)?;
+        let pw_key = kdf::wrap_key(kdf::derive(password, &salt, params)?, factor.map(Factor::as_input))?;
         self.after_kdf();
         let cell = lk(&self.cell);
         let vault_key = match &cell.session {
@@ -166,8 +210,8 @@ impl Inner {
     /// [`Inner::upgrade_kdf`] for a login or unlock that already succeeded: a failure leaves
     /// the account as it was (or upgraded with the scrub left to the next one, logout or
     /// password change) and must not turn the completed login into an error.
-    fn upgrade_kdf_after_login(&self, gen: u64, row: &AccountRow, password: &[u8]) {
-        let _ = self.upgrade_kdf(gen, row, password);
+    fn upgrade_kdf_after_login(&self, gen: u64, row: &AccountRow, password: &[u8], factor: Option<&Factor>) {
+        let _ = self.upgrade_kdf(gen, row, password, factor);
     }
 
     /// Wipes keys and moves `Unlocked` → `Locked`. Any other session stays as it is, but its
@@ -234,12 +278,12 @@ impl WalletCore {
             let key = crate::auth::names::key(account_name);
             let row = rows::by_name_key(lk(&i.store).conn(), &key)?;
             let mut out = Vec::new();
-            let result = i.check_password(row.as_ref(), password, &mut out);
+            let result = i.check_password_full(row.as_ref(), password, &mut out);
             i.emit(out);
-            let vk = result?;
+            let Verified { vault_key, factor } = result?;
             let row = row.as_ref().ok_or(Error::InvalidCredentials { attempts_left: 0, retry_after_secs: 0 })?;
-            let gen = i.enter_unlocked(gen, Some(cancel), row, vk, EventKind::LoginSucceeded)?;
-            i.upgrade_kdf_after_login(gen, row, password);
+            let gen = i.enter_unlocked(gen, Some(cancel), row, vault_key, EventKind::LoginSucceeded)?;
+            i.upgrade_kdf_after_login(gen, row, password, factor.as_ref());
             Ok(self.state())
         })
     }
@@ -259,10 +303,11 @@ impl WalletCore {
             };
             let row = i.row(&account.id)?;
             let mut out = Vec::new();
-            let result = i.check_password(Some(&row), password, &mut out);
+            let result = i.check_password_full(Some(&row), password, &mut out);
             i.emit(out);
-            let gen = i.enter_unlocked(gen, Some(cancel), &row, result?, EventKind::Unlocked)?;
-            i.upgrade_kdf_after_login(gen, &row, password);
+            let Verified { vault_key, factor } = result?;
+            let gen = i.enter_unlocked(gen, Some(cancel), &row, vault_key, EventKind::Unlocked)?;
+            i.upgrade_kdf_after_login(gen, &row, password, factor.as_ref());
             Ok(self.state())
         })
     }

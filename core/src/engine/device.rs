@@ -7,8 +7,8 @@
 use crate::auth::device_keys::{DeviceKeyError, DeviceKeyStore, DEVICE_ALIAS_PREFIX};
 use crate::store::crash::crash_point;
 use crate::store::device::{self, DeviceWrap};
-use crate::store::sealing::{KeyRing, ScopeKeys, SharedRing};
 use crate::store::journal::{self, JournalOp, JournalPayload};
+use crate::store::sealing::{KeyRing, ScopeKeys, SharedRing};
 use crate::store::{accounts, caches, events, Store};
 use crate::vault::{random_array, random_bytes};
 use crate::{Error, Result};

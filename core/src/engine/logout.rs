@@ -14,9 +14,9 @@
 
 use std::sync::Mutex;
 
+use crate::auth::device_keys::{DeviceKeyError, DeviceKeyStore, DEVICE_ALIAS_PREFIX};
 use crate::auth::gates::{AuthProof, GatedAction};
 use crate::auth::hooks::{DeviceIntegrity, NetworkKind};
-use crate::auth::device_keys::{DeviceKeyError, DeviceKeyStore, DEVICE_ALIAS_PREFIX};
 use crate::auth::keystore::{KeyStoreError, SecureKeyStore, ALIAS_PREFIX};
 use crate::auth::names;
 use crate::cache::{files, rows as rows_cache, CacheScope, ClearReport};

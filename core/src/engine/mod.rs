@@ -15,13 +15,14 @@ mod cache;
 pub(crate) mod device;
 mod erase;
 mod gates;
+mod hardware;
 mod keys;
 pub(crate) mod logout;
 pub(crate) mod session;
 
 pub use accounts::{CreatedAccount, FREE_BACKUP_FAILURES};
-pub use erase::{ErasePlan, EraseProofs, EraseReport, ERASE_PHRASE};
 pub use device::{attach_device_keys, open_store};
+pub use erase::{ErasePlan, EraseProofs, EraseReport, ERASE_PHRASE};
 pub use logout::recover_journal;
 pub use session::Cancel;
 
@@ -75,6 +76,8 @@ pub struct Hooks {
     /// *unbound* — names, addresses and caches in clear, the password the only barrier for a
     /// copy of the directory — and is meant for tests and tools only: the FFI always passes one.
     pub device_keys: Option<Arc<dyn DeviceKeyStore>>,
+    /// The platform's security-key access, for accounts with the hardware-key factor.
+    pub hardware_key: Option<Arc<dyn crate::auth::hardware_key::HardwareKey>>,
 }
 
 impl Default for Hooks {
@@ -87,6 +90,7 @@ impl Default for Hooks {
             key_store: Arc::new(NoKeyStore),
             device_owner: None,
             device_keys: None,
+            hardware_key: None,
         }
     }
 }
@@ -113,6 +117,7 @@ pub(crate) struct Inner {
     pub outbox: Mutex<Outbox>,
     pub device_owner: Option<Arc<dyn DeviceOwnerCheck>>,
     pub device_keys: Option<Arc<dyn DeviceKeyStore>>,
+    pub hardware_key: Option<Arc<dyn crate::auth::hardware_key::HardwareKey>>,
     /// The store's device-scope keys (shared with its SQL functions; a leaf lock).
     pub ring: crate::store::sealing::SharedRing,
     #[cfg(feature = "test-hooks")]
@@ -191,6 +196,7 @@ impl WalletCore {
             outbox: Mutex::new(Outbox::default()),
             device_owner: hooks.device_owner,
             device_keys: hooks.device_keys,
+            hardware_key: hooks.hardware_key,
             ring,
             #[cfg(feature = "test-hooks")]
             test: Default::default(),

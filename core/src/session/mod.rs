@@ -17,6 +17,8 @@ pub struct AccountInfo {
     pub has_recovery_phrase: bool,
     pub backed_up: bool,
     pub biometric_enabled: bool,
+    /// Logging in needs the account's security key besides the password.
+    pub hardware_key_enabled: bool,
     pub created_at_unix: i64,
     /// The first address (index 0), EIP-55.
     pub address: String,

@@ -16,7 +16,11 @@ pub const AUTO_LOCK: &str = "auto_lock";
 /// A setting of `account_id`, if stored.
 pub fn get(conn: &Connection, account_id: &str, key: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row("SELECT imw_open(account_id, 'setting', value) FROM account_settings WHERE account_id = ?1 AND key = ?2", [account_id, key], |r| r.get(0))
+        .query_row(
+            "SELECT imw_open(account_id, 'setting', value) FROM account_settings WHERE account_id = ?1 AND key = ?2",
+            [account_id, key],
+            |r| r.get(0),
+        )
         .optional()?)
 }
 

@@ -25,6 +25,8 @@ pub struct AccountRow {
     pub vault_blob: Vec<u8>,
     pub biometric_wrap: Option<Vec<u8>>,
     pub biometric_alias: Option<String>,
+    /// The hardware-key factor's per-account salt (`None`: no factor).
+    pub hw_salt: Option<Vec<u8>>,
 }
 
 impl fmt::Debug for AccountRow {
@@ -44,6 +46,7 @@ impl fmt::Debug for AccountRow {
             .field("vault_blob", &sealed(&self.vault_blob))
             .field("biometric_wrap", &self.biometric_wrap.as_deref().map(sealed))
             .field("biometric_alias", &self.biometric_alias)
+            .field("hardware_key", &self.hw_salt.is_some())
             .finish()
     }
 }
@@ -52,7 +55,7 @@ impl fmt::Debug for AccountRow {
 /// stored `name_key` is a keyed hash; the row carries the normalized key computed from the name.
 const COLS: &str = "id, imw_open(id, 'name', name), kind, created_at, imw_open(id, 'backed_up', backed_up), \
      imw_open(id, 'backup_challenge', backup_challenge), kdf_m_kib, kdf_t, kdf_p, kdf_salt, \
-     imw_open(id, 'password_wrap', password_wrap), vault_blob, biometric_wrap, biometric_alias";
+     imw_open(id, 'password_wrap', password_wrap), vault_blob, biometric_wrap, biometric_alias, hw_salt";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<AccountRow> {
     let name: String = r.get(1)?;
@@ -70,6 +73,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<AccountRow> {
         vault_blob: r.get(11)?,
         biometric_wrap: r.get(12)?,
         biometric_alias: r.get(13)?,
+        hw_salt: r.get(14)?,
     })
 }
 
@@ -137,7 +141,10 @@ pub fn cached_addresses(conn: &Connection, id: &str) -> Result<Vec<String>> {
 }
 
 pub fn cache_address(conn: &Connection, id: &str, idx: u32, address: &str) -> Result<()> {
-    conn.execute("INSERT OR REPLACE INTO address_cache (account_id, idx, address) VALUES (?1, ?2, imw_seal(?1, 'address', ?3))", params![id, idx, address])?;
+    conn.execute(
+        "INSERT OR REPLACE INTO address_cache (account_id, idx, address) VALUES (?1, ?2, imw_seal(?1, 'address', ?3))",
+        params![id, idx, address],
+    )?;
     Ok(())
 }
 
@@ -150,6 +157,7 @@ pub fn info(conn: &Connection, a: &AccountRow) -> Result<AccountInfo> {
         has_recovery_phrase: a.has_phrase,
         backed_up: a.backed_up,
         biometric_enabled: a.biometric_wrap.is_some(),
+        hardware_key_enabled: a.hw_salt.is_some(),
         created_at_unix: a.created_at,
         address,
     })
@@ -186,15 +194,21 @@ pub fn mark_backed_up(conn: &Connection, id: &str) -> Result<()> {
 
 /// A wrong answer to a backup check: the challenge is discarded and the failure counted.
 pub fn record_backup_failure(conn: &Connection, id: &str) -> Result<()> {
-    conn.execute("UPDATE accounts SET backup_challenge = NULL,
+    conn.execute(
+        "UPDATE accounts SET backup_challenge = NULL,
              backup_failures = imw_seal(id, 'backup_failures', COALESCE(imw_open(id, 'backup_failures', backup_failures), 0) + 1)
-         WHERE id = ?1", [id])?;
+         WHERE id = ?1",
+        [id],
+    )?;
     Ok(())
 }
 
 /// Wrong answers to backup checks since the last confirmed backup.
 pub fn backup_failures(conn: &Connection, id: &str) -> Result<u32> {
-    Ok(conn.query_row("SELECT imw_open(id, 'backup_failures', backup_failures) FROM accounts WHERE id = ?1", [id], |r| r.get(0)).optional()?.unwrap_or(0))
+    Ok(conn
+        .query_row("SELECT imw_open(id, 'backup_failures', backup_failures) FROM accounts WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
 }
 
 /// Replaces the password wrap (new KDF parameters and salt); `false` if the account is gone.
@@ -202,6 +216,23 @@ pub fn set_password_wrap(conn: &Connection, id: &str, kdf: KdfParams, salt: &[u8
     Ok(conn.execute(
         "UPDATE accounts SET kdf_m_kib = ?1, kdf_t = ?2, kdf_p = ?3, kdf_salt = ?4, password_wrap = imw_seal(id, 'password_wrap', ?5) WHERE id = ?6",
         params![kdf.m_kib, kdf.t, kdf.p, salt, wrap, id],
+    )? == 1)
+}
+
+/// Replaces the password wrap and turns the hardware-key factor on (`hw_salt`) or off (`None`)
+/// in one statement; `false` if the account is gone.
+pub fn set_password_wrap_with_factor(
+    conn: &Connection,
+    id: &str,
+    kdf: KdfParams,
+    salt: &[u8],
+    wrap: &[u8],
+    hw_salt: Option<&[u8]>,
+) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE accounts SET kdf_m_kib = ?1, kdf_t = ?2, kdf_p = ?3, kdf_salt = ?4, password_wrap = imw_seal(id, 'password_wrap', ?5),
+             hw_salt = ?7 WHERE id = ?6",
+        params![kdf.m_kib, kdf.t, kdf.p, salt, wrap, id, hw_salt],
     )? == 1)
 }
 

@@ -48,7 +48,10 @@ pub fn get(conn: &Connection, kind: &CacheKind, scope: &CacheScope, key: &str, n
 }
 
 pub fn delete(conn: &Connection, kind: &CacheKind, scope: &CacheScope, key: &str) -> Result<bool> {
-    Ok(conn.execute("DELETE FROM cache_entries WHERE kind = ?1 AND scope = ?2 AND key = imw_index(?3)", params![kind.name(), scope.key(), key])? > 0)
+    Ok(conn.execute(
+        "DELETE FROM cache_entries WHERE kind = ?1 AND scope = ?2 AND key = imw_index(?3)",
+        params![kind.name(), scope.key(), key],
+    )? > 0)
 }
 
 /// How many entries are stored.

@@ -27,10 +27,7 @@ pub fn all(conn: &Connection) -> Result<Vec<DeviceWrap>> {
 }
 
 pub fn insert(conn: &Connection, w: &DeviceWrap) -> Result<()> {
-    conn.execute(
-        "INSERT OR REPLACE INTO device_wraps (scope, alias, wrapped) VALUES (?1, ?2, ?3)",
-        params![w.scope, w.alias, w.wrapped],
-    )?;
+    conn.execute("INSERT OR REPLACE INTO device_wraps (scope, alias, wrapped) VALUES (?1, ?2, ?3)", params![w.scope, w.alias, w.wrapped])?;
     Ok(())
 }
 

@@ -24,7 +24,8 @@ pub fn count(conn: &Connection) -> Result<u64> {
 
 /// The newest `limit` events, newest first.
 pub fn list(conn: &Connection, limit: u32) -> Result<Vec<SecurityEvent>> {
-    let mut st = conn.prepare("SELECT id, at, kind, account_id, imw_open(seal_scope, 'event_name', account_name),
+    let mut st = conn.prepare(
+        "SELECT id, at, kind, account_id, imw_open(seal_scope, 'event_name', account_name),
          imw_open(seal_scope, 'event_detail', detail) FROM events ORDER BY id DESC LIMIT ?1",
     )?;
     let rows = st.query_map([limit], |r| {

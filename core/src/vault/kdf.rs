@@ -246,3 +246,19 @@ mod tests {
         }
     }
 }
+
+/// The key that wraps the vault key for a password check: the Argon2 output, or — with the
+/// hardware-key factor — HKDF-SHA256 over the Argon2 output and the security key's PRF output
+/// (salted with the factor's per-account salt), so neither opens the wrap alone (ADR 0011).
+pub fn wrap_key(password_key: SecretBytes, factor: Option<(&[u8], &SecretBytes)>) -> Result<SecretBytes> {
+    let Some((hw_salt, prf)) = factor else { return Ok(password_key) };
+    // Both inputs in one zeroizing buffer sized up front.
+    let mut ikm = zeroize::Zeroizing::new(Vec::with_capacity(password_key.len() + prf.len()));
+    ikm.extend_from_slice(password_key.expose());
+    ikm.extend_from_slice(prf.expose());
+    let mut out = zeroize::Zeroizing::new([0u8; 32]);
+    hkdf::Hkdf::<sha2::Sha256>::new(Some(hw_salt), &ikm)
+        .expand(b"imwallet/password+hardware-key/v1", out.as_mut_slice())
+        .map_err(|_| crate::Error::Internal { reason: "hkdf length".into() })?;
+    Ok(SecretBytes::from_slice(out.as_slice()))
+}
