@@ -52,26 +52,26 @@ public final class KeychainDeviceKeys: DeviceKeyStore, @unchecked Sendable {
         return map(e.domain, e.code)
     }
 
-    /// The Secure Enclave private key of `alias`, nil when there is none.
-    private func enclaveKey(_ alias: String) throws -> SecKey? {
-        var q = enclaveQuery(alias)
-        q[kSecReturnRef as String] = true
+    /// `SecItemCopyMatching(query + extra)`: its result, nil when nothing matches, else a typed error.
+    private func copyMatching(_ query: [String: Any], _ extra: [String: Any]) throws -> CFTypeRef? {
+        let q = query.merging(extra) { _, new in new }
         var out: CFTypeRef?
         let s = SecItemCopyMatching(q as CFDictionary, &out)
         if s == KeychainStatus.itemNotFound { return nil }
         try check(s)
-        guard let ref = out, CFGetTypeID(ref) == SecKeyGetTypeID() else { throw DeviceKeyError.Other(reason: "the keychain returned no key") }
+        return out
+    }
+
+    /// The Secure Enclave private key of `alias`, nil when there is none.
+    private func enclaveKey(_ alias: String) throws -> SecKey? {
+        guard let ref = try copyMatching(enclaveQuery(alias), [kSecReturnRef as String: true]) else { return nil }
+        guard CFGetTypeID(ref) == SecKeyGetTypeID() else { throw DeviceKeyError.Other(reason: "the keychain returned no key") }
         return (ref as! SecKey)
     }
 
     /// The fallback AES key of `alias`, nil when there is none.
     private func keychainKey(_ alias: String) throws -> SymmetricKey? {
-        var q = itemQuery(alias)
-        q[kSecReturnData as String] = true
-        var out: CFTypeRef?
-        let s = SecItemCopyMatching(q as CFDictionary, &out)
-        if s == KeychainStatus.itemNotFound { return nil }
-        try check(s)
+        guard let out = try copyMatching(itemQuery(alias), [kSecReturnData as String: true]) else { return nil }
         guard var bytes = out as? Data else { throw DeviceKeyError.Other(reason: "the keychain returned no data") }
         defer { bytes.resetBytes(in: 0..<bytes.count) }
         guard bytes.count == 32 else { throw DeviceKeyError.WrongKey }
@@ -176,13 +176,9 @@ public final class KeychainDeviceKeys: DeviceKeyStore, @unchecked Sendable {
             [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: service],
         ]
         var found: [String] = []
-        for var q in queries {
-            q[kSecReturnAttributes as String] = true
-            q[kSecMatchLimit as String] = kSecMatchLimitAll
-            var out: CFTypeRef?
-            let s = SecItemCopyMatching(q as CFDictionary, &out)
-            if s == KeychainStatus.itemNotFound { continue }
-            try check(s)
+        for q in queries {
+            let all: [String: Any] = [kSecReturnAttributes as String: true, kSecMatchLimit as String: kSecMatchLimitAll]
+            guard let out = try copyMatching(q, all) else { continue }
             for attrs in (out as? [[String: Any]]) ?? [] {
                 if let tag = attrs[kSecAttrApplicationTag as String] as? Data, let a = String(data: tag, encoding: .utf8) { found.append(a) }
                 if let a = attrs[kSecAttrAccount as String] as? String { found.append(a) }
