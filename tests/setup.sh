@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs (or reuses) every tool the cross-language tests need on a fresh Debian 12 machine:
-#   apt: libjna-java junit4 keyutils debootstrap   npm: kotlin-compiler   pip: pytest (venv)
+#   apt: libjna-java junit4 keyutils debootstrap   npm: kotlin-compiler
+#   pip (venv): pytest, cryptography (AES-GCM for the Python device-key fake)
 #   Maven Central: Robolectric's android-all jar (compiles the Android glue)
 #   a Debian trixie chroot with swiftlang for the Swift tests.
 # Everything is cached outside the repo under $IMW_CACHE (default /var/cache/imwallet) so a
@@ -8,6 +9,7 @@
 set -euo pipefail
 IMW_CACHE=${IMW_CACHE:-/var/cache/imwallet}
 KOTLIN_VERSION=2.4.20
+CRYPTOGRAPHY_VERSION=48.0.0
 SWIFT_CHROOT=${SWIFT_CHROOT:-$IMW_CACHE/swift-trixie}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 mkdir -p "$IMW_CACHE"
@@ -51,6 +53,10 @@ setup_python() {
   if [ ! -x "$venv/bin/pytest" ]; then
     log "python venv + pytest"
     rm -rf "$venv"; python3 -m venv "$venv"; "$venv/bin/pip" install -q pytest
+  fi
+  if ! "$venv/bin/python" -c "import sys, cryptography; sys.exit(cryptography.__version__ != '$CRYPTOGRAPHY_VERSION')" 2>/dev/null; then
+    log "pip install cryptography==$CRYPTOGRAPHY_VERSION"
+    "$venv/bin/pip" install -q "cryptography==$CRYPTOGRAPHY_VERSION"
   fi
 }
 

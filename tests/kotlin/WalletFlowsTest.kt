@@ -1,6 +1,8 @@
 // The real flows through the Kotlin bindings on the JVM (JNA + JUnit4 + coroutines):
 // create, back up, log out with warnings, log back in, auto-lock, limiter, wallet removal,
-// bad inputs, and Kotlin implementations of the hooks (including ones that throw).
+// bad inputs, Kotlin implementations of the hooks (including ones that throw), and device-bound
+// keys (a copied directory on a new phone, unavailable vs lost, crypto-shredding). The rigs run
+// bound to an in-memory phone (FakeDeviceKeys).
 import io.imwallet.*
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
@@ -12,6 +14,12 @@ import org.junit.Test
 import org.junit.runner.JUnitCore
 import java.nio.file.Files
 import java.util.Collections
+import java.util.concurrent.ConcurrentHashMap
+import javax.crypto.AEADBadTagException
+import javax.crypto.Cipher
+import javax.crypto.KeyGenerator
+import javax.crypto.SecretKey
+import javax.crypto.spec.GCMParameterSpec
 import kotlin.system.exitProcess
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
@@ -57,6 +65,44 @@ class FakeKeyStore : SecureKeyStore {
     override fun deleteAll() { entries.clear() }
 }
 
+/**
+ * One phone's device key store, like the Rust `MemoryDeviceKeys`: a random AES-256 key per alias
+ * that never leaves this object (as it never leaves the Keystore), wrap = AES-GCM with a fresh IV
+ * and the alias as associated data (`iv ‖ ciphertext ‖ tag`). A new instance is a new phone;
+ * `unavailable` plays a phone before its first unlock.
+ */
+class FakeDeviceKeys : DeviceKeyStore {
+    private val keys = ConcurrentHashMap<String, SecretKey>()
+    @Volatile var unavailable = false
+
+    private fun gate() { if (unavailable) throw DeviceKeyException.Unavailable("the device is locked (before the first unlock)") }
+    private fun key(alias: String) = keys[alias] ?: throw DeviceKeyException.NotFound()
+    private fun gcm() = Cipher.getInstance("AES/GCM/NoPadding")
+
+    override fun createKey(alias: String) { gate(); keys[alias] = KeyGenerator.getInstance("AES").apply { init(256) }.generateKey() }
+    override fun wrap(alias: String, plaintext: ByteArray): ByteArray {
+        gate()
+        val c = gcm().apply { init(Cipher.ENCRYPT_MODE, key(alias)); updateAAD(alias.toByteArray()) }
+        return c.iv + c.doFinal(plaintext)
+    }
+    override fun unwrap(alias: String, wrapped: ByteArray): ByteArray {
+        gate()
+        val k = key(alias)
+        if (wrapped.size < 12 + 16) throw DeviceKeyException.WrongKey()
+        val c = gcm().apply { init(Cipher.DECRYPT_MODE, k, GCMParameterSpec(128, wrapped, 0, 12)); updateAAD(alias.toByteArray()) }
+        return try { c.doFinal(wrapped, 12, wrapped.size - 12) } catch (e: AEADBadTagException) { throw DeviceKeyException.WrongKey() }
+    }
+    override fun deleteKey(alias: String) { gate(); keys.remove(alias) }
+    override fun list(): List<String> { gate(); return keys.keys.filter { it.startsWith("imwallet.dev.") }.sorted() }
+    /** What the phone holds (for assertions; no gate). */
+    fun aliases(): List<String> = keys.keys.sorted()
+}
+
+private val phones = ConcurrentHashMap<String, FakeDeviceKeys>()
+
+/** The phone a data directory lives on: the same fake for every open of `dir`. */
+fun deviceFor(dir: Any): FakeDeviceKeys = phones.getOrPut(dir.toString()) { FakeDeviceKeys() }
+
 /** Fails if `shown` contains `secret` as text, as a byte list or as hex. */
 fun assertRedacted(shown: String, secret: ByteArray) {
     val forms = listOf(String(secret, Charsets.UTF_8), secret.contentToString(), secret.joinToString("") { "%02x".format(it) })
@@ -76,7 +122,7 @@ class WalletFlowsTest {
 
     @Before fun open() {
         dir = Files.createTempDirectory("imwallet-kt")
-        core = WalletCore(config(), env, rec, null)
+        core = WalletCore(config(), env, rec, null, deviceKeys = deviceFor(dir))
     }
 
     @After fun close() {
@@ -130,7 +176,7 @@ class WalletFlowsTest {
         assertFailsWith<WalletException.InvalidCredentials> { core.unlock("wrong wrong wrong".toByteArray()) }
         assertIs<SessionState.Unlocked>(core.unlock(PW))
         core.close()
-        core = WalletCore(config(), null, null, null)
+        core = WalletCore(config(), null, null, null, deviceKeys = deviceFor(dir))
         assertIs<SessionState.Locked>(core.state())
     }
 
@@ -230,7 +276,7 @@ class BiometricTest {
     private val dir = Files.createTempDirectory("imwallet-kt-bio")
     private val ks = FakeKeyStore()
     private val rec = Recorder()
-    private val core = WalletCore(CoreConfig(dir.toString(), KdfProfile.INSECURE_FAST_FOR_TESTS, AutoLock.Never), null, rec, ks)
+    private val core = WalletCore(CoreConfig(dir.toString(), KdfProfile.INSECURE_FAST_FOR_TESTS, AutoLock.Never), null, rec, ks, deviceKeys = deviceFor(dir))
 
     @After fun close() { core.close(); dir.toFile().deleteRecursively() }
 
@@ -301,7 +347,7 @@ fun scan(dir: java.io.File, needle: ByteArray): Int = dir.walkTopDown().filter {
 class ClearDataTest {
     private val dir = Files.createTempDirectory("imwallet-kt-clear").toFile()
     private val ks = FakeKeyStore()
-    private fun open() = WalletCore(CoreConfig(dir.path, KdfProfile.INSECURE_FAST_FOR_TESTS, AutoLock.Never), null, null, ks)
+    private fun open() = WalletCore(CoreConfig(dir.path, KdfProfile.INSECURE_FAST_FOR_TESTS, AutoLock.Never), null, null, ks, deviceKeys = deviceFor(dir))
     private var core = open()
 
     @After fun close() { core.close(); dir.deleteRecursively() }
@@ -311,7 +357,9 @@ class ClearDataTest {
         core.cachePut("balances", CacheScope.CurrentAccount, "eth", "CANARY-kt-balance".toByteArray(), null)
         core.registerFileCache("images")
         core.cachePutFile("images", CacheScope.CurrentAccount, "a.png", "CANARY-kt-image".toByteArray())
-        assertTrue(scan(dir, "CANARY-kt".toByteArray()) >= 2)
+        // The database value is sealed under the device keys; the file is the shell's own, in clear.
+        assertEquals(0, scan(dir, "CANARY-kt-balance".toByteArray()))
+        assertEquals(1, scan(dir, "CANARY-kt-image".toByteArray()))
         val usage = core.cacheUsage().associateBy { it.kind }
         assertEquals(1uL, usage.getValue("balances").entries)
         val report = core.clearCache(ClearScope.All)
@@ -354,8 +402,86 @@ class ClearDataTest {
     }
 }
 
+class DeviceKeysTest {
+    private val root = Files.createTempDirectory("imwallet-kt-device").toFile()
+    private val home = java.io.File(root, "phone")
+    private fun open(dir: java.io.File, device: DeviceKeyStore? = deviceFor(dir)) =
+        WalletCore(CoreConfig(dir.path, KdfProfile.INSECURE_FAST_FOR_TESTS, AutoLock.Never), null, null, null, deviceKeys = device)
+    private fun aliasOf(account: AccountInfo) = "imwallet.dev.a.${account.id}"
+
+    @After fun cleanup() { root.deleteRecursively() }
+
+    @Test fun aCopiedDirectoryOpensNothingOnANewPhone() = runBlocking<Unit> {
+        var core = open(home)
+        val created = core.createAccount("Kim", PW, 12u, Language.ENGLISH)
+        core.close()
+        val copy = java.io.File(root, "copy")
+        home.copyRecursively(copy)
+        val newPhone = FakeDeviceKeys()
+        val lost = assertFailsWith<WalletException.DeviceKeyLost> { open(copy, newPhone) }
+        assertTrue("recovery phrase" in lost.reason)
+        assertTrue(newPhone.aliases().isEmpty(), "nothing was created on the new phone")
+        assertFailsWith<WalletException.DeviceKeyUnavailable> { open(copy, null) }
+        // The original phone still opens it, with the password.
+        core = open(home)
+        assertIs<SessionState.Unlocked>(core.unlock(PW))
+        assertEquals(created.account.address, core.accounts().single().address)
+        core.close()
+        // The way forward on the new phone: quarantine, then restore from the phrase.
+        quarantineDamagedData(copy.path)
+        core = open(copy, newPhone)
+        assertIs<SessionState.NoAccount>(core.state())
+        assertEquals(created.account.address, core.importAccount("Kim", created.phrase, null, PW2).address)
+        core.close()
+    }
+
+    @Test fun unavailableIsNotLost() = runBlocking<Unit> {
+        var core = open(home)
+        core.createAccount("Una", PW, 12u, Language.ENGLISH)
+        core.close()
+        val phone = deviceFor(home)
+        val held = phone.aliases()
+        phone.unavailable = true
+        val e = assertFailsWith<WalletException.DeviceKeyUnavailable> { open(home) }
+        assertTrue("first unlock" in e.reason)
+        assertEquals(held, phone.aliases())
+        phone.unavailable = false
+        core = open(home)
+        assertEquals(listOf("Una"), core.accounts().map { it.name })
+        assertIs<SessionState.Unlocked>(core.unlock(PW))
+        core.close()
+    }
+
+    @Test fun removingAWalletShredsItsDeviceKey() = runBlocking<Unit> {
+        val core = open(home)
+        val phone = deviceFor(home)
+        val keep = core.createAccount("Keep", PW2, 12u, Language.ENGLISH).account
+        val gone = core.createAccount("Gone", PW, 12u, Language.ENGLISH).account
+        assertTrue(aliasOf(keep) in phone.aliases() && aliasOf(gone) in phone.aliases())
+        val plan = core.prepareLogout(LogoutOptions(true, true, true))
+        val report = core.logout(plan.token, confirm("Gone", PW))
+        assertTrue(report.walletRemoved && report.walletDataShredded)
+        assertFalse(aliasOf(gone) in phone.aliases())
+        assertTrue(aliasOf(keep) in phone.aliases())
+        core.close()
+    }
+
+    @Test fun eraseDeletesEveryDeviceKey() = runBlocking<Unit> {
+        val core = open(home)
+        val phone = deviceFor(home)
+        core.createAccount("Ann", PW, 12u, Language.ENGLISH)
+        val old = phone.aliases().toSet()
+        val plan = core.prepareErase()
+        val report = core.eraseAllData(plan.phraseToType, EraseProofs(listOf(ErasePassword("Ann", PW)), false))
+        assertTrue(report.deviceKeysDeleted >= 2u, "deleted ${report.deviceKeysDeleted}")
+        assertTrue(phone.aliases().none { it in old })
+        assertEquals(1, phone.aliases().size, "a new device scope for what comes next")
+        core.close()
+    }
+}
+
 fun main() {
-    val r = JUnitCore.runClasses(WalletFlowsTest::class.java, BiometricTest::class.java, ClearDataTest::class.java)
+    val r = JUnitCore.runClasses(WalletFlowsTest::class.java, BiometricTest::class.java, ClearDataTest::class.java, DeviceKeysTest::class.java)
     r.failures.forEach { println("FAIL ${it.testHeader}: ${it.trace}") }
     println("kotlin: ${r.runCount - r.failureCount} passed, ${r.failureCount} failed")
     exitProcess(if (r.wasSuccessful() && r.runCount > 0) 0 else 1)

@@ -1,8 +1,12 @@
-"""Shared fixtures: a core on a temp dir (fast KDF), scripted hooks."""
+"""Shared fixtures: a core on a temp dir (fast KDF) bound to an in-memory phone's device keys,
+scripted hooks."""
+import os
 import threading
 
 import pytest
 import imwallet as iw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 PW = b"correct horse battery staple 42"
 PW2 = b"another fine passphrase, 2026!"
@@ -94,6 +98,77 @@ class Owner(iw.DeviceOwnerCheck):
         return self.answer
 
 
+class FakeDeviceKeys(iw.DeviceKeyStore):
+    """One phone's device key store, like the Rust `MemoryDeviceKeys`: a random AES-256 key per
+    alias that never leaves this object (as it never leaves the Keystore / Secure Enclave), wrap =
+    AES-GCM with a fresh 96-bit nonce and the alias as associated data (`nonce ‖ ciphertext ‖
+    tag`). A new instance is a new phone. `unavailable` plays a phone before its first unlock."""
+
+    PREFIX = "imwallet.dev."
+
+    def __init__(self):
+        self._keys = {}
+        self.unavailable = False
+        self.calls = 0
+        self._lock = threading.Lock()
+
+    def _gate(self):
+        self.calls += 1
+        if self.unavailable:
+            raise iw.DeviceKeyError.Unavailable("the device is locked (before the first unlock)")
+
+    def _key(self, alias):
+        key = self._keys.get(alias)
+        if key is None:
+            raise iw.DeviceKeyError.NotFound()
+        return AESGCM(key)
+
+    def create_key(self, alias):
+        with self._lock:
+            self._gate()
+            self._keys[alias] = AESGCM.generate_key(bit_length=256)
+
+    def wrap(self, alias, plaintext):
+        with self._lock:
+            self._gate()
+            nonce = os.urandom(12)
+            return nonce + self._key(alias).encrypt(nonce, bytes(plaintext), alias.encode())
+
+    def unwrap(self, alias, wrapped):
+        with self._lock:
+            self._gate()
+            aead = self._key(alias)
+            if len(wrapped) < 12 + 16:
+                raise iw.DeviceKeyError.WrongKey()
+            try:
+                return aead.decrypt(bytes(wrapped[:12]), bytes(wrapped[12:]), alias.encode())
+            except InvalidTag:
+                raise iw.DeviceKeyError.WrongKey() from None
+
+    def delete_key(self, alias):
+        with self._lock:
+            self._gate()
+            self._keys.pop(alias, None)
+
+    def list(self):
+        with self._lock:
+            self._gate()
+            return sorted(a for a in self._keys if a.startswith(self.PREFIX))
+
+    def aliases(self):
+        """What the phone holds (for assertions; no gate)."""
+        with self._lock:
+            return sorted(self._keys)
+
+
+_DEVICES = {}
+
+
+def device_for(path):
+    """The phone a data directory lives on: the same fake for every open of `path`."""
+    return _DEVICES.setdefault(str(path), FakeDeviceKeys())
+
+
 def config(path):
     return iw.CoreConfig(data_dir=str(path), kdf_profile=iw.KdfProfile.INSECURE_FAST_FOR_TESTS, auto_lock=iw.AutoLock.NEVER())
 
@@ -101,19 +176,20 @@ def config(path):
 @pytest.fixture
 def rig(tmp_path):
     env, rec = Env(), Recorder()
-    core = iw.WalletCore(config(tmp_path), env, rec, None)
+    core = iw.WalletCore(config(tmp_path), env, rec, None, device_keys=device_for(tmp_path))
     return core, env, rec, tmp_path
 
 
 @pytest.fixture
 def bio(tmp_path):
     ks, rec = FakeKeyStore(), Recorder()
-    core = iw.WalletCore(config(tmp_path), None, rec, ks)
+    core = iw.WalletCore(config(tmp_path), None, rec, ks, device_keys=device_for(tmp_path))
     return core, ks, rec
 
 
-def reopen(path, listener=None):
-    return iw.WalletCore(config(path), None, listener, None)
+def reopen(path, listener=None, device=None):
+    """Opens `path` again on its phone (or on `device`)."""
+    return iw.WalletCore(config(path), None, listener, None, device_keys=device or device_for(path))
 
 
 def confirm(typed=None, password=None, bio=False):

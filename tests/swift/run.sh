@@ -6,6 +6,11 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 "$ROOT/tests/setup.sh" swift >&2
 source "$ROOT/tests/setup.sh"   # helpers: swift_mounts_up/down, in_chroot, SWIFT_CHROOT
 SO=$("$ROOT/tests/bindings.sh")
+# One Swift run at a time on this machine: the staging folder and the chroot's /proc, /dev mounts
+# are shared by every checkout (a concurrent run's cleanup would unmount them, or overwrite the
+# sources mid-compile). Held until this script exits.
+exec 9>"${IMW_CACHE:-/var/cache/imwallet}/swift-run.lock"
+flock 9
 GEN=$ROOT/target/bindings/swift
 W=$SWIFT_CHROOT/work/imwallet
 mkdir -p "$W/lib" "$W/Sources/ImWalletFFI" "$W/Sources/ImWallet"

@@ -1,5 +1,7 @@
 // A SessionListener exposing the core's state as an AsyncStream for SwiftUI (`for await`),
-// plus the latest value. Platform-neutral: compiled and tested on Linux.
+// plus the latest value, and `SessionStream.open`: how the app opens its data directory, always
+// bound to device keys (KeychainDeviceKeys on Apple platforms). Platform-neutral: compiled and
+// tested on Linux.
 import Foundation
 import ImWallet
 
@@ -36,4 +38,27 @@ public final class SessionStream: SessionListener, @unchecked Sendable {
     }
 
     public func onSecurityEvent(event: SecurityEvent) throws {}
+}
+
+/// An open data directory and the stream that follows its session.
+public struct OpenedWallet {
+    public let core: WalletCore
+    public let session: SessionStream
+}
+
+extension SessionStream {
+    /// Opens (creating if needed) the data directory bound to `deviceKeys` (on a device:
+    /// `open(config:)`, which passes `KeychainDeviceKeys()`). Call it off the main thread. Besides
+    /// the usual open errors it throws `WalletError.DeviceKeyUnavailable` (show "unlock your phone
+    /// and retry": nothing is lost) and `WalletError.DeviceKeyLost` (the data belongs to keys that
+    /// are not on this device: offer `quarantineDamagedData` and a restore from the recovery phrase).
+    public static func open(config: CoreConfig, deviceKeys: DeviceKeyStore, environment: EnvironmentProbe? = nil,
+                            keyStore: SecureKeyStore? = nil, bootClock: BootClock? = nil,
+                            deviceOwner: DeviceOwnerCheck? = nil) throws -> OpenedWallet {
+        let session = SessionStream(initial: .noAccount)
+        let core = try WalletCore(config: config, environment: environment, listener: session, keyStore: keyStore,
+                                  bootClock: bootClock, deviceOwner: deviceOwner, deviceKeys: deviceKeys)
+        try session.onStateChanged(state: core.state())
+        return OpenedWallet(core: core, session: session)
+    }
 }

@@ -20,7 +20,8 @@ final class ClearDataTests: XCTestCase {
     let ks = FakeKeyStore()
 
     func open() throws -> WalletCore {
-        try WalletCore(config: CoreConfig(dataDir: dir.path, kdfProfile: .insecureFastForTests, autoLock: .never), environment: nil, listener: nil, keyStore: ks)
+        try WalletCore(config: CoreConfig(dataDir: dir.path, kdfProfile: .insecureFastForTests, autoLock: .never), environment: nil, listener: nil, keyStore: ks,
+                       deviceKeys: deviceFor(dir))
     }
 
     override func setUpWithError() throws {
@@ -35,7 +36,9 @@ final class ClearDataTests: XCTestCase {
         try core.cachePut(kind: "balances", scope: .currentAccount, key: "eth", value: Data("CANARY-swift-balance".utf8), ttlSecs: nil)
         _ = try core.registerFileCache(kind: "images")
         _ = try core.cachePutFile(kind: "images", scope: .currentAccount, fileName: "a.png", bytes: Data("CANARY-swift-image".utf8))
-        XCTAssertGreaterThanOrEqual(scan(dir, Data("CANARY-swift".utf8)), 2)
+        // The database value is sealed under the device keys; the file is the shell's own, in clear.
+        XCTAssertEqual(scan(dir, Data("CANARY-swift-balance".utf8)), 0)
+        XCTAssertEqual(scan(dir, Data("CANARY-swift-image".utf8)), 1)
         let report = try core.clearCache(scope: .all)
         XCTAssertEqual(report.entriesRemoved, 1)
         XCTAssertEqual(report.filesRemoved, 1)

@@ -1,6 +1,7 @@
 // The iOS glue's platform-neutral parts on Linux: Keychain/LocalAuthentication status mapping,
-// the bridge behind the DeviceOwnerCheck hook and the AsyncStream session wrapper driven by a
-// real WalletCore.
+// the bridge behind the DeviceOwnerCheck hook, the AsyncStream session wrapper driven by a
+// real WalletCore, and the device keys' blob framing, alias namespace, status mapping and
+// `SessionStream.open` (bound to a device key store).
 import Foundation
 import XCTest
 import ImWallet
@@ -108,5 +109,63 @@ final class IOSGlueTests: XCTestCase {
         let third = await it.next()
         XCTAssertTrue(isLocked(third!))
         XCTAssertTrue(isLocked(session.state))
+    }
+
+    func testDeviceKeyBlobFramingAndAliases() {
+        let ecies = Data(repeating: 4, count: 65 + 32 + 16)
+        let blob = DeviceKeyBlob.frame(.secureEnclave, ecies)
+        XCTAssertEqual(blob.first, 1)
+        XCTAssertEqual(DeviceKeyBlob.parse(blob)?.kind, .secureEnclave)
+        XCTAssertEqual(DeviceKeyBlob.parse(blob)?.body, ecies)
+        let gcm = Data(repeating: 9, count: 12 + 32 + 16)
+        XCTAssertEqual(DeviceKeyBlob.parse(DeviceKeyBlob.frame(.keychainAES, gcm))?.body, gcm)
+        XCTAssertNil(DeviceKeyBlob.parse(Data()))
+        XCTAssertNil(DeviceKeyBlob.parse(Data([7]) + gcm), "unknown kind")
+        XCTAssertNil(DeviceKeyBlob.parse(DeviceKeyBlob.frame(.secureEnclave, gcm)), "too short for ECIES")
+        XCTAssertNil(DeviceKeyBlob.parse(DeviceKeyBlob.frame(.keychainAES, Data(count: 27))))
+        let listed = ["imwallet.dev.b", "imwallet.biometric.x", "imwallet.dev.", "imwallet.dev.a", "imwallet.dev.a", "com.other"]
+        XCTAssertEqual(DeviceKeyStatus.aliases(listed), ["imwallet.dev.a", "imwallet.dev.b"])
+    }
+
+    func testDeviceKeyStatusesMapToTypedOutcomes() {
+        XCTAssertNil(DeviceKeyStatus.outcome(status: KeychainStatus.success))
+        XCTAssertEqual(DeviceKeyStatus.outcome(status: KeychainStatus.itemNotFound), .NotFound)
+        guard case .Unavailable? = DeviceKeyStatus.outcome(status: KeychainStatus.interactionNotAllowed) else {
+            return XCTFail("before the first unlock is 'not now'")
+        }
+        guard case .Unavailable? = DeviceKeyStatus.outcome(status: KeychainStatus.notAvailable) else { return XCTFail() }
+        XCTAssertEqual(DeviceKeyStatus.outcome(status: -34018), .Other(reason: "keychain status -34018"))
+        // Decryption: "not now" stays "not now"; any other failure means the key cannot open the blob.
+        let os = DeviceKeyStatus.osStatusDomain
+        guard case .Unavailable = DeviceKeyStatus.decryptFailure(domain: os, code: Int(KeychainStatus.interactionNotAllowed)) else { return XCTFail() }
+        XCTAssertEqual(DeviceKeyStatus.decryptFailure(domain: os, code: -26275), .WrongKey)  // errSecDecode
+        XCTAssertEqual(DeviceKeyStatus.decryptFailure(domain: "CryptoTokenKit", code: -3), .WrongKey)
+        // Encryption and key creation never claim the key is lost.
+        guard case .Unavailable = DeviceKeyStatus.otherFailure(domain: os, code: Int(KeychainStatus.interactionNotAllowed)) else { return XCTFail() }
+        XCTAssertEqual(DeviceKeyStatus.otherFailure(domain: os, code: Int(KeychainStatus.itemNotFound)), .Other(reason: "\(os) -25300"))
+        // Only a missing Secure Enclave falls back to the Keychain AES key.
+        XCTAssertTrue(DeviceKeyStatus.fallsBackToKeychain(createStatus: DeviceKeyStatus.unimplemented))
+        XCTAssertFalse(DeviceKeyStatus.fallsBackToKeychain(createStatus: KeychainStatus.interactionNotAllowed))
+    }
+
+    func testSessionStreamOpensBoundToTheDevice() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("imwallet-ios-device-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = CoreConfig(dataDir: dir.path, kdfProfile: .insecureFastForTests, autoLock: .never)
+        let phone = FakeDeviceKeys()
+        var opened: OpenedWallet? = try SessionStream.open(config: config, deviceKeys: phone)
+        XCTAssertEqual(opened!.session.state, .noAccount)
+        _ = try await opened!.core.createAccount(name: "Ann", password: PW, words: 12, language: .english)
+        XCTAssertTrue(isUnlocked(opened!.session.state))
+        XCTAssertGreaterThanOrEqual(try phone.list().count, 2, "the device scope and the wallet's key")
+        opened = nil
+        XCTAssertThrowsError(try WalletCore(config: config, environment: nil, listener: nil, keyStore: nil)) { e in
+            guard case WalletError.DeviceKeyUnavailable = e else { return XCTFail("\(e)") }
+        }
+        XCTAssertThrowsError(try SessionStream.open(config: config, deviceKeys: FakeDeviceKeys())) { e in
+            guard case WalletError.DeviceKeyLost = e else { return XCTFail("\(e)") }
+        }
+        opened = try SessionStream.open(config: config, deviceKeys: phone)
+        XCTAssertTrue(isLocked(opened!.session.state))
     }
 }

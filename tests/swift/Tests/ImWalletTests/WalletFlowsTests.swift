@@ -1,6 +1,7 @@
 // The real flows through the Swift bindings (XCTest on Linux): create, back up, log out with
 // warnings, log back in, auto-lock, limiter, wallet removal, bad inputs, and Swift
-// implementations of the hooks (including ones that throw).
+// implementations of the hooks (including ones that throw). The rigs run bound to an in-memory
+// phone's device keys (FakeDeviceKeys).
 import Foundation
 import XCTest
 import ImWallet
@@ -61,6 +62,78 @@ final class FakeKeyStore: SecureKeyStore, @unchecked Sendable {
     func deleteAll() throws { lock.lock(); defer { lock.unlock() }; entries.removeAll() }
 }
 
+/// One phone's device key store for the tests. swift-crypto cannot be fetched on the project
+/// machines (and Foundation on Linux has no AES), so this fake does not encrypt: it keeps each
+/// wrapped secret in memory under (alias, random 32-byte handle) and hands out the handle as the
+/// "wrapped" blob. That is enough for a fake because the real stores never let the key out either:
+/// the blob the core stores on disk reveals nothing, a new instance (a new phone) opens nothing
+/// (NotFound), a handle under another alias or a replaced key is WrongKey, and deleting an alias
+/// forgets its secrets (crypto-shredding). `unavailable` plays a phone before its first unlock.
+final class FakeDeviceKeys: DeviceKeyStore, @unchecked Sendable {
+    private let lock = NSLock()
+    private var keys: [String: [Data: Data]] = [:]
+    var unavailable = false
+
+    private func gate() throws {
+        if unavailable { throw DeviceKeyError.Unavailable(reason: "the device is locked (before the first unlock)") }
+    }
+
+    func createKey(alias: String) throws {
+        lock.lock(); defer { lock.unlock() }
+        try gate()
+        keys[alias] = [:]
+    }
+
+    func wrap(alias: String, plaintext: Data) throws -> Data {
+        lock.lock(); defer { lock.unlock() }
+        try gate()
+        guard keys[alias] != nil else { throw DeviceKeyError.NotFound }
+        var rng = SystemRandomNumberGenerator()
+        let handle = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        keys[alias]![handle] = plaintext
+        return handle
+    }
+
+    func unwrap(alias: String, wrapped: Data) throws -> Data {
+        lock.lock(); defer { lock.unlock() }
+        try gate()
+        guard let secrets = keys[alias] else { throw DeviceKeyError.NotFound }
+        guard let s = secrets[wrapped] else { throw DeviceKeyError.WrongKey }
+        return s
+    }
+
+    func deleteKey(alias: String) throws {
+        lock.lock(); defer { lock.unlock() }
+        try gate()
+        keys[alias] = nil
+    }
+
+    func list() throws -> [String] {
+        lock.lock(); defer { lock.unlock() }
+        try gate()
+        return keys.keys.filter { $0.hasPrefix("imwallet.dev.") }.sorted()
+    }
+
+    /// What the phone holds (for assertions; no gate).
+    var aliases: [String] { lock.lock(); defer { lock.unlock() }; return keys.keys.sorted() }
+}
+
+private final class Phones: @unchecked Sendable {
+    static let shared = Phones()
+    private let lock = NSLock()
+    private var byDir: [String: FakeDeviceKeys] = [:]
+    func phone(_ dir: URL) -> FakeDeviceKeys {
+        lock.lock(); defer { lock.unlock() }
+        if let p = byDir[dir.path] { return p }
+        let p = FakeDeviceKeys()
+        byDir[dir.path] = p
+        return p
+    }
+}
+
+/// The phone a data directory lives on: the same fake for every open of `dir`.
+func deviceFor(_ dir: URL) -> FakeDeviceKeys { Phones.shared.phone(dir) }
+
 func words(_ phrase: Data) -> [String] {
     String(decoding: phrase, as: UTF8.self).split(whereSeparator: { $0.isWhitespace }).map(String.init)
 }
@@ -89,7 +162,7 @@ final class WalletFlowsTests: XCTestCase {
 
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("imwallet-swift-\(UUID().uuidString)")
-        core = try WalletCore(config: config(), environment: env, listener: rec, keyStore: nil)
+        core = try WalletCore(config: config(), environment: env, listener: rec, keyStore: nil, deviceKeys: deviceFor(dir))
     }
 
     override func tearDownWithError() throws {
@@ -162,7 +235,7 @@ final class WalletFlowsTests: XCTestCase {
         let unlocked = try await core.unlock(password: PW)
         XCTAssertTrue(isUnlocked(unlocked))
         core = nil  // release the directory before reopening it
-        core = try WalletCore(config: config(), environment: nil, listener: nil, keyStore: nil)
+        core = try WalletCore(config: config(), environment: nil, listener: nil, keyStore: nil, deviceKeys: deviceFor(dir))
         XCTAssertTrue(isLocked(core.state()))
     }
 
@@ -239,7 +312,7 @@ final class BiometricTests: XCTestCase {
     override func setUp() async throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("imwallet-swift-bio-\(UUID().uuidString)")
         core = try WalletCore(config: CoreConfig(dataDir: dir.path, kdfProfile: .insecureFastForTests, autoLock: .never),
-                              environment: nil, listener: nil, keyStore: ks)
+                              environment: nil, listener: nil, keyStore: ks, deviceKeys: deviceFor(dir))
         _ = try await core.createAccount(name: "Bea", password: PW, words: 12, language: .english)
         try await core.enableBiometricUnlock(password: PW)
         _ = try core.lock()

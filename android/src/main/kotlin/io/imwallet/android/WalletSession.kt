@@ -1,10 +1,19 @@
 // A SessionListener that exposes the core's state as a StateFlow for Compose/ViewModels, and
-// security events as a SharedFlow.
+// security events as a SharedFlow. `WalletSession.open` is how the Android shell opens the data
+// directory: always bound to this phone's Keystore device keys (a copy of the directory opens
+// nothing elsewhere).
 package io.imwallet.android
 
+import io.imwallet.BootClock
+import io.imwallet.CoreConfig
+import io.imwallet.DeviceKeyStore
+import io.imwallet.DeviceOwnerCheck
+import io.imwallet.EnvironmentProbe
+import io.imwallet.SecureKeyStore
 import io.imwallet.SecurityEvent
 import io.imwallet.SessionListener
 import io.imwallet.SessionState
+import io.imwallet.WalletCore
 import kotlinx.coroutines.flow.MutableSharedFlow
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.SharedFlow
@@ -21,4 +30,31 @@ class WalletSession(initial: SessionState) : SessionListener {
 
     override fun onStateChanged(state: SessionState) { _state.value = state }
     override fun onSecurityEvent(event: SecurityEvent) { _events.tryEmit(event) }
+
+    /** An open data directory and the session that follows it. */
+    data class Opened(val core: WalletCore, val session: WalletSession)
+
+    companion object {
+        /**
+         * Opens (creating if needed) the data directory bound to this phone's device keys. Call it
+         * off the main thread. Throws `WalletException.DeviceKeyUnavailable` (show "unlock your phone
+         * and retry"; nothing is lost) or `WalletException.DeviceKeyLost` (the data belongs to keys
+         * that are not on this phone: offer `quarantineDamagedData` and a restore from the recovery
+         * phrase) besides the usual open errors. `deviceKeys` is replaceable for tests only; it is
+         * never null, so the shell never runs unbound.
+         */
+        fun open(
+            config: CoreConfig,
+            deviceKeys: DeviceKeyStore = KeystoreDeviceKeys(),
+            environment: EnvironmentProbe? = null,
+            keyStore: SecureKeyStore? = null,
+            bootClock: BootClock? = null,
+            deviceOwner: DeviceOwnerCheck? = null,
+        ): Opened {
+            val session = WalletSession(SessionState.NoAccount)
+            val core = WalletCore(config, environment, session, keyStore, bootClock, deviceOwner, deviceKeys)
+            session.onStateChanged(core.state())
+            return Opened(core, session)
+        }
+    }
 }
