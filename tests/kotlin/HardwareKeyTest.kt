@@ -68,6 +68,25 @@ class HardwareKeyTest {
         return id
     }
 
+    /**
+     * Turning the factor on (`on`) or off with `toggle`: a wrong password or a dismissed key
+     * changes nothing (turning it on, a wrong password never reaches the key); the right proofs
+     * flip it and log `event`; a second call is refused as invalid input.
+     */
+    private suspend fun toggleNeedsBothProofs(on: Boolean, event: String, toggle: suspend (ByteArray) -> Unit) {
+        val prompts = key.prompts
+        assertFailsWith<WalletException.InvalidCredentials> { toggle(PW2) }
+        assertEquals(!on, enabled())
+        if (on) assertEquals(prompts, key.prompts, "a wrong password never reaches the key")
+        key.script += HardwareKeyException.Cancelled()
+        assertFailsWith<WalletException.HardwareKeyCancelled> { toggle(PW) }
+        assertEquals(!on, enabled())
+        toggle(PW)
+        assertEquals(on, enabled())
+        assertTrue(event in core.securityEvents(10u).map { it.kind })
+        assertFailsWith<WalletException.InvalidInput> { toggle(PW) }
+    }
+
     @Test fun theFakeIsADeterministicPrf() {
         key.enroll("a", "A")
         val salt = ByteArray(32) { it.toByte() }
@@ -83,16 +102,7 @@ class HardwareKeyTest {
     @Test fun enablingNeedsThePasswordAndTheKey() = runBlocking<Unit> {
         core.createAccount("Ivo", PW, 12u, Language.ENGLISH)
         assertFalse(enabled())
-        assertFailsWith<WalletException.InvalidCredentials> { core.enableHardwareKey(PW2) }
-        assertFalse(enabled())
-        assertEquals(0, key.prompts, "a wrong password never reaches the key")
-        key.script += HardwareKeyException.Cancelled()
-        assertFailsWith<WalletException.HardwareKeyCancelled> { core.enableHardwareKey(PW) }
-        assertFalse(enabled())
-        core.enableHardwareKey(PW)
-        assertTrue(enabled())
-        assertTrue("hardware_key_enabled" in core.securityEvents(10u).map { it.kind })
-        assertFailsWith<WalletException.InvalidInput> { core.enableHardwareKey(PW) }
+        toggleNeedsBothProofs(on = true, event = "hardware_key_enabled") { core.enableHardwareKey(it) }
     }
 
     @Test fun passwordAndKeyTogetherUnlock() = runBlocking<Unit> {
@@ -131,15 +141,7 @@ class HardwareKeyTest {
     @Test fun disablingNeedsBothAndThePasswordAloneWorksAfter() = runBlocking<Unit> {
         withFactor()
         core.unlock(PW)
-        assertFailsWith<WalletException.InvalidCredentials> { core.disableHardwareKey(PW2) }
-        assertTrue(enabled())
-        key.script += HardwareKeyException.Cancelled()
-        assertFailsWith<WalletException.HardwareKeyCancelled> { core.disableHardwareKey(PW) }
-        assertTrue(enabled())
-        core.disableHardwareKey(PW)
-        assertFalse(enabled())
-        assertTrue("hardware_key_disabled" in core.securityEvents(10u).map { it.kind })
-        assertFailsWith<WalletException.InvalidInput> { core.disableHardwareKey(PW) }
+        toggleNeedsBothProofs(on = false, event = "hardware_key_disabled") { core.disableHardwareKey(it) }
         core.close()
         core = open(null)
         assertIs<SessionState.Unlocked>(core.login("Hana", PW))

@@ -85,6 +85,26 @@ final class HardwareKeyTests: XCTestCase {
         return id
     }
 
+    /// Turning the factor on (`on`) or off with `toggle`: a wrong password or a dismissed key
+    /// changes nothing (turning it on, a wrong password never reaches the key); the right proofs
+    /// flip it and log `event`; a second call is refused as invalid input.
+    func toggleNeedsBothProofs(on: Bool, event: String, _ toggle: @escaping (Data) async throws -> Void) async throws {
+        let prompts = key.prompts
+        var e = await thrownBy { try await toggle(PW2) }
+        guard case WalletError.InvalidCredentials = e! else { return XCTFail("\(String(describing: e))") }
+        XCTAssertEqual(try enabled(), !on)
+        if on { XCTAssertEqual(key.prompts, prompts, "a wrong password never reaches the key") }
+        key.script(HardwareKeyError.Cancelled)
+        e = await thrownBy { try await toggle(PW) }
+        guard case WalletError.HardwareKeyCancelled = e! else { return XCTFail("\(String(describing: e))") }
+        XCTAssertEqual(try enabled(), !on)
+        try await toggle(PW)
+        XCTAssertEqual(try enabled(), on)
+        XCTAssertTrue(try core.securityEvents(limit: 10).map(\.kind).contains(event))
+        e = await thrownBy { try await toggle(PW) }
+        guard case WalletError.InvalidInput = e! else { return XCTFail("a second time: \(String(describing: e))") }
+    }
+
     func testTheFakeIsADeterministicPrf() throws {
         try key.enroll(accountId: "a", accountName: "A")
         let salt = Data((0..<32).map { UInt8($0) })
@@ -100,19 +120,7 @@ final class HardwareKeyTests: XCTestCase {
     func testEnablingNeedsThePasswordAndTheKey() async throws {
         _ = try await core.createAccount(name: "Ivo", password: PW, words: 12, language: .english)
         XCTAssertFalse(try enabled())
-        var e = await thrownBy { try await self.core.enableHardwareKey(password: PW2) }
-        guard case WalletError.InvalidCredentials = e! else { return XCTFail("\(String(describing: e))") }
-        XCTAssertFalse(try enabled())
-        XCTAssertEqual(key.prompts, 0, "a wrong password never reaches the key")
-        key.script(HardwareKeyError.Cancelled)
-        e = await thrownBy { try await self.core.enableHardwareKey(password: PW) }
-        guard case WalletError.HardwareKeyCancelled = e! else { return XCTFail("\(String(describing: e))") }
-        XCTAssertFalse(try enabled())
-        try await core.enableHardwareKey(password: PW)
-        XCTAssertTrue(try enabled())
-        XCTAssertTrue(try core.securityEvents(limit: 10).map(\.kind).contains("hardware_key_enabled"))
-        e = await thrownBy { try await self.core.enableHardwareKey(password: PW) }
-        guard case WalletError.InvalidInput = e! else { return XCTFail("already on: \(String(describing: e))") }
+        try await toggleNeedsBothProofs(on: true, event: "hardware_key_enabled") { try await self.core.enableHardwareKey(password: $0) }
     }
 
     func testPasswordAndKeyTogetherUnlockAndNeitherAlone() async throws {
@@ -162,16 +170,7 @@ final class HardwareKeyTests: XCTestCase {
     func testDisablingNeedsBothAndThePasswordAloneWorksAfter() async throws {
         _ = try await withFactor()
         _ = try await core.unlock(password: PW)
-        var e = await thrownBy { try await self.core.disableHardwareKey(password: PW2) }
-        guard case WalletError.InvalidCredentials = e! else { return XCTFail("\(String(describing: e))") }
-        XCTAssertTrue(try enabled())
-        key.script(HardwareKeyError.Cancelled)
-        e = await thrownBy { try await self.core.disableHardwareKey(password: PW) }
-        guard case WalletError.HardwareKeyCancelled = e! else { return XCTFail("\(String(describing: e))") }
-        XCTAssertTrue(try enabled())
-        try await core.disableHardwareKey(password: PW)
-        XCTAssertFalse(try enabled())
-        XCTAssertTrue(try core.securityEvents(limit: 10).map(\.kind).contains("hardware_key_disabled"))
+        try await toggleNeedsBothProofs(on: false, event: "hardware_key_disabled") { try await self.core.disableHardwareKey(password: $0) }
         core = nil
         core = try open(nil)
         let unlocked = try await core.login(accountName: "Hana", password: PW)
