@@ -215,7 +215,11 @@ object WebAuthnJson {
         return id
     }
 
-    /** The 32-byte PRF output from `authenticationResponseJson`, for the credential `expectedId`. */
+    /**
+     * The 32-byte PRF output from `authenticationResponseJson`, for the credential `expectedId`.
+     * The platform hands the output over inside that JSON string, which cannot be wiped: keep the
+     * string in no field and never log it; only the returned bytes travel on (to the core).
+     */
     fun prfOutput(json: String, expectedId: ByteArray): ByteArray {
         val o = parse(json)
         if (!credentialId(o).contentEquals(expectedId)) {
