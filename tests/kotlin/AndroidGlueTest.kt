@@ -3,7 +3,9 @@
 // prompt bridge (completion, timeout, main-thread refusal), the device-credential bridge behind
 // the DeviceOwnerCheck hook, the StateFlow session wrapper driven by a real WalletCore, and the
 // Keystore device keys (blob framing, alias filtering, error mapping, StrongBox fallback, and the
-// real KeystoreDeviceKeys class on a JCE key source in place of the AndroidKeyStore provider).
+// real KeystoreDeviceKeys class on a JCE key source in place of the AndroidKeyStore provider), and
+// the FIDO2 security key (WebAuthn JSON, response parsing, Credential Manager error mapping, the
+// wait, and Fido2HardwareKey end to end on an emulated authenticator behind the CredentialBridge).
 import android.hardware.biometrics.BiometricPrompt
 import android.security.keystore.KeyPermanentlyInvalidatedException
 import android.security.keystore.StrongBoxUnavailableException
@@ -11,6 +13,16 @@ import android.security.keystore.UserNotAuthenticatedException
 import io.imwallet.*
 import io.imwallet.android.AndroidBootClock
 import io.imwallet.android.BiometricErrors
+import io.imwallet.android.CredentialBridge
+import io.imwallet.android.CredentialIdStore
+import io.imwallet.android.CredentialOutcome
+import io.imwallet.android.CredentialReply
+import io.imwallet.android.CredentialWait
+import io.imwallet.android.Fido2Errors
+import io.imwallet.android.Fido2HardwareKey
+import io.imwallet.android.RelyingParty
+import io.imwallet.android.SharedPreferencesCredentialIds
+import io.imwallet.android.WebAuthnJson
 import io.imwallet.android.DeviceCredentialBridge
 import io.imwallet.android.DeviceKeyAliases
 import io.imwallet.android.DeviceKeyBlob
@@ -21,6 +33,7 @@ import io.imwallet.android.PromptBridge
 import io.imwallet.android.StrongBoxFallback
 import io.imwallet.android.WalletSession
 import kotlinx.coroutines.runBlocking
+import org.json.JSONObject
 import org.junit.Test
 import org.junit.runner.JUnitCore
 import java.nio.file.Files
@@ -28,8 +41,11 @@ import kotlin.concurrent.thread
 import kotlin.system.exitProcess
 import java.security.ProviderException
 import java.security.UnrecoverableKeyException
+import java.util.Collections
 import java.util.concurrent.ConcurrentHashMap
 import javax.crypto.AEADBadTagException
+import javax.crypto.Mac
+import javax.crypto.spec.SecretKeySpec
 import javax.crypto.IllegalBlockSizeException
 import javax.crypto.KeyGenerator
 import javax.crypto.SecretKey
@@ -268,8 +284,295 @@ class KeystoreDeviceKeysTest {
     }
 }
 
+/** Base64url as the WebAuthn JSON forms use it (no padding). */
+fun b64(bytes: ByteArray): String = WebAuthnJson.encode(bytes)
+
+fun randomBytes(n: Int) = ByteArray(n).also { java.security.SecureRandom().nextBytes(it) }
+
+/**
+ * Credential Manager and a FIDO2 security key with `hmac-secret`, behind the bridge the Activity
+ * implements: it reads the request JSON like the platform does and answers on another thread.
+ * PRF = HMAC-SHA256(credential secret, SHA-256("WebAuthn PRF" ‖ 0x00 ‖ salt)), the WebAuthn
+ * salt hashing. `script` replaces the next answers; `silent` never answers; `swapKey` plays
+ * another key that answers for the same credential id with another secret.
+ */
+class EmulatedSecurityKey(private val rpId: String) : CredentialBridge {
+    private val credentials = ConcurrentHashMap<String, ByteArray>()
+    val requests: MutableList<JSONObject> = Collections.synchronizedList(mutableListOf())
+    val script: MutableList<CredentialOutcome> = Collections.synchronizedList(mutableListOf())
+    @Volatile var silent = false
+    @Volatile var prfSupported = true
+    @Volatile var cancels = 0
+
+    private fun answer(reply: CredentialReply, outcome: () -> CredentialOutcome) {
+        if (silent) return
+        thread { Thread.sleep(5); reply.complete(if (script.isNotEmpty()) script.removeAt(0) else outcome()) }
+    }
+
+    override fun create(requestJson: String, reply: CredentialReply) {
+        val req = JSONObject(requestJson).also { requests += it }
+        answer(reply) {
+            if (req.getJSONObject("rp").getString("id") != rpId) return@answer CredentialOutcome.Failure("x/androidx.credentials.TYPE_SECURITY_ERROR", "rp")
+            val id = randomBytes(16)
+            credentials[b64(id)] = randomBytes(32)
+            val ext = JSONObject().put("prf", JSONObject().put("enabled", prfSupported))
+            CredentialOutcome.Response(JSONObject().put("id", b64(id)).put("rawId", b64(id)).put("type", "public-key")
+                .put("authenticatorAttachment", "cross-platform")
+                .put("response", JSONObject().put("clientDataJSON", "e30").put("attestationObject", "o2NmbXRkbm9uZQ"))
+                .put("clientExtensionResults", ext).toString())
+        }
+    }
+
+    override fun get(requestJson: String, reply: CredentialReply) {
+        val req = JSONObject(requestJson).also { requests += it }
+        answer(reply) {
+            val id = req.getJSONArray("allowCredentials").getJSONObject(0).getString("id")
+            val secret = credentials[id]
+                ?: return@answer CredentialOutcome.Failure("androidx.credentials.TYPE_GET_PUBLIC_KEY_CREDENTIAL_DOM_EXCEPTION/androidx.credentials.TYPE_NOT_ALLOWED_ERROR", "no matching credential")
+            val ext = JSONObject()
+            if (prfSupported) {
+                val salt = WebAuthnJson.decode(req.getJSONObject("extensions").getJSONObject("prf").getJSONObject("eval").getString("first"))!!
+                val hashed = java.security.MessageDigest.getInstance("SHA-256").digest("WebAuthn PRF".toByteArray() + byteArrayOf(0) + salt)
+                val out = Mac.getInstance("HmacSHA256").apply { init(SecretKeySpec(secret, "HmacSHA256")) }.doFinal(hashed)
+                ext.put("prf", JSONObject().put("results", JSONObject().put("first", b64(out))))
+            }
+            CredentialOutcome.Response(JSONObject().put("id", id).put("rawId", id).put("type", "public-key")
+                .put("response", JSONObject().put("clientDataJSON", "e30").put("authenticatorData", "AA").put("signature", "AA"))
+                .put("clientExtensionResults", ext).toString())
+        }
+    }
+
+    override fun cancel() { cancels++ }
+
+    fun swapKey() { credentials.replaceAll { _, _ -> randomBytes(32) } }
+    fun forgetCredentials() { credentials.clear() }
+}
+
+class MemoryCredentialIds : CredentialIdStore {
+    val ids = ConcurrentHashMap<String, ByteArray>()
+    override fun get(accountId: String) = ids[accountId]?.copyOf()
+    override fun put(accountId: String, credentialId: ByteArray) { ids[accountId] = credentialId.copyOf() }
+    override fun remove(accountId: String) { ids.remove(accountId) }
+}
+
+/** The smallest SharedPreferences: strings only, `commit` answers `commits`. */
+class MemoryPrefs(@Volatile var commits: Boolean = true) : android.content.SharedPreferences {
+    val map = ConcurrentHashMap<String, String>()
+    override fun getAll(): Map<String, *> = map.toMap()
+    override fun getString(key: String, defValue: String?) = map[key] ?: defValue
+    override fun getStringSet(key: String, defValues: Set<String>?) = defValues
+    override fun getInt(key: String, defValue: Int) = defValue
+    override fun getLong(key: String, defValue: Long) = defValue
+    override fun getFloat(key: String, defValue: Float) = defValue
+    override fun getBoolean(key: String, defValue: Boolean) = defValue
+    override fun contains(key: String) = map.containsKey(key)
+    override fun registerOnSharedPreferenceChangeListener(l: android.content.SharedPreferences.OnSharedPreferenceChangeListener?) {}
+    override fun unregisterOnSharedPreferenceChangeListener(l: android.content.SharedPreferences.OnSharedPreferenceChangeListener?) {}
+    override fun edit(): android.content.SharedPreferences.Editor = object : android.content.SharedPreferences.Editor {
+        val puts = mutableMapOf<String, String?>()
+        override fun putString(key: String, value: String?) = apply { puts[key] = value }
+        override fun putStringSet(key: String, values: Set<String>?) = this
+        override fun putInt(key: String, value: Int) = this
+        override fun putLong(key: String, value: Long) = this
+        override fun putFloat(key: String, value: Float) = this
+        override fun putBoolean(key: String, value: Boolean) = this
+        override fun remove(key: String) = apply { puts[key] = null }
+        override fun clear() = this
+        override fun commit(): Boolean {
+            if (!commits) return false
+            puts.forEach { (k, v) -> if (v == null) map.remove(k) else map[k] = v }
+            return true
+        }
+        override fun apply() { commit() }
+    }
+}
+
+class Fido2HardwareKeyTest {
+    private val rp = RelyingParty("wallet.example.com", "imwallet")
+    private val domPrefix = "androidx.credentials.TYPE_GET_PUBLIC_KEY_CREDENTIAL_DOM_EXCEPTION/androidx.credentials."
+
+    @Test fun creationOptionsAskASecurityKeyForAPrfCredential() {
+        val challenge = randomBytes(32)
+        val o = JSONObject(WebAuthnJson.creationOptions(rp, "acc-1234", "Hana", challenge, 120_000))
+        assertContentEquals(challenge, WebAuthnJson.decode(o.getString("challenge")))
+        assertEquals("wallet.example.com", o.getJSONObject("rp").getString("id"))
+        assertEquals("imwallet", o.getJSONObject("rp").getString("name"))
+        val user = o.getJSONObject("user")
+        assertContentEquals("acc-1234".toByteArray(), WebAuthnJson.decode(user.getString("id")), "user id = the account id's bytes")
+        assertEquals("Hana", user.getString("name"))
+        assertEquals("Hana", user.getString("displayName"))
+        val sel = o.getJSONObject("authenticatorSelection")
+        assertEquals("cross-platform", sel.getString("authenticatorAttachment"))
+        assertEquals("discouraged", sel.getString("residentKey"))
+        assertFalse(sel.getBoolean("requireResidentKey"))
+        assertEquals("discouraged", sel.getString("userVerification"))
+        assertEquals(0, o.getJSONObject("extensions").getJSONObject("prf").length(), "prf: {}")
+        val algs = o.getJSONArray("pubKeyCredParams")
+        assertEquals(listOf(-7, -8, -257), (0 until algs.length()).map { algs.getJSONObject(it).getInt("alg") })
+        assertEquals(120_000L, o.getLong("timeout"))
+        assertEquals("none", o.getString("attestation"))
+        assertFalse('=' in o.getString("challenge") || '+' in o.getString("challenge") || '/' in o.getString("challenge"), "base64url, unpadded")
+    }
+
+    @Test fun requestOptionsEvaluateThePrfOfTheAccountsCredential() {
+        val id = randomBytes(40)
+        val salt = ByteArray(32) { (it * 9).toByte() }
+        val o = JSONObject(WebAuthnJson.requestOptions("wallet.example.com", id, salt, randomBytes(32), 60_000))
+        assertEquals("wallet.example.com", o.getString("rpId"))
+        val allow = o.getJSONArray("allowCredentials")
+        assertEquals(1, allow.length())
+        assertEquals("public-key", allow.getJSONObject(0).getString("type"))
+        assertContentEquals(id, WebAuthnJson.decode(allow.getJSONObject(0).getString("id")))
+        assertEquals(b64(salt), o.getJSONObject("extensions").getJSONObject("prf").getJSONObject("eval").getString("first"))
+        assertEquals("discouraged", o.getString("userVerification"), "the same UV as at enrollment, always")
+        assertEquals(60_000L, o.getLong("timeout"))
+    }
+
+    private fun registration(id: String? = "AQID", enabled: Boolean? = true, attachment: String = "cross-platform"): String {
+        val o = JSONObject().put("type", "public-key").put("authenticatorAttachment", attachment)
+        if (id != null) o.put("id", id).put("rawId", id)
+        val ext = JSONObject()
+        if (enabled != null) ext.put("prf", JSONObject().put("enabled", enabled))
+        return o.put("clientExtensionResults", ext).toString()
+    }
+
+    private fun assertion(id: String = "AQID", first: String? = b64(ByteArray(32) { 5 })): String {
+        val prf = if (first == null) JSONObject() else JSONObject().put("prf", JSONObject().put("results", JSONObject().put("first", first)))
+        return JSONObject().put("id", id).put("rawId", id).put("clientExtensionResults", prf).toString()
+    }
+
+    private inline fun <reified T : HardwareKeyException> fails(block: () -> Unit): T = assertFailsWith<T> { block() }
+
+    @Test fun responsesAreParsedStrictly() {
+        assertContentEquals(byteArrayOf(1, 2, 3), WebAuthnJson.registeredCredentialId(registration()))
+        assertContentEquals(byteArrayOf(1, 2, 3), WebAuthnJson.registeredCredentialId(registration(enabled = null)), "no PRF report: checked by the first prf call")
+        assertContentEquals(byteArrayOf(1, 2, 3), WebAuthnJson.registeredCredentialId(JSONObject().put("id", "AQID").toString()), "id when rawId is missing")
+        assertTrue("PRF" in fails<HardwareKeyException.Other> { WebAuthnJson.registeredCredentialId(registration(enabled = false)) }.reason)
+        assertTrue("security key" in fails<HardwareKeyException.Other> { WebAuthnJson.registeredCredentialId(registration(attachment = "platform")) }.reason)
+        fails<HardwareKeyException.Other> { WebAuthnJson.registeredCredentialId(registration(id = null)) }
+        fails<HardwareKeyException.Other> { WebAuthnJson.registeredCredentialId(registration(id = "not base64!")) }
+        assertTrue("malformed" in fails<HardwareKeyException.Other> { WebAuthnJson.registeredCredentialId("{not json") }.reason)
+
+        val id = byteArrayOf(1, 2, 3)
+        assertContentEquals(ByteArray(32) { 5 }, WebAuthnJson.prfOutput(assertion(), id))
+        assertTrue("PRF" in fails<HardwareKeyException.Other> { WebAuthnJson.prfOutput(assertion(first = null), id) }.reason)
+        assertTrue("31 bytes" in fails<HardwareKeyException.Other> { WebAuthnJson.prfOutput(assertion(first = b64(ByteArray(31))), id) }.reason)
+        assertTrue("64 bytes" in fails<HardwareKeyException.Other> { WebAuthnJson.prfOutput(assertion(first = b64(ByteArray(64))), id) }.reason)
+        fails<HardwareKeyException.Other> { WebAuthnJson.prfOutput(assertion(first = "***"), id) }
+        assertTrue("another credential" in fails<HardwareKeyException.Other> { WebAuthnJson.prfOutput(assertion(id = "BAUG"), id) }.reason)
+        fails<HardwareKeyException.Other> { WebAuthnJson.prfOutput("[]", id) }
+        // Padded base64url is accepted too.
+        assertContentEquals(byteArrayOf(1, 2), WebAuthnJson.decode("AQI="))
+    }
+
+    @Test fun credentialManagerErrorsMapToTypedOutcomes() {
+        fun map(type: String, msg: String? = null) = Fido2Errors.map(type, msg)
+        // The framework's own constants (API 34) and their androidx twins.
+        assertIs<HardwareKeyException.Cancelled>(map(android.credentials.CreateCredentialException.TYPE_USER_CANCELED))
+        assertIs<HardwareKeyException.Cancelled>(map(android.credentials.GetCredentialException.TYPE_USER_CANCELED))
+        assertIs<HardwareKeyException.NotPresent>(map(android.credentials.GetCredentialException.TYPE_NO_CREDENTIAL))
+        assertIs<HardwareKeyException.NotPresent>(map(android.credentials.GetCredentialException.TYPE_INTERRUPTED))
+        assertIs<HardwareKeyException.Other>(map(android.credentials.CreateCredentialException.TYPE_NO_CREATE_OPTIONS))
+        // WebAuthn DOM errors.
+        assertIs<HardwareKeyException.NotPresent>(map(domPrefix + "TYPE_NOT_ALLOWED_ERROR", "timed out or no key"))
+        assertIs<HardwareKeyException.NotPresent>(map(domPrefix + "TYPE_TIMEOUT_ERROR"))
+        assertIs<HardwareKeyException.Cancelled>(map(domPrefix + "TYPE_ABORT_ERROR"))
+        assertEquals(WebAuthnJson.PRF_UNSUPPORTED, (map(domPrefix + "TYPE_NOT_SUPPORTED_ERROR") as HardwareKeyException.Other).reason)
+        assertTrue("Digital Asset Links" in (map(domPrefix + "TYPE_SECURITY_ERROR", "rp id") as HardwareKeyException.Other).reason)
+        assertIs<HardwareKeyException.Other>(map("androidx.credentials.TYPE_CREATE_PUBLIC_KEY_CREDENTIAL_DOM_EXCEPTION/androidx.credentials.TYPE_INVALID_STATE_ERROR"))
+        assertTrue("Google Play" in (map("androidx.credentials.TYPE_GET_CREDENTIAL_PROVIDER_CONFIGURATION_EXCEPTION") as HardwareKeyException.Other).reason)
+        val unknown = map("com.vendor.WEIRD", "x".repeat(1000)) as HardwareKeyException.Other
+        assertTrue("WEIRD" in unknown.reason && unknown.reason.length < 300, "short and says what it was")
+        assertIs<HardwareKeyException.NotPresent>(map(CredentialWait.TIMED_OUT), "our own wait timing out")
+    }
+
+    @Test fun theWaitIsBoundedTypedAndOffTheMainThread() {
+        val wait = CredentialWait({ false }, 1)
+        val ok = wait.await({ r -> thread { Thread.sleep(20); r.complete(CredentialOutcome.Response("{}")); r.complete(CredentialOutcome.Failure("late", null)) } })
+        assertIs<CredentialOutcome.Response>(ok, "first answer wins")
+        var cancelled = false
+        val late = wait.await({ }, { cancelled = true })
+        assertIs<CredentialOutcome.Failure>(late)
+        assertIs<HardwareKeyException.NotPresent>(Fido2Errors.map(late.type, late.message))
+        assertTrue(cancelled, "the screen is dismissed after the timeout")
+        assertTrue("IllegalStateException" in assertFailsWith<HardwareKeyException.Other> { wait.await({ throw IllegalStateException("no activity") }) }.reason)
+        assertFailsWith<HardwareKeyException.Other> { CredentialWait({ true }, 1).await({ it.complete(CredentialOutcome.Response("{}")) }) }
+    }
+
+    @Test fun credentialIdsPersistInSharedPreferences() {
+        val prefs = MemoryPrefs()
+        val store = SharedPreferencesCredentialIds(prefs)
+        assertNull(store.get("a"))
+        val id = randomBytes(48)
+        store.put("a", id)
+        assertContentEquals(id, store.get("a"))
+        assertEquals(b64(id), prefs.map["credential.a"], "base64url text, no secret in it")
+        store.remove("a")
+        assertNull(store.get("a"))
+        prefs.commits = false
+        assertFailsWith<HardwareKeyException.Other> { store.put("b", id) }
+    }
+
+    @Test fun fido2HardwareKeyEndToEndWithTheRealCore() = runBlocking<Unit> {
+        val dir = Files.createTempDirectory("imwallet-android-fido2")
+        val config = CoreConfig(dir.toString(), KdfProfile.INSECURE_FAST_FOR_TESTS, AutoLock.Never)
+        val phone = KeystoreDeviceKeys(JceKeySource()) { 34 }
+        val authenticator = EmulatedSecurityKey(rp.id)
+        val ids = MemoryCredentialIds()
+        val key = Fido2HardwareKey(rp, authenticator, ids, timeoutSeconds = 30, isMainThread = { false })
+        var opened = WalletSession.open(config, deviceKeys = phone, hardwareKey = key)
+        val core = opened.core
+        val account = core.createAccount("Hana", PW, 12u, Language.ENGLISH).account
+        core.enableHardwareKey(PW)
+        assertTrue(core.accounts().single().hardwareKeyEnabled)
+        val registered = ids.get(account.id)!!
+        assertEquals(authenticator.requests.first().getJSONObject("user").getString("id"), b64(account.id.toByteArray()))
+        core.lock()
+        assertIs<SessionState.Unlocked>(core.unlock(PW))
+        assertEquals(b64(registered), authenticator.requests.last().getJSONArray("allowCredentials").getJSONObject(0).getString("id"))
+        core.lock()
+        // The user dismisses the sheet: typed, nothing opens.
+        authenticator.script += CredentialOutcome.Failure(android.credentials.GetCredentialException.TYPE_USER_CANCELED, null)
+        assertFailsWith<WalletException.HardwareKeyCancelled> { core.unlock(PW) }
+        assertIs<SessionState.Locked>(opened.session.state.value)
+        // Another key that does not know the credential: the platform finds none.
+        authenticator.script += CredentialOutcome.Failure(domPrefix + "TYPE_NOT_ALLOWED_ERROR", "no credential")
+        assertFailsWith<WalletException.HardwareKeyUnavailable> { core.unlock(PW) }
+        // A key that answers with another secret: a wrong password, counted.
+        val before = assertFailsWith<WalletException.InvalidCredentials> { core.unlock(PW2) }.attemptsLeft
+        authenticator.swapKey()
+        assertEquals(before - 1u, assertFailsWith<WalletException.InvalidCredentials> { core.unlock(PW) }.attemptsLeft)
+        assertIs<SessionState.Locked>(core.state())
+        core.close()
+        // The credential id is gone (app data cleared): a clear reason, and the phrase is the way back.
+        ids.ids.clear()
+        opened = WalletSession.open(config, deviceKeys = phone, hardwareKey = key)
+        val e = assertFailsWith<WalletException.HardwareKeyUnavailable> { opened.core.unlock(PW) }
+        assertTrue("no security key is registered" in e.reason)
+        opened.core.close()
+        dir.toFile().deleteRecursively()
+    }
+
+    @Test fun enrollingAKeyWithoutPrfIsRefusedAndNothingTurnsOn() = runBlocking<Unit> {
+        val dir = Files.createTempDirectory("imwallet-android-fido2-noprf")
+        val authenticator = EmulatedSecurityKey(rp.id).apply { prfSupported = false }
+        val key = Fido2HardwareKey(rp, authenticator, MemoryCredentialIds(), isMainThread = { false })
+        val opened = WalletSession.open(CoreConfig(dir.toString(), KdfProfile.INSECURE_FAST_FOR_TESTS, AutoLock.Never),
+            deviceKeys = KeystoreDeviceKeys(JceKeySource()) { 34 }, hardwareKey = key)
+        opened.core.createAccount("Ivo", PW, 12u, Language.ENGLISH)
+        val e = assertFailsWith<WalletException.HardwareKeyUnavailable> { opened.core.enableHardwareKey(PW) }
+        assertTrue("PRF" in e.reason)
+        assertFalse(opened.core.accounts().single().hardwareKeyEnabled)
+        // A rp id the platform refuses: a clear reason too.
+        val wrongRp = Fido2HardwareKey(RelyingParty("other.example", "x"), authenticator, MemoryCredentialIds(), isMainThread = { false })
+        assertTrue("Digital Asset Links" in assertFailsWith<HardwareKeyException.Other> { wrongRp.enroll("a", "A") }.reason)
+        opened.core.close()
+        dir.toFile().deleteRecursively()
+    }
+}
+
 fun main() {
-    val r = JUnitCore.runClasses(AndroidGlueTest::class.java, KeystoreDeviceKeysTest::class.java)
+    val r = JUnitCore.runClasses(AndroidGlueTest::class.java, KeystoreDeviceKeysTest::class.java, Fido2HardwareKeyTest::class.java)
     r.failures.forEach { println("FAIL ${it.testHeader}: ${it.trace}") }
     println("android-glue: ${r.runCount - r.failureCount} passed, ${r.failureCount} failed")
     exitProcess(if (r.wasSuccessful() && r.runCount > 0) 0 else 1)

@@ -192,9 +192,10 @@ extension SessionStream {
     /// Opens the data directory bound to this device's Keychain / Secure Enclave keys (see
     /// `open(config:deviceKeys:…)`): the app's entry point.
     public static func open(config: CoreConfig, environment: EnvironmentProbe? = nil, keyStore: SecureKeyStore? = nil,
-                            bootClock: BootClock? = nil, deviceOwner: DeviceOwnerCheck? = nil) throws -> OpenedWallet {
+                            bootClock: BootClock? = nil, deviceOwner: DeviceOwnerCheck? = nil,
+                            hardwareKey: HardwareKey? = nil) throws -> OpenedWallet {
         try open(config: config, deviceKeys: KeychainDeviceKeys(), environment: environment, keyStore: keyStore,
-                 bootClock: bootClock, deviceOwner: deviceOwner)
+                 bootClock: bootClock, deviceOwner: deviceOwner, hardwareKey: hardwareKey)
     }
 }
 #endif

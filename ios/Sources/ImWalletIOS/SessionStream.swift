@@ -52,12 +52,13 @@ extension SessionStream {
     /// the usual open errors it throws `WalletError.DeviceKeyUnavailable` (show "unlock your phone
     /// and retry": nothing is lost) and `WalletError.DeviceKeyLost` (the data belongs to keys that
     /// are not on this device: offer `quarantineDamagedData` and a restore from the recovery phrase).
+    /// `hardwareKey` (a `SecurityKeyPRF`) lets accounts turn on the security-key factor.
     public static func open(config: CoreConfig, deviceKeys: DeviceKeyStore, environment: EnvironmentProbe? = nil,
                             keyStore: SecureKeyStore? = nil, bootClock: BootClock? = nil,
-                            deviceOwner: DeviceOwnerCheck? = nil) throws -> OpenedWallet {
+                            deviceOwner: DeviceOwnerCheck? = nil, hardwareKey: HardwareKey? = nil) throws -> OpenedWallet {
         let session = SessionStream(initial: .noAccount)
         let core = try WalletCore(config: config, environment: environment, listener: session, keyStore: keyStore,
-                                  bootClock: bootClock, deviceOwner: deviceOwner, deviceKeys: deviceKeys)
+                                  bootClock: bootClock, deviceOwner: deviceOwner, deviceKeys: deviceKeys, hardwareKey: hardwareKey)
         try session.onStateChanged(state: core.state())
         return OpenedWallet(core: core, session: session)
     }

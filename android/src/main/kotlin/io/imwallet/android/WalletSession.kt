@@ -9,6 +9,7 @@ import io.imwallet.CoreConfig
 import io.imwallet.DeviceKeyStore
 import io.imwallet.DeviceOwnerCheck
 import io.imwallet.EnvironmentProbe
+import io.imwallet.HardwareKey
 import io.imwallet.SecureKeyStore
 import io.imwallet.SecurityEvent
 import io.imwallet.SessionListener
@@ -41,7 +42,8 @@ class WalletSession(initial: SessionState) : SessionListener {
          * and retry"; nothing is lost) or `WalletException.DeviceKeyLost` (the data belongs to keys
          * that are not on this phone: offer `quarantineDamagedData` and a restore from the recovery
          * phrase) besides the usual open errors. `deviceKeys` is replaceable for tests only; it is
-         * never null, so the shell never runs unbound.
+         * never null, so the shell never runs unbound. `hardwareKey` (a [Fido2HardwareKey]) lets
+         * accounts turn on the security-key factor and unlock with it.
          */
         fun open(
             config: CoreConfig,
@@ -50,9 +52,10 @@ class WalletSession(initial: SessionState) : SessionListener {
             keyStore: SecureKeyStore? = null,
             bootClock: BootClock? = null,
             deviceOwner: DeviceOwnerCheck? = null,
+            hardwareKey: HardwareKey? = null,
         ): Opened {
             val session = WalletSession(SessionState.NoAccount)
-            val core = WalletCore(config, environment, session, keyStore, bootClock, deviceOwner, deviceKeys)
+            val core = WalletCore(config, environment, session, keyStore, bootClock, deviceOwner, deviceKeys, hardwareKey)
             session.onStateChanged(core.state())
             return Opened(core, session)
         }
