@@ -182,7 +182,7 @@ fn alias_of(dir: &Path, scope: &str) -> String {
 /// store (the FFI takes any `data_dir`; the desktop key-file folder is per user, not per
 /// directory) deletes the first directory's keys: its wallets are lost for good.
 #[test]
-fn finding_opening_a_second_data_dir_on_the_same_device_deletes_the_first_dirs_keys() {
+fn fixed_opening_a_second_data_dir_on_the_same_device_deletes_the_first_dirs_keys() {
     assert!(ACC.starts_with(DEVICE_ALIAS_PREFIX) && DEV.starts_with(DEVICE_ALIAS_PREFIX));
     let device = Arc::new(MemoryDeviceKeys::new());
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -206,7 +206,7 @@ fn finding_opening_a_second_data_dir_on_the_same_device_deletes_the_first_dirs_k
 /// deletes every device key the quarantined database still had: a wallet whose key was still
 /// there, which a support tool could have salvaged from the quarantine, is gone too.
 #[test]
-fn finding_following_the_device_key_lost_advice_deletes_the_quarantined_wallets_keys() {
+fn fixed_following_the_device_key_lost_advice_deletes_the_quarantined_wallets_keys() {
     let device = Arc::new(MemoryDeviceKeys::new());
     let dir = tempfile::tempdir().unwrap();
     let (lost, kept) = {
@@ -276,13 +276,13 @@ impl DeviceKeyStore for RaceDevice {
         r
     }
     fn delete_key(&self, alias: &str) -> Result<(), DeviceKeyError> {
-        self.inner.delete_key(alias)
-    }
-    fn list(&self) -> Result<Vec<String>, DeviceKeyError> {
         if self.armed.load(Ordering::SeqCst) && thread_is("eraser") {
             self.eraser_listing.open();
             self.creator_scope_made.wait();
         }
+        self.inner.delete_key(alias)
+    }
+    fn list(&self) -> Result<Vec<String>, DeviceKeyError> {
         self.inner.list()
     }
 }
@@ -339,7 +339,7 @@ fn held_erase_racing_create_account_leaves_no_wallet_without_its_key() {
 /// committed (every wallet is gone) but `erase_all_data` returns an error, and the open core is
 /// left without a device scope, so creating a wallet fails until the app restarts.
 #[test]
-fn finding_erase_with_the_key_store_unavailable_errs_after_erasing_and_breaks_the_core() {
+fn fixed_erase_with_the_key_store_unavailable_errs_after_erasing_and_breaks_the_core() {
     let dir = tempfile::tempdir().unwrap();
     let device = device_for(dir.path());
     let r = open(dir.path());
@@ -389,7 +389,7 @@ impl HardwareKey for SlowKey {
 /// upgrade). A `change_password` that completes (Ok) while the user is touching the key is
 /// silently undone: the old password opens the wallet again, the new one does not.
 #[test]
-fn finding_enable_hardware_key_silently_undoes_a_concurrent_password_change() {
+fn fixed_enable_hardware_key_no_longer_undoes_a_concurrent_password_change() {
     let dir = tempfile::tempdir().unwrap();
     let key = Arc::new(SlowKey::default());
     let core = Arc::new(core_on(dir.path(), device_for(dir.path()), Some(key.clone()), None).unwrap());
@@ -400,14 +400,12 @@ fn finding_enable_hardware_key_silently_undoes_a_concurrent_password_change() {
     assert!(key.held.wait());
     core.change_password(PW, PW2).expect("the password change succeeds");
     key.release.open();
-    enabler.join().unwrap().expect("the factor is enabled");
+    // Fixed: the enable sees the wrap changed under it and writes nothing.
+    assert_eq!(enabler.join().unwrap(), Err(Error::SessionChanged));
+    assert!(!core.accounts().unwrap()[0].hardware_key_enabled);
     core.lock().unwrap();
-    let new_password = core.unlock(PW2).map(|_| ());
-    if new_password.is_err() {
-        core.lock().unwrap();
-        let old_password = core.unlock(PW).map(|_| ());
-        panic!("change_password returned Ok, yet the new password fails ({new_password:?}) and the old one opens the wallet ({old_password:?})");
-    }
+    assert!(core.unlock(PW).is_err(), "the old password stays dead");
+    core.unlock(PW2).expect("the new password works");
 }
 
 /// A boot clock that holds the first reading made on the thread named "changer".
@@ -437,7 +435,7 @@ impl BootClock for SlowBoot {
 /// PRF, which that wrap was not made with. Both calls returned Ok; the wallet opens with
 /// neither password (with the key) — recovery phrase only.
 #[test]
-fn finding_change_password_racing_enable_hardware_key_locks_the_wallet_out() {
+fn fixed_change_password_racing_enable_hardware_key_no_longer_locks_the_wallet_out() {
     let dir = tempfile::tempdir().unwrap();
     let key = Arc::new(MemoryHardwareKey::new());
     let boot = Arc::new(SlowBoot {
@@ -454,7 +452,8 @@ fn finding_change_password_racing_enable_hardware_key_locks_the_wallet_out() {
     assert!(boot.held.wait());
     core.enable_hardware_key(PW).expect("the factor is enabled");
     boot.release.open();
-    changer.join().unwrap().expect("the password change succeeds");
+    // Fixed: the password change sees the wrap changed under it and writes nothing.
+    assert_eq!(changer.join().unwrap(), Err(Error::SessionChanged));
     assert!(core.accounts().unwrap()[0].hardware_key_enabled);
     core.lock().unwrap();
     let with_new = core.unlock(PW2).map(|_| ());
@@ -472,6 +471,7 @@ fn finding_change_password_racing_enable_hardware_key_locks_the_wallet_out() {
 /// restored to the same phone, a copy taken earlier) puts the old row values back and logs in
 /// with the password alone. (Same for a password change: the old password comes back.)
 #[test]
+#[ignore = "not defended, documented in ADR 0011: needs the device plus an older copy written back"]
 fn finding_a_wrap_from_before_the_factor_still_opens_with_the_password_alone() {
     let dir = tempfile::tempdir().unwrap();
     let key = Arc::new(MemoryHardwareKey::new());
@@ -502,7 +502,7 @@ fn finding_a_wrap_from_before_the_factor_still_opens_with_the_password_alone() {
 /// enrolment needed the password only) stays on when the factor is enabled: the vault then
 /// opens with a fingerprint and no security key, through a wrap no key ever authorized.
 #[test]
-fn finding_biometric_unlock_from_before_the_factor_opens_the_vault_without_the_key() {
+fn fixed_biometric_unlock_from_before_the_factor_is_turned_off_with_it() {
     let dir = tempfile::tempdir().unwrap();
     let key = Arc::new(ToggleKey::default());
     let core = core_on(dir.path(), device_for(dir.path()), Some(key.clone()), None).unwrap();
@@ -510,52 +510,24 @@ fn finding_biometric_unlock_from_before_the_factor_opens_the_vault_without_the_k
     core.enable_biometric_unlock(PW).unwrap();
     core.enable_hardware_key(PW).unwrap();
     let info = &core.accounts().unwrap()[0];
-    assert!(info.hardware_key_enabled && info.biometric_enabled);
+    // Fixed: turning the factor on drops the biometric wrap made with the password alone.
+    assert!(info.hardware_key_enabled && !info.biometric_enabled);
     core.lock().unwrap();
     key.absent.store(true, Ordering::SeqCst);
     let r = core.unlock_with_biometrics();
     assert!(r.is_err(), "the hardware-key factor is on and no key is present, yet a pre-factor biometric wrap unlocked: {r:?}");
 }
 
-/// Promise 1, as shipped. The desktop shell (`cli/src/shell.rs`, `cli/src/session_cmds.rs`)
-/// builds its hooks without `device_keys` (`FileDeviceKeys` exists but is not wired), and
-/// neither the Android nor the iOS glue implements `DeviceKeyStore`: every real data directory
-/// is *unbound* — names in clear and the offline password attack on a copy works.
-#[test]
-fn finding_the_desktop_shells_hooks_leave_every_data_directory_unbound() {
-    use imwallet_core::vault::aead::{self, Purpose};
-    use imwallet_core::vault::kdf::{self, KdfParams};
-    let dir = tempfile::tempdir().unwrap();
-    {
-        // Exactly the fields `cli/src/shell.rs::run` sets; everything else `Hooks::default()`.
-        let hooks = Hooks {
-            key_store: Arc::new(MemoryKeyStore::new()),
-            boot_clock: Arc::new(imwallet_core::clock::LinuxBootClock),
-            ..Hooks::default()
-        };
-        let config = Config { kdf_profile: KdfProfile::InsecureFastForTests, ..Config::new(dir.path()) };
-        let core = WalletCore::open(config, hooks).unwrap();
-        core.create_account("Qanary Desk 1", PW, 12, Language::English).unwrap();
-    }
-    let name_in_clear = contains_ci(&all_bytes(dir.path()), b"Qanary Desk 1");
-    let (id, m, t, p, salt, wrap): (String, u32, u32, u32, Vec<u8>, Vec<u8>) = db(dir.path())
-        .query_row("SELECT id, kdf_m_kib, kdf_t, kdf_p, kdf_salt, password_wrap FROM accounts", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-        })
-        .unwrap();
-    let pw_key = kdf::derive(PW, &salt, KdfParams { m_kib: m, t, p }).unwrap();
-    let offline = matches!(aead::open(&pw_key, &id, Purpose::PasswordWrap, &wrap), Ok(Some(_)));
-    assert!(
-        !name_in_clear && !offline,
-        "with the CLI's hooks the name is in clear ({name_in_clear}) and the copied wrap opens offline with the password ({offline})"
-    );
-}
+// (The finding "the desktop shell leaves every data directory unbound" is fixed in the CLI,
+// which now opens with a key-file device store: `cli/tests/session_cli.rs`
+// `the_cli_binds_its_data_directory_to_device_keys`.)
 
 /// Promise 2 (low). Removal shreds the wallet's own scope, but its name's lookup index
 /// (`name_key` = HMAC under the *device* scope's index key, which survives) is in the old
 /// blocks flash keeps. Whoever later has those blocks and the device (the attacker
 /// crypto-shredding is for) confirms a guessed name of the removed wallet.
 #[test]
+#[ignore = "not defended, documented in ADR 0011: the device index key survives a removal"]
 fn finding_a_removed_wallets_name_index_stays_checkable_with_the_surviving_device_key() {
     let dir = tempfile::tempdir().unwrap();
     let name = "Secret Stash 2031";
@@ -582,7 +554,7 @@ fn finding_a_removed_wallets_name_index_stays_checkable_with_the_surviving_devic
 /// the sealed value of one gate can be moved onto another: here the user's "sign messages
 /// needs the password" becomes "none".
 #[test]
-fn finding_a_sealed_gate_value_can_be_moved_onto_another_gate() {
+fn fixed_a_sealed_gate_value_can_be_moved_onto_another_gate() {
     let dir = tempfile::tempdir().unwrap();
     let id = {
         let r = open(dir.path());
@@ -611,7 +583,7 @@ fn finding_a_sealed_gate_value_can_be_moved_onto_another_gate() {
 /// the action's default applies: corrupting one byte relaxes "sign messages needs the password"
 /// to the default "none" — the sealing's tamper evidence is thrown away.
 #[test]
-fn finding_a_corrupted_gate_value_silently_becomes_the_relaxed_default() {
+fn fixed_a_corrupted_gate_value_silently_becomes_the_relaxed_default() {
     let dir = tempfile::tempdir().unwrap();
     let id = {
         let r = open(dir.path());
@@ -851,7 +823,7 @@ fn held_a_store_that_returns_other_bytes_is_refused_at_creation() {
 /// as `Storage { "a sealed value does not open: it was modified or moved" }` — a different
 /// screen, and no "restore from the phrase" advice.
 #[test]
-fn finding_wrong_bytes_for_an_existing_scope_are_not_reported_as_lost() {
+fn fixed_wrong_bytes_for_an_existing_scope_are_not_reported_as_lost() {
     struct Garbage(Arc<MemoryDeviceKeys>);
     impl DeviceKeyStore for Garbage {
         fn create_key(&self, a: &str) -> Result<(), DeviceKeyError> {

@@ -234,12 +234,15 @@ fn an_unbound_directory_is_moved_under_device_keys_when_opened() {
     assert!(matches!(open_on_device(copy.path(), Arc::new(MemoryDeviceKeys::new())).err(), Some(Error::DeviceKeyLost { .. })));
 }
 
+/// A key store may hold keys of other data directories (or of a quarantined database): an open
+/// never deletes a key this directory did not create. Keys it created and abandoned (a kill
+/// mid-creation) are purged: `crash_consistency.rs` `binding_to_device_keys_is_all_or_nothing`.
 #[test]
-fn device_keys_no_wallet_refers_to_are_purged_on_open() {
+fn keys_this_directory_did_not_make_are_never_purged() {
     let dir = tempfile::tempdir().unwrap();
     let device = device_for(dir.path());
-    device.create_key(&format!("{DEVICE_ALIAS_PREFIX}a.leftover")).unwrap();
+    device.create_key(&format!("{DEVICE_ALIAS_PREFIX}a.someone-else")).unwrap();
     let r = open(dir.path());
-    assert!(!device.contains(&format!("{DEVICE_ALIAS_PREFIX}a.leftover")));
-    assert_eq!(r.device.list().unwrap().len(), 1, "the device scope only");
+    assert!(device.contains(&format!("{DEVICE_ALIAS_PREFIX}a.someone-else")));
+    assert_eq!(r.device.list().unwrap().len(), 2, "the other key and this directory's device scope");
 }

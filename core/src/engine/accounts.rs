@@ -54,6 +54,12 @@ impl Inner {
     ) -> Result<AccountInfo> {
         let (_, gen) = self.snapshot();
         let (display, key) = names::normalize(name)?;
+        // After an erase whose new device scope the key store refused, it is made now.
+        if let Some(dk) = self.device_keys.as_deref() {
+            if !self.ring.read().map(|r| r.has(device::DEVICE_SCOPE)).unwrap_or(false) {
+                device::rebind_device_scope(&self.store, &self.ring, dk)?;
+            }
+        }
         password::check_new_password(password, &[&display])?;
         if rows::by_name_key(lk(&self.store).conn(), &key)?.is_some() {
             return Err(Error::AccountNameTaken);
@@ -84,7 +90,8 @@ impl Inner {
         let addresses = (0..count).map(|i| secret.key(i).map(|k| k.address().to_checksum())).collect::<Result<Vec<_>>>()?;
         let account = SessionAccount { id: id.clone(), name: display };
         // The account's device scope (no core lock held while the hook runs).
-        let scope = self.device_keys.as_deref().map(|dk| device::new_scope(dk, &id)).transpose()?;
+        let note = |alias: &str| device_rows::note_pending(lk(&self.store).conn(), alias);
+        let scope = self.device_keys.as_deref().map(|dk| device::new_scope(dk, &id, &note)).transpose()?;
         let alias = scope.as_ref().map(|n| n.wrap.alias.clone());
         self.after_kdf();
         let added = self.transition(Expect::Generation(gen), Some(cancel), |_, tx, out| {
@@ -109,7 +116,9 @@ impl Inner {
             // purged on the next open).
             device::forget(&self.ring, &id);
             if let (Some(dk), Some(alias)) = (self.device_keys.as_deref(), alias) {
-                let _ = dk.delete_key(&alias);
+                if dk.delete_key(&alias).is_ok() {
+                    let _ = device_rows::forget_pending(lk(&self.store).conn(), &alias);
+                }
             }
             return Err(e);
         }
@@ -382,8 +391,10 @@ impl WalletCore {
                 return Err(Error::SessionChanged);
             }
             lk(&self.inner.store).write(|tx| {
-                if !rows::set_password_wrap(tx, &row.id, params, &salt, &wrap)? {
-                    return Err(Error::AccountNotFound);
+                let new = rows::NewWrap { kdf: params, salt: &salt, wrap: &wrap, hw_salt: row.hw_salt.as_deref() };
+                if !rows::replace_password_wrap(tx, &row, &new)? {
+                    // Another credential change landed since the row was read.
+                    return Err(if rows::by_id(tx, &row.id)?.is_some() { Error::SessionChanged } else { Error::AccountNotFound });
                 }
                 self.inner.event(tx, EventKind::PasswordChanged, Some(&account), "", &mut out)?;
                 crash_point("password.before_commit");

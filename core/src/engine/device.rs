@@ -49,13 +49,16 @@ pub(crate) struct NewScope {
 }
 
 /// Creates a device key for `scope` and wraps a fresh secret with it, checking that the store
-/// gives the secret back before anything depends on it.
-pub(crate) fn new_scope(dk: &dyn DeviceKeyStore, scope: &str) -> Result<NewScope> {
+/// gives the secret back before anything depends on it. `note` records the alias as pending
+/// (committed) before the platform creates the key: only keys this directory made and then
+/// abandoned are ever purged, never another directory's.
+pub(crate) fn new_scope(dk: &dyn DeviceKeyStore, scope: &str, note: &dyn Fn(&str) -> Result<()>) -> Result<NewScope> {
     let alias = if scope == DEVICE_SCOPE {
         format!("{DEVICE_ALIAS_PREFIX}d.{}", hex::encode(random_array::<8>()?))
     } else {
         format!("{DEVICE_ALIAS_PREFIX}a.{scope}")
     };
+    note(&alias)?;
     dk.create_key(&alias).map_err(creating)?;
     // The scope secret: only ever in zeroizing buffers, in memory while the store is open.
     let secret = random_bytes(32)?;
@@ -64,7 +67,8 @@ pub(crate) fn new_scope(dk: &dyn DeviceKeyStore, scope: &str) -> Result<NewScope
     if back.expose() != secret.expose() {
         return Err(Error::DeviceKeyUnavailable { reason: "the device key store does not return what it wrapped".into() });
     }
-    Ok(NewScope { wrap: DeviceWrap { scope: scope.to_string(), alias, wrapped }, keys: ScopeKeys::derive(secret.expose())? })
+    let keys = ScopeKeys::derive(secret.expose())?;
+    Ok(NewScope { wrap: DeviceWrap { scope: scope.to_string(), alias, wrapped, key_check: keys.check_value() }, keys })
 }
 
 /// When a directory is opened: unwraps every scope into the store's ring; a store that has no
@@ -94,9 +98,10 @@ pub(crate) fn bind_at_open(store: &mut Store, dk: Option<&dyn DeviceKeyStore>) -
     }
     // Unbound: one scope for the device and one per account, then everything sealed at once.
     let ids = accounts::ids(store.conn())?;
-    let mut news = vec![new_scope(dk, DEVICE_SCOPE)?];
+    let note = |alias: &str| device::note_pending(store.conn(), alias);
+    let mut news = vec![new_scope(dk, DEVICE_SCOPE, &note)?];
     for id in &ids {
-        news.push(new_scope(dk, id)?);
+        news.push(new_scope(dk, id, &note)?);
     }
     let had_data = !ids.is_empty() || events::count(store.conn())? > 0 || caches::count(store.conn())? > 0;
     let wraps: Vec<DeviceWrap> = news.iter().map(|n| n.wrap.clone()).collect();
@@ -113,7 +118,7 @@ pub(crate) fn bind_at_open(store: &mut Store, dk: Option<&dyn DeviceKeyStore>) -
         accounts::seal_all_in_place(tx)?;
         events::seal_all_in_place(tx)?;
         caches::seal_all_in_place(tx)?;
-        tx.execute_batch("UPDATE settings SET value = imw_seal('', 'setting', value);")?;
+        tx.execute_batch("UPDATE settings SET value = imw_seal('', 'setting:' || key, value);")?;
         // The scrub of the replaced plaintext pages is owed in the same commit: a crash before
         // it is done leaves it to the journal recovery of the next open.
         let jid = if had_data { Some(journal::insert(tx, JournalOp::Bind, None, &JournalPayload::default(), 0)?) } else { None };
@@ -134,7 +139,13 @@ fn load_ring(ring: &SharedRing, wraps: &[DeviceWrap], dk: &dyn DeviceKeyStore) -
     let mut loaded = Vec::with_capacity(wraps.len());
     for w in wraps {
         let secret = dk.unwrap(&w.alias, &w.wrapped).map_err(reading)?;
-        loaded.push((w.scope.clone(), ScopeKeys::derive(secret.expose())?));
+        let keys = ScopeKeys::derive(secret.expose())?;
+        // A store that answers with other bytes (a shell bug, a non-authenticated wrap) has lost
+        // the key as surely as one that says so.
+        if !keys.checks(&w.key_check) {
+            return Err(reading(DeviceKeyError::WrongKey));
+        }
+        loaded.push((w.scope.clone(), keys));
     }
     let mut ring = write_ring(ring);
     ring.set_bound(true);
@@ -164,19 +175,20 @@ pub fn attach_device_keys(conn: &rusqlite::Connection, dk: &dyn DeviceKeyStore) 
 
 /// After "reset app" deleted every scope: a new device scope, so the store stays bound.
 pub(crate) fn rebind_device_scope(store: &std::sync::Mutex<Store>, ring: &SharedRing, dk: &dyn DeviceKeyStore) -> Result<()> {
-    let n = new_scope(dk, DEVICE_SCOPE)?;
+    let n = new_scope(dk, DEVICE_SCOPE, &|alias| device::note_pending(super::lk(store).conn(), alias))?;
     write_ring(ring).insert(DEVICE_SCOPE, n.keys);
     super::lk(store).write(|tx| device::insert(tx, &n.wrap))
 }
 
-/// Deletes device keys of the app that no scope refers to (left by an interrupted creation, or
-/// by an uninstall whose key-store entries outlived the app's files); returns how many.
+/// Deletes the device keys this directory started to create and never stored (an interrupted
+/// creation); returns how many. Keys of other data directories on the same key store, and of a
+/// quarantined database, are never touched (ADR 0011: an uninstall's leftover keys are not
+/// this directory's to judge).
 pub(crate) fn purge_orphans(store: &Store, dk: &dyn DeviceKeyStore) -> Result<u32> {
-    let Ok(aliases) = dk.list() else { return Ok(0) };
-    let referenced = device::aliases(store.conn())?;
     let mut purged = 0;
-    for a in aliases.iter().filter(|a| a.starts_with(DEVICE_ALIAS_PREFIX) && !referenced.contains(a)) {
-        if dk.delete_key(a).is_ok() {
+    for a in device::pending(store.conn())? {
+        if matches!(dk.delete_key(&a), Ok(()) | Err(DeviceKeyError::NotFound)) {
+            device::forget_pending(store.conn(), &a)?;
             purged += 1;
         }
     }

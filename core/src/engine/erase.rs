@@ -187,9 +187,8 @@ impl WalletCore {
         let authorized = self.authorize_erase(proofs)?;
         let i = &self.inner;
         let now = i.now();
-        let payload = JournalPayload { erase_all: true, scrub: true, ..JournalPayload::default() };
         // One transition from whatever the session is: the keys go with it.
-        let (jid, accounts_removed, events_removed, mut caches) = i.transition(Expect::Any, None, |_, tx, _| {
+        let (jid, payload, accounts_removed, events_removed, mut caches) = i.transition(Expect::Any, None, |_, tx, _| {
             // A wallet that is not backed up and was not authorized (added meanwhile) stops it.
             if let Some(a) = unbacked(&rows::all(tx)?).into_iter().find(|a| !authorized.covers(&a.id)) {
                 return Err(Error::AuthorizationRequired {
@@ -202,34 +201,40 @@ impl WalletCore {
             rows::erase_everything(tx)?;
             // Every scope's wrap goes: the device keys are deleted after the commit
             // (crypto-shredding), and a new device scope is made for what comes next.
-            crate::store::device::delete_all(tx)?;
+            let device_aliases = crate::store::device::delete_all(tx)?;
             crate::store::limiter::clear_all(tx)?;
+            let payload = JournalPayload { erase_all: true, scrub: true, device_aliases, ..JournalPayload::default() };
             let jid = journal::insert(tx, JournalOp::Erase, None, &payload, now)?;
             crate::store::crash::crash_point("erase.before_commit");
-            Ok((Session::NoAccount, (jid, accounts, events, caches)))
+            Ok((Session::NoAccount, (jid, payload, accounts, events, caches)))
         })?;
         crate::store::crash::crash_point("erase.after_commit");
         super::device::forget_all(&i.ring);
-        // Key-store deletion with no core lock held, then the files and the journal row.
-        let done = finish_entry(&i.store, &i.platform(), jid, &payload)?;
-        caches.add(&done.files);
-        if let Some(dk) = i.device_keys.as_deref() {
-            super::device::rebind_device_scope(&i.store, &i.ring, dk)?;
+        // Key-store deletion with no core lock held, then the files and the journal row. The
+        // erase has committed: a platform that refuses now (a key store unavailable) leaves its
+        // steps to the journal on the next open, and the erase is still done.
+        let done = finish_entry(&i.store, &i.platform(), jid, &payload);
+        let device_keys_deleted = done.as_ref().map_or(0, |d| d.device_keys_deleted);
+        if let Ok(d) = &done {
+            caches.add(&d.files);
         }
+        // A new device scope for what comes next (made again lazily if the store refuses now).
+        let rebound = match i.device_keys.as_deref() {
+            Some(dk) => super::device::rebind_device_scope(&i.store, &i.ring, dk).is_ok(),
+            None => true,
+        };
         let e = {
             let store = lk(&i.store);
             store.vacuum()?;
-            events::record(store.conn(), now, EventKind::DataErased, None, &format!("{accounts_removed} account(s)"))?
+            if rebound {
+                Some(events::record(store.conn(), now, EventKind::DataErased, None, &format!("{accounts_removed} account(s)"))?)
+            } else {
+                None
+            }
         };
-        i.emit(vec![Notice::Event(e)]);
+        i.emit(e.into_iter().map(Notice::Event).collect());
         caches.duration_ms = started.elapsed().as_millis() as u64;
-        Ok(EraseReport {
-            accounts_removed,
-            events_removed,
-            caches,
-            device_keys_deleted: done.device_keys_deleted,
-            duration_ms: started.elapsed().as_millis() as u64,
-        })
+        Ok(EraseReport { accounts_removed, events_removed, caches, device_keys_deleted, duration_ms: started.elapsed().as_millis() as u64 })
     }
 
     /// Moves a damaged database (and its WAL/SHM) aside into `quarantine-<unix time>/` so the

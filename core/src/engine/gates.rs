@@ -35,12 +35,15 @@ const SIGNING: [GatedAction; 2] = [GatedAction::SignMessage, GatedAction::SignTy
 impl Inner {
     /// `account_id`'s policy for `action` (the action's default when none is stored or the
     /// stored value is unreadable).
+    /// A stored value that cannot be read or parsed (tampered, damaged) never falls back to the
+    /// default, which may be looser: it is the strictest policy, the password every time.
     pub(crate) fn policy_for(&self, account_id: &str, action: GatedAction) -> GatePolicy {
-        settings::get(lk(&self.store).conn(), account_id, &settings::gate_key(action.as_str()))
-            .ok()
-            .flatten()
-            .and_then(|s| GatePolicy::from_setting(&s))
-            .unwrap_or_else(|| action.default_policy())
+        let strictest = GatePolicy { gate: Gate::Password, fresh_within_secs: None };
+        match settings::get(lk(&self.store).conn(), account_id, &settings::gate_key(action.as_str())) {
+            Ok(None) => action.default_policy(),
+            Ok(Some(s)) => GatePolicy::from_setting(&s).unwrap_or(strictest),
+            Err(_) => strictest,
+        }
     }
 
     /// The session account's policy for `action` (the default without a session).

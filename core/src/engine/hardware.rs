@@ -79,14 +79,28 @@ impl WalletCore {
             return Err(Error::SessionChanged);
         }
         lk(&i.store).write(|tx| {
-            let hw_salt = factor.as_ref().map(|f| f.salt.as_slice());
-            if !rows::set_password_wrap_with_factor(tx, &row.id, params, &kdf_salt, &wrap, hw_salt)? {
-                return Err(Error::AccountNotFound);
+            let new = rows::NewWrap { kdf: params, salt: &kdf_salt, wrap: &wrap, hw_salt: factor.as_ref().map(|f| f.salt.as_slice()) };
+            if !rows::replace_password_wrap(tx, &row, &new)? {
+                // Another credential change (a password change, the other switch) landed since
+                // the row was read: nothing is written.
+                return Err(if rows::by_id(tx, &row.id)?.is_some() { Error::SessionChanged } else { Error::AccountNotFound });
+            }
+            if on && row.biometric_wrap.is_some() {
+                // Biometric unlock was set up with the password alone; with the factor on it
+                // would open the vault without the key. It goes (re-enable it to keep it).
+                rows::clear_biometric(tx, &row.id)?;
+                i.event(tx, EventKind::BiometricDisabled, Some(&account), "the hardware-key factor was turned on", &mut out)?;
             }
             i.event(tx, kind, Some(&account), "", &mut out)
         })?;
         drop(cell);
         i.emit(out);
+        if on {
+            if let Some(alias) = &row.biometric_alias {
+                // Best effort: an entry no wallet refers to is purged on the next open anyway.
+                let _ = i.key_store.delete(alias);
+            }
+        }
         // The replaced wrap must not linger in WAL frames or free pages.
         lk(&i.store).scrub()
     }

@@ -14,7 +14,7 @@
 
 use std::sync::Mutex;
 
-use crate::auth::device_keys::{DeviceKeyError, DeviceKeyStore, DEVICE_ALIAS_PREFIX};
+use crate::auth::device_keys::{DeviceKeyError, DeviceKeyStore};
 use crate::auth::gates::{AuthProof, GatedAction};
 use crate::auth::hooks::{DeviceIntegrity, NetworkKind};
 use crate::auth::keystore::{KeyStoreError, SecureKeyStore, ALIAS_PREFIX};
@@ -257,19 +257,14 @@ fn key_store_steps(key_store: &dyn SecureKeyStore, p: &JournalPayload, reference
     Ok(())
 }
 
-/// The device-key steps of a journal entry (crypto-shredding): the removed wallet's key, or for
-/// an erase every device key of the app that no scope refers to now. Returns how many keys were
-/// deleted. Never called with a core lock held.
-fn device_steps(dk: Option<&dyn DeviceKeyStore>, p: &JournalPayload, referenced: impl Fn() -> Result<Vec<String>>) -> Result<u32> {
+/// The device-key steps of a journal entry (crypto-shredding): the keys it names — a removed
+/// wallet's, or for an erase every key the directory had. Returns how many keys were deleted.
+/// Never called with a core lock held.
+fn device_steps(dk: Option<&dyn DeviceKeyStore>, p: &JournalPayload) -> Result<u32> {
     let Some(dk) = dk else { return Ok(0) };
     let failed = |e: DeviceKeyError| Error::HookFailed { message: format!("could not delete a device key: {e:?}") };
-    let mut doomed = p.device_aliases.clone();
-    if p.erase_all {
-        let keep = referenced()?;
-        doomed.extend(dk.list().map_err(failed)?.into_iter().filter(|a| a.starts_with(DEVICE_ALIAS_PREFIX) && !keep.contains(a)));
-    }
     let mut deleted = 0;
-    for a in &doomed {
+    for a in &p.device_aliases {
         match dk.delete_key(a) {
             Ok(()) | Err(DeviceKeyError::NotFound) => deleted += 1,
             Err(e) => return Err(failed(e)),
@@ -310,7 +305,7 @@ pub(crate) struct Finished {
 /// the file steps under the store lock.
 pub(crate) fn finish_entry(store: &Mutex<Store>, hooks: &Platform<'_>, id: i64, p: &JournalPayload) -> Result<Finished> {
     key_store_steps(hooks.key_store, p, || referenced_aliases(&lk(store)))?;
-    let device_keys_deleted = device_steps(hooks.device_keys, p, || device_rows::aliases(lk(store).conn()))?;
+    let device_keys_deleted = device_steps(hooks.device_keys, p)?;
     let files = file_steps(&lk(store), id, p)?;
     Ok(Finished { files, device_keys_deleted })
 }
@@ -324,8 +319,8 @@ fn referenced_aliases(store: &Store) -> Result<Vec<String>> {
 /// store fuzz target can run it on a database file of arbitrary bytes.
 pub fn recover_journal(store: &mut Store, key_store: &dyn SecureKeyStore, device_keys: Option<&dyn DeviceKeyStore>) -> Result<()> {
     for (id, payload) in journal::pending(store.conn())? {
-        let hooks_done = key_store_steps(key_store, &payload, || referenced_aliases(store))
-            .and_then(|()| device_steps(device_keys, &payload, || device_rows::aliases(store.conn())));
+        let hooks_done =
+            key_store_steps(key_store, &payload, || referenced_aliases(store)).and_then(|()| device_steps(device_keys, &payload));
         if hooks_done.is_ok() {
             file_steps(store, id, &payload)?;
         }

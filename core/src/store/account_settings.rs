@@ -17,7 +17,7 @@ pub const AUTO_LOCK: &str = "auto_lock";
 pub fn get(conn: &Connection, account_id: &str, key: &str) -> Result<Option<String>> {
     Ok(conn
         .query_row(
-            "SELECT imw_open(account_id, 'setting', value) FROM account_settings WHERE account_id = ?1 AND key = ?2",
+            "SELECT imw_open(account_id, 'setting:' || key, value) FROM account_settings WHERE account_id = ?1 AND key = ?2",
             [account_id, key],
             |r| r.get(0),
         )
@@ -31,7 +31,7 @@ pub fn set(conn: &Connection, account_id: &str, key: &str, value: &str) -> Resul
         return Ok(false);
     }
     conn.execute(
-        "INSERT INTO account_settings (account_id, key, value) VALUES (?1, ?2, imw_seal(?1, 'setting', ?3))
+        "INSERT INTO account_settings (account_id, key, value) VALUES (?1, ?2, imw_seal(?1, 'setting:' || ?2, ?3))
          ON CONFLICT(account_id, key) DO UPDATE SET value = excluded.value",
         params![account_id, key, value],
     )?;

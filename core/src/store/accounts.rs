@@ -135,14 +135,15 @@ pub fn insert(conn: &Connection, a: &AccountRow) -> Result<()> {
 
 /// Cached addresses (index → EIP-55), usable while locked.
 pub fn cached_addresses(conn: &Connection, id: &str) -> Result<Vec<String>> {
-    let mut st = conn.prepare("SELECT imw_open(account_id, 'address', address) FROM address_cache WHERE account_id = ?1 ORDER BY idx")?;
+    let mut st =
+        conn.prepare("SELECT imw_open(account_id, 'address:' || idx, address) FROM address_cache WHERE account_id = ?1 ORDER BY idx")?;
     let rows = st.query_map([id], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
 }
 
 pub fn cache_address(conn: &Connection, id: &str, idx: u32, address: &str) -> Result<()> {
     conn.execute(
-        "INSERT OR REPLACE INTO address_cache (account_id, idx, address) VALUES (?1, ?2, imw_seal(?1, 'address', ?3))",
+        "INSERT OR REPLACE INTO address_cache (account_id, idx, address) VALUES (?1, ?2, imw_seal(?1, 'address:' || ?2, ?3))",
         params![id, idx, address],
     )?;
     Ok(())
@@ -211,28 +212,34 @@ pub fn backup_failures(conn: &Connection, id: &str) -> Result<u32> {
         .unwrap_or(0))
 }
 
-/// Replaces the password wrap (new KDF parameters and salt); `false` if the account is gone.
-pub fn set_password_wrap(conn: &Connection, id: &str, kdf: KdfParams, salt: &[u8], wrap: &[u8]) -> Result<bool> {
-    Ok(conn.execute(
-        "UPDATE accounts SET kdf_m_kib = ?1, kdf_t = ?2, kdf_p = ?3, kdf_salt = ?4, password_wrap = imw_seal(id, 'password_wrap', ?5) WHERE id = ?6",
-        params![kdf.m_kib, kdf.t, kdf.p, salt, wrap, id],
-    )? == 1)
+/// The new password wrap of a credential change (password, hardware-key factor on or off).
+pub struct NewWrap<'a> {
+    pub kdf: KdfParams,
+    pub salt: &'a [u8],
+    pub wrap: &'a [u8],
+    /// The factor's salt after the change (`None`: no factor).
+    pub hw_salt: Option<&'a [u8]>,
 }
 
-/// Replaces the password wrap and turns the hardware-key factor on (`hw_salt`) or off (`None`)
-/// in one statement; `false` if the account is gone.
-pub fn set_password_wrap_with_factor(
-    conn: &Connection,
-    id: &str,
-    kdf: KdfParams,
-    salt: &[u8],
-    wrap: &[u8],
-    hw_salt: Option<&[u8]>,
-) -> Result<bool> {
+/// Replaces the password wrap (KDF parameters, salt, factor) — only while the row still holds
+/// the wrap and factor `expected` was read with (compare and swap): two credential changes that
+/// raced never leave a wrap that matches neither. `false` if nothing was replaced.
+pub fn replace_password_wrap(conn: &Connection, expected: &AccountRow, new: &NewWrap<'_>) -> Result<bool> {
     Ok(conn.execute(
         "UPDATE accounts SET kdf_m_kib = ?1, kdf_t = ?2, kdf_p = ?3, kdf_salt = ?4, password_wrap = imw_seal(id, 'password_wrap', ?5),
-             hw_salt = ?7 WHERE id = ?6",
-        params![kdf.m_kib, kdf.t, kdf.p, salt, wrap, id, hw_salt],
+             hw_salt = ?6
+         WHERE id = ?7 AND imw_open(id, 'password_wrap', password_wrap) = ?8 AND hw_salt IS ?9",
+        params![
+            new.kdf.m_kib,
+            new.kdf.t,
+            new.kdf.p,
+            new.salt,
+            new.wrap,
+            new.hw_salt,
+            expected.id,
+            expected.password_wrap,
+            expected.hw_salt
+        ],
     )? == 1)
 }
 
@@ -254,8 +261,8 @@ pub fn seal_all_in_place(conn: &Connection) -> Result<()> {
         "UPDATE accounts SET name = imw_seal(id, 'name', name), name_key = imw_index(name_key),
              backed_up = imw_seal(id, 'backed_up', backed_up), backup_challenge = imw_seal(id, 'backup_challenge', backup_challenge),
              backup_failures = imw_seal(id, 'backup_failures', backup_failures), password_wrap = imw_seal(id, 'password_wrap', password_wrap);
-         UPDATE address_cache SET address = imw_seal(account_id, 'address', address);
-         UPDATE account_settings SET value = imw_seal(account_id, 'setting', value);",
+         UPDATE address_cache SET address = imw_seal(account_id, 'address:' || idx, address);
+         UPDATE account_settings SET value = imw_seal(account_id, 'setting:' || key, value);",
     )?;
     Ok(())
 }

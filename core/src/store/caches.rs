@@ -21,7 +21,7 @@ pub fn put(
 ) -> Result<()> {
     conn.execute(
         "INSERT INTO cache_entries (kind, scope, key, value, expires_at, updated_at)
-         VALUES (?1, ?2, imw_index(?3), imw_seal(?2, 'cache', ?4), ?5, ?6)
+         VALUES (?1, ?2, imw_index(?3), imw_seal(?2, 'cache:' || ?1 || ':' || imw_index(?3), ?4), ?5, ?6)
          ON CONFLICT(kind, scope, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at",
         params![kind.name(), scope.key(), key, value, expires_at, now],
     )?;
@@ -32,7 +32,7 @@ pub fn put(
 pub fn get(conn: &Connection, kind: &CacheKind, scope: &CacheScope, key: &str, now: i64) -> Result<Option<Vec<u8>>> {
     let row: Option<(Vec<u8>, Option<i64>)> = conn
         .query_row(
-            "SELECT imw_open(scope, 'cache', value), expires_at FROM cache_entries WHERE kind = ?1 AND scope = ?2 AND key = imw_index(?3)",
+            "SELECT imw_open(scope, 'cache:' || kind || ':' || key, value), expires_at FROM cache_entries WHERE kind = ?1 AND scope = ?2 AND key = imw_index(?3)",
             params![kind.name(), scope.key(), key],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -113,7 +113,8 @@ pub fn register_file_kind(conn: &Connection, kind: &str) -> Result<()> {
 pub fn seal_all_in_place(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "DELETE FROM cache_entries WHERE scope <> '' AND scope NOT IN (SELECT id FROM accounts);
-         UPDATE cache_entries SET key = imw_index(key), value = imw_seal(scope, 'cache', value);",
+         UPDATE cache_entries SET key = imw_index(key);
+         UPDATE cache_entries SET value = imw_seal(scope, 'cache:' || kind || ':' || key, value);",
     )?;
     Ok(())
 }

@@ -12,6 +12,8 @@ pub struct DeviceWrap {
     pub scope: String,
     pub alias: String,
     pub wrapped: Vec<u8>,
+    /// HMAC of a fixed label under the scope's seal key: proves an unwrapped secret is the one.
+    pub key_check: Vec<u8>,
 }
 
 impl std::fmt::Debug for DeviceWrap {
@@ -21,13 +23,36 @@ impl std::fmt::Debug for DeviceWrap {
 }
 
 pub fn all(conn: &Connection) -> Result<Vec<DeviceWrap>> {
-    let mut st = conn.prepare("SELECT scope, alias, wrapped FROM device_wraps ORDER BY scope")?;
-    let rows = st.query_map([], |r| Ok(DeviceWrap { scope: r.get(0)?, alias: r.get(1)?, wrapped: r.get(2)? }))?;
+    let mut st = conn.prepare("SELECT scope, alias, wrapped, key_check FROM device_wraps ORDER BY scope")?;
+    let rows = st.query_map([], |r| Ok(DeviceWrap { scope: r.get(0)?, alias: r.get(1)?, wrapped: r.get(2)?, key_check: r.get(3)? }))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Stores a scope's wrap (its key is no longer pending).
 pub fn insert(conn: &Connection, w: &DeviceWrap) -> Result<()> {
-    conn.execute("INSERT OR REPLACE INTO device_wraps (scope, alias, wrapped) VALUES (?1, ?2, ?3)", params![w.scope, w.alias, w.wrapped])?;
+    conn.execute(
+        "INSERT OR REPLACE INTO device_wraps (scope, alias, wrapped, key_check) VALUES (?1, ?2, ?3, ?4)",
+        params![w.scope, w.alias, w.wrapped, w.key_check],
+    )?;
+    conn.execute("DELETE FROM device_pending WHERE alias = ?1", [&w.alias])?;
+    Ok(())
+}
+
+/// Records that a key is about to be created under `alias` (committed before the platform call).
+pub fn note_pending(conn: &Connection, alias: &str) -> Result<()> {
+    conn.execute("INSERT OR IGNORE INTO device_pending (alias) VALUES (?1)", [alias])?;
+    Ok(())
+}
+
+/// Keys created for scopes that were never stored (an interrupted creation).
+pub fn pending(conn: &Connection) -> Result<Vec<String>> {
+    let mut st = conn.prepare("SELECT alias FROM device_pending WHERE alias NOT IN (SELECT alias FROM device_wraps) ORDER BY alias")?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn forget_pending(conn: &Connection, alias: &str) -> Result<()> {
+    conn.execute("DELETE FROM device_pending WHERE alias = ?1", [alias])?;
     Ok(())
 }
 
@@ -42,9 +67,12 @@ pub fn delete(conn: &Connection, scope: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn delete_all(conn: &Connection) -> Result<()> {
-    conn.execute("DELETE FROM device_wraps", [])?;
-    Ok(())
+/// Deletes every wrap and pending key; returns their aliases (the keys to delete after).
+pub fn delete_all(conn: &Connection) -> Result<Vec<String>> {
+    let mut aliases = aliases(conn)?;
+    aliases.extend(pending(conn)?);
+    conn.execute_batch("DELETE FROM device_wraps; DELETE FROM device_pending;")?;
+    Ok(aliases)
 }
 
 /// Every alias the store refers to.

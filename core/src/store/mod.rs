@@ -145,13 +145,16 @@ impl Store {
     /// A setting value.
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
-        Ok(self.conn.query_row("SELECT imw_open('', 'setting', value) FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        Ok(self
+            .conn
+            .query_row("SELECT imw_open('', 'setting:' || key, value) FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
     }
 
     /// Stores a setting.
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, imw_seal('', 'setting', ?2)) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            "INSERT INTO settings (key, value) VALUES (?1, imw_seal('', 'setting:' || ?1, ?2)) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, value],
         )?;
         Ok(())

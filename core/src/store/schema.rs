@@ -122,13 +122,19 @@ pub const MIGRATIONS: &[&str] = &[
     // (scope '' = the device, else an account id); metadata columns then hold values sealed
     // under the scope's key (`store::sealing`). Sealing existing rows needs the device key
     // store, so it runs in Rust when the directory is opened (`engine::device`), not here.
+    // `device_pending` records a key before the platform creates it, so only keys this directory
+    // made and then abandoned (a crash) are ever purged; `key_check` proves an unwrapped secret.
     // `events.seal_scope` names the scope an event's text is sealed under; `hw_salt` is the
     // hardware-key factor's per-account salt (NULL: no factor).
     r#"
     CREATE TABLE device_wraps (
         scope   TEXT PRIMARY KEY,
         alias   TEXT NOT NULL UNIQUE,
-        wrapped BLOB NOT NULL
+        wrapped BLOB NOT NULL,
+        key_check BLOB NOT NULL
+    );
+    CREATE TABLE device_pending (
+        alias TEXT PRIMARY KEY
     );
     ALTER TABLE events ADD COLUMN seal_scope TEXT NOT NULL DEFAULT '';
     UPDATE events SET seal_scope = account_id WHERE account_id IN (SELECT id FROM accounts);

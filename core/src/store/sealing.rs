@@ -55,6 +55,25 @@ impl ScopeKeys {
     }
 }
 
+impl ScopeKeys {
+    /// The key-check value stored beside a wrap: HMAC-SHA256 of a fixed label under the seal key.
+    pub fn check_value(&self) -> Vec<u8> {
+        let mut mac = match <hmac::Hmac<sha2::Sha256> as hmac::KeyInit>::new_from_slice(self.seal.as_slice()) {
+            Ok(m) => m,
+            Err(_) => return Vec::new(),
+        };
+        mac.update(b"imwallet/scope-check/v1");
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    /// Whether `stored` is this scope's check value (constant time).
+    pub fn checks(&self, stored: &[u8]) -> bool {
+        use subtle::ConstantTimeEq;
+        let mine = self.check_value();
+        !mine.is_empty() && bool::from(mine.as_slice().ct_eq(stored))
+    }
+}
+
 /// The unwrapped scope keys of an open store.
 #[derive(Default)]
 pub struct KeyRing {
