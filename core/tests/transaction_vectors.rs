@@ -21,7 +21,7 @@ fn b32(s: &str) -> [u8; 32] {
 fn check_foreign(json: &str, chain: u64, sig: Signature, raw: Option<&str>, hash: &str, sender: &str) {
     let tx = Transaction::from_json(json, chain).unwrap();
     let signer = sign::recover(&tx.signing_hash(), &sig).unwrap();
-    assert_eq!(signer.to_checksum().to_lowercase(), sender.to_lowercase(), "{json}");
+    assert_eq!(signer.to_checksum().to_lowercase(), format!("0x{}", sender.trim_start_matches("0x")).to_lowercase(), "{json}");
     let ours = tx.encode_signed(&sig);
     if let Some(raw) = raw {
         assert_eq!(hex::encode(&ours), raw.trim_start_matches("0x"), "{json}");

@@ -145,7 +145,7 @@ fn sign_transaction_has_its_own_gate() {
 fn the_transaction_gate_is_per_account() {
     let (_d, r) = rig();
     r.core.set_gate_policy(GatedAction::SignTransaction, password(Gate::Password), AuthProof::Password(PW)).unwrap();
-    r.core.create_account("Other", PW2, 12, imwallet_core::wallet::Language::English).unwrap();
+    r.core.create_account("Quinn", PW2, 12, imwallet_core::wallet::Language::English).unwrap();
     assert_eq!(r.core.gate_policy(GatedAction::SignTransaction), password(Gate::None));
     r.core.sign_transaction(0, SEND, 1).unwrap();
     r.core.login("Tess", PW).unwrap();
