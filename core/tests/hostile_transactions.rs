@@ -224,7 +224,7 @@ fn hostile_requests_through_the_engine() {
             }
         }
         match r.core.sign_transaction(0, &text, 1) {
-            Ok(s) => assert_eq!(s.from, address),
+            Ok(s) => assert_eq!(s.sender, address),
             Err(e) => assert!(typed(&e) || matches!(e, Error::SignerMismatch { .. }), "{e:?}"),
         }
     }

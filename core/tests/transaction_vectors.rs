@@ -49,7 +49,7 @@ fn eip155_example() {
         "0xf86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008025a028ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83"
     );
     assert_eq!(signed.hash, "0x33469b22e9f636356c4160a87eb19df52b7412e8eac32a4a55ffe88ea8350788");
-    assert_eq!(signed.from, "0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F");
+    assert_eq!(signed.sender, "0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F");
     assert_eq!(signed.raw, h(&signed.raw_hex));
     let s = signed.summary;
     assert_eq!((s.transaction_type, s.kind, s.chain_id, s.nonce), (TransactionType::Legacy, TransactionKind::Transfer, 1, 9));
@@ -228,7 +228,7 @@ fn every_signature_recovers_to_the_signer() {
             let tx = Transaction::from_json(json, chain).unwrap();
             let signed = tx.sign(&key).unwrap();
             assert_eq!(signed.hash, format!("0x{}", hex::encode(keccak256(&signed.raw))));
-            assert_eq!(signed.from, key.address().to_checksum());
+            assert_eq!(signed.sender, key.address().to_checksum());
             // The signature over the signing hash recovers the key, for both parities.
             let sig = sign::sign_digest(&key, &tx.signing_hash()).unwrap();
             assert_eq!(sign::recover(&tx.signing_hash(), &sig).unwrap(), key.address(), "case {i} chain {chain}");

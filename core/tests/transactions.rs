@@ -45,7 +45,7 @@ fn signs_a_1559_transfer_with_the_sessions_key() {
     let summary = summarize(SEND, 1).unwrap();
     let signed = r.core.sign_transaction(0, SEND, 1).unwrap();
     assert_eq!(signed.summary, summary, "the screen's summary is the signed transaction's");
-    assert_eq!(signed.from, ADDR0);
+    assert_eq!(signed.sender, ADDR0);
     assert_eq!(signed.raw[0], 0x02);
     assert_eq!(signed.hash, format!("0x{}", hex::encode(keccak256(&signed.raw))));
     let hash: [u8; 32] = hex::decode(&summary.signing_hash[2..]).unwrap().try_into().unwrap();
@@ -58,10 +58,10 @@ fn signs_a_1559_transfer_with_the_sessions_key() {
     assert_eq!((s.value_eth.as_str(), s.value_wei.as_str()), ("1.5", "1500000000000000000"));
     assert_eq!((s.max_fee_per_gas_wei.as_deref(), s.max_priority_fee_per_gas_wei.as_deref()), (Some("30000000000"), Some("2000000000")));
     assert_eq!((s.max_fee_eth.as_str(), s.max_total_eth.as_str()), ("0.00063", "1.50063"));
-    assert_eq!((s.gas_price_wei.as_ref(), s.from.as_ref(), s.data_len), (None, None, 0));
+    assert_eq!((s.gas_price_wei.as_ref(), s.sender.as_ref(), s.data_len), (None, None, 0));
 
     let other = r.core.sign_transaction(1, SEND, 1).unwrap();
-    assert_eq!(other.from, ADDR1);
+    assert_eq!(other.sender, ADDR1);
     assert_eq!(recover_typed(&other.raw, &hash), ADDR1);
     // Deterministic (RFC 6979): the same request signs to the same bytes.
     assert_eq!(r.core.sign_transaction(0, SEND, 1).unwrap(), signed);
@@ -105,11 +105,11 @@ fn the_declared_chain_is_checked_and_nothing_is_signed_on_a_mismatch() {
 fn from_must_name_the_signing_address() {
     let (_d, r) = rig();
     let from1 = SEND.replacen('{', &format!(r#"{{"from":"{ADDR1}","#), 1);
-    assert_eq!(summarize(&from1, 1).unwrap().from.as_deref(), Some(ADDR1));
+    assert_eq!(summarize(&from1, 1).unwrap().sender.as_deref(), Some(ADDR1));
     assert_eq!(r.core.sign_transaction(0, &from1, 1).unwrap_err(), Error::SignerMismatch { expected: ADDR0.into(), found: ADDR1.into() });
-    assert_eq!(r.core.sign_transaction(1, &from1, 1).unwrap().from, ADDR1);
+    assert_eq!(r.core.sign_transaction(1, &from1, 1).unwrap().sender, ADDR1);
     let lower = SEND.replacen('{', &format!(r#"{{"from":"{}","#, ADDR0.to_lowercase()), 1);
-    assert_eq!(r.core.sign_transaction(0, &lower, 1).unwrap().from, ADDR0);
+    assert_eq!(r.core.sign_transaction(0, &lower, 1).unwrap().sender, ADDR0);
 }
 
 #[test]

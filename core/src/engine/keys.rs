@@ -125,7 +125,7 @@ impl WalletCore {
         let tx = Transaction::from_json(json, chain_id)?;
         self.with_key(index, SigningGate::Action(GatedAction::SignTransaction), |k| {
             let signer = k.address();
-            match tx.from() {
+            match tx.sender() {
                 Some(from) if *from != signer => Err(Error::SignerMismatch { expected: signer.to_checksum(), found: from.to_checksum() }),
                 _ => tx.sign(k),
             }

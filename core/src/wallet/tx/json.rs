@@ -206,9 +206,9 @@ pub(super) fn parse(text: &str, declared_chain_id: u64) -> Result<Transaction> {
     if to.is_none() && data.is_empty() {
         return Err(bad("no `to` means a contract creation, which needs init code in `data`"));
     }
-    let from = r.from.as_ref().map(|v| address("from", v)).transpose()?;
+    let sender = r.from.as_ref().map(|v| address("from", v)).transpose()?;
     let access_list = access_list(r.access_list.unwrap_or_default())?;
-    let tx = Transaction { chain_id, nonce, gas_limit, fees, to, value, data, access_list, from };
+    let tx = Transaction { chain_id, nonce, gas_limit, fees, to, value, data, access_list, sender };
     if tx.value.checked_add(tx.max_fee()).is_none() {
         return Err(bad("`value` plus the maximum fee is above 2^256 - 1"));
     }

@@ -139,8 +139,8 @@ pub struct Transaction {
     value: U256,
     data: Vec<u8>,
     access_list: Vec<AccessListItem>,
-    /// The sender the request names, if any (checked against the signing key).
-    from: Option<Address>,
+    /// The sender the request names (`from`), if any; checked against the signing key.
+    sender: Option<Address>,
 }
 
 /// A signed transaction, ready for `eth_sendRawTransaction`.
@@ -153,7 +153,7 @@ pub struct SignedTransaction {
     /// The transaction hash, keccak256(`raw`), `0x`-prefixed.
     pub hash: String,
     /// The signing address, EIP-55.
-    pub from: String,
+    pub sender: String,
     /// What was signed, computed from the same fields as `raw`.
     pub summary: TransactionSummary,
 }
@@ -194,9 +194,9 @@ impl Transaction {
     pub fn access_list(&self) -> &[AccessListItem] {
         &self.access_list
     }
-    /// The `from` the request names, if any.
-    pub fn from(&self) -> Option<&Address> {
-        self.from.as_ref()
+    /// The sender the request names (its `from`), if any.
+    pub fn sender(&self) -> Option<&Address> {
+        self.sender.as_ref()
     }
 
     /// The most the transaction can cost the sender: gas limit × max fee per gas.
@@ -228,7 +228,7 @@ impl Transaction {
         Ok(SignedTransaction {
             raw_hex: format!("0x{}", hex::encode(&raw)),
             hash: format!("0x{}", hex::encode(hash)),
-            from: key.address().to_checksum(),
+            sender: key.address().to_checksum(),
             raw,
             summary,
         })

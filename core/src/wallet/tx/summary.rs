@@ -25,8 +25,8 @@ pub struct TransactionSummary {
     pub kind: TransactionKind,
     pub chain_id: u64,
     pub nonce: u64,
-    /// The sender the request names (EIP-55), checked against the signing key when signing.
-    pub from: Option<String>,
+    /// The sender the request names in `from` (EIP-55); checked against the key when signing.
+    pub sender: Option<String>,
     /// The recipient (EIP-55); none for a contract creation.
     pub to: Option<String>,
     pub value_wei: String,
@@ -92,7 +92,7 @@ impl Transaction {
             kind,
             chain_id: self.chain_id,
             nonce: self.nonce,
-            from: self.from.map(|a| a.to_checksum()),
+            sender: self.sender.map(|a| a.to_checksum()),
             to: self.to.map(|a| a.to_checksum()),
             value_wei: self.value.to_string(),
             value_eth: format_eth(self.value),
