@@ -98,7 +98,7 @@ impl Gate {
         }
     }
 
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Gate::None => "none",
             Gate::Biometric => "biometric",
