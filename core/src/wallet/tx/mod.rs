@@ -113,6 +113,27 @@ impl Encodable for AccessListItem {
     }
 }
 
+/// A 256-bit quantity as an RLP integer: its big-endian bytes without leading zeros (zero is the
+/// empty string) — the form alloy-rlp gives its own integer types (`quantity_encoding` test).
+struct Quantity(U256);
+
+impl Quantity {
+    fn with_bytes<T>(&self, f: impl FnOnce(&[u8]) -> T) -> T {
+        let bytes = self.0.to_be_bytes::<32>();
+        let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+        f(&bytes[start..])
+    }
+}
+
+impl Encodable for Quantity {
+    fn encode(&self, out: &mut dyn BufMut) {
+        self.with_bytes(|b| b.encode(out))
+    }
+    fn length(&self) -> usize {
+        self.with_bytes(|b| b.length())
+    }
+}
+
 /// The recipient field: an address, or the empty string for a contract creation.
 struct To<'a>(Option<&'a Address>);
 
@@ -239,11 +260,12 @@ impl Transaction {
         // `sig.v` is 27/28; the parity is 0/1. r and s are integers (leading zeros dropped).
         let parity = sig.map_or(0u8, |s| s.v.saturating_sub(27));
         let (r, s) = sig.map_or((U256::ZERO, U256::ZERO), |s| (U256::from_be_bytes(s.r), U256::from_be_bytes(s.s)));
+        let (r, s, value) = (Quantity(r), Quantity(s), Quantity(self.value));
         // EIP-155: chain_id * 2 + 35 + parity (in range: MAX_CHAIN_ID keeps it below 2^64).
         let v = self.chain_id.saturating_mul(2).saturating_add(35 + u64::from(parity));
         let to = To(self.to.as_ref());
         let data: &[u8] = &self.data;
-        let common: [&dyn Encodable; 4] = [&to, &self.value, &data, &self.access_list];
+        let common: [&dyn Encodable; 4] = [&to, &value, &data, &self.access_list];
         let mut fields: Vec<&dyn Encodable> = Vec::with_capacity(12);
         match &self.fees {
             Fees::Legacy { gas_price } => {
@@ -279,4 +301,24 @@ impl Transaction {
 /// confirmation screen shows before [`crate::WalletCore::sign_transaction`].
 pub fn summarize(json: &str, declared_chain_id: u64) -> Result<TransactionSummary> {
     Ok(Transaction::from_json(json, declared_chain_id)?.summary())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Quantity` encodes exactly as alloy-rlp encodes its own integers, at every byte length.
+    #[test]
+    fn quantity_encoding() {
+        let mut values: Vec<u128> = vec![0, 1, 0x7f, 0x80, 0xff, 0x100, u128::MAX];
+        for shift in 0..128 {
+            values.extend([1u128 << shift, (1u128 << shift) - 1, (1u128 << shift) | 0x5a]);
+        }
+        for v in values {
+            assert_eq!(alloy_rlp::encode(Quantity(U256::from(v))), alloy_rlp::encode(v), "{v}");
+            assert_eq!(Quantity(U256::from(v)).length(), v.length(), "{v}");
+        }
+        let max = alloy_rlp::encode(Quantity(U256::MAX));
+        assert_eq!((max.len(), max[0], max[1], max[32]), (33, 0xa0, 0xff, 0xff));
+    }
 }
