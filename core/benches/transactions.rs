@@ -1,6 +1,7 @@
 //! Signing an EIP-1559 transaction (issue 18): parse + validate + summary + RLP + keccak + ECDSA
 //! from the JSON request, the same work `WalletCore::sign_transaction` does after the gate; and
-//! the same through the engine (session lock, gate check, key derivation).
+//! the same through the engine (session lock, gate check, key derivation), next to
+//! `sign_message` on the same path for scale.
 #![allow(clippy::unwrap_used)]
 
 use std::hint::black_box;
@@ -37,6 +38,8 @@ fn transactions(c: &mut Criterion) {
     let core = WalletCore::open(config, Hooks::default()).unwrap();
     core.create_account("Bench", b"correct horse battery staple 42", 12, imwallet_core::wallet::Language::English).unwrap();
     g.bench_function("engine_sign_transaction_1559", |b| b.iter(|| core.sign_transaction(0, black_box(TRANSFER), 1).unwrap()));
+    // For scale: the same path (session lock, gate, key derivation, stack scrub) for a message.
+    g.bench_function("engine_sign_message", |b| b.iter(|| core.sign_message(0, black_box(b"hello")).unwrap()));
     g.finish();
 }
 
