@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::process::Output;
+use common::{err, out, run};
 
 use imwallet_core::wallet::tx::Transaction;
 use imwallet_core::wallet::{keccak256, sign, Signature};
@@ -14,16 +14,6 @@ const JUNK: &str = "test test test test test test test test test test test junk"
 const ADDR0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const SEND: &str = r#"{"type":"0x2","chainId":"0x1","nonce":"0x0","maxFeePerGas":"0x6fc23ac00","maxPriorityFeePerGas":"0x77359400","gas":"0x5208",
   "to":"0x3535353535353535353535353535353535353535","value":"1500000000000000000"}"#;
-
-fn run(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
-    common::imwallet(Some(dir), args, stdin)
-}
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn unhex(s: &str) -> Vec<u8> {
     let s = s.trim_start_matches("0x");
