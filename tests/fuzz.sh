@@ -37,6 +37,7 @@ eip712           512  16384
 journal_payload  256  4096
 cache_ids        256  4096
 store_open       512  65536
+transaction      256  16384
 "
 TIMEOUT=10            # seconds per input
 LONG_RUNS=10000000    # --long: executions per target ...

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs (or reuses) every tool the cross-language tests need on a fresh Debian 12 machine:
 #   apt: libjna-java junit4 keyutils debootstrap   npm: kotlin-compiler
-#   pip (venv): pytest, cryptography (AES-GCM for the Python device-key fake)
+#   pip (venv): pytest, cryptography (AES-GCM for the Python device-key fake), eth-account
 #   Maven Central: Robolectric's android-all jar (compiles the Android glue)
 #   a Debian trixie chroot with swiftlang for the Swift tests.
 # Everything is cached outside the repo under $IMW_CACHE (default /var/cache/imwallet) so a
@@ -48,6 +48,8 @@ setup_android() {
   fi
 }
 
+# The independent decoder/recoverer of the transaction tests (tests/python/test_transactions.py).
+ETH_ACCOUNT_VERSION=0.14.0
 setup_python() {
   local venv=$IMW_CACHE/venv
   if [ ! -x "$venv/bin/pytest" ]; then
@@ -57,6 +59,10 @@ setup_python() {
   if ! "$venv/bin/python" -c "import sys, cryptography; sys.exit(cryptography.__version__ != '$CRYPTOGRAPHY_VERSION')" 2>/dev/null; then
     log "pip install cryptography==$CRYPTOGRAPHY_VERSION"
     "$venv/bin/pip" install -q "cryptography==$CRYPTOGRAPHY_VERSION"
+  fi
+  if ! "$venv/bin/python" -c "import sys, eth_account; sys.exit(eth_account.__version__ != '$ETH_ACCOUNT_VERSION')" 2>/dev/null; then
+    log "pip install eth-account==$ETH_ACCOUNT_VERSION"
+    "$venv/bin/pip" install -q "eth-account==$ETH_ACCOUNT_VERSION"
   fi
 }
 

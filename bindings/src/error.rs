@@ -21,6 +21,9 @@ pub enum WalletError {
     UnsupportedWordCount { reason: String },
     #[error("{reason}")]
     InvalidInput { kind: String, reason: String },
+    /// The transaction is for another chain than the one the app declared: nothing was signed.
+    #[error("{reason}")]
+    ChainIdMismatch { expected: u64, found: u64, reason: String },
     #[error("{reason}")]
     KeystoreWrongPassword { reason: String },
     #[error("{reason}")]
@@ -114,8 +117,12 @@ impl From<E> for WalletError {
             | E::InvalidSignature { .. }
             | E::InvalidTypedData { .. }
             | E::InvalidPrivateKey
+            | E::InvalidTransaction { .. }
+            | E::TransactionTooLarge { .. }
+            | E::SignerMismatch { .. }
             | E::InvalidAccountName { .. }
             | E::InvalidArgument { .. } => WalletError::InvalidInput { kind, reason: message },
+            E::ChainIdMismatch { expected, found } => WalletError::ChainIdMismatch { expected, found, reason: message },
             E::KeystoreWrongPassword => WalletError::KeystoreWrongPassword { reason: message },
             E::KeystoreMalformed { .. } | E::KeystoreUnsupported { .. } | E::KeystoreParamsRefused { .. } => {
                 WalletError::KeystoreRejected { kind, reason: message }

@@ -18,6 +18,7 @@ pub enum GatedAction {
     ExportKeystore,
     SignMessage,
     SignTypedData,
+    SignTransaction,
     ChangeSettings,
     Logout,
     RemoveWallet,

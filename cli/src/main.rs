@@ -14,6 +14,7 @@ mod progress;
 mod render;
 mod session_cmds;
 mod shell;
+mod tx_cmds;
 
 use std::path::PathBuf;
 
@@ -70,6 +71,11 @@ enum Cmd {
     Backup {
         #[command(subcommand)]
         cmd: BackupCmd,
+    },
+    /// Sign with the current account (the password comes first, on stdin or a prompt).
+    Sign {
+        #[command(subcommand)]
+        cmd: SignCmd,
     },
     /// Log in with account name + password.
     Login {
@@ -195,6 +201,41 @@ enum CacheCmd {
     },
 }
 
+const TX_HELP: &str = "Sign a transaction request and print the raw signed transaction and its hash.
+
+The request is JSON (the eth_signTransaction shape; docs/api.md):
+  {\"type\": \"0x2\", \"chainId\": \"0x1\", \"nonce\": \"0x0\", \"gas\": \"0x5208\",
+   \"maxFeePerGas\": \"0x6fc23ac00\", \"maxPriorityFeePerGas\": \"0x77359400\",
+   \"to\": \"0x3535353535353535353535353535353535353535\", \"value\": \"1500000000000000000\",
+   \"data\": \"0x\", \"accessList\": []}
+Quantities are numbers, 0x-hex or decimal strings; type 0x0 (legacy, EIP-155) and 0x1 take
+gasPrice instead of the two fees; without \"to\" it deploys \"data\"; without \"type\" it is
+inferred from the fee fields; \"from\", if given, must be the signing address; \"gasLimit\" and
+\"input\" are accepted for \"gas\" and \"data\". A request for a chain other than --chain-id is
+refused, and so is everything malformed or out of range, before the password is asked for.
+
+The summary is shown on stderr, then the question (--yes skips it). Piped stdin is read in
+order: the request (for -), the password, the answer.";
+
+#[derive(Subcommand)]
+enum SignCmd {
+    /// Sign a transaction request (JSON from FILE, or - for stdin).
+    #[command(long_about = TX_HELP)]
+    Tx {
+        /// The request: a JSON file, or - for stdin.
+        file: PathBuf,
+        /// The chain the app is on (1 = Ethereum mainnet); a request for another chain is refused.
+        #[arg(long)]
+        chain_id: u64,
+        /// Which address of the account signs (m/44'/60'/0'/0/INDEX).
+        #[arg(long, default_value_t = 0)]
+        index: u32,
+        /// Sign without asking (the summary is still shown).
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
 #[derive(Subcommand)]
 enum BackupCmd {
     Confirm,
@@ -223,6 +264,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         }
         Cmd::Account { cmd: AccountCmd::List } => sc::account_list(out, &dir),
         Cmd::Backup { cmd: BackupCmd::Confirm } => sc::backup_confirm(out, i, &dir),
+        Cmd::Sign { cmd: SignCmd::Tx { file, chain_id, index, yes } } => tx_cmds::sign_tx(out, i, &dir, &file, chain_id, index, yes),
         Cmd::Login { name } => sc::cmd_login(out, i, &dir, &name),
         Cmd::Unlock { biometric } => sc::cmd_unlock(out, i, &dir, biometric),
         Cmd::Biometrics { cmd } => sc::biometrics(out, i, &dir, matches!(cmd, BiometricsCmd::Enable)),

@@ -1,5 +1,6 @@
 //! Printing core values for humans (colour on a terminal) or as JSON.
 
+use imwallet_core::auth::gates::{GatePolicy, GatedAction};
 use imwallet_core::events::SecurityEvent;
 use imwallet_core::session::logout::{LogoutPlan, LogoutReport, LogoutWarning};
 use imwallet_core::session::{AccountInfo, SessionState};
@@ -30,6 +31,31 @@ pub fn state(out: &Out, s: &SessionState) {
         out.print_json(&state_json(s));
     } else {
         println!("state: {}", state_text(s));
+    }
+}
+
+fn policy_text(p: &GatePolicy) -> String {
+    match p.fresh_within_secs {
+        Some(s) => format!("{} (reused for {s} s)", p.gate.as_str()),
+        None => p.gate.as_str().to_string(),
+    }
+}
+
+/// `status`: the state, then each gated action's policy.
+pub fn status(out: &Out, s: &SessionState, gates: &[(GatedAction, GatePolicy)]) {
+    if out.json {
+        let mut v = state_json(s);
+        v["gates"] = gates
+            .iter()
+            .map(|(a, p)| (a.as_str().to_string(), json!({"gate": p.gate.as_str(), "fresh_within_secs": p.fresh_within_secs})))
+            .collect();
+        out.print_json(&v);
+        return;
+    }
+    println!("state: {}", state_text(s));
+    println!("gates:");
+    for (a, p) in gates {
+        println!("  {:<17} {}", a.as_str(), policy_text(p));
     }
 }
 

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use imwallet_core::auth::gates::{AuthProof, Gate};
+use imwallet_core::auth::gates::{AuthProof, Gate, GatePolicy, GatedAction};
 use imwallet_core::session::logout::{ConfirmationNeeded, LogoutConfirmation, LogoutOptions};
 use imwallet_core::session::SessionState;
 use imwallet_core::vault::SecretBytes;
@@ -135,8 +135,11 @@ pub fn cmd_lock(out: &Out, dir: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The session state and the session account's gates (the defaults without a session).
 pub fn cmd_status(out: &Out, dir: &Path) -> Result<(), CliError> {
-    render::state(out, &open(dir)?.state());
+    let core = open(dir)?;
+    let gates: Vec<(GatedAction, GatePolicy)> = GatedAction::ALL.iter().map(|a| (*a, core.gate_policy(*a))).collect();
+    render::status(out, &core.state(), &gates);
     Ok(())
 }
 

@@ -5,18 +5,10 @@ mod common;
 
 use std::process::Output;
 
+use common::{err, out, run};
+
 const PW: &str = "correct horse battery staple 42";
 
-fn run(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
-    common::imwallet(Some(dir), args, stdin)
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 fn json(o: &Output) -> serde_json::Value {
     serde_json::from_str(&out(o)).unwrap_or_else(|e| panic!("{e}: {}", out(o)))
 }

@@ -46,6 +46,20 @@ pub enum Error {
     #[error("invalid private key")]
     InvalidPrivateKey,
 
+    // ---- transactions ---------------------------------------------------------------
+    /// A malformed or out-of-range transaction request (the reason names the field).
+    #[error("invalid transaction: {reason}")]
+    InvalidTransaction { reason: String },
+    /// A part of the transaction request is above its documented limit.
+    #[error("the transaction's {what} is above the limit of {limit}")]
+    TransactionTooLarge { what: String, limit: u64 },
+    /// The transaction is for another chain than the one the app declared: nothing was signed.
+    #[error("the transaction is for chain {found} but the app is on chain {expected}: nothing was signed")]
+    ChainIdMismatch { expected: u64, found: u64 },
+    /// The request's `from` is not the address that would sign it: nothing was signed.
+    #[error("the transaction's sender {found} is not the signing address {expected}: nothing was signed")]
+    SignerMismatch { expected: String, found: String },
+
     // ---- keystore v3 ------------------------------------------------------------------
     #[error("malformed keystore file: {reason}")]
     KeystoreMalformed { reason: String },
@@ -176,6 +190,10 @@ impl Error {
             Error::InvalidSignature { .. } => "InvalidSignature",
             Error::InvalidTypedData { .. } => "InvalidTypedData",
             Error::InvalidPrivateKey => "InvalidPrivateKey",
+            Error::InvalidTransaction { .. } => "InvalidTransaction",
+            Error::TransactionTooLarge { .. } => "TransactionTooLarge",
+            Error::ChainIdMismatch { .. } => "ChainIdMismatch",
+            Error::SignerMismatch { .. } => "SignerMismatch",
             Error::KeystoreMalformed { .. } => "KeystoreMalformed",
             Error::KeystoreUnsupported { .. } => "KeystoreUnsupported",
             Error::KeystoreParamsRefused { .. } => "KeystoreParamsRefused",

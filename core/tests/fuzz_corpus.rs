@@ -160,6 +160,23 @@ const CACHE_IDS: &[&str] = &[
     "C:",
 ];
 
+/// Transaction requests: the EIP-155 example, the ethereum/tests EIP-2930 vector, a mainnet
+/// EIP-1559 call, a contract creation, every quantity form, and refused ones (another chain,
+/// a blob type, a priority fee above the max fee, a fee above 128 bits, a bad checksum).
+const TRANSACTIONS: &[&str] = &[
+    r#"{"nonce":9,"gasPrice":"20000000000","gas":21000,"to":"0x3535353535353535353535353535353535353535","value":"1000000000000000000","data":"0x"}"#,
+    r#"{"type":"0x1","chainId":"0x1","nonce":"0x0","gasPrice":"0x1","gas":"0x6a40","to":"0x095e7baea6a6c7c4c2dfeb977efac326af552d87","value":"0x0","data":"0x","accessList":[{"address":"0xa95e7baea6a6c7c4c2dfeb977efac326af552d87","storageKeys":["0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"]}]}"#,
+    r#"{"type":2,"chainId":1,"nonce":"0x42","gas":44386,"to":"0x6069a6c32cf691f5982febae4faf8a6f3ab2f0f6","value":"0x0","data":"0xa22cb4650000000000000000000000005eee75727d804a2b13038928d36f8b188945a57a0000000000000000000000000000000000000000000000000000000000000000","maxFeePerGas":"0x4a817c800","maxPriorityFeePerGas":"0x3b9aca00"}"#,
+    r#"{"maxFeePerGas":2,"maxPriorityFeePerGas":1,"nonce":"18446744073709551614","gasLimit":"1000000000","input":"0x6080604052","accessList":[{"address":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed","storageKeys":[]}],"from":"0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F","value":"0xffffffffffffffffffff"}"#,
+    r#"{"nonce":0,"gasPrice":0,"gas":21000,"to":"0x3535353535353535353535353535353535353535","value":"0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"}"#,
+    r#"{"chainId":"0x5","nonce":0,"gasPrice":1,"gas":21000,"to":"0x3535353535353535353535353535353535353535"}"#,
+    r#"{"type":"0x3","nonce":0,"maxFeePerGas":2,"maxPriorityFeePerGas":1,"gas":21000,"to":"0x3535353535353535353535353535353535353535"}"#,
+    r#"{"nonce":0,"maxFeePerGas":1,"maxPriorityFeePerGas":2,"gas":21000,"to":"0x3535353535353535353535353535353535353535"}"#,
+    r#"{"type":"0x2","chainId":"0x1","nonce":"0x0","maxPriorityFeePerGas":"0x77359400","maxFeePerGas":"0x02ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff","gas":"0x5208","to":"0x095e7baea6a6c7c4c2dfeb977efac326af552d87"}"#,
+    r#"{"nonce":0,"gasPrice":1,"gas":21000,"to":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"}"#,
+    r#"{"nonce":0,"gasPrice":1,"gas":21000,"to":"0x3535353535353535353535353535353535353535","data":"0x0","bogus":1}"#,
+];
+
 fn write_seeds(target: &str, items: impl IntoIterator<Item = Vec<u8>>) {
     let dir = corpus_root().join(target);
     std::fs::create_dir_all(&dir).unwrap();
@@ -236,4 +253,5 @@ fn write_seed_corpus() {
     let mut too_new = fresh.clone();
     too_new[60..64].copy_from_slice(&999u32.to_be_bytes()); // header: user_version
     write_seeds("store_open", vec![Vec::new(), fresh, pending, too_new, b"SQLite format 3\0".to_vec()]);
+    write_seeds("transaction", strs(TRANSACTIONS));
 }

@@ -19,3 +19,18 @@ pub fn imwallet(dir: Option<&std::path::Path>, args: &[&str], stdin: &str) -> Ou
     }
     child.wait_with_output().unwrap()
 }
+
+/// Runs `imwallet --data-dir dir …`.
+pub fn run(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
+    imwallet(Some(dir), args, stdin)
+}
+
+/// stdout as text.
+pub fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// stderr as text.
+pub fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}

@@ -15,17 +15,19 @@ pub enum GatedAction {
     ExportKeystore,
     SignMessage,
     SignTypedData,
+    SignTransaction,
     ChangeSettings,
     Logout,
     RemoveWallet,
 }
 
 impl GatedAction {
-    pub const ALL: [GatedAction; 7] = [
+    pub const ALL: [GatedAction; 8] = [
         GatedAction::RevealPhrase,
         GatedAction::ExportKeystore,
         GatedAction::SignMessage,
         GatedAction::SignTypedData,
+        GatedAction::SignTransaction,
         GatedAction::ChangeSettings,
         GatedAction::Logout,
         GatedAction::RemoveWallet,
@@ -37,6 +39,7 @@ impl GatedAction {
             GatedAction::ExportKeystore => "export_keystore",
             GatedAction::SignMessage => "sign_message",
             GatedAction::SignTypedData => "sign_typed_data",
+            GatedAction::SignTransaction => "sign_transaction",
             GatedAction::ChangeSettings => "change_settings",
             GatedAction::Logout => "logout",
             GatedAction::RemoveWallet => "remove_wallet",
@@ -49,7 +52,11 @@ impl GatedAction {
             GatedAction::RevealPhrase | GatedAction::ExportKeystore | GatedAction::RemoveWallet => Gate::Password,
             // Changing a gate also needs that action's current gate, so this default cannot be
             // used to relax "reveal needs the password".
-            GatedAction::ChangeSettings | GatedAction::SignMessage | GatedAction::SignTypedData | GatedAction::Logout => Gate::None,
+            GatedAction::ChangeSettings
+            | GatedAction::SignMessage
+            | GatedAction::SignTypedData
+            | GatedAction::SignTransaction
+            | GatedAction::Logout => Gate::None,
         };
         GatePolicy { gate, fresh_within_secs: None }
     }
@@ -91,7 +98,7 @@ impl Gate {
         }
     }
 
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Gate::None => "none",
             Gate::Biometric => "biometric",

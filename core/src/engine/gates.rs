@@ -5,8 +5,8 @@
 //! Changing a gate (or the auto-lock setting) needs an **unlocked** session and a password or
 //! biometric proof **made in that call** — a cached authorization never suffices — accepted by
 //! the action's current gate *and* the `ChangeSettings` gate. A raw digest can be anything's
-//! hash, so [`WalletCore::sign_digest`] needs the strictest of the signing policies
-//! ([`GatePolicy::strictest`]).
+//! hash — a message's, typed data's or a transaction's — so [`WalletCore::sign_digest`] needs
+//! the strictest of the three signing policies ([`GatePolicy::strictest`]).
 
 use crate::auth::gates::{AuthMethod, AuthProof, Gate, GatePolicy, GatedAction};
 use crate::engine::session::Session;
@@ -29,8 +29,9 @@ fn required(label: &str, g: Gate) -> Error {
     Error::AuthorizationRequired { action: label.to_string(), accepted: accepted(g).into() }
 }
 
-/// The signing actions whose policies a raw digest must satisfy.
-const SIGNING: [GatedAction; 2] = [GatedAction::SignMessage, GatedAction::SignTypedData];
+/// The signing actions whose policies a raw digest must satisfy (a digest can be a message's,
+/// typed data's or a transaction's signing hash).
+const SIGNING: [GatedAction; 3] = [GatedAction::SignMessage, GatedAction::SignTypedData, GatedAction::SignTransaction];
 
 impl Inner {
     /// `account_id`'s policy for `action` (the action's default when none is stored or the

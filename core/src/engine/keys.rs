@@ -3,12 +3,14 @@
 //! Cached addresses are readable while `Locked`; deriving new ones and every signature need
 //! `Unlocked` (typed `Locked` error otherwise) and pass the signing gates (default: none;
 //! a biometric gate prompts by itself, a password gate needs `authorize` first; a raw digest
-//! the strictest of the signing gates). Each call counts as user activity.
+//! the strictest of the signing gates). Each call counts as user activity. Typed data and
+//! transactions are validated (and hashed) before any gate or key is touched.
 
 use crate::auth::gates::{AuthProof, GatedAction};
 use crate::engine::{lk, WalletCore};
 use crate::store::accounts as rows;
 use crate::vault::scrubbed;
+use crate::wallet::tx::{SignedTransaction, Transaction};
 use crate::wallet::{eip712, sign, Signature};
 use crate::{Error, Result};
 
@@ -104,5 +106,29 @@ impl WalletCore {
     fn sign_digest_unscrubbed(&self, index: u32, digest: &[u8]) -> Result<Signature> {
         let d: [u8; 32] = digest.try_into().map_err(|_| Error::InvalidArgument { reason: "a digest is exactly 32 bytes".into() })?;
         self.with_key(index, SigningGate::Strictest, |k| sign::sign_digest(k, &d))
+    }
+
+    /// Signs the transaction request `json` (legacy/EIP-155, EIP-2930 or EIP-1559; shape in
+    /// `docs/api.md`) with address `index`, behind the `SignTransaction` gate. `chain_id` is the
+    /// chain the app is on: a request for another chain fails with [`Error::ChainIdMismatch`],
+    /// one without `chainId` is signed for it. A `from` that is not address `index` fails with
+    /// [`Error::SignerMismatch`]. Returns the raw transaction, its hash and the summary of
+    /// exactly what was signed (the one [`crate::wallet::tx::summarize`] shows beforehand).
+    pub fn sign_transaction(&self, index: u32, json: &str, chain_id: u64) -> Result<SignedTransaction> {
+        // Key material may have passed through this call's stack: scrubbed after it returns.
+        scrubbed(|| self.sign_transaction_unscrubbed(index, json, chain_id))
+    }
+
+    fn sign_transaction_unscrubbed(&self, index: u32, json: &str, chain_id: u64) -> Result<SignedTransaction> {
+        // Validated, bounded and checked against the declared chain first: no key is derived and
+        // no gate prompt is shown for a request that is refused.
+        let tx = Transaction::from_json(json, chain_id)?;
+        self.with_key(index, SigningGate::Action(GatedAction::SignTransaction), |k| {
+            let signer = k.address();
+            match tx.sender() {
+                Some(from) if *from != signer => Err(Error::SignerMismatch { expected: signer.to_checksum(), found: from.to_checksum() }),
+                _ => tx.sign(k),
+            }
+        })
     }
 }

@@ -1,14 +1,16 @@
 //! Wallet keys that match the public world.
 //!
 //! [`mnemonic`] (BIP39 phrases in all ten wordlists), [`hd`] (BIP32/44 on secp256k1),
-//! [`address`] (EIP-55), [`sign`] (EIP-191, raw digests, recovery) and [`eip712`]
-//! (typed-data hashing for `eth_signTypedData_v4`).
+//! [`address`] (EIP-55), [`sign`] (EIP-191, raw digests, recovery), [`eip712`]
+//! (typed-data hashing for `eth_signTypedData_v4`) and [`tx`] (legacy/EIP-155, EIP-2930 and
+//! EIP-1559 transactions with their confirmation summary).
 
 pub mod address;
 pub mod eip712;
 pub mod hd;
 pub mod mnemonic;
 pub mod sign;
+pub mod tx;
 
 pub use address::Address;
 pub use hd::{DerivationPath, PrivateKey, DEFAULT_ACCOUNT_PATH};

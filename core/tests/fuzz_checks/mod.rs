@@ -15,7 +15,8 @@ use imwallet_core::store::journal::JournalPayload;
 use imwallet_core::vault::keystore::{self, Kdf, Limits as KeystoreLimits};
 use imwallet_core::wallet::eip712::{self, TypedData};
 use imwallet_core::wallet::mnemonic::WORD_COUNTS;
-use imwallet_core::wallet::{Address, DerivationPath, Language, Mnemonic};
+use imwallet_core::wallet::tx::{Transaction, TransactionKind, TransactionType};
+use imwallet_core::wallet::{keccak256, sign, Address, DerivationPath, Language, Mnemonic, PrivateKey};
 use imwallet_core::Error;
 
 /// A target's check: panics when a property is broken.
@@ -31,6 +32,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("journal_payload", journal_payload),
     ("cache_ids", cache_ids),
     ("store_open", store_open),
+    ("transaction", transaction),
 ];
 
 fn text(data: &[u8]) -> std::borrow::Cow<'_, str> {
@@ -226,4 +228,54 @@ pub fn store_open(data: &[u8]) {
         }
     }
     assert!(outside.exists() && beside.exists(), "journal recovery deleted a file outside the cache folder");
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Transaction requests (declared chain 1): a typed transaction error, or a transaction whose
+/// summary, signing hash, signature and bytes agree — the signature recovers the key, the hash
+/// is keccak256 of the bytes, the bytes are one canonical RLP list (after the type byte) with
+/// the envelope's number of fields, and the summary shows the parsed fields.
+pub fn transaction(data: &[u8]) {
+    let s = text(data);
+    let tx = match Transaction::from_json(&s, 1) {
+        Ok(tx) => tx,
+        Err(e) => {
+            assert!(
+                matches!(e, Error::InvalidTransaction { .. } | Error::TransactionTooLarge { .. } | Error::ChainIdMismatch { .. }),
+                "unexpected error {e:?}"
+            );
+            return;
+        }
+    };
+    let key = PrivateKey::from_bytes(&[0x46; 32]).expect("key");
+    let signed = tx.sign(&key).expect("an accepted transaction signs");
+    let summary = tx.summary();
+    assert_eq!(signed.summary, summary);
+    assert_eq!(summary.signing_hash, format!("0x{}", hex_of(&tx.signing_hash())));
+    assert_eq!(signed.hash, format!("0x{}", hex_of(&keccak256(&signed.raw))));
+    let sig = sign::sign_digest(&key, &tx.signing_hash()).expect("sign");
+    assert_eq!(sign::recover(&tx.signing_hash(), &sig).expect("recovers"), key.address());
+    assert_eq!(tx.encode_signed(&sig), signed.raw);
+    let (mut body, fields) = match tx.transaction_type() {
+        TransactionType::Legacy => (&signed.raw[..], 9),
+        TransactionType::Eip2930 => (signed.raw.get(1..).filter(|_| signed.raw[0] == 1).expect("type byte 1"), 11),
+        TransactionType::Eip1559 => (signed.raw.get(1..).filter(|_| signed.raw[0] == 2).expect("type byte 2"), 12),
+    };
+    let list = alloy_rlp::Header::decode(&mut body).expect("an RLP list");
+    assert!(list.list && list.payload_length == body.len(), "one list spanning the bytes");
+    let mut n = 0;
+    while !body.is_empty() {
+        let item = alloy_rlp::Header::decode(&mut body).expect("a canonical item");
+        body = body.get(item.payload_length..).expect("item inside the list");
+        n += 1;
+    }
+    assert_eq!(n, fields);
+    assert_eq!((summary.chain_id, summary.nonce, summary.gas_limit), (1, tx.nonce(), tx.gas_limit()));
+    assert_eq!(summary.data_len as usize, tx.data().len());
+    assert_eq!(summary.to, tx.to().map(Address::to_checksum));
+    assert_eq!(summary.kind == TransactionKind::ContractCreation, tx.to().is_none());
+    assert_eq!(summary.value_wei, tx.value().to_string());
 }

@@ -53,7 +53,12 @@ fn bad(reason: impl Into<String>) -> Error {
 
 /// A type name or type for an error message, cut to 64 characters.
 fn clip(s: &str) -> String {
-    match s.char_indices().nth(64) {
+    clip_to(s, 64)
+}
+
+/// Untrusted text for an error message, cut to `max` characters.
+pub(crate) fn clip_to(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_string(),
     }
