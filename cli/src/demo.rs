@@ -64,7 +64,15 @@ pub fn run(out: &Out) -> Result<(), CliError> {
 fn walkthrough(out: &Out, dir: &std::path::Path) -> Result<(), CliError> {
     let env = Arc::new(DemoEnv(Mutex::new(NetworkKind::PrivateWifi)));
     let sensor = Arc::new(MemoryKeyStore::new());
-    let hooks = Hooks { environment: env.clone(), listener: Some(Arc::new(Narrator)), key_store: sensor.clone(), ..Hooks::default() };
+    // The demo's phone: an in-memory device key store (ADR 0011), kept across its reopen.
+    let device = Arc::new(imwallet_core::auth::device_keys::MemoryDeviceKeys::new());
+    let hooks = Hooks {
+        environment: env.clone(),
+        listener: Some(Arc::new(Narrator)),
+        key_store: sensor.clone(),
+        device_keys: Some(device.clone()),
+        ..Hooks::default()
+    };
     let core = WalletCore::open(Config::new(dir), hooks)?;
     println!("imwallet demo — data directory {}", dir.display());
 
@@ -164,7 +172,13 @@ fn walkthrough(out: &Out, dir: &std::path::Path) -> Result<(), CliError> {
         "   the OS wiped the app's files (\"clear storage\"); the key store still holds {} entry",
         sensor.list().map(|l| l.len()).unwrap_or(0)
     );
-    let hooks = Hooks { environment: env.clone(), listener: Some(Arc::new(Narrator)), key_store: sensor.clone(), ..Hooks::default() };
+    let hooks = Hooks {
+        environment: env.clone(),
+        listener: Some(Arc::new(Narrator)),
+        key_store: sensor.clone(),
+        device_keys: Some(device.clone()),
+        ..Hooks::default()
+    };
     let core = WalletCore::open(Config::new(dir), hooks)?;
     println!(
         "   reopened: state {}, orphaned key-store entries left: {}",

@@ -7,6 +7,7 @@
 mod biometric;
 mod data_cmds;
 mod demo;
+mod device_keys;
 mod input;
 mod keys;
 mod output;

@@ -40,6 +40,7 @@ pub fn open(dir: &Path) -> Result<WalletCore, CliError> {
     let hooks = Hooks {
         key_store: crate::biometric::key_store(dir),
         boot_clock: std::sync::Arc::new(imwallet_core::clock::LinuxBootClock),
+        device_keys: Some(crate::device_keys::store(dir)),
         ..Hooks::default()
     };
     Ok(WalletCore::open(Config::new(dir), hooks)?)

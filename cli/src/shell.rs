@@ -42,6 +42,7 @@ pub fn run(out: &Out, input: &mut Input, dir: &Path) -> Result<(), CliError> {
         listener: Some(Arc::new(Announce)),
         key_store: crate::biometric::key_store(dir),
         boot_clock: Arc::new(imwallet_core::clock::LinuxBootClock),
+        device_keys: Some(crate::device_keys::store(dir)),
         ..Hooks::default()
     };
     let core = WalletCore::open(Config::new(dir), hooks)?;

@@ -204,6 +204,7 @@ fn a_one_shot_command_is_refused_while_a_shell_owns_the_data() {
     let mut shell = Command::new(env!("CARGO_BIN_EXE_imwallet"))
         .arg("--data-dir")
         .arg(d.path())
+        .env("IMWALLET_DEVICE_KEYS_DIR", common::keys_dir(d.path()))
         .arg("shell")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -227,4 +228,31 @@ fn a_one_shot_command_is_refused_while_a_shell_owns_the_data() {
     assert!(shell.wait().unwrap().success());
     let o = run(d.path(), &["--json", "status"], "");
     assert!(o.status.success(), "free again after the shell quit: {}", err(&o));
+}
+
+/// Issue 17: the desktop shell binds its data directory to a key-file device store outside it:
+/// no account name in any file of the data directory, and a copy without the key folder does
+/// not open.
+#[test]
+fn the_cli_binds_its_data_directory_to_device_keys() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let keys = common::keys_dir(dir);
+    let o = run(dir, &["--json", "account", "create", "--name", "Qanary Desk"], &format!("{PW}\n"));
+    assert!(o.status.success(), "{}", err(&o));
+    let mut files = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        if e.path().is_file() {
+            files.extend(std::fs::read(e.path()).unwrap());
+        }
+    }
+    assert!(!files.windows(11).any(|w| w == b"Qanary Desk"), "the name is sealed");
+    assert_eq!(std::fs::read_dir(&keys).unwrap().count(), 2, "device + account key files, outside the data directory");
+    let listed = run(dir, &["--json", "account", "list"], "");
+    assert!(out(&listed).contains("Qanary Desk"), "the CLI reads it back: {}", out(&listed));
+    // The key folder gone (a copy of the data directory alone): nothing opens.
+    std::fs::remove_dir_all(&keys).unwrap();
+    let o = run(dir, &["--json", "account", "list"], "");
+    assert!(!o.status.success());
+    assert!(err(&o).contains("device key") || out(&o).contains("DeviceKeyLost"), "{} {}", err(&o), out(&o));
 }

@@ -9,6 +9,8 @@ pub fn imwallet(dir: Option<&std::path::Path>, args: &[&str], stdin: &str) -> Ou
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_imwallet"));
     if let Some(d) = dir {
         cmd.arg("--data-dir").arg(d);
+        // The device's key files beside the test's data directory, not in the user's home.
+        cmd.env("IMWALLET_DEVICE_KEYS_DIR", keys_dir(d));
     }
     let mut child = cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     // A command that needs fewer lines than given may exit before reading them all.
@@ -33,4 +35,9 @@ pub fn out(o: &Output) -> String {
 /// stderr as text.
 pub fn err(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Where a test's device key files go (beside its data directory).
+pub fn keys_dir(dir: &std::path::Path) -> std::path::PathBuf {
+    std::path::PathBuf::from(format!("{}.device-keys", dir.display()))
 }
