@@ -128,7 +128,14 @@ fn verify_signed(signed: &SignedTransaction) -> String {
             let mut payload = Vec::new();
             alloy_rlp::Header { list: true, payload_length: payload_fields.len() }.encode(&mut payload);
             payload.extend(payload_fields);
-            (chain, be_u64(&rlp_str(&f[0])), vec![rlp_str(&f[1])], be_u64(&rlp_str(&f[2])), f[3..6].to_vec(), (payload, parity, &f[7], &f[8]))
+            (
+                chain,
+                be_u64(&rlp_str(&f[0])),
+                vec![rlp_str(&f[1])],
+                be_u64(&rlp_str(&f[2])),
+                f[3..6].to_vec(),
+                (payload, parity, &f[7], &f[8]),
+            )
         }
         1 | 2 => {
             let n = if ty == 1 { 11 } else { 12 };
@@ -143,7 +150,14 @@ fn verify_signed(signed: &SignedTransaction) -> String {
             let nfee = if ty == 1 { 1 } else { 2 };
             let fees: Vec<Vec<u8>> = f[2..2 + nfee].iter().map(|x| rlp_str(x)).collect();
             let gas = be_u64(&rlp_str(&f[2 + nfee]));
-            (be_u64(&rlp_str(&f[0])), be_u64(&rlp_str(&f[1])), fees, gas, f[3 + nfee..6 + nfee].to_vec(), (payload, parity, &f[n - 2], &f[n - 1]))
+            (
+                be_u64(&rlp_str(&f[0])),
+                be_u64(&rlp_str(&f[1])),
+                fees,
+                gas,
+                f[3 + nfee..6 + nfee].to_vec(),
+                (payload, parity, &f[n - 2], &f[n - 1]),
+            )
         }
         t => panic!("unexpected type {t}"),
     };
@@ -298,7 +312,7 @@ fn held_recipient_spellings() {
         r#""to":{},"#,
         r#""to":"3535353535353535353535353535353535353535","#,
         r#""to":"0x353535353535353535353535353535353535353535","#, // 21 bytes
-        r#""to":"0x70997970c51812dc3A010C7d01b50e0d17dc79C8","#, // bad checksum
+        r#""to":"0x70997970c51812dc3A010C7d01b50e0d17dc79C8","#,   // bad checksum
         r#""to":"0x3535353535353535353535353535353535353535\u0000","#,
         r#""to":"0x353535353535353535353535353535353535353g","#,
     ] {
@@ -314,7 +328,10 @@ fn held_recipient_spellings() {
     let zero = format!(r#"{{"nonce":0,"gasPrice":1,"gas":21000,"to":"0x0000000000000000000000000000000000000000"}}"#);
     let s = summarize(&zero, 1).unwrap();
     assert_eq!((s.kind, s.to.as_deref()), (TransactionKind::Transfer, Some("0x0000000000000000000000000000000000000000")));
-    assert_ne!(hash_of(&zero.replace(r#""to":"0x0000000000000000000000000000000000000000""#, r#""to":null,"data":"0x00""#), 1), hash_of(&zero, 1));
+    assert_ne!(
+        hash_of(&zero.replace(r#""to":"0x0000000000000000000000000000000000000000""#, r#""to":null,"data":"0x00""#), 1),
+        hash_of(&zero, 1)
+    );
 }
 
 #[test]
@@ -405,7 +422,7 @@ fn held_access_list_shapes() {
 /// policy layer that looks at the request as an object (e.g. a blocklist on `to`, a value cap)
 /// sees no fields at all, while the core signs a full transfer. The summary is still right.
 #[test]
-fn finding_positional_array_requests_are_accepted() {
+fn fixed_positional_array_requests_are_refused() {
     // type, chainId, nonce, gas, gasPrice, maxFeePerGas, maxPriorityFeePerGas, from, to, value, data, accessList
     let positional = format!(r#"[null,null,0,21000,1,null,null,null,"{TO}","1000000000000000000",null,null]"#);
     let as_array_item =
@@ -490,7 +507,7 @@ fn held_no_pre_eip155_signature_and_no_chainless_path() {
 /// `sign_digest` on a transaction's signing hash while the account's `SignTransaction` gate
 /// demands the password for every transaction: one message approval = one blind transaction.
 #[test]
-fn finding_sign_digest_spends_a_sign_message_grant_on_a_transaction() {
+fn fixed_sign_digest_no_longer_spends_a_sign_message_grant_on_a_transaction() {
     let (_d, r) = rig();
     for a in [GatedAction::SignMessage, GatedAction::SignTransaction] {
         r.core.set_gate_policy(a, pw_gate(Gate::Password, None), AuthProof::Password(PW)).unwrap();
@@ -516,7 +533,7 @@ fn finding_sign_digest_spends_a_sign_message_grant_on_a_transaction() {
 /// window (the grant is used up). Here SignTransaction also has a (shorter) window: any number
 /// of transactions may be signed through `sign_digest` on the strength of a message approval.
 #[test]
-fn finding_windowed_sign_message_grant_signs_many_transaction_digests() {
+fn fixed_a_windowed_sign_message_grant_no_longer_signs_transaction_digests() {
     let (_d, r) = rig();
     r.core.set_gate_policy(GatedAction::SignMessage, pw_gate(Gate::Password, Some(600)), AuthProof::Password(PW)).unwrap();
     r.core.set_gate_policy(GatedAction::SignTransaction, pw_gate(Gate::Password, Some(60)), AuthProof::Password(PW)).unwrap();
@@ -621,8 +638,14 @@ fn held_hostile_inputs_are_typed_errors_in_bounded_time() {
         ("1 MiB hex value", pad(r#"{"value":"0x"#, "f", r#""}"#)),
         ("1 MiB decimal value", pad(r#"{"value":""#, "9", r#""}"#)),
         ("1 MiB hex data", pad(r#"{"data":"0x"#, "ab", r#""}"#)),
-        ("odd data at the limit", format!(r#"{{"nonce":0,"gasPrice":1,"gas":21000,"to":"{TO}","data":"0x{}1"}}"#, "ab".repeat(Limits::MAX_DATA_BYTES))),
-        ("data one byte over", format!(r#"{{"nonce":0,"gasPrice":1,"gas":21000,"to":"{TO}","data":"0x{}"}}"#, "ab".repeat(Limits::MAX_DATA_BYTES + 1))),
+        (
+            "odd data at the limit",
+            format!(r#"{{"nonce":0,"gasPrice":1,"gas":21000,"to":"{TO}","data":"0x{}1"}}"#, "ab".repeat(Limits::MAX_DATA_BYTES)),
+        ),
+        (
+            "data one byte over",
+            format!(r#"{{"nonce":0,"gasPrice":1,"gas":21000,"to":"{TO}","data":"0x{}"}}"#, "ab".repeat(Limits::MAX_DATA_BYTES + 1)),
+        ),
         ("many storage keys as zeros", pad(r#"{"accessList":[{"address":"0x","storageKeys":[0"#, ",0", "]}]}")),
         ("many access list items", pad(r#"{"accessList":[{"address":0,"storageKeys":[]}"#, r#",{"address":0,"storageKeys":[]}"#, "]}")),
         ("many numbers", pad(r#"{"value":[0"#, ",0", "]}")),
@@ -646,9 +669,21 @@ fn held_hostile_inputs_are_typed_errors_in_bounded_time() {
         assert!(elapsed < Duration::from_secs(2), "{label}: {elapsed:?}");
     }
     // The largest accepted request: signs in bounded time and bytes.
-    let big = format!(r#"{{"type":2,"nonce":0,"maxFeePerGas":2,"maxPriorityFeePerGas":1,"gas":1000000000,"data":"0x{}","accessList":[{}]}}"#,
+    let big = format!(
+        r#"{{"type":2,"nonce":0,"maxFeePerGas":2,"maxPriorityFeePerGas":1,"gas":1000000000,"data":"0x{}","accessList":[{}]}}"#,
         "ab".repeat(Limits::MAX_DATA_BYTES),
-        vec![format!(r#"{{"address":"{TO}","storageKeys":["0x{}","0x{}","0x{}","0x{}"]}}"#, "1".repeat(64), "2".repeat(64), "3".repeat(64), "4".repeat(64)); 256].join(","));
+        vec![
+            format!(
+                r#"{{"address":"{TO}","storageKeys":["0x{}","0x{}","0x{}","0x{}"]}}"#,
+                "1".repeat(64),
+                "2".repeat(64),
+                "3".repeat(64),
+                "4".repeat(64)
+            );
+            256
+        ]
+        .join(",")
+    );
     assert!(big.len() <= mib);
     let t = Instant::now();
     let key = PrivateKey::from_bytes(&[7; 32]).unwrap();
@@ -665,7 +700,10 @@ fn held_byte_mutations_never_panic_and_accepted_ones_verify() {
     let key = PrivateKey::from_bytes(&[7; 32]).unwrap();
     let seeds = [
         SEND.to_string(),
-        format!(r#"{{"type":"0x1","chainId":"0x1","nonce":"0x7","gasPrice":"0x1","gas":"0x7530","to":"{TO_MIXED}","value":"0x10","data":"0xa9059cbb00","accessList":[{{"address":"{TO}","storageKeys":["0x{}"]}}]}}"#, "0".repeat(64)),
+        format!(
+            r#"{{"type":"0x1","chainId":"0x1","nonce":"0x7","gasPrice":"0x1","gas":"0x7530","to":"{TO_MIXED}","value":"0x10","data":"0xa9059cbb00","accessList":[{{"address":"{TO}","storageKeys":["0x{}"]}}]}}"#,
+            "0".repeat(64)
+        ),
         format!(r#"{{"nonce":3,"gasPrice":"20000000000","gasLimit":"0x186a0","input":"0x6080604052","value":"0x0"}}"#),
     ];
     let mut state = 0x2545F4914F6CDD1Du64;
@@ -717,7 +755,10 @@ fn held_signatures_canonical_and_recover_through_the_engine() {
     let requests = [
         SEND.to_string(),
         format!(r#"{{"nonce":9,"gasPrice":"0x4a817c800","gas":21000,"to":"{TO}","value":"0x0"}}"#),
-        format!(r#"{{"type":1,"nonce":1,"gasPrice":1,"gas":60000,"to":"{TO}","data":"0xa9059cbb","accessList":[{{"address":"{TO}","storageKeys":["0x{}"]}}]}}"#, "00".repeat(32)),
+        format!(
+            r#"{{"type":1,"nonce":1,"gasPrice":1,"gas":60000,"to":"{TO}","data":"0xa9059cbb","accessList":[{{"address":"{TO}","storageKeys":["0x{}"]}}]}}"#,
+            "00".repeat(32)
+        ),
         format!(r#"{{"type":2,"nonce":2,"maxFeePerGas":2,"maxPriorityFeePerGas":2,"gas":90000,"data":"0x6000"}}"#),
     ];
     let mut parities = std::collections::HashSet::new();
@@ -751,13 +792,36 @@ fn held_eth_account_agrees_byte_for_byte() {
     let big = r#""0xffffffffffffffffffffffffffffffff""#;
     let mut requests = vec![
         (format!(r#"{{"nonce":0,"gasPrice":{big},"gas":21000,"to":"{TO}","value":"0x0"}}"#), 1u64),
-        (format!(r#"{{"nonce":"18446744073709551614","gasPrice":0,"gas":1000000000,"to":"{TO_MIXED}","value":"0xfffffffffff"}}"#), Limits::MAX_CHAIN_ID),
+        (
+            format!(r#"{{"nonce":"18446744073709551614","gasPrice":0,"gas":1000000000,"to":"{TO_MIXED}","value":"0xfffffffffff"}}"#),
+            Limits::MAX_CHAIN_ID,
+        ),
         (format!(r#"{{"nonce":1,"gasPrice":1,"gas":60000,"data":"0x6080"}}"#), 56),
         (format!(r#"{{"type":1,"nonce":127,"gasPrice":128,"gas":21000,"to":"{TO}","accessList":[]}}"#), 1),
-        (format!(r#"{{"type":1,"nonce":128,"gasPrice":255,"gas":65535,"data":"0x00","accessList":[{{"address":"{TO_MIXED}","storageKeys":["0x{}","0x{}"]}},{{"address":"{TO}","storageKeys":[]}}]}}"#, "00".repeat(32), "ff".repeat(32)), 11155111),
+        (
+            format!(
+                r#"{{"type":1,"nonce":128,"gasPrice":255,"gas":65535,"data":"0x00","accessList":[{{"address":"{TO_MIXED}","storageKeys":["0x{}","0x{}"]}},{{"address":"{TO}","storageKeys":[]}}]}}"#,
+                "00".repeat(32),
+                "ff".repeat(32)
+            ),
+            11155111,
+        ),
         (format!(r#"{{"type":2,"nonce":0,"maxFeePerGas":{big},"maxPriorityFeePerGas":{big},"gas":21000,"to":"{TO}","value":"1"}}"#), 10),
-        (format!(r#"{{"type":2,"nonce":5,"maxFeePerGas":0,"maxPriorityFeePerGas":0,"gas":100000,"data":"0x{}","accessList":[{{"address":"{TO}","storageKeys":["0x{}"]}}]}}"#, "5b".repeat(300), "01".repeat(32)), 8453),
-        (format!(r#"{{"type":2,"nonce":6,"maxFeePerGas":3,"maxPriorityFeePerGas":1,"gas":21000,"to":"{TO}","value":"0x0de0b6b3a7640000","data":"0x{}"}}"#, "00".repeat(56)), u64::from(u32::MAX)),
+        (
+            format!(
+                r#"{{"type":2,"nonce":5,"maxFeePerGas":0,"maxPriorityFeePerGas":0,"gas":100000,"data":"0x{}","accessList":[{{"address":"{TO}","storageKeys":["0x{}"]}}]}}"#,
+                "5b".repeat(300),
+                "01".repeat(32)
+            ),
+            8453,
+        ),
+        (
+            format!(
+                r#"{{"type":2,"nonce":6,"maxFeePerGas":3,"maxPriorityFeePerGas":1,"gas":21000,"to":"{TO}","value":"0x0de0b6b3a7640000","data":"0x{}"}}"#,
+                "00".repeat(56)
+            ),
+            u64::from(u32::MAX),
+        ),
     ];
     // Signatures with a leading zero byte in r or s (r/s must be minimal RLP integers).
     let (mut zr, mut zs) = (0, 0);

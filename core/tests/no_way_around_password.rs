@@ -286,25 +286,28 @@ fn attack_4_the_strictest_signing_policy_governs_raw_digests() {
     let strict = GatePolicy { gate: Gate::Password, fresh_within_secs: None };
     r.core.set_gate_policy(GatedAction::SignMessage, strict, AuthProof::Password(PW)).unwrap();
     assert!(matches!(r.core.sign_digest(0, &[7; 32]), Err(Error::AuthorizationRequired { .. })));
-    // An authorization of either signing action that the strictest policy accepts counts once.
+    // A message approval never pays for a digest (it may be a transaction's signing hash):
+    // only a `SignTransaction` authorization the strictest policy accepts counts, once.
     r.core.authorize(GatedAction::SignMessage, AuthProof::Password(PW)).unwrap();
+    assert!(matches!(r.core.sign_digest(0, &[7; 32]), Err(Error::AuthorizationRequired { .. })), "a message grant is not enough");
+    r.core.set_gate_policy(GatedAction::SignTransaction, strict, AuthProof::Password(PW)).unwrap();
+    r.core.authorize(GatedAction::SignTransaction, AuthProof::Password(PW)).unwrap();
     r.core.sign_digest(0, &[7; 32]).unwrap();
     assert!(matches!(r.core.sign_digest(0, &[7; 32]), Err(Error::AuthorizationRequired { .. })), "single use");
-    // Typed data windowed (60 s), message single-use: the strictest is password, single use.
+    // Transactions windowed (60 s), message single-use: the strictest is password, single use.
     let windowed = GatePolicy { gate: Gate::Password, fresh_within_secs: Some(60) };
-    r.core.set_gate_policy(GatedAction::SignTypedData, windowed, AuthProof::Password(PW)).unwrap();
-    r.core.authorize(GatedAction::SignTypedData, AuthProof::Password(PW)).unwrap();
+    r.core.set_gate_policy(GatedAction::SignTransaction, windowed, AuthProof::Password(PW)).unwrap();
+    r.core.authorize(GatedAction::SignTransaction, AuthProof::Password(PW)).unwrap();
     r.core.sign_digest(0, &[7; 32]).unwrap();
     assert!(matches!(r.core.sign_digest(0, &[7; 32]), Err(Error::AuthorizationRequired { .. })), "used up under the strictest policy");
     // Both windowed: the shortest window applies.
     let long = GatePolicy { gate: Gate::Password, fresh_within_secs: Some(600) };
     r.core.set_gate_policy(GatedAction::SignMessage, long, AuthProof::Password(PW)).unwrap();
-    r.core.authorize(GatedAction::SignMessage, AuthProof::Password(PW)).unwrap();
+    r.core.authorize(GatedAction::SignTransaction, AuthProof::Password(PW)).unwrap();
     r.core.sign_digest(0, &[7; 32]).unwrap();
     r.core.sign_digest(0, &[7; 32]).unwrap();
     r.clock.advance(61);
     assert!(matches!(r.core.sign_digest(0, &[7; 32]), Err(Error::AuthorizationRequired { .. })), "60 s window, not 600 s");
-    r.core.sign_message(0, b"still fresh for messages").unwrap();
 }
 
 #[test]

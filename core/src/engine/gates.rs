@@ -136,7 +136,10 @@ impl Inner {
             return Ok(());
         }
         let policy = GatePolicy::strictest(own.iter().map(|(_, p)| *p));
-        self.check_policy(&account, gen, "sign_digest", &own, policy, AuthProof::None)
+        // A digest may be a transaction's signing hash: only a `SignTransaction` authorization
+        // pays for it (a message approval must never buy a blindly signed transaction).
+        let tx_only: Vec<(GatedAction, GatePolicy)> = own.into_iter().filter(|(a, _)| *a == GatedAction::SignTransaction).collect();
+        self.check_policy(&account, gen, "sign_digest", &tx_only, policy, AuthProof::None)
     }
 
     /// The gate check: `policy` must be satisfied by a grant of one of `own` (each with its own

@@ -94,10 +94,10 @@ impl WalletCore {
         self.with_key(index, SigningGate::Action(GatedAction::SignTypedData), |k| eip712::sign_typed_digest(k, &digest))
     }
 
-    /// Signs a raw 32-byte digest with address `index`. A digest can be the hash of a message
-    /// or of typed data, so it needs the strictest of the `SignMessage` and `SignTypedData`
-    /// policies in force now ([`crate::auth::gates::GatePolicy::strictest`]); an `authorize`
-    /// of either action counts when that policy accepts it.
+    /// Signs a raw 32-byte digest with address `index`. A digest can be the hash of a message,
+    /// of typed data or of a transaction, so it needs the strictest of the three signing
+    /// policies in force now ([`crate::auth::gates::GatePolicy::strictest`]); only an
+    /// `authorize(SignTransaction, …)` that policy accepts pays for it (ADR 0013, review fix).
     pub fn sign_digest(&self, index: u32, digest: &[u8]) -> Result<Signature> {
         // Key material may have passed through this call's stack: scrubbed after it returns.
         scrubbed(|| self.sign_digest_unscrubbed(index, digest))

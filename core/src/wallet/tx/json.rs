@@ -179,6 +179,17 @@ pub(super) fn parse(text: &str, declared_chain_id: u64) -> Result<Transaction> {
         return Err(too_large("transaction JSON", Limits::MAX_JSON_BYTES));
     }
     let r: Request = serde_json::from_str(text).map_err(|e| bad(format!("not a transaction object: {e}")))?;
+    // The typed parse also reads a struct from a positional array; only the documented object
+    // form is accepted (a layer that checks the request as an object must see what is signed).
+    let shape: Value = serde_json::from_str(text).map_err(|e| bad(format!("not a transaction object: {e}")))?;
+    if !shape.is_object() {
+        return Err(bad("a transaction is a JSON object with named fields"));
+    }
+    if let Some(Value::Array(items)) = shape.get("accessList") {
+        if items.iter().any(|i| !i.is_object()) {
+            return Err(bad("each access-list entry is an object {\"address\", \"storageKeys\"}"));
+        }
+    }
     // The chain first: a transaction for another network is refused whatever else it holds.
     let chain_id = match &r.chain_id {
         Some(c) => quantity_u64("chainId", c)?,
