@@ -12,7 +12,7 @@ use crate::gates::*;
 use crate::hooks::{
     BootClock, BootClockAdapter, DeviceOwnerAdapter, DeviceOwnerCheck, EnvAdapter, EnvironmentProbe, ListenerAdapter, SessionListener,
 };
-use crate::keystore::{KeyStoreAdapter, SecureKeyStore};
+use crate::keystore::{KeyStoreAdapter, PromptTexts, SecureKeyStore};
 use crate::types::*;
 
 /// The wallet core (see `docs/api.md`).
@@ -77,8 +77,9 @@ impl WalletCore {
     /// Opens (creating if needed) the data directory. Hooks left out use the core's defaults:
     /// without `boot_clock` a limiter delay restarts in full on every app start; `device_owner`
     /// (optional, last) lets "reset app" confirm the device owner instead of asking every
-    /// unbacked wallet's password.
-    #[uniffi::constructor(default(boot_clock = None, device_owner = None))]
+    /// unbacked wallet's password; `prompt_texts` (optional, last) are the biometric prompt texts
+    /// in the user's language (default: English, `default_prompt_texts()`).
+    #[uniffi::constructor(default(boot_clock = None, device_owner = None, prompt_texts = None))]
     pub fn new(
         config: CoreConfig,
         environment: Option<Arc<dyn EnvironmentProbe>>,
@@ -86,6 +87,7 @@ impl WalletCore {
         key_store: Option<Arc<dyn SecureKeyStore>>,
         boot_clock: Option<Arc<dyn BootClock>>,
         device_owner: Option<Arc<dyn DeviceOwnerCheck>>,
+        prompt_texts: Option<PromptTexts>,
     ) -> Result<Arc<Self>> {
         let profile = config.kdf_profile;
         let mut hooks = core::Hooks::default();
@@ -103,6 +105,9 @@ impl WalletCore {
         }
         if let Some(d) = device_owner {
             hooks.device_owner = Some(Arc::new(DeviceOwnerAdapter(d)));
+        }
+        if let Some(p) = prompt_texts {
+            hooks.prompts = p;
         }
         let cfg = core::Config { data_dir: config.data_dir.into(), kdf_profile: profile, default_auto_lock: config.auto_lock.into() };
         let c = core::WalletCore::open(cfg, hooks)?;

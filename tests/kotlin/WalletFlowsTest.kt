@@ -240,6 +240,20 @@ class BiometricTest {
         core.lock()
     }
 
+    @Test fun promptTextsComeFromTheShell() = runBlocking<Unit> {
+        val d = Files.createTempDirectory("imwallet-kt-prompts")
+        val texts = PromptTexts("Desbloquear imwallet", "Desbloquear {account}", "Confirma", "Confirmar: {action}")
+        val c = WalletCore(CoreConfig(d.toString(), KdfProfile.INSECURE_FAST_FOR_TESTS, AutoLock.Never), null, null, ks, promptTexts = texts)
+        try {
+            c.createAccount("Inés", PW, 12u, Language.SPANISH)
+            c.enableBiometricUnlock(PW)
+            c.lock()
+            assertIs<SessionState.Unlocked>(c.unlockWithBiometrics())
+            assertEquals("Desbloquear Inés", ks.prompts.last())
+            assertEquals("Unlock imwallet", defaultPromptTexts().unlockTitle)
+        } finally { c.close(); d.toFile().deleteRecursively() }
+    }
+
     @Test fun fingerprintUnlockIsCryptoBound() = runBlocking<Unit> {
         setup()
         assertIs<SessionState.Unlocked>(core.unlockWithBiometrics())

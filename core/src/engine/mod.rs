@@ -68,6 +68,8 @@ pub struct Hooks {
     /// The platform's device-owner check (none: only wallet passwords authorize erasing an
     /// unbacked wallet).
     pub device_owner: Option<Arc<dyn DeviceOwnerCheck>>,
+    /// The biometric prompt texts, in the user's language.
+    pub prompts: crate::auth::keystore::PromptTexts,
 }
 
 impl Default for Hooks {
@@ -79,6 +81,7 @@ impl Default for Hooks {
             boot_clock: Arc::new(NoBootClock),
             key_store: Arc::new(NoKeyStore),
             device_owner: None,
+            prompts: Default::default(),
         }
     }
 }
@@ -104,6 +107,7 @@ pub(crate) struct Inner {
     /// Notices waiting for the listener, in the order their transitions happened.
     pub outbox: Mutex<Outbox>,
     pub device_owner: Option<Arc<dyn DeviceOwnerCheck>>,
+    pub prompts: crate::auth::keystore::PromptTexts,
     #[cfg(feature = "test-hooks")]
     pub test: session::TestInstruments,
 }
@@ -172,6 +176,7 @@ impl WalletCore {
             key_store: hooks.key_store,
             outbox: Mutex::new(Outbox::default()),
             device_owner: hooks.device_owner,
+            prompts: hooks.prompts,
             #[cfg(feature = "test-hooks")]
             test: Default::default(),
         });
