@@ -44,7 +44,6 @@ pub struct BiometricPrompt {
     pub reason: String,
 }
 
-
 /// The biometric prompt texts in the user's language (`WalletCore(…, promptTexts = …)`):
 /// `{account}` in `unlock_reason` and `{action}` in `confirm_reason` are filled in by the core.
 #[uniffi::remote(Record)]
