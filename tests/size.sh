@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The size check: builds the FFI library with the shipping profile (`ship`: fat LTO, one codegen
-# unit, opt-level "s", stripped; packed relocations on Linux; SQLite without the modules the core
+# unit, opt-level "s", then stripped; packed relocations on Linux; SQLite without the modules the core
 # does not use) and holds it to its budget. A dependency that grows the library past the budget
 # fails the test command; docs/performance.md ("Size") says what each dependency costs and how
 # to measure it (scripts/size_report.py).
@@ -17,7 +17,10 @@ TD=${CARGO_TARGET_DIR:-$ROOT/target}
 if ! cargo build -q --profile ship -p imwallet-ffi --lib >&2; then
   echo "size: 0 passed, 1 failed (the shipping build failed)"; exit 1
 fi
-SO=$TD/ship/libimwallet_ffi.so
+# What an app ships: the library stripped of its symbol table (the build keeps it for UniFFI's
+# library mode; Gradle and Xcode strip at packaging).
+SO=$TD/ship/libimwallet_ffi.stripped.so
+strip --strip-all -o "$SO" "$TD/ship/libimwallet_ffi.so"
 bytes=$(stat -c %s "$SO")
 mb() { awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1000000 }'; }
 echo "$SO: $bytes bytes ($(mb "$bytes")); budget $(mb "$BUDGET"), goal $(mb "$GOAL")"

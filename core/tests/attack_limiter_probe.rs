@@ -58,6 +58,7 @@ fn open_weird(dir: &std::path::Path, clock: Arc<ManualClock>, boot: Arc<dyn Boot
             boot_clock: boot,
             device_owner: None,
             key_store: Arc::new(MemoryKeyStore::new()),
+            prompts: Default::default(),
         },
     )
     .unwrap()

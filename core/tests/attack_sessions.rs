@@ -212,6 +212,7 @@ fn open_rig(dir: &std::path::Path, auto_lock: AutoLock) -> Rig {
         boot_clock: Arc::new(imwallet_core::clock::NoBootClock),
         key_store: ks.clone(),
         device_owner: Some(Arc::new(Owner::default())),
+        prompts: Default::default(),
     };
     let core = Arc::new(WalletCore::open(config, hooks).unwrap());
     Rig { core, ks, clock, listener }
