@@ -11,7 +11,12 @@ PROFILE=${IMW_BINDINGS_PROFILE:-ship}
 TD=${CARGO_TARGET_DIR:-$ROOT/target}
 # The bindgen is a build tool: a debug build with the `bindgen` feature (never in the library).
 cargo build -q -p imwallet-ffi --bin uniffi-bindgen --features bindgen >&2
-cargo build -q --profile "$PROFILE" -p imwallet-ffi --lib >&2
+if [ "$PROFILE" = dev ]; then
+  cargo build -q -p imwallet-ffi --lib >&2
+else
+  # The cdylib alone, exactly as tests/size.sh and the wheel build it (no rebuild between them).
+  cargo rustc -q --profile "$PROFILE" -p imwallet-ffi --lib --crate-type cdylib >&2
+fi
 case "$PROFILE" in dev) DIR=debug ;; *) DIR=$PROFILE ;; esac
 SO=$TD/$DIR/libimwallet_ffi.so
 OUT=$ROOT/target/bindings

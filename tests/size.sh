@@ -11,10 +11,12 @@
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-BUDGET=${IMW_SIZE_BUDGET:-6400000}   # bytes, stripped, x86_64-unknown-linux-gnu
+BUDGET=${IMW_SIZE_BUDGET:-5400000}   # bytes, stripped, x86_64-unknown-linux-gnu
 GOAL=4000000
 TD=${CARGO_TARGET_DIR:-$ROOT/target}
-if ! cargo build -q --profile ship -p imwallet-ffi --lib >&2; then
+# Only the cdylib crate type, as a package ships it (cargo-ndk's .so, maturin's wheel): built
+# next to the rlib and staticlib, the same library came out 1 MB larger.
+if ! cargo rustc -q --profile ship -p imwallet-ffi --lib --crate-type cdylib >&2; then
   echo "size: 0 passed, 1 failed (the shipping build failed)"; exit 1
 fi
 # What an app ships: the library stripped of its symbol table (the build keeps it for UniFFI's
