@@ -1,5 +1,6 @@
 //! What a new user meets, piped (the terminal cases are in terminal_cli.rs): exit codes, JSON
 //! everywhere, early input checks, human output, completions and the man page.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers outside #[test] fns
 
 mod common;
 

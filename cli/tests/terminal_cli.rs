@@ -2,6 +2,7 @@
 //! refused input, and the shell (a cancelled prompt keeps it running; an auto-lock notice is
 //! printed above a redrawn prompt).
 #![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers outside #[test] fns
 
 mod common;
 
