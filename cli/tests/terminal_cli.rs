@@ -107,3 +107,19 @@ fn shell_ctrl_c_cancels_the_prompt_not_the_shell_and_auto_lock_redraws_the_promp
     p.send_control('d').unwrap();
     assert_eq!(exit_code(&mut p), 0);
 }
+
+#[test]
+fn the_demo_waits_between_steps_and_ctrl_c_ends_it_cleanly() {
+    let d = tempfile::tempdir().unwrap();
+    let mut p = spawn(d.path(), &["demo"]);
+    let (_, name) = p.exp_regex(r"imwallet-demo-[0-9]+").unwrap();
+    p.exp_string("1. Create a wallet").unwrap();
+    p.exp_string("press Enter for the next step").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("2. Log out safely").unwrap();
+    p.exp_string("press Enter for the next step").unwrap();
+    p.send_control('c').unwrap();
+    assert_eq!(exit_code(&mut p), 130);
+    let dir = std::env::temp_dir().join(name);
+    assert!(!dir.exists(), "{} left behind", dir.display());
+}

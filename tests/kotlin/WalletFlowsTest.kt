@@ -217,9 +217,16 @@ class WalletFlowsTest {
     @Test fun importExportAndChangePassword() = runBlocking<Unit> {
         val a = core.importAccount("Dev", "test test test test test test test test test test test junk".toByteArray(), null, PW)
         assertEquals("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", a.address)
-        val ks = core.exportKeystore(AuthProof.Password(PW), 0u, "file password".toByteArray())
+        // The same wallet under a second name is refused, naming the account it already is.
+        val same = core.exportKeystore(AuthProof.Password(PW), 0u, "file password".toByteArray())
+        val dup = assertFailsWith<WalletException.WalletAlreadyOnDevice> {
+            core.importKeystore("FromFile", same, "file password".toByteArray(), PW2)
+        }
+        assertEquals("Dev", dup.account)
+        val second = core.addresses(2u)[1]
+        val ks = core.exportKeystore(AuthProof.Password(PW), 1u, "file password".toByteArray())
         val b = core.importKeystore("FromFile", ks, "file password".toByteArray(), PW2)
-        assertEquals(a.address, b.address)
+        assertEquals(second, b.address)
         core.changePassword(PW2, "a brand new long passphrase 99".toByteArray())
         core.lock()
         assertIs<SessionState.Unlocked>(core.unlock("a brand new long passphrase 99".toByteArray()))

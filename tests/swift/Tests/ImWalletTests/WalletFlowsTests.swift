@@ -260,7 +260,8 @@ final class BiometricTests: XCTestCase {
         _ = try await c.createAccount(name: "Jürgen", password: PW, words: 12, language: .english)
         try await c.enableBiometricUnlock(password: PW)
         _ = try c.lock()
-        XCTAssertTrue(isUnlocked(try await c.unlockWithBiometrics()))
+        let s = try await c.unlockWithBiometrics()
+        XCTAssertTrue(isUnlocked(s))
         XCTAssertEqual(ks.prompts.last, "Jürgen entsperren")
         XCTAssertEqual(defaultPromptTexts().unlockTitle, "Unlock imwallet")
     }
