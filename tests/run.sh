@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): installs what it needs, then runs
 #   1. Rust: clippy (lib/bins, warnings are errors) and every workspace test;
-#   2. the cross-language suites (Python, Kotlin/JVM, Swift on Linux) when present;
-#   3. the hardening harness, short mode (tests/harden.sh: fuzz corpora, memory residue,
+#   2. the size check (tests/size.sh: the shipping build of the FFI library against its budget)
+#      and cargo deny (tests/deny.sh: licences, bans, sources);
+#   3. the cross-language suites (Python, Kotlin/JVM, Swift on Linux) when present;
+#   4. the hardening harness, short mode (tests/harden.sh: fuzz corpora, memory residue,
 #      100 kill -9 faults, the session stress test).
 # Prints one closing line per suite and a final "N passed, N failed" line; exits non-zero if
 # any suite failed or ran no test.
@@ -40,10 +42,12 @@ rust_suite() {
 }
 
 rust_suite
-for suite in tests/python/run.sh tests/kotlin/run.sh tests/swift/run.sh tests/harden.sh; do
+for suite in tests/size.sh tests/deny.sh tests/python/run.sh tests/kotlin/run.sh tests/swift/run.sh tests/harden.sh; do
   [ -x "$suite" ] || continue
   name=$(basename "$(dirname "$suite")")
   [ "$suite" = tests/harden.sh ] && name=harden
+  [ "$suite" = tests/size.sh ] && name=size
+  [ "$suite" = tests/deny.sh ] && name=deny
   log=$(mktemp)
   "$suite" 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}

@@ -32,6 +32,9 @@ pub enum WalletError {
     AccountNameTaken { reason: String },
     #[error("{reason}")]
     AccountNotFound { reason: String },
+    /// The imported wallet is already on this device, as `account`.
+    #[error("{reason}")]
+    WalletAlreadyOnDevice { account: String, reason: String },
     #[error("{reason}")]
     WeakPassword { kind: String, reason: String },
     /// Wrong name or password: failures still allowed before a delay, and the delay now.
@@ -129,6 +132,7 @@ impl From<E> for WalletError {
             }
             E::AccountNameTaken => WalletError::AccountNameTaken { reason: message },
             E::AccountNotFound => WalletError::AccountNotFound { reason: message },
+            E::WalletAlreadyOnDevice { account } => WalletError::WalletAlreadyOnDevice { account, reason: message },
             E::PasswordTooShort { .. } | E::PasswordTooWeak { .. } => WalletError::WeakPassword { kind, reason: message },
             E::InvalidCredentials { attempts_left, retry_after_secs } => {
                 WalletError::InvalidCredentials { attempts_left, retry_after_secs, reason: message }

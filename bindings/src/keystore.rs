@@ -9,7 +9,7 @@ use std::sync::Arc;
 use imwallet_core::auth::keystore as core_ks;
 use imwallet_core::vault::SecretBytes;
 
-pub use imwallet_core::auth::keystore::BiometricPrompt;
+pub use imwallet_core::auth::keystore::{BiometricPrompt, PromptTexts};
 
 /// Typed outcomes of the platform key store.
 // Mirror: an error raised by foreign code (`reason`, not the core's `message`); errors stay hand-written.
@@ -42,6 +42,22 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for KeyStoreError {
 pub struct BiometricPrompt {
     pub title: String,
     pub reason: String,
+}
+
+/// The biometric prompt texts in the user's language (`WalletCore(…, promptTexts = …)`):
+/// `{account}` in `unlock_reason` and `{action}` in `confirm_reason` are filled in by the core.
+#[uniffi::remote(Record)]
+pub struct PromptTexts {
+    pub unlock_title: String,
+    pub unlock_reason: String,
+    pub confirm_title: String,
+    pub confirm_reason: String,
+}
+
+/// The core's English prompt texts (a starting point for a translation).
+#[uniffi::export]
+pub fn default_prompt_texts() -> PromptTexts {
+    PromptTexts::default()
 }
 
 /// Implemented by the shell: a biometric-protected secret store in the app's namespace.

@@ -14,7 +14,7 @@ use crate::hardware_key::{HardwareKey, HardwareKeyAdapter};
 use crate::hooks::{
     BootClock, BootClockAdapter, DeviceOwnerAdapter, DeviceOwnerCheck, EnvAdapter, EnvironmentProbe, ListenerAdapter, SessionListener,
 };
-use crate::keystore::{KeyStoreAdapter, SecureKeyStore};
+use crate::keystore::{KeyStoreAdapter, PromptTexts, SecureKeyStore};
 use crate::types::*;
 
 /// The wallet core (see `docs/api.md`).
@@ -79,11 +79,12 @@ impl WalletCore {
     /// Opens (creating if needed) the data directory. Hooks left out use the core's defaults:
     /// without `boot_clock` a limiter delay restarts in full on every app start; `device_owner`
     /// (optional, last) lets "reset app" confirm the device owner instead of asking every
-    /// unbacked wallet's password.
+    /// unbacked wallet's password; `prompt_texts` (optional, last) are the biometric prompt texts
+    /// in the user's language (default: English, `default_prompt_texts()`).
     // One optional argument per platform hook, each with a default: Kotlin, Swift and Python
     // callers name only the hooks they have, which a hooks record could not offer as simply.
     #[allow(clippy::too_many_arguments)]
-    #[uniffi::constructor(default(boot_clock = None, device_owner = None, device_keys = None, hardware_key = None))]
+    #[uniffi::constructor(default(boot_clock = None, device_owner = None, device_keys = None, hardware_key = None, prompt_texts = None))]
     pub fn new(
         config: CoreConfig,
         environment: Option<Arc<dyn EnvironmentProbe>>,
@@ -93,6 +94,7 @@ impl WalletCore {
         device_owner: Option<Arc<dyn DeviceOwnerCheck>>,
         device_keys: Option<Arc<dyn DeviceKeyStore>>,
         hardware_key: Option<Arc<dyn HardwareKey>>,
+        prompt_texts: Option<PromptTexts>,
     ) -> Result<Arc<Self>> {
         let profile = config.kdf_profile;
         let mut hooks = core::Hooks::default();
@@ -116,6 +118,9 @@ impl WalletCore {
         }
         if let Some(h) = hardware_key {
             hooks.hardware_key = Some(Arc::new(HardwareKeyAdapter(h)));
+        }
+        if let Some(p) = prompt_texts {
+            hooks.prompts = p;
         }
         let cfg = core::Config { data_dir: config.data_dir.into(), kdf_profile: profile, default_auto_lock: config.auto_lock.into() };
         let c = core::WalletCore::open(cfg, hooks)?;

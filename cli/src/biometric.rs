@@ -2,23 +2,21 @@
 //! secret, and a terminal confirmation stands in for the fingerprint sensor. The keyring
 //! namespace is per data directory so `list`/`delete_all` never touch another wallet's entries.
 
-use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
 
 use imwallet_core::auth::desktop_keyring::KeyringStore;
 use imwallet_core::auth::keystore::{BiometricPrompt, KeyStoreError, NoKeyStore, SecureKeyStore};
 
-use crate::input::next_stdin_line;
+use crate::input::Input;
+use crate::output::CliError;
 
-/// "Touch the sensor": Enter/yes confirms, `n` cancels; stdin when piped.
+/// "Touch the sensor": Enter/yes confirms, `n`, Ctrl-C or Ctrl-D cancels; stdin when piped.
 fn sensor(prompt: &BiometricPrompt) -> Result<(), KeyStoreError> {
-    if std::io::stdin().is_terminal() {
-        eprint!("[{}] {} — press Enter to confirm, n to cancel: ", prompt.title, prompt.reason);
-    }
-    match next_stdin_line("sensor confirmation") {
+    let question = format!("[{}] {} — press Enter to confirm, n to cancel", prompt.title, prompt.reason);
+    match Input::new().line(&question) {
         Ok(l) if matches!(l.trim().to_lowercase().as_str(), "" | "y" | "yes") => Ok(()),
-        Ok(_) => Err(KeyStoreError::Cancelled),
+        Ok(_) | Err(CliError::Cancelled(_)) => Err(KeyStoreError::Cancelled),
         Err(_) => Err(KeyStoreError::Unavailable),
     }
 }

@@ -8,6 +8,7 @@ use imwallet_core::wallet::{DerivationPath, Language, Mnemonic, PrivateKey, DEFA
 use serde_json::json;
 
 use crate::input::Input;
+use crate::outln;
 use crate::output::{CliError, Out};
 
 pub fn mnemonic_new(out: &Out, words: u32, lang: &str) -> Result<(), CliError> {
@@ -16,9 +17,9 @@ pub fn mnemonic_new(out: &Out, words: u32, lang: &str) -> Result<(), CliError> {
     let phrase = m.phrase()?;
     let text = phrase.expose_str()?;
     if out.json {
-        out.print_json(&json!({"language": language.code(), "words": m.word_count(), "phrase": text}));
+        out.print_json(&json!({"language": language.code(), "words": m.word_count(), "phrase": text}))?;
     } else {
-        println!("{text}");
+        outln!("{text}")?;
     }
     Ok(())
 }
@@ -27,9 +28,9 @@ pub fn mnemonic_check(out: &Out, input: &mut Input) -> Result<(), CliError> {
     let phrase = input.secret("recovery phrase")?;
     let m = Mnemonic::parse(&phrase)?;
     if out.json {
-        out.print_json(&json!({"valid": true, "language": m.language().code(), "words": m.word_count()}));
+        out.print_json(&json!({"valid": true, "language": m.language().code(), "words": m.word_count()}))?;
     } else {
-        println!("valid: {} words, language {}", m.word_count(), m.language().code());
+        outln!("valid: {} words, language {}", m.word_count(), m.language().code())?;
     }
     Ok(())
 }
@@ -50,11 +51,11 @@ pub fn address(out: &Out, input: &mut Input, passphrase: bool, path: Option<&str
         if out.json {
             rows.push(json!({"path": p.to_string(), "address": addr}));
         } else {
-            println!("{addr}");
+            outln!("{addr}")?;
         }
     }
     if out.json {
-        out.print_json(&json!(rows));
+        out.print_json(&json!(rows))?;
     }
     Ok(())
 }
@@ -65,9 +66,9 @@ pub fn keystore_address(out: &Out, input: &mut Input, file: &std::path::Path) ->
     let key = keystore::import(&text, password.as_bytes())?;
     let addr = key.address().to_checksum();
     if out.json {
-        out.print_json(&json!({"address": addr}));
+        out.print_json(&json!({"address": addr}))?;
     } else {
-        println!("{addr}");
+        outln!("{addr}")?;
     }
     Ok(())
 }

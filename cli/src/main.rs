@@ -19,7 +19,8 @@ mod tx_cmds;
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::builder::TypedValueParser;
+use clap::{CommandFactory, Parser, Subcommand};
 use imwallet_core::session::logout::LogoutOptions;
 
 use input::Input;
@@ -27,13 +28,20 @@ use output::{CliError, Out};
 use session_cmds as sc;
 
 #[derive(Parser)]
-#[command(name = "imwallet", version, about = "imwallet: non-custodial wallet core, desktop shell")]
+#[command(
+    name = "imwallet",
+    version,
+    about = "imwallet: non-custodial wallet core, desktop shell",
+    after_help = "Secrets are prompted for without echo on a terminal, else read one per line from stdin.\n\
+                  Exit codes: 0 ok, 1 a typed core error, 2 usage, 3 I/O, 130 cancelled (Ctrl-C, Ctrl-D, \
+                  declining, a wrong confirmation), 141 stdout closed."
+)]
 struct Cli {
-    /// Machine-readable JSON output.
+    /// Machine-readable JSON output on stdout (errors too: {"error": {"kind", "message", …}}).
     #[arg(long, global = true)]
     json: bool,
-    /// Wallet data directory (default: the platform's data directory).
-    #[arg(long, global = true)]
+    /// Wallet data directory [default: $XDG_DATA_HOME/imwallet or ~/.local/share/imwallet].
+    #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
     #[command(subcommand)]
     cmd: Cmd,
@@ -80,6 +88,7 @@ enum Cmd {
     },
     /// Log in with account name + password.
     Login {
+        /// The account name (case-insensitive).
         #[arg(long)]
         name: String,
     },
@@ -115,6 +124,7 @@ enum Cmd {
     },
     /// Security events, newest first.
     Events {
+        /// How many events to show.
         #[arg(long, default_value_t = 20)]
         limit: u32,
     },
@@ -133,17 +143,38 @@ enum Cmd {
     /// Interactive session (stays unlocked while it runs; auto-lock included).
     Shell,
     /// Guided walkthrough on a temporary directory: log out safely, unlock, clear data.
-    Demo,
+    Demo {
+        /// Do not wait for Enter between the steps (the default when stdin or stdout is not a terminal).
+        #[arg(long)]
+        no_pause: bool,
+    },
+    /// Print a shell completion script (e.g. `imwallet completions bash > ~/.local/share/bash-completion/completions/imwallet`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `imwallet man | man -l -`.
+    Man,
+}
+
+/// Word counts BIP39 allows.
+const WORD_COUNTS: [&str; 5] = ["12", "15", "18", "21", "24"];
+/// Recovery-phrase languages (BIP39 word lists).
+const LANGS: [&str; 10] = ["en", "zh-hans", "zh-hant", "ja", "ko", "es", "fr", "it", "cs", "pt"];
+
+fn word_count() -> impl clap::builder::TypedValueParser<Value = u32> {
+    clap::builder::PossibleValuesParser::new(WORD_COUNTS).map(|s| s.parse::<u32>().unwrap_or(12))
 }
 
 #[derive(Subcommand)]
 enum MnemonicCmd {
     /// Generate a new phrase.
     New {
-        #[arg(long, default_value_t = 12)]
+        /// Number of words.
+        #[arg(long, default_value = "12", value_parser = word_count())]
         words: u32,
-        /// en, zh-hans, zh-hant, ja, ko, es, fr, it, cs, pt
-        #[arg(long, default_value = "en")]
+        /// Word-list language: en, zh-hans, zh-hant, ja, ko, es, fr, it, cs, pt.
+        #[arg(long, default_value = "en", value_parser = LANGS)]
         lang: String,
     },
     /// Check a phrase (on stdin): language and word count, or the typed error.
@@ -153,24 +184,32 @@ enum MnemonicCmd {
 #[derive(Subcommand)]
 enum KeystoreCmd {
     /// Verify FILE with the password on stdin and print its address.
-    Address { file: PathBuf },
+    Address {
+        /// The keystore v3 JSON file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
 enum AccountCmd {
     /// Create an account with a new recovery phrase (password on stdin).
     Create {
+        /// Account name: 1–64 visible characters, unique on this device (case-insensitive).
         #[arg(long)]
         name: String,
-        #[arg(long, default_value_t = 12)]
+        /// Number of words of the new recovery phrase.
+        #[arg(long, default_value = "12", value_parser = word_count())]
         words: u32,
-        #[arg(long, default_value = "en")]
+        /// Word-list language: en, zh-hans, zh-hant, ja, ko, es, fr, it, cs, pt.
+        #[arg(long, default_value = "en", value_parser = LANGS)]
         lang: String,
     },
     /// Import from a recovery phrase (phrase, [passphrase], password on stdin).
     Import {
+        /// Account name: 1–64 visible characters, unique on this device (case-insensitive).
         #[arg(long)]
         name: String,
+        /// Also read a BIP39 passphrase (the "25th word") after the phrase.
         #[arg(long)]
         passphrase: bool,
         /// Import a keystore v3 file instead of a phrase (keystore password, then password).
@@ -195,8 +234,10 @@ enum CacheCmd {
     Usage,
     /// Clear all caches, some kinds (--kind, repeatable), or the current account's (--account).
     Clear {
-        #[arg(long = "kind")]
+        /// A cache kind to clear (repeatable), e.g. balances, token_metadata, or a file cache name.
+        #[arg(long = "kind", value_name = "KIND")]
         kinds: Vec<String>,
+        /// Only the logged-in account's caches.
         #[arg(long, conflicts_with = "kinds")]
         account: bool,
     },
@@ -239,11 +280,13 @@ enum SignCmd {
 
 #[derive(Subcommand)]
 enum BackupCmd {
+    /// Password, then the three words asked for.
     Confirm,
 }
 
 #[derive(Subcommand)]
 enum PasswordCmd {
+    /// Current password, then the new one (twice on a terminal).
     Change,
 }
 
@@ -281,12 +324,35 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         Cmd::Cache { cmd: CacheCmd::Clear { kinds, account } } => data_cmds::clear(out, &dir, &kinds, account),
         Cmd::Reset => data_cmds::reset(out, i, &dir),
         Cmd::Shell => shell::run(out, i, &dir),
-        Cmd::Demo => demo::run(out),
+        Cmd::Demo { no_pause } => demo::run(out, i, no_pause),
+        Cmd::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "imwallet", &mut buf);
+            outln!("{}", String::from_utf8_lossy(&buf).trim_end())
+        }
+        Cmd::Man => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut buf).map_err(|e| CliError::io(e.to_string()))?;
+            outln!("{}", String::from_utf8_lossy(&buf).trim_end())
+        }
     }
 }
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let wants_json = std::env::args_os().skip(1).take_while(|a| a != "--").any(|a| a == "--json");
+            if wants_json && !matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                // A usage error in --json mode is JSON too (exit 2).
+                let msg = e.render().to_string();
+                let err = CliError::usage(msg.trim_end().trim_start_matches("error: "));
+                std::process::exit(err.report(&Out::new(true)));
+            }
+            e.exit();
+        }
+    };
     let out = Out::new(cli.json);
     if let Err(e) = run(cli, &out) {
         std::process::exit(e.report(&out));

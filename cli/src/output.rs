@@ -1,35 +1,89 @@
-//! Output and errors for the CLI: plain text or `--json`, colour only on a terminal.
+//! Output and errors for the CLI: plain text or `--json`; colour through `anstream`, which
+//! drops it when the stream is not a terminal or `NO_COLOR` is set.
 //!
 //! A failed command prints the typed error (kind + message) to stderr — or as a JSON object on
-//! stdout with `--json` — and exits non-zero: 1 for a core error, 2 for usage, 3 for I/O. Typo
-//! suggestions for a recovery word follow on their own line (JSON: `suggestions`).
+//! stdout with `--json` — and exits non-zero: 1 for a core error, 2 for usage, 3 for I/O, 130
+//! when the user cancelled (Ctrl-C, Ctrl-D, declining, a wrong confirmation phrase), 141 when
+//! stdout was closed (`imwallet … | head`). Typo suggestions for a recovery word follow on
+//! their own line (JSON: `suggestions`); a wrong password carries `attempts_left` and
+//! `retry_after_secs`.
 
-use std::io::IsTerminal;
+use std::io::Write;
 
+use anstyle::{AnsiColor, Style};
 use serde_json::{json, Value};
+
+pub const WARN: Style = AnsiColor::Yellow.on_default();
+pub const ERROR: Style = AnsiColor::Red.on_default().bold();
+pub const BOLD: Style = Style::new().bold();
+pub const DIM: Style = Style::new().dimmed();
+
+/// Writes a line to stdout; a closed stdout (broken pipe) becomes [`CliError::BrokenPipe`]
+/// instead of a panic, so callers unwind normally (temporary data is removed).
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::output::write_out(format_args!($($arg)*))
+    };
+}
+
+/// Writes a line to stderr, ignoring a closed stderr.
+#[macro_export]
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::output::write_err(format_args!($($arg)*), true)
+    };
+}
+
+/// Writes to stderr without a newline (prompts), ignoring a closed stderr.
+#[macro_export]
+macro_rules! err_print {
+    ($($arg:tt)*) => {
+        $crate::output::write_err(format_args!($($arg)*), false)
+    };
+}
+
+pub fn write_out(args: std::fmt::Arguments<'_>) -> Result<(), CliError> {
+    let mut o = anstream::stdout().lock();
+    o.write_fmt(args).and_then(|()| o.write_all(b"\n")).and_then(|()| o.flush()).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            CliError::BrokenPipe
+        } else {
+            CliError::Io(format!("cannot write to stdout: {e}"))
+        }
+    })
+}
+
+pub fn write_err(args: std::fmt::Arguments<'_>, newline: bool) {
+    // A session notice printed while a spinner runs goes above it (progress.rs).
+    if newline && crate::progress::print_above(&args.to_string()) {
+        return;
+    }
+    let mut e = anstream::stderr().lock();
+    let _ = e.write_fmt(args);
+    if newline {
+        let _ = e.write_all(b"\n");
+    }
+    let _ = e.flush();
+}
 
 /// How to print.
 pub struct Out {
     pub json: bool,
-    pub color: bool,
 }
 
 impl Out {
     pub fn new(json: bool) -> Out {
-        Out { json, color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() }
+        Out { json }
     }
 
-    pub fn print_json(&self, v: &Value) {
-        println!("{}", serde_json::to_string_pretty(v).unwrap_or_else(|_| "{}".into()));
+    pub fn print_json(&self, v: &Value) -> Result<(), CliError> {
+        outln!("{}", serde_json::to_string_pretty(v).unwrap_or_else(|_| "{}".into()))
     }
 
-    /// A warning line on stderr (yellow on a terminal).
+    /// A warning line on stderr (yellow on a terminal), in every mode.
     pub fn warn(&self, msg: &str) {
-        if self.color {
-            eprintln!("\x1b[33m! {msg}\x1b[0m");
-        } else {
-            eprintln!("! {msg}");
-        }
+        errln!("{WARN}! {msg}{WARN:#}");
     }
 }
 
@@ -39,6 +93,12 @@ pub enum CliError {
     Core(imwallet_core::Error),
     Usage(String),
     Io(String),
+    /// The user cancelled: Ctrl-C or Ctrl-D at a prompt, "no", a wrong confirmation phrase.
+    Cancelled(String),
+    /// stdout was closed by the reader (`| head`): stop quietly.
+    BrokenPipe,
+    /// Already reported (the shell's script failures): only the exit code is left.
+    Reported(i32),
 }
 
 impl CliError {
@@ -48,15 +108,33 @@ impl CliError {
     pub fn io(s: impl Into<String>) -> CliError {
         CliError::Io(s.into())
     }
+    pub fn cancelled(s: impl Into<String>) -> CliError {
+        CliError::Cancelled(s.into())
+    }
+
+    /// The exit code of this error.
+    pub fn code(&self) -> i32 {
+        match self {
+            CliError::Core(_) => 1,
+            CliError::Usage(_) => 2,
+            CliError::Io(_) => 3,
+            CliError::Cancelled(_) => 130,
+            CliError::BrokenPipe => 141,
+            CliError::Reported(code) => *code,
+        }
+    }
 
     pub fn report(&self, out: &Out) -> i32 {
-        let (kind, msg, code) = match self {
+        let code = self.code();
+        let (kind, msg) = match self {
+            CliError::BrokenPipe | CliError::Reported(_) => return code,
             CliError::Core(e @ imwallet_core::Error::DataDirectoryInUse { holder_pid }) => {
-                (e.kind(), format!("{e}{}", holder_pid.map(holder_hint).unwrap_or_default()), 1)
+                (e.kind(), format!("{e}{}", holder_pid.map(holder_hint).unwrap_or_default()))
             }
-            CliError::Core(e) => (e.kind(), e.to_string(), 1),
-            CliError::Usage(m) => ("Usage", m.clone(), 2),
-            CliError::Io(m) => ("Io", m.clone(), 3),
+            CliError::Core(e) => (e.kind(), e.to_string()),
+            CliError::Usage(m) => ("Usage", m.clone()),
+            CliError::Io(m) => ("Io", m.clone()),
+            CliError::Cancelled(m) => ("Cancelled", m.clone()),
         };
         // Typo suggestions are a field of the error, not part of its message (which apps log):
         // shown to the user here, on their own line (or as their own JSON field).
@@ -65,20 +143,29 @@ impl CliError {
             _ => &[],
         };
         if out.json {
-            let mut err = json!({"kind": kind, "message": msg});
+            let mut err = json!({"kind": kind, "message": msg, "exit_code": code});
             if !suggestions.is_empty() {
                 err["suggestions"] = json!(suggestions);
             }
-            out.print_json(&json!({ "error": err }));
+            match self {
+                CliError::Core(imwallet_core::Error::InvalidCredentials { attempts_left, retry_after_secs }) => {
+                    err["attempts_left"] = json!(attempts_left);
+                    err["retry_after_secs"] = json!(retry_after_secs);
+                }
+                CliError::Core(imwallet_core::Error::TooManyAttempts { retry_after_secs }) => {
+                    err["attempts_left"] = json!(0);
+                    err["retry_after_secs"] = json!(retry_after_secs);
+                }
+                CliError::Core(imwallet_core::Error::WalletAlreadyOnDevice { account }) => err["account"] = json!(account),
+                _ => {}
+            }
+            // Nothing more to do if stdout is gone.
+            let _ = out.print_json(&json!({ "error": err }));
             return code;
         }
-        if out.color {
-            eprintln!("\x1b[31merror\x1b[0m [{kind}]: {msg}");
-        } else {
-            eprintln!("error [{kind}]: {msg}");
-        }
+        errln!("{ERROR}error{ERROR:#} [{kind}]: {msg}");
         if !suggestions.is_empty() {
-            eprintln!("  did you mean {}?", suggestions.join(", "));
+            errln!("  did you mean {}?", suggestions.join(", "));
         }
         code
     }
@@ -105,11 +192,5 @@ fn holder_hint(pid: u32) -> String {
 impl From<imwallet_core::Error> for CliError {
     fn from(e: imwallet_core::Error) -> Self {
         CliError::Core(e)
-    }
-}
-
-impl From<String> for CliError {
-    fn from(s: String) -> Self {
-        CliError::Io(s)
     }
 }

@@ -1,12 +1,13 @@
-//! Printing core values for humans (colour on a terminal) or as JSON.
+//! Printing core values for humans (words, local-free UTC times) or as complete JSON.
 
 use imwallet_core::auth::gates::{GatePolicy, GatedAction};
-use imwallet_core::events::SecurityEvent;
-use imwallet_core::session::logout::{LogoutPlan, LogoutReport, LogoutWarning};
+use imwallet_core::events::{EventKind, SecurityEvent};
+use imwallet_core::session::logout::{ConfirmationNeeded, LogoutAction, LogoutPlan, LogoutReport, LogoutWarning};
 use imwallet_core::session::{AccountInfo, SessionState};
 use serde_json::{json, Value};
 
-use crate::output::Out;
+use crate::output::{CliError, Out, BOLD, DIM};
+use crate::{errln, outln};
 
 pub fn state_json(s: &SessionState) -> Value {
     match s {
@@ -26,11 +27,11 @@ pub fn state_text(s: &SessionState) -> String {
     }
 }
 
-pub fn state(out: &Out, s: &SessionState) {
+pub fn state(out: &Out, s: &SessionState) -> Result<(), CliError> {
     if out.json {
-        out.print_json(&state_json(s));
+        out.print_json(&state_json(s))
     } else {
-        println!("state: {}", state_text(s));
+        outln!("state: {}", state_text(s))
     }
 }
 
@@ -42,40 +43,41 @@ fn policy_text(p: &GatePolicy) -> String {
 }
 
 /// `status`: the state, then each gated action's policy.
-pub fn status(out: &Out, s: &SessionState, gates: &[(GatedAction, GatePolicy)]) {
+pub fn status(out: &Out, s: &SessionState, gates: &[(GatedAction, GatePolicy)]) -> Result<(), CliError> {
     if out.json {
         let mut v = state_json(s);
         v["gates"] = gates
             .iter()
             .map(|(a, p)| (a.as_str().to_string(), json!({"gate": p.gate.as_str(), "fresh_within_secs": p.fresh_within_secs})))
             .collect();
-        out.print_json(&v);
-        return;
+        return out.print_json(&v);
     }
-    println!("state: {}", state_text(s));
-    println!("gates:");
+    outln!("state: {}", state_text(s))?;
+    outln!("gates:")?;
     for (a, p) in gates {
-        println!("  {:<17} {}", a.as_str(), policy_text(p));
+        outln!("  {:<17} {}", a.as_str(), policy_text(p))?;
     }
+    Ok(())
 }
 
 pub fn account_json(a: &AccountInfo) -> Value {
     json!({"id": a.id, "name": a.name, "address": a.address, "backed_up": a.backed_up,
-           "has_recovery_phrase": a.has_recovery_phrase, "biometric_enabled": a.biometric_enabled, "created_at": a.created_at_unix})
+           "has_recovery_phrase": a.has_recovery_phrase, "biometric_enabled": a.biometric_enabled,
+           "created_at": a.created_at_unix, "created_at_utc": utc(a.created_at_unix)})
 }
 
-pub fn accounts(out: &Out, list: &[AccountInfo]) {
+pub fn accounts(out: &Out, list: &[AccountInfo]) -> Result<(), CliError> {
     if out.json {
-        out.print_json(&json!(list.iter().map(account_json).collect::<Vec<_>>()));
-        return;
+        return out.print_json(&json!(list.iter().map(account_json).collect::<Vec<_>>()));
     }
     if list.is_empty() {
-        println!("no accounts");
+        outln!("no accounts")?;
     }
     for a in list {
         let flag = if a.has_recovery_phrase && !a.backed_up { "  (not backed up)" } else { "" };
-        println!("{:<24} {}{}", a.name, a.address, flag);
+        outln!("{:<24} {}{}", a.name, a.address, flag)?;
     }
+    Ok(())
 }
 
 pub fn warning_text(w: LogoutWarning) -> &'static str {
@@ -87,48 +89,133 @@ pub fn warning_text(w: LogoutWarning) -> &'static str {
     }
 }
 
-/// The plan goes to stderr (it precedes a question); `--json` prints only the report.
-pub fn plan(out: &Out, p: &LogoutPlan) {
-    if out.json {
-        return;
-    }
-    eprintln!("Logging out {} will:", p.account.name);
-    for a in &p.actions {
-        eprintln!("  - {a:?}");
-    }
-    for w in &p.warnings {
-        out.warn(warning_text(*w));
+pub fn warning_code(w: LogoutWarning) -> &'static str {
+    match w {
+        LogoutWarning::NotBackedUp => "not_backed_up",
+        LogoutWarning::InsecureNetwork => "insecure_network",
+        LogoutWarning::UntrustedDevice => "untrusted_device",
+        LogoutWarning::WalletWillBeRemoved => "wallet_will_be_removed",
     }
 }
 
-pub fn report(out: &Out, r: &LogoutReport) {
+pub fn action_text(a: LogoutAction) -> &'static str {
+    match a {
+        LogoutAction::WipeKeysFromMemory => "wipe the keys from memory",
+        LogoutAction::EndSession => "end the session",
+        LogoutAction::RemoveBiometricUnlock => "turn off fingerprint/face unlock",
+        LogoutAction::ClearAccountCaches => "clear this account's caches",
+        LogoutAction::ClearGlobalCaches => "clear the shared caches (token metadata …)",
+        LogoutAction::RemoveWallet => "delete the encrypted wallet from this device",
+    }
+}
+
+/// The plan goes to stderr (it precedes a question) in every mode, `--json` included: the
+/// user sees every warning the report will say they acknowledged.
+pub fn plan(p: &LogoutPlan) {
+    errln!("{BOLD}Logging out {} will:{BOLD:#}", p.account.name);
+    for a in &p.actions {
+        errln!("  - {}", action_text(*a));
+    }
+    for w in &p.warnings {
+        crate::output::Out::new(false).warn(warning_text(*w));
+    }
+    if p.confirmation == ConfirmationNeeded::TypeAccountName {
+        errln!("To confirm, you will type the account name.");
+    }
+}
+
+pub fn report(out: &Out, r: &LogoutReport) -> Result<(), CliError> {
     if out.json {
-        out.print_json(&json!({
+        return out.print_json(&json!({
             "account": r.account.name, "keys_wiped": r.keys_wiped, "session_ended": r.session_ended,
             "biometric_removed": r.biometric_removed, "cache_entries_cleared": r.cache_entries_cleared,
             "cache_bytes_freed": r.cache_bytes_freed, "wallet_removed": r.wallet_removed,
-            "warnings_acknowledged": r.warnings_acknowledged.iter().map(|w| format!("{w:?}")).collect::<Vec<_>>(),
+            "warnings_acknowledged": r.warnings_acknowledged.iter().map(|w| warning_code(*w)).collect::<Vec<_>>(),
         }));
-        return;
     }
-    println!(
+    outln!(
         "logged out {}: keys wiped {}, session ended {}, biometric removed {}, cache entries cleared {}, wallet removed {}",
-        r.account.name, r.keys_wiped, r.session_ended, r.biometric_removed, r.cache_entries_cleared, r.wallet_removed
-    );
+        r.account.name,
+        r.keys_wiped,
+        r.session_ended,
+        r.biometric_removed,
+        r.cache_entries_cleared,
+        r.wallet_removed
+    )
 }
 
-pub fn events(out: &Out, list: &[SecurityEvent], failed_since_success: u32) {
+/// What an event means, in words.
+pub fn event_text(k: EventKind) -> &'static str {
+    match k {
+        EventKind::AccountCreated => "account created",
+        EventKind::AccountImported => "account imported",
+        EventKind::LoginSucceeded => "logged in",
+        EventKind::LoginFailed => "wrong password (login or unlock)",
+        EventKind::DelayStarted => "too many wrong passwords: delay started",
+        EventKind::Unlocked => "unlocked",
+        EventKind::LockedManually => "locked",
+        EventKind::LockedAutomatically => "locked automatically",
+        EventKind::PasswordChanged => "password changed",
+        EventKind::BackupConfirmed => "backup confirmed",
+        EventKind::PhraseRevealed => "recovery phrase shown",
+        EventKind::KeystoreExported => "keystore file exported",
+        EventKind::LoggedOut => "logged out",
+        EventKind::WalletRemoved => "wallet removed",
+        EventKind::BiometricEnabled => "fingerprint/face unlock on",
+        EventKind::BiometricDisabled => "fingerprint/face unlock off",
+        EventKind::BiometricUnlock => "unlocked with fingerprint/face",
+        EventKind::BiometricInvalidated => "fingerprint/face unlock turned off (biometrics changed)",
+        EventKind::CachesCleared => "caches cleared",
+        EventKind::DataErased => "all data erased",
+        EventKind::OrphansPurged => "leftover key-store entries removed",
+        EventKind::HardwareKeyEnabled => "security key required at login",
+        EventKind::HardwareKeyDisabled => "security key no longer required",
+    }
+}
+
+pub fn events(out: &Out, list: &[SecurityEvent], failed_since_success: u32) -> Result<(), CliError> {
     if out.json {
-        out.print_json(&json!({
+        return out.print_json(&json!({
             "failed_attempts_since_last_success": failed_since_success,
-            "events": list.iter().map(|e| json!({"id": e.id, "at": e.at_unix, "kind": e.kind.as_str(), "account": e.account_name, "detail": e.detail})).collect::<Vec<_>>(),
+            "events": list.iter().map(|e| json!({
+                "id": e.id, "at": e.at_unix, "at_utc": utc(e.at_unix), "kind": e.kind.as_str(),
+                "text": event_text(e.kind), "account": e.account_name, "detail": e.detail,
+            })).collect::<Vec<_>>(),
         }));
-        return;
     }
     if failed_since_success > 0 {
         out.warn(&format!("{failed_since_success} failed password attempt(s) since the last successful login"));
     }
     for e in list {
-        println!("{:>12}  {:<22} {:<16} {}", e.at_unix, e.kind.as_str(), e.account_name.as_deref().unwrap_or("-"), e.detail);
+        let detail = if e.detail.is_empty() { String::new() } else { format!(" {DIM}({}){DIM:#}", e.detail) };
+        outln!("{}  {:<16} {}{}", utc(e.at_unix), e.account_name.as_deref().unwrap_or("-"), event_text(e.kind), detail)?;
+    }
+    Ok(())
+}
+
+/// `YYYY-MM-DD HH:MM:SS UTC` for Unix seconds (no time-zone database needed).
+pub fn utc(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", secs / 3600, secs % 3600 / 60, secs % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utc_dates() {
+        assert_eq!(super::utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(super::utc(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(super::utc(1_767_225_599), "2025-12-31 23:59:59 UTC");
     }
 }

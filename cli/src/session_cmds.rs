@@ -7,10 +7,11 @@
 use std::path::{Path, PathBuf};
 
 use imwallet_core::auth::gates::{AuthProof, Gate, GatePolicy, GatedAction};
+use imwallet_core::auth::{names, password};
 use imwallet_core::session::logout::{ConfirmationNeeded, LogoutConfirmation, LogoutOptions};
 use imwallet_core::session::SessionState;
 use imwallet_core::vault::SecretBytes;
-use imwallet_core::wallet::Language;
+use imwallet_core::wallet::{Language, Mnemonic};
 use imwallet_core::{Config, Hooks, WalletCore};
 use serde_json::json;
 use zeroize::Zeroizing;
@@ -18,7 +19,7 @@ use zeroize::Zeroizing;
 use crate::input::Input;
 use crate::output::{CliError, Out};
 use crate::progress::with_spinner;
-use crate::render;
+use crate::{errln, outln, render};
 
 /// The platform's data directory for imwallet.
 pub fn default_data_dir() -> PathBuf {
@@ -46,29 +47,52 @@ pub fn open(dir: &Path) -> Result<WalletCore, CliError> {
     Ok(WalletCore::open(Config::new(dir), hooks)?)
 }
 
-/// A new password: asked twice on a terminal.
-pub fn new_password(input: &mut Input, what: &str) -> Result<Zeroizing<String>, CliError> {
-    let pw = input.secret(what)?;
-    if input.interactive() {
-        let again = input.secret("repeat it")?;
-        if *again != *pw {
-            return Err(CliError::usage("the two passwords differ"));
+/// A new password for `account`: checked against the policy as soon as it is typed (before the
+/// repeat prompt), asked twice on a terminal, and asked again there when refused or mistyped.
+pub fn new_password(input: &mut Input, what: &str, account: &str) -> Result<Zeroizing<String>, CliError> {
+    loop {
+        let pw = input.secret_checked(what, |pw| Ok(password::check_new_password(pw.as_bytes(), &[account])?))?;
+        if !input.interactive() {
+            return Ok(pw);
         }
+        let again = input.secret("repeat it")?;
+        if *again == *pw {
+            return Ok(pw);
+        }
+        errln!("the two passwords differ; once more");
     }
-    Ok(pw)
+}
+
+/// A recovery phrase, checked (word list, checksum) as soon as it is entered.
+pub fn recovery_phrase(input: &mut Input) -> Result<Zeroizing<String>, CliError> {
+    input.secret_checked("recovery phrase", |p| Ok(Mnemonic::parse(p).map(|_| ())?))
+}
+
+/// Refuses before any prompt when the attempt limiter's delay is running, and says how many
+/// attempts are left before one starts.
+fn before_password(core: &WalletCore, name: Option<&str>) -> Result<(), CliError> {
+    let status = core.attempt_status(name)?;
+    if status.retry_after_secs > 0 {
+        return Err(imwallet_core::Error::TooManyAttempts { retry_after_secs: status.retry_after_secs }.into());
+    }
+    if status.attempts_left <= 2 {
+        crate::output::Out::new(false).warn(&format!("{} attempt(s) left before a delay starts", status.attempts_left));
+    }
+    Ok(())
 }
 
 pub fn account_create(out: &Out, input: &mut Input, dir: &Path, name: &str, words: u32, lang: &str) -> Result<(), CliError> {
     let language = Language::from_code(lang)?;
     let core = open(dir)?;
-    let pw = new_password(input, "new wallet password")?;
+    names::normalize(name)?;
+    let pw = new_password(input, "new wallet password", name)?;
     let created = with_spinner("deriving the vault key", || core.create_account(name, pw.as_bytes(), words, language))?;
     let phrase = created.phrase.expose_str()?;
     if out.json {
-        out.print_json(&json!({"account": render::account_json(&created.account), "phrase": phrase}));
+        out.print_json(&json!({"account": render::account_json(&created.account), "phrase": phrase}))?;
     } else {
-        println!("{phrase}");
-        eprintln!("account {} created: {}", created.account.name, created.account.address);
+        outln!("{phrase}")?;
+        errln!("account {} created: {}", created.account.name, created.account.address);
         out.warn("write the recovery phrase down, then run `imwallet backup confirm`");
     }
     Ok(())
@@ -76,33 +100,33 @@ pub fn account_create(out: &Out, input: &mut Input, dir: &Path, name: &str, word
 
 pub fn account_import(out: &Out, input: &mut Input, dir: &Path, name: &str, passphrase: bool) -> Result<(), CliError> {
     let core = open(dir)?;
-    let phrase = input.secret("recovery phrase")?;
+    names::normalize(name)?;
+    let phrase = recovery_phrase(input)?;
     let pass = if passphrase { Some(input.secret("BIP39 passphrase")?) } else { None };
-    let pw = new_password(input, "new wallet password")?;
+    let pw = new_password(input, "new wallet password", name)?;
     let a = with_spinner("deriving the vault key", || {
         core.import_account(name, phrase.as_bytes(), pass.as_ref().map(|p| p.as_bytes()), pw.as_bytes())
     })?;
-    render::accounts(out, &[a]);
-    Ok(())
+    render::accounts(out, &[a])
 }
 
 pub fn account_import_keystore(out: &Out, input: &mut Input, dir: &Path, name: &str, file: &Path) -> Result<(), CliError> {
     let json_text = std::fs::read_to_string(file).map_err(|e| CliError::io(format!("cannot read {}: {e}", file.display())))?;
     let core = open(dir)?;
+    names::normalize(name)?;
     let kpw = input.secret("keystore file password")?;
-    let pw = new_password(input, "new wallet password")?;
+    let pw = new_password(input, "new wallet password", name)?;
     let a = with_spinner("decrypting the keystore", || core.import_keystore(name, &json_text, kpw.as_bytes(), pw.as_bytes()))?;
-    render::accounts(out, &[a]);
-    Ok(())
+    render::accounts(out, &[a])
 }
 
 pub fn account_list(out: &Out, dir: &Path) -> Result<(), CliError> {
-    render::accounts(out, &open(dir)?.accounts()?);
-    Ok(())
+    render::accounts(out, &open(dir)?.accounts()?)
 }
 
 /// Logs `name` in (or unlocks the persisted session when `name` is `None`).
 pub fn login(core: &WalletCore, input: &mut Input, name: Option<&str>) -> Result<SessionState, CliError> {
+    before_password(core, name)?;
     let pw = input.secret("wallet password")?;
     let state = match name {
         Some(n) => with_spinner("checking the password", || core.login(n, pw.as_bytes()))?,
@@ -114,34 +138,31 @@ pub fn login(core: &WalletCore, input: &mut Input, name: Option<&str>) -> Result
 pub fn cmd_login(out: &Out, input: &mut Input, dir: &Path, name: &str) -> Result<(), CliError> {
     let core = open(dir)?;
     let s = login(&core, input, Some(name))?;
-    render::state(out, &s);
-    Ok(())
+    render::state(out, &s)
 }
 
 pub fn cmd_unlock(out: &Out, input: &mut Input, dir: &Path, biometric: bool) -> Result<(), CliError> {
     let core = open(dir)?;
     let s = if biometric { core.unlock_with_biometrics()? } else { login(&core, input, None)? };
     if out.json {
-        out.print_json(&json!({"state": render::state_json(&s), "addresses": core.addresses(1)?}));
+        out.print_json(&json!({"state": render::state_json(&s), "addresses": core.addresses(1)?}))?;
     } else {
-        render::state(out, &s);
-        println!("address: {}", core.addresses(1)?.join(", "));
+        render::state(out, &s)?;
+        outln!("address: {}", core.addresses(1)?.join(", "))?;
     }
     Ok(())
 }
 
 pub fn cmd_lock(out: &Out, dir: &Path) -> Result<(), CliError> {
     let core = open(dir)?;
-    render::state(out, &core.lock()?);
-    Ok(())
+    render::state(out, &core.lock()?)
 }
 
 /// The session state and the session account's gates (the defaults without a session).
 pub fn cmd_status(out: &Out, dir: &Path) -> Result<(), CliError> {
     let core = open(dir)?;
     let gates: Vec<(GatedAction, GatePolicy)> = GatedAction::ALL.iter().map(|a| (*a, core.gate_policy(*a))).collect();
-    render::status(out, &core.state(), &gates);
-    Ok(())
+    render::status(out, &core.state(), &gates)
 }
 
 pub fn backup_confirm(out: &Out, input: &mut Input, dir: &Path) -> Result<(), CliError> {
@@ -149,22 +170,24 @@ pub fn backup_confirm(out: &Out, input: &mut Input, dir: &Path) -> Result<(), Cl
     login(&core, input, None)?;
     confirm_backup_words(&core, input)?;
     if out.json {
-        out.print_json(&json!({"backed_up": true}));
+        out.print_json(&json!({"backed_up": true}))?;
     } else {
-        println!("backup confirmed");
+        outln!("backup confirmed")?;
     }
     Ok(())
 }
 
 pub fn password_change(out: &Out, input: &mut Input, dir: &Path) -> Result<(), CliError> {
     let core = open(dir)?;
+    let account = core.state().account().map(|a| a.name.clone()).unwrap_or_default();
+    before_password(&core, None)?;
     let old = input.secret("current wallet password")?;
-    let new = new_password(input, "new wallet password")?;
+    let new = new_password(input, "new wallet password", &account)?;
     with_spinner("re-wrapping the vault key", || core.change_password(old.as_bytes(), new.as_bytes()))?;
     if out.json {
-        out.print_json(&json!({"password_changed": true}));
+        out.print_json(&json!({"password_changed": true}))?;
     } else {
-        println!("password changed");
+        outln!("password changed")?;
     }
     Ok(())
 }
@@ -172,19 +195,23 @@ pub fn password_change(out: &Out, input: &mut Input, dir: &Path) -> Result<(), C
 /// Shows the plan and its warnings, asks for the confirmation it needs, logs out.
 pub fn logout(out: &Out, input: &mut Input, core: &WalletCore, options: LogoutOptions, yes: bool) -> Result<(), CliError> {
     let plan = core.prepare_logout(options)?;
-    render::plan(out, &plan);
+    render::plan(&plan);
     let mut confirmation = match plan.confirmation {
         ConfirmationNeeded::Tap if yes => LogoutConfirmation::default(),
         ConfirmationNeeded::Tap => {
             let answer = input.line("log out? [y/N]")?;
             if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
-                return Err(CliError::usage("logout cancelled"));
+                return Err(CliError::cancelled("logout cancelled"));
             }
             LogoutConfirmation::default()
         }
         ConfirmationNeeded::TypeAccountName => {
             out.warn("this wallet was never backed up: removing it loses it for good");
+            // Checked as soon as it is typed, before the password and its KDF.
             let typed = input.line(&format!("type the account name ({}) to confirm", plan.account.name))?;
+            if names::key(&typed) != names::key(&plan.account.name) {
+                return Err(CliError::cancelled(format!("logout cancelled: \"{}\" is not the account name", typed.as_str())));
+            }
             LogoutConfirmation { typed_account_name: Some(typed.to_string()), ..Default::default() }
         }
     };
@@ -192,11 +219,11 @@ pub fn logout(out: &Out, input: &mut Input, core: &WalletCore, options: LogoutOp
         Gate::None => {}
         Gate::Biometric => confirmation.use_biometrics = true,
         Gate::Password | Gate::BiometricOrPassword => {
+            before_password(core, None)?;
             confirmation.password = Some(SecretBytes::from_str_bytes(&input.secret("wallet password")?));
         }
     }
-    render::report(out, &core.logout(&plan.token, &confirmation)?);
-    Ok(())
+    render::report(out, &core.logout(&plan.token, &confirmation)?)
 }
 
 pub fn cmd_logout(out: &Out, input: &mut Input, dir: &Path, options: LogoutOptions, yes: bool) -> Result<(), CliError> {
@@ -206,22 +233,22 @@ pub fn cmd_logout(out: &Out, input: &mut Input, dir: &Path, options: LogoutOptio
 
 pub fn cmd_events(out: &Out, dir: &Path, limit: u32) -> Result<(), CliError> {
     let core = open(dir)?;
-    render::events(out, &core.security_events(limit)?, core.failed_attempts_summary()?.count);
-    Ok(())
+    render::events(out, &core.security_events(limit)?, core.failed_attempts_summary()?.count)
 }
 
 pub fn biometrics(out: &Out, input: &mut Input, dir: &Path, enable: bool) -> Result<(), CliError> {
     let core = open(dir)?;
     if enable {
+        before_password(&core, None)?;
         let pw = input.secret("wallet password")?;
         with_spinner("checking the password", || core.enable_biometric_unlock(pw.as_bytes()))?;
     } else {
         core.disable_biometric_unlock()?;
     }
     if out.json {
-        out.print_json(&json!({"biometric_enabled": enable}));
+        out.print_json(&json!({"biometric_enabled": enable}))?;
     } else {
-        println!("biometric unlock {}", if enable { "enabled" } else { "disabled" });
+        outln!("biometric unlock {}", if enable { "enabled" } else { "disabled" })?;
     }
     Ok(())
 }
@@ -231,6 +258,7 @@ pub fn confirm_backup_words(core: &WalletCore, input: &mut Input) -> Result<(), 
     // A backed-up wallet, or one after 3 wrong answers, needs the RevealPhrase gate.
     let positions = match core.backup_challenge(AuthProof::None) {
         Err(imwallet_core::Error::AuthorizationRequired { .. }) => {
+            before_password(core, None)?;
             let pw = input.secret("wallet password")?;
             with_spinner("checking the password", || core.backup_challenge(AuthProof::Password(pw.as_bytes())))?
         }

@@ -15,6 +15,7 @@ use imwallet_core::wallet::tx::{summarize, Limits, SignedTransaction, Transactio
 use serde_json::{json, Value};
 
 use crate::input::{next_stdin_line, Input};
+use crate::outln;
 use crate::output::{CliError, Out};
 use crate::progress::with_spinner;
 use crate::session_cmds::open;
@@ -83,14 +84,14 @@ pub fn summary_json(s: &TransactionSummary) -> Value {
     })
 }
 
-fn print(out: &Out, signed: &SignedTransaction) {
+fn print(out: &Out, signed: &SignedTransaction) -> Result<(), CliError> {
     if out.json {
         out.print_json(
             &json!({"raw": signed.raw_hex, "hash": signed.hash, "from": signed.sender, "summary": summary_json(&signed.summary)}),
-        );
+        )
     } else {
-        println!("raw transaction: {}", signed.raw_hex);
-        println!("transaction hash: {}", signed.hash);
+        outln!("raw transaction: {}", signed.raw_hex)?;
+        outln!("transaction hash: {}", signed.hash)
     }
 }
 
@@ -123,6 +124,5 @@ pub fn sign_tx(out: &Out, input: &mut Input, dir: &Path, source: &Path, chain_id
         Gate::None | Gate::Biometric => {}
     }
     let signed = core.sign_transaction(index, &text, chain_id)?;
-    print(out, &signed);
-    Ok(())
+    print(out, &signed)
 }

@@ -29,9 +29,10 @@ fn mnemonic_new_in_every_language_checks_back() {
             assert_eq!(v["language"], lang);
         }
     }
+    // A word count BIP39 does not have is a usage error (exit 2), with the allowed values.
     let bad = run(&["mnemonic", "new", "--words", "13"], "");
-    assert_eq!(bad.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("UnsupportedWordCount"));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("possible values: 12, 15, 18, 21, 24"));
 }
 
 #[test]

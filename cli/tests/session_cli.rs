@@ -52,7 +52,7 @@ fn account_lifecycle_through_one_shot_commands() {
 
     // Logout: shows warnings, asks y/N.
     let o = run(dir, &["logout"], "n\n");
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(130), "declining cancels");
     assert!(err(&o).contains("never confirmed as backed up"), "{}", err(&o));
     let o = run(dir, &["logout"], "y\n");
     assert!(o.status.success(), "{}", err(&o));
@@ -61,9 +61,10 @@ fn account_lifecycle_through_one_shot_commands() {
 
     // Removing an unbacked wallet needs the typed name.
     run(dir, &["login", "--name", "Ann"], "brand new passphrase for me 7\n");
-    let o = run(dir, &["logout", "--remove-wallet"], "Bob\nbrand new passphrase for me 7\n");
-    assert_eq!(o.status.code(), Some(1));
-    assert!(err(&o).contains("ConfirmationRequired"));
+    // A wrong name cancels at once: the password is not even read.
+    let o = run(dir, &["logout", "--remove-wallet"], "Bob\n");
+    assert_eq!(o.status.code(), Some(130), "{}", err(&o));
+    assert!(err(&o).contains("[Cancelled]") && err(&o).contains("is not the account name"), "{}", err(&o));
     let o = run(dir, &["--json", "logout", "--remove-wallet"], "ann\nbrand new passphrase for me 7\n");
     assert!(o.status.success(), "{}", err(&o));
     assert_eq!(json(&o)["wallet_removed"], true);
@@ -111,7 +112,7 @@ fn shell_holds_a_session_and_auto_locks() {
         "create Sue\n{PW}\nstatus\naddresses 2\nsign hello\nautolock never\nwrong wrong wrong\nautolock 1\n{PW}\nstatus\nlock\nsign nope\nunlock\n{PW}\nstatus\nevents 5\nbogus\nquit\n"
     );
     let o = run(d.path(), &["shell"], &script);
-    assert!(o.status.success(), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(1), "a script that hit errors says so: {}", err(&o));
     let stdout = out(&o);
     assert!(stdout.contains("state: unlocked (Sue)"), "{stdout}");
     assert!(stdout.lines().any(|l| l.starts_with("0x") && l.len() == 132), "a 65-byte signature: {stdout}");
@@ -182,7 +183,7 @@ fn cache_usage_clear_and_reset() {
     let o = run(dir, &["cache", "clear", "--kind", "Bad Kind"], "");
     assert_eq!(o.status.code(), Some(1));
     let o = run(dir, &["reset"], "no thanks\n");
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(130), "a wrong confirmation phrase cancels");
     assert!(err(&o).contains("never backed up"), "{}", err(&o));
     assert_eq!(json(&run(dir, &["--json", "account", "list"], "")).as_array().unwrap().len(), 1, "nothing erased");
     // Res was never backed up: its password is needed too.

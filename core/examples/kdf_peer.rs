@@ -8,6 +8,7 @@
 //!   `<milliseconds> <hex of the 32-byte output>`;
 //! * `login` — one `WalletCore::login` of a production-profile account (created at start-up,
 //!   so it has the current default parameters): `<milliseconds>`;
+//! * `sign N` — N `sign_message` calls of that account after a login: `<microseconds per call>`;
 //! * `params` — the production default as `M_KIB T P`.
 //!
 //! Build it in release: `cargo build --release -p imwallet-core --example kdf_peer`.
@@ -55,6 +56,15 @@ fn main() {
                 let start = Instant::now();
                 w.login("Bench", PW).unwrap();
                 format!("{:.3}", start.elapsed().as_secs_f64() * 1e3)
+            }
+            ["sign", n] => {
+                let w = core.as_ref().expect("run `login` first");
+                let n: u32 = n.parse().unwrap();
+                let start = Instant::now();
+                for i in 0..n {
+                    w.sign_message(0, format!("message {i}").as_bytes()).unwrap();
+                }
+                format!("{:.1}", start.elapsed().as_secs_f64() * 1e6 / f64::from(n))
             }
             ["params"] => {
                 let p = KdfProfile::Production.params();

@@ -77,6 +77,9 @@ pub enum Error {
     AccountNameTaken,
     #[error("no account with this name on this device")]
     AccountNotFound,
+    /// The imported phrase (with its passphrase) or keystore is a wallet already on this device.
+    #[error("this wallet is already on this device as the account '{account}'")]
+    WalletAlreadyOnDevice { account: String },
     #[error("password too short: use at least {min} characters")]
     PasswordTooShort { min: u32 },
     #[error("password too weak: {reason}")]
@@ -201,6 +204,7 @@ impl Error {
             Error::InvalidAccountName { .. } => "InvalidAccountName",
             Error::AccountNameTaken => "AccountNameTaken",
             Error::AccountNotFound => "AccountNotFound",
+            Error::WalletAlreadyOnDevice { .. } => "WalletAlreadyOnDevice",
             Error::PasswordTooShort { .. } => "PasswordTooShort",
             Error::PasswordTooWeak { .. } => "PasswordTooWeak",
             Error::InvalidCredentials { .. } => "InvalidCredentials",

@@ -60,6 +60,7 @@ fn open_weird(dir: &std::path::Path, clock: Arc<ManualClock>, boot: Arc<dyn Boot
             key_store: Arc::new(MemoryKeyStore::new()),
             device_keys: Some(device_for(dir)),
             hardware_key: None,
+            prompts: Default::default(),
         },
     )
     .unwrap()

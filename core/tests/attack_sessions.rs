@@ -214,6 +214,7 @@ fn open_rig(dir: &std::path::Path, auto_lock: AutoLock) -> Rig {
         device_owner: Some(Arc::new(Owner::default())),
         device_keys: Some(common::device_for(dir)),
         hardware_key: None,
+        prompts: Default::default(),
     };
     let core = Arc::new(WalletCore::open(config, hooks).unwrap());
     Rig { core, ks, clock, listener }

@@ -105,9 +105,18 @@ fn import_phrase_and_keystore() {
     assert_ne!(b.address, a.address, "a passphrase gives another wallet");
     assert!(matches!(r.core.import_account("Bad", b"test test", None, PW), Err(Error::MnemonicWordCount { got: 2 })));
     assert!(matches!(r.core.import_account("Bad", &[0xff, 0xfe], None, PW), Err(Error::InvalidArgument { .. })));
-    let json = r.core.export_keystore(AuthProof::Password(PW), 0, b"ks-pass", ExportKdf::Pbkdf2 { rounds: 1000 }).unwrap();
+    // The same wallet under a second name is refused (phrase, or its keystore), naming the
+    // account it already is; the check runs before the KDF.
+    let dup = r.core.import_account("Dev3", junk, None, PW).unwrap_err();
+    assert_eq!(dup, Error::WalletAlreadyOnDevice { account: "Dev".into() });
+    let same = r.core.export_keystore(AuthProof::Password(PW), 0, b"ks-pass", ExportKdf::Pbkdf2 { rounds: 1000 }).unwrap();
+    let dup = r.core.import_keystore("FromFile", &same, b"ks-pass", PW).unwrap_err();
+    assert_eq!(dup, Error::WalletAlreadyOnDevice { account: "Dev2".into() });
+    // Another key of the same phrase (index 1) is another wallet.
+    let second = r.core.addresses(2).unwrap()[1].clone();
+    let json = r.core.export_keystore(AuthProof::Password(PW), 1, b"ks-pass", ExportKdf::Pbkdf2 { rounds: 1000 }).unwrap();
     let k = r.core.import_keystore("FromFile", &json, b"ks-pass", PW).unwrap();
-    assert_eq!(k.address, b.address);
+    assert_eq!(k.address, second);
     assert!(!k.has_recovery_phrase);
     assert_eq!(r.core.backup_challenge(AuthProof::None).unwrap_err(), Error::NoRecoveryPhrase);
     assert_eq!(r.core.reveal_phrase(AuthProof::Password(PW)).unwrap_err(), Error::NoRecoveryPhrase);

@@ -264,9 +264,16 @@ class WalletFlowsTest {
     @Test fun importExportAndChangePassword() = runBlocking<Unit> {
         val a = core.importAccount("Dev", "test test test test test test test test test test test junk".toByteArray(), null, PW)
         assertEquals("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", a.address)
-        val ks = core.exportKeystore(AuthProof.Password(PW), 0u, "file password".toByteArray())
+        // The same wallet under a second name is refused, naming the account it already is.
+        val same = core.exportKeystore(AuthProof.Password(PW), 0u, "file password".toByteArray())
+        val dup = assertFailsWith<WalletException.WalletAlreadyOnDevice> {
+            core.importKeystore("FromFile", same, "file password".toByteArray(), PW2)
+        }
+        assertEquals("Dev", dup.account)
+        val second = core.addresses(2u)[1]
+        val ks = core.exportKeystore(AuthProof.Password(PW), 1u, "file password".toByteArray())
         val b = core.importKeystore("FromFile", ks, "file password".toByteArray(), PW2)
-        assertEquals(a.address, b.address)
+        assertEquals(second, b.address)
         core.changePassword(PW2, "a brand new long passphrase 99".toByteArray())
         core.lock()
         assertIs<SessionState.Unlocked>(core.unlock("a brand new long passphrase 99".toByteArray()))
@@ -285,6 +292,20 @@ class BiometricTest {
         core.createAccount("Bea", PW, 12u, Language.ENGLISH)
         core.enableBiometricUnlock(PW)
         core.lock()
+    }
+
+    @Test fun promptTextsComeFromTheShell() = runBlocking<Unit> {
+        val d = Files.createTempDirectory("imwallet-kt-prompts")
+        val texts = PromptTexts("Desbloquear imwallet", "Desbloquear {account}", "Confirma", "Confirmar: {action}")
+        val c = WalletCore(CoreConfig(d.toString(), KdfProfile.INSECURE_FAST_FOR_TESTS, AutoLock.Never), null, null, ks, promptTexts = texts)
+        try {
+            c.createAccount("Inés", PW, 12u, Language.SPANISH)
+            c.enableBiometricUnlock(PW)
+            c.lock()
+            assertIs<SessionState.Unlocked>(c.unlockWithBiometrics())
+            assertEquals("Desbloquear Inés", ks.prompts.last())
+            assertEquals("Unlock imwallet", defaultPromptTexts().unlockTitle)
+        } finally { c.close(); d.toFile().deleteRecursively() }
     }
 
     @Test fun fingerprintUnlockIsCryptoBound() = runBlocking<Unit> {

@@ -1,14 +1,30 @@
 #!/usr/bin/env bash
-# Python suite: generated bindings + pytest (venv from tests/setup.sh).
+# Python suite, against the *installed* package: builds the wheel (scripts/build-wheel.sh:
+# maturin, UniFFI mode, the shipping library), `pip install`s it into a fresh venv with pytest,
+# and runs the tests there (the checkout's generated bindings are not on the path).
+# IMW_PY_FROM_BINDINGS=1 runs them on tests/bindings.sh's output instead (quicker while iterating).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-"$ROOT/tests/setup.sh" python >&2
-"$ROOT/tests/bindings.sh" >/dev/null
-VENV=${IMW_CACHE:-/var/cache/imwallet}/venv
+IMW_CACHE=${IMW_CACHE:-/var/cache/imwallet}
 LOG=$(mktemp)   # private log: other checkouts may run this suite at the same time
-trap 'rm -f "$LOG"' EXIT
+WORK=$(mktemp -d)
+trap 'rm -rf "$LOG" "$WORK"' EXIT
+if [ "${IMW_PY_FROM_BINDINGS:-0}" = 1 ]; then
+  "$ROOT/tests/setup.sh" python >&2
+  "$ROOT/tests/bindings.sh" >/dev/null
+  PY=$IMW_CACHE/venv/bin/python
+  export PYTHONPATH="$ROOT/target/bindings/python:$ROOT/tests/python"
+else
+  WHEEL=$("$ROOT/scripts/build-wheel.sh")
+  python3 -m venv "$WORK/venv"
+  "$WORK/venv/bin/pip" install -q "$WHEEL" pytest >&2
+  PY=$WORK/venv/bin/python
+  export PYTHONPATH="$ROOT/tests/python"
+  echo "python: testing $(basename "$WHEEL") installed in a fresh venv" >&2
+fi
+cd "$WORK"
 set +e
-PYTHONPATH="$ROOT/target/bindings/python:$ROOT/tests/python" "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$ROOT/tests/python" 2>&1 | tee "$LOG"
+"$PY" -m pytest -q -p no:cacheprovider "$ROOT/tests/python" 2>&1 | tee "$LOG"
 rc=${PIPESTATUS[0]}
 set -e
 passed=$(grep -Eo '[0-9]+ passed' "$LOG" | tail -1 | awk '{print $1}' || true)

@@ -32,6 +32,25 @@ def test_enable_unlock_disable(bio):
     assert ks.entries == {} and not core.accounts()[0].biometric_enabled
 
 
+def test_prompt_texts_come_from_the_shell(tmp_path):
+    """The shell supplies the prompt texts in the user's language; English is the default."""
+    from conftest import FakeKeyStore, config
+    assert iw.default_prompt_texts().unlock_title == "Unlock imwallet"
+    ks = FakeKeyStore()
+    texts = iw.PromptTexts(unlock_title="Déverrouiller imwallet", unlock_reason="Déverrouiller {account}",
+                           confirm_title="Confirmez", confirm_reason="Confirmer : {action}")
+    core = iw.WalletCore(config(tmp_path), None, None, ks, prompt_texts=texts)
+    run(core.create_account("Zoé", PW, 12, iw.Language.FRENCH))
+    run(core.enable_biometric_unlock(PW))
+    core.lock()
+    assert run(core.unlock_with_biometrics()).is_unlocked()
+    assert ks.prompts[-1] == "Déverrouiller Zoé"
+    run(core.set_gate_policy(iw.GatedAction.REVEAL_PHRASE, iw.GatePolicy(gate=iw.Gate.BIOMETRIC, fresh_within_secs=None),
+                             iw.AuthProof.PASSWORD(password=PW)))
+    run(core.reveal_phrase(iw.AuthProof.BIOMETRIC()))
+    assert ks.prompts[-1] == "Confirmer : reveal phrase"
+
+
 @pytest.mark.parametrize("outcome,error", [
     (iw.KeyStoreError.Cancelled(), iw.WalletError.BiometricCancelled),
     (iw.KeyStoreError.Lockout(), iw.WalletError.BiometricLockout),

@@ -137,9 +137,17 @@ def test_import_export_change_password(rig):
     core, _, _, _ = rig
     acct = run(core.import_account("Dev", b"test test test test test test test test test test test junk", None, PW))
     assert acct.address == "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
-    ks = run(core.export_keystore(iw.AuthProof.PASSWORD(password=PW), 0, b"file password"))
+    # The same wallet under a second name: refused, naming the account it already is.
+    same = run(core.export_keystore(iw.AuthProof.PASSWORD(password=PW), 0, b"file password"))
+    with pytest.raises(iw.WalletError.WalletAlreadyOnDevice) as e:
+        run(core.import_keystore("FromFile", same, b"file password", PW2))
+    assert e.value.account == "Dev"
+    with pytest.raises(iw.WalletError.WalletAlreadyOnDevice):
+        run(core.import_account("Dev again", b"test test test test test test test test test test test junk", None, PW2))
+    second = core.addresses(2)[1]
+    ks = run(core.export_keystore(iw.AuthProof.PASSWORD(password=PW), 1, b"file password"))
     other = run(core.import_keystore("FromFile", ks, b"file password", PW2))
-    assert other.address == acct.address and not other.has_recovery_phrase
+    assert other.address == second and not other.has_recovery_phrase
     run(core.change_password(PW2, b"a brand new long passphrase 99"))
     core.lock()
     assert run(core.unlock(b"a brand new long passphrase 99")).is_unlocked()
@@ -172,6 +180,12 @@ def test_bad_inputs_from_the_host(rig):
     with pytest.raises(iw.WalletError.InvalidInput) as e:
         iw.checksum_address("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD")
     assert e.value.kind == "AddressChecksumMismatch"
+    # A one-letter name does not forbid every password with that letter in it...
+    run(core.create_account("a", b"a quiet harbour at dawn 1987", 12, iw.Language.ENGLISH))
+    # ...while a password leaning on a real name is refused.
+    with pytest.raises(iw.WalletError.WeakPassword) as e:
+        run(core.create_account("Hildegard", b"Hildegard2024!", 12, iw.Language.ENGLISH))
+    assert e.value.kind == "PasswordTooWeak"
     run(core.create_account("Gil", PW, 12, iw.Language.ENGLISH))
     with pytest.raises(iw.WalletError.AccountNameTaken):
         run(core.create_account("GIL", PW, 12, iw.Language.ENGLISH))

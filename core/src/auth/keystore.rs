@@ -21,6 +21,42 @@ pub struct BiometricPrompt {
     pub reason: String,
 }
 
+/// The texts of the biometric prompts the core asks the platform to show, supplied by the
+/// shell in the user's language (English by default). `{account}` in `unlock_reason` and
+/// `{action}` in `confirm_reason` are replaced by the account name and the gated action
+/// (`sign transaction`, `reveal phrase`, … — the shell may pass its own words for them by
+/// leaving `{action}` out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromptTexts {
+    pub unlock_title: String,
+    pub unlock_reason: String,
+    pub confirm_title: String,
+    pub confirm_reason: String,
+}
+
+impl Default for PromptTexts {
+    fn default() -> Self {
+        PromptTexts {
+            unlock_title: "Unlock imwallet".into(),
+            unlock_reason: "Unlock {account}".into(),
+            confirm_title: "Confirm it's you".into(),
+            confirm_reason: "Confirm: {action}".into(),
+        }
+    }
+}
+
+impl PromptTexts {
+    /// The prompt of a biometric unlock of `account`.
+    pub fn unlock(&self, account: &str) -> BiometricPrompt {
+        BiometricPrompt { title: self.unlock_title.clone(), reason: self.unlock_reason.replace("{account}", account) }
+    }
+
+    /// The prompt of a biometric confirmation of a gated action (`label`: its snake_case name).
+    pub fn confirm(&self, label: &str) -> BiometricPrompt {
+        BiometricPrompt { title: self.confirm_title.clone(), reason: self.confirm_reason.replace("{action}", &label.replace('_', " ")) }
+    }
+}
+
 /// Typed outcomes of a key-store call other than success.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyStoreError {

@@ -64,6 +64,12 @@ impl Inner {
         if rows::by_name_key(lk(&self.store).conn(), &key)?.is_some() {
             return Err(Error::AccountNameTaken);
         }
+        // The same wallet (same first address) under a second name: refused before the KDF.
+        let count = if secret.mnemonic().is_some() { CACHED_ADDRESSES } else { 1 };
+        let addresses = (0..count).map(|i| secret.key(i).map(|k| k.address().to_checksum())).collect::<Result<Vec<_>>>()?;
+        if let Some(existing) = self.account_with_address(&addresses[0])? {
+            return Err(Error::WalletAlreadyOnDevice { account: existing });
+        }
         let id = hex::encode(random_array::<16>()?);
         let vault_key = random_bytes(32)?;
         let salt = random_array::<16>()?.to_vec();
@@ -86,8 +92,6 @@ impl Inner {
             biometric_alias: None,
             hw_salt: None,
         };
-        let count = if row.has_phrase { CACHED_ADDRESSES } else { 1 };
-        let addresses = (0..count).map(|i| secret.key(i).map(|k| k.address().to_checksum())).collect::<Result<Vec<_>>>()?;
         let account = SessionAccount { id: id.clone(), name: display };
         // The account's device scope (no core lock held while the hook runs).
         let note = |alias: &str| device_rows::note_pending(lk(&self.store).conn(), alias);
@@ -125,6 +129,19 @@ impl Inner {
         crash_point("create.after_commit");
         let store = lk(&self.store);
         rows::info(store.conn(), &row)
+    }
+}
+
+impl Inner {
+    /// The name of the account whose first address is `address`, if one is on this device.
+    fn account_with_address(&self, address: &str) -> Result<Option<String>> {
+        let store = lk(&self.store);
+        for row in rows::all(store.conn())? {
+            if rows::cached_addresses(store.conn(), &row.id)?.first().is_some_and(|a| a.eq_ignore_ascii_case(address)) {
+                return Ok(Some(row.name));
+            }
+        }
+        Ok(None)
     }
 }
 

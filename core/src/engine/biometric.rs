@@ -74,8 +74,8 @@ impl Inner {
 
     /// A crypto-bound biometric proof for a gate: the unwrapped key must equal the one in
     /// memory (when unlocked).
-    pub(crate) fn biometric_proof(&self, row: &AccountRow, reason: &str, out: &mut Vec<Notice>) -> Result<()> {
-        let vk = self.biometric_vault_key(row, BiometricPrompt { title: "Confirm it's you".into(), reason: reason.into() }, out)?;
+    pub(crate) fn biometric_proof(&self, row: &AccountRow, prompt: BiometricPrompt, out: &mut Vec<Notice>) -> Result<()> {
+        let vk = self.biometric_vault_key(row, prompt, out)?;
         let matches = self.with_unlocked(|u| Ok(u.keys.account_id != row.id || bool::from(u.keys.vault_key.expose().ct_eq(vk.expose()))));
         match matches {
             Ok(false) => Err(Error::BiometricInvalidated),
@@ -172,7 +172,7 @@ impl WalletCore {
             }
             let row = i.row(&account.id)?;
             let mut out = Vec::new();
-            let prompt = BiometricPrompt { title: "Unlock imwallet".into(), reason: format!("Unlock {}", row.name) };
+            let prompt = i.prompts.unlock(&row.name);
             let result = i.biometric_vault_key(&row, prompt, &mut out);
             i.emit(out);
             i.enter_unlocked(gen, Some(cancel), &row, result?, EventKind::BiometricUnlock)?;

@@ -82,9 +82,7 @@ impl Inner {
         let mut out = Vec::new();
         let r = match proof {
             AuthProof::Password(pw) => self.check_password(Some(&row), pw, &mut out).map(|_| AuthMethod::Password),
-            AuthProof::Biometric => {
-                self.biometric_proof(&row, &format!("Confirm: {}", label.replace('_', " ")), &mut out).map(|_| AuthMethod::Biometric)
-            }
+            AuthProof::Biometric => self.biometric_proof(&row, self.prompts.confirm(label), &mut out).map(|_| AuthMethod::Biometric),
             AuthProof::None => {
                 Err(Error::AuthorizationRequired { action: label.to_string(), accepted: "a password or biometric proof".into() })
             }

@@ -78,6 +78,8 @@ pub struct Hooks {
     pub device_keys: Option<Arc<dyn DeviceKeyStore>>,
     /// The platform's security-key access, for accounts with the hardware-key factor.
     pub hardware_key: Option<Arc<dyn crate::auth::hardware_key::HardwareKey>>,
+    /// The biometric prompt texts, in the user's language.
+    pub prompts: crate::auth::keystore::PromptTexts,
 }
 
 impl Default for Hooks {
@@ -91,6 +93,7 @@ impl Default for Hooks {
             device_owner: None,
             device_keys: None,
             hardware_key: None,
+            prompts: Default::default(),
         }
     }
 }
@@ -120,6 +123,7 @@ pub(crate) struct Inner {
     pub hardware_key: Option<Arc<dyn crate::auth::hardware_key::HardwareKey>>,
     /// The store's device-scope keys (shared with its SQL functions; a leaf lock).
     pub ring: crate::store::sealing::SharedRing,
+    pub prompts: crate::auth::keystore::PromptTexts,
     #[cfg(feature = "test-hooks")]
     pub test: session::TestInstruments,
 }
@@ -198,6 +202,7 @@ impl WalletCore {
             device_keys: hooks.device_keys,
             hardware_key: hooks.hardware_key,
             ring,
+            prompts: hooks.prompts,
             #[cfg(feature = "test-hooks")]
             test: Default::default(),
         });

@@ -323,6 +323,22 @@ final class BiometricTests: XCTestCase {
         try? FileManager.default.removeItem(at: dir)
     }
 
+    func testPromptTextsComeFromTheShell() async throws {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("imwallet-swift-prompts-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: d) }
+        let texts = PromptTexts(unlockTitle: "imwallet entsperren", unlockReason: "{account} entsperren",
+                                confirmTitle: "Bestätigen", confirmReason: "Bestätigen: {action}")
+        let c = try WalletCore(config: CoreConfig(dataDir: d.path, kdfProfile: .insecureFastForTests, autoLock: .never),
+                               environment: nil, listener: nil, keyStore: ks, promptTexts: texts)
+        _ = try await c.createAccount(name: "Jürgen", password: PW, words: 12, language: .english)
+        try await c.enableBiometricUnlock(password: PW)
+        _ = try c.lock()
+        let s = try await c.unlockWithBiometrics()
+        XCTAssertTrue(isUnlocked(s))
+        XCTAssertEqual(ks.prompts.last, "Jürgen entsperren")
+        XCTAssertEqual(defaultPromptTexts().unlockTitle, "Unlock imwallet")
+    }
+
     func testFaceIdUnlockIsCryptoBound() async throws {
         let s = try await core.unlockWithBiometrics()
         XCTAssertTrue(isUnlocked(s))
