@@ -15,7 +15,7 @@ const PW: &str = "correct horse battery staple 42";
 
 fn spawn(dir: &std::path::Path, args: &[&str]) -> PtySession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_imwallet"));
-    cmd.arg("--data-dir").arg(dir).args(args).env("NO_COLOR", "1");
+    cmd.arg("--data-dir").arg(dir).args(args).env("NO_COLOR", "1").env("IMWALLET_DEVICE_KEYS_DIR", common::keys_dir(dir));
     spawn_command(cmd, Some(30_000)).unwrap()
 }
 
