@@ -17,7 +17,9 @@ if [ "${IMW_PY_FROM_BINDINGS:-0}" = 1 ]; then
 else
   WHEEL=$("$ROOT/scripts/build-wheel.sh")
   python3 -m venv "$WORK/venv"
-  "$WORK/venv/bin/pip" install -q "$WHEEL" pytest >&2
+  # The suite's own test dependencies, pinned where tests/setup.sh pins them.
+  eval "$(grep -E '^(CRYPTOGRAPHY|ETH_ACCOUNT)_VERSION=' "$ROOT/tests/setup.sh")"
+  "$WORK/venv/bin/pip" install -q "$WHEEL" pytest "cryptography==$CRYPTOGRAPHY_VERSION" "eth-account==$ETH_ACCOUNT_VERSION" >&2
   PY=$WORK/venv/bin/python
   export PYTHONPATH="$ROOT/tests/python"
   echo "python: testing $(basename "$WHEEL") installed in a fresh venv" >&2
