@@ -16,15 +16,7 @@ use imwallet_core::auth::device_keys::{DeviceKeyStore, FileDeviceKeys};
 use sha2::Digest;
 
 fn config_root() -> PathBuf {
-    if let Some(x) = std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
-        return PathBuf::from(x).join("imwallet");
-    }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
-    if cfg!(target_os = "macos") {
-        home.join("Library/Preferences/imwallet")
-    } else {
-        home.join(".config/imwallet")
-    }
+    crate::session_cmds::user_dir("XDG_CONFIG_HOME", ".config/imwallet", "Library/Preferences/imwallet")
 }
 
 /// The key folder of `dir`.

@@ -21,17 +21,19 @@ use crate::output::{CliError, Out};
 use crate::progress::with_spinner;
 use crate::{errln, outln, render};
 
-/// The platform's data directory for imwallet.
-pub fn default_data_dir() -> PathBuf {
-    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+/// A per-user folder of imwallet's: `$<xdg_var>/imwallet` when set, else `~/<linux>` (or
+/// `~/<macos>` on macOS).
+pub fn user_dir(xdg_var: &str, linux: &str, macos: &str) -> PathBuf {
+    if let Some(x) = std::env::var_os(xdg_var).filter(|v| !v.is_empty()) {
         return PathBuf::from(x).join("imwallet");
     }
     let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
-    if cfg!(target_os = "macos") {
-        home.join("Library/Application Support/imwallet")
-    } else {
-        home.join(".local/share/imwallet")
-    }
+    home.join(if cfg!(target_os = "macos") { macos } else { linux })
+}
+
+/// The platform's data directory for imwallet.
+pub fn default_data_dir() -> PathBuf {
+    user_dir("XDG_DATA_HOME", ".local/share/imwallet", "Library/Application Support/imwallet")
 }
 
 pub fn open(dir: &Path) -> Result<WalletCore, CliError> {

@@ -11,20 +11,9 @@ use imwallet_core::wallet::tx::{summarize, Transaction, TransactionKind, Transac
 use imwallet_core::wallet::{keccak256, sign, Signature};
 use imwallet_core::Error;
 
-const JUNK: &[u8] = b"test test test test test test test test test test test junk";
-const ADDR0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const ADDR1: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 
-/// An EIP-1559 transfer of 1.5 ETH on chain 1 (no chain id in the JSON: the declared one).
-const SEND: &str = r#"{"type":"0x2","nonce":"0x0","maxFeePerGas":"0x6fc23ac00","maxPriorityFeePerGas":"0x77359400","gas":"0x5208",
-  "to":"0x3535353535353535353535353535353535353535","value":"1500000000000000000"}"#;
-
-fn rig() -> (tempfile::TempDir, Rig) {
-    let dir = tempfile::tempdir().unwrap();
-    let r = open(dir.path());
-    r.core.import_account("Tess", JUNK, None, PW).unwrap();
-    (dir, r)
-}
+use common::tx_rig as rig;
 
 fn password(gate: Gate) -> GatePolicy {
     GatePolicy { gate, fresh_within_secs: None }

@@ -115,10 +115,7 @@ pub(crate) fn bind_at_open(store: &mut Store, dk: Option<&dyn DeviceKeyStore>) -
         for w in &wraps {
             device::insert(tx, w)?;
         }
-        accounts::seal_all_in_place(tx)?;
-        events::seal_all_in_place(tx)?;
-        caches::seal_all_in_place(tx)?;
-        tx.execute_batch("UPDATE settings SET value = imw_seal('', 'setting:' || key, value);")?;
+        device::seal_all_in_place(tx)?;
         // The scrub of the replaced plaintext pages is owed in the same commit: a crash before
         // it is done leaves it to the journal recovery of the next open.
         let jid = if had_data { Some(journal::insert(tx, JournalOp::Bind, None, &JournalPayload::default(), 0)?) } else { None };

@@ -2,6 +2,8 @@
 //! settable clock, a scripted environment and a recording listener.
 #![allow(dead_code)]
 
+pub mod device_rig;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -242,4 +244,20 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+/// The Hardhat/Anvil test phrase: address 0 is [`ADDR0`].
+pub const JUNK: &[u8] = b"test test test test test test test test test test test junk";
+pub const ADDR0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+/// An EIP-1559 transfer of 1.5 ETH (no chain id in the JSON: the declared one).
+pub const SEND: &str = r#"{"type":"0x2","nonce":"0x0","maxFeePerGas":"0x6fc23ac00","maxPriorityFeePerGas":"0x77359400","gas":"0x5208",
+  "to":"0x3535353535353535353535353535353535353535","value":"1500000000000000000"}"#;
+
+/// A core with "Tess" imported from [`JUNK`] (unlocked).
+pub fn tx_rig() -> (tempfile::TempDir, Rig) {
+    let dir = tempfile::tempdir().unwrap();
+    let r = open(dir.path());
+    r.core.import_account("Tess", JUNK, None, PW).unwrap();
+    (dir, r)
 }
