@@ -3,8 +3,7 @@
 //! password alone opens nothing, and neither does the key. Losing the key means restoring from
 //! the recovery phrase.
 
-use crate::auth::hardware_key::HardwareKeyError;
-use crate::engine::auth::{Factor, Verified};
+use crate::engine::password_check::{hardware_key_error, Factor, Verified};
 use crate::engine::session::Session;
 use crate::engine::{lk, WalletCore};
 use crate::events::EventKind;
@@ -12,14 +11,6 @@ use crate::store::accounts as rows;
 use crate::vault::aead::{self, Purpose};
 use crate::vault::{kdf, random_array, scrubbed};
 use crate::{Error, Result};
-
-fn hook_error(e: HardwareKeyError) -> Error {
-    match e {
-        HardwareKeyError::Cancelled => Error::HardwareKeyCancelled,
-        HardwareKeyError::NotPresent => Error::HardwareKeyUnavailable { reason: "no security key was presented".into() },
-        HardwareKeyError::Other { message } => Error::HardwareKeyUnavailable { reason: message },
-    }
-}
 
 impl WalletCore {
     /// Turns the hardware-key factor on for the session's account: checks the password (under
@@ -56,10 +47,10 @@ impl WalletCore {
         let Verified { vault_key, .. } = result?;
         let factor = match hook.filter(|_| on) {
             Some(hook) => {
-                hook.enroll(&row.id, &row.name).map_err(hook_error)?;
+                hook.enroll(&row.id, &row.name).map_err(hardware_key_error)?;
                 let salt = random_array::<32>()?.to_vec();
-                let prf = hook.prf(&row.id, &salt).map_err(hook_error)?;
-                let again = hook.prf(&row.id, &salt).map_err(hook_error)?;
+                let prf = hook.prf(&row.id, &salt).map_err(hardware_key_error)?;
+                let again = hook.prf(&row.id, &salt).map_err(hardware_key_error)?;
                 if prf.len() != 32 || prf.expose() != again.expose() {
                     return Err(Error::HookFailed { message: "the security key did not return the same 32-byte PRF output twice".into() });
                 }

@@ -1,15 +1,18 @@
 //! `WalletCore`: the engine that owns an account's life on a device.
 //!
 //! It ties the store, the vault and the session together: one instance per data directory.
-//! Sub-modules group the operations: [`accounts`] (create/import/backup/reveal/export/password),
-//! [`auth`] (login, unlock, lock, auto-lock, background/foreground), [`keys`] (addresses and
-//! signing) and [`logout`] (plans, logout, wallet removal, crash recovery). The session itself
+//! Sub-modules group the operations: [`accounts`] (create/import/reveal/export/password),
+//! `backup` (the backup check), `password_check` (every password check, under the limiter),
+//! [`auth`] (login, unlock, lock, auto-lock, background/foreground), `device` and `hardware`
+//! (device-bound keys and the hardware-key factor, ADR 0011), [`keys`] (addresses and signing)
+//! and [`logout`] (plans, logout, wallet removal, crash recovery). The session itself
 //! — state, keys, grants, plans — lives in one place, [`session`], and changes only through
 //! [`Inner::transition`]. Lock order: session → store → limiter guard. Listener notifications
 //! are collected while locks are held and delivered after they are released.
 
 mod accounts;
 mod auth;
+mod backup;
 mod biometric;
 mod cache;
 pub(crate) mod device;
@@ -18,9 +21,11 @@ mod gates;
 mod hardware;
 mod keys;
 pub(crate) mod logout;
+mod password_check;
 pub(crate) mod session;
 
-pub use accounts::{CreatedAccount, FREE_BACKUP_FAILURES};
+pub use accounts::CreatedAccount;
+pub use backup::FREE_BACKUP_FAILURES;
 pub use device::{attach_device_keys, open_store};
 pub use erase::{ErasePlan, EraseProofs, EraseReport, ERASE_PHRASE};
 pub use logout::recover_journal;
