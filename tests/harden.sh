@@ -5,7 +5,8 @@
 #                            fuzz corpora replayed under stable `cargo test`, the memory-residue
 #                            test, 100 kill -9 faults, the 8-thread session stress test (20 s)
 #   tests/harden.sh --long   each fuzz target for >= 10 M executions or 30 minutes
-#                            (tests/fuzz.sh --long), 1,000 kills, the stress test for 10 minutes
+#                            (tests/fuzz.sh --long), 1,000 kills, the stress test for 10 minutes,
+#                            the vendored password estimator against upstream on 200,000 passwords
 #
 # Each part runs under a watchdog (`timeout`): a hang is a failure, never a stuck CI.
 set -uo pipefail
@@ -44,6 +45,9 @@ T="cargo test -q -p imwallet-core --all-features --test"
 part "fuzz corpora replayed (stable)" 300 $T fuzz_corpus
 if [ "$LONG" = 1 ]; then
   part "fuzz --long (10 M execs or 30 min per target)" 30000 "$ROOT/tests/fuzz.sh" --long
+  # The vendored password estimator against upstream zxcvbn on 200,000 generated passwords
+  # (the test command runs 4,000).
+  part "zxcvbn vs upstream (200,000 passwords)" 7200 env IMW_ZXCVBN_CASES=200000 cargo test -q -p imwallet-zxcvbn
 fi
 part "memory residue (lock, logout, remove, erase)" 300 $T memory_residue
 part "kill-9 ($KILLS kills)" "$KILL_TIMEOUT" env IMW_KILLS="$KILLS" "${WRAP[@]}" $T kill_campaign -- --nocapture

@@ -5,13 +5,14 @@
 # fails the test command; docs/performance.md ("Size") says what each dependency costs and how
 # to measure it (scripts/size_report.py).
 #
-# Goal: 4 MB. Budget: the measured size plus a small margin, until the goal is met (see
-# docs/performance.md for what still stands between the two). Change it only with a measurement.
+# Goal and budget: 4 MB (met since the password estimator lost its regex engines and its word
+# lists were compressed: 3.93 MB; docs/performance.md). A new dependency that does not fit is
+# weighed there and something else trimmed: the budget is not raised.
 # Prints the library path and size, then "size: N passed, N failed".
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-BUDGET=${IMW_SIZE_BUDGET:-5750000}   # bytes, stripped, x86_64-unknown-linux-gnu (see docs/performance.md)
+BUDGET=${IMW_SIZE_BUDGET:-4000000}   # bytes, stripped, x86_64-unknown-linux-gnu (see docs/performance.md)
 GOAL=4000000
 TD=${CARGO_TARGET_DIR:-$ROOT/target}
 # Only the cdylib crate type, as a package ships it (cargo-ndk's .so, maturin's wheel): built
