@@ -66,6 +66,7 @@ fn open_weird(dir: &std::path::Path, clock: Arc<ManualClock>, boot: Arc<dyn Boot
             device_keys: Some(device_for(dir)),
             hardware_key: None,
             prompts: Default::default(),
+            app_codes: None,
         },
     )
     .unwrap()

@@ -220,6 +220,7 @@ fn open_rig(dir: &std::path::Path, auto_lock: AutoLock) -> Rig {
         device_keys: Some(common::device_for(dir)),
         hardware_key: None,
         prompts: Default::default(),
+        app_codes: None,
     };
     let core = Arc::new(WalletCore::open(config, hooks).unwrap());
     Rig { core, ks, clock, listener }
