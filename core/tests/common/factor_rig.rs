@@ -2,7 +2,7 @@
 //! with a settable clock, the scripted app server (`MemoryAppCodeVerifier`) and the app's
 //! "second factor on unlock" policy, and an authenticator app that reads the `otpauth://` URI
 //! the way a real one does.
-#![allow(dead_code, unused_imports)]
+#![allow(dead_code, unused_imports, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 use std::sync::Arc;
