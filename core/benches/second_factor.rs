@@ -23,7 +23,9 @@ const PW: &[u8] = b"correct horse battery staple 42";
 fn checks(c: &mut Criterion) {
     let mut g = c.benchmark_group("second_factor");
     let secret = [7u8; 20];
-    g.bench_function("totp_check_window_of_3", |b| b.iter(|| black_box(totp::matching_step(&secret, b"123456", 1_800_000_000, None).unwrap())));
+    g.bench_function("totp_check_window_of_3", |b| {
+        b.iter(|| black_box(totp::matching_step(&secret, b"123456", 1_800_000_000, None).unwrap()))
+    });
     let vault_key = SecretBytes::from_slice(&[9u8; 32]);
     let key = CodeKey::derive(&vault_key, "account").unwrap();
     let (shown, hashes) = recovery_codes::generate(&key).unwrap();

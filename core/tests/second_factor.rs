@@ -307,3 +307,40 @@ fn a_store_made_before_device_keys_seals_its_second_factor_when_bound() {
     let raw: Vec<u8> = conn.query_row("SELECT method FROM second_factor", [], |r| r.get(0)).unwrap();
     assert!(raw.starts_with(b"imws1"), "sealed in place");
 }
+
+#[test]
+fn the_hardware_key_and_a_second_factor_together() {
+    use imwallet_core::auth::hardware_key::{HardwareKeyError, MemoryHardwareKey};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(imwallet_core::clock::ManualClock::new(T0));
+    let hk = Arc::new(MemoryHardwareKey::new());
+    let config = imwallet_core::Config {
+        data_dir: dir.path().to_path_buf(),
+        kdf_profile: imwallet_core::vault::kdf::KdfProfile::InsecureFastForTests,
+        default_auto_lock: imwallet_core::session::autolock::AutoLock::Never,
+        unlock_needs_second_factor: false,
+    };
+    let hooks = imwallet_core::Hooks {
+        clock: clock.clone(),
+        boot_clock: clock.clone(),
+        device_keys: Some(device_for(dir.path())),
+        hardware_key: Some(hk.clone()),
+        ..imwallet_core::Hooks::default()
+    };
+    let core = imwallet_core::WalletCore::open(config, hooks).unwrap();
+    core.create_account("Kai", PW, 12, Language::English).unwrap();
+    core.enable_hardware_key(PW).unwrap();
+    let e = core.begin_totp_enrollment(PW, "imwallet").unwrap();
+    let app = Authenticator::scan(e.otpauth_uri.expose());
+    core.confirm_totp_enrollment(app.code(&clock).as_bytes()).unwrap();
+    clock.advance(30);
+    log_out(&core);
+    // The code without the key: the key's error (asked whatever the password, as before).
+    hk.script_next(HardwareKeyError::Cancelled);
+    assert_eq!(core.login("Kai", PW, Some(&app.factor(&clock))).unwrap_err(), Error::HardwareKeyCancelled);
+    // The key without the code: a wrong password.
+    assert!(matches!(core.login("Kai", PW, None).unwrap_err(), Error::InvalidCredentials { .. }));
+    // Both, and the password: in.
+    assert!(core.login("Kai", PW, Some(&app.factor(&clock))).unwrap().is_unlocked());
+}
