@@ -82,6 +82,13 @@ pub enum WalletError {
     /// The action's gate needs a proof: `accepted` says which.
     #[error("{reason}")]
     AuthorizationRequired { action: String, accepted: String, reason: String },
+    /// The code given to turn a second factor on does not match (never from a login: a wrong
+    /// factor there is `InvalidCredentials`).
+    #[error("{reason}")]
+    SecondFactorCodeRejected { reason: String },
+    /// The app-verified code could not be checked (no verifier, the app's server unreachable).
+    #[error("{reason}")]
+    SecondFactorUnavailable { reason: String },
     /// The account's security key is needed and the user dismissed the prompt.
     #[error("{reason}")]
     HardwareKeyCancelled { reason: String },
@@ -155,6 +162,8 @@ impl From<E> for WalletError {
             E::BiometricUnavailable => WalletError::BiometricUnavailable { reason: message },
             E::BiometricInvalidated => WalletError::BiometricInvalidated { reason: message },
             E::AuthorizationRequired { action, accepted } => WalletError::AuthorizationRequired { action, accepted, reason: message },
+            E::SecondFactorCodeRejected => WalletError::SecondFactorCodeRejected { reason: message },
+            E::SecondFactorUnavailable { .. } => WalletError::SecondFactorUnavailable { reason: message },
             E::HardwareKeyCancelled => WalletError::HardwareKeyCancelled { reason: message },
             E::HardwareKeyUnavailable { .. } => WalletError::HardwareKeyUnavailable { reason: message },
             E::DeviceKeyUnavailable { .. } => WalletError::DeviceKeyUnavailable { reason: message },

@@ -17,6 +17,7 @@ pub use imwallet_core::session::{AccountInfo, SessionAccount, SessionState};
 pub use imwallet_core::vault::kdf::KdfProfile;
 pub use imwallet_core::wallet::Language;
 
+use crate::second_factor::SecondFactorMethod;
 use imwallet_core::auth::gates::Gate;
 use imwallet_core::events as ev;
 use imwallet_core::session::autolock::AutoLock as CoreAutoLock;
@@ -88,6 +89,8 @@ pub struct AccountInfo {
     pub backed_up: bool,
     pub biometric_enabled: bool,
     pub hardware_key_enabled: bool,
+    /// Logging in also needs this second factor (none: the password alone).
+    pub second_factor: Option<SecondFactorMethod>,
     pub created_at_unix: i64,
     /// The first address (index 0), EIP-55.
     pub address: String,
@@ -212,6 +215,10 @@ pub struct CoreConfig {
     pub data_dir: String,
     pub kdf_profile: KdfProfile,
     pub auto_lock: AutoLock,
+    /// The app's policy: unlocking a locked session also needs the account's second factor
+    /// (`login` always does). Off by default.
+    #[uniffi(default = false)]
+    pub unlock_needs_second_factor: bool,
 }
 
 /// A new account; `phrase` is UTF-8 bytes the shell shows once and then wipes. Printing it
@@ -301,6 +308,7 @@ mod tests {
             backed_up: false,
             biometric_enabled: false,
             hardware_key_enabled: false,
+            second_factor: None,
             created_at_unix: 0,
             address: "0x0".into(),
         };

@@ -15,6 +15,7 @@ use crate::hooks::{
     BootClock, BootClockAdapter, DeviceOwnerAdapter, DeviceOwnerCheck, EnvAdapter, EnvironmentProbe, ListenerAdapter, SessionListener,
 };
 use crate::keystore::{KeyStoreAdapter, PromptTexts, SecureKeyStore};
+use crate::second_factor::{AppCodeAdapter, AppCodeVerifier, SecondFactor};
 use crate::types::*;
 
 /// The wallet core (see `docs/api.md`).
@@ -79,12 +80,21 @@ impl WalletCore {
     /// Opens (creating if needed) the data directory. Hooks left out use the core's defaults:
     /// without `boot_clock` a limiter delay restarts in full on every app start; `device_owner`
     /// (optional, last) lets "reset app" confirm the device owner instead of asking every
-    /// unbacked wallet's password; `prompt_texts` (optional, last) are the biometric prompt texts
-    /// in the user's language (default: English, `default_prompt_texts()`).
+    /// unbacked wallet's password; `prompt_texts` (optional) are the biometric prompt texts
+    /// in the user's language (default: English, `default_prompt_texts()`); `app_code_verifier`
+    /// (optional, last) checks the codes the app's server sends, for accounts with the
+    /// app-verified second factor.
     // One optional argument per platform hook, each with a default: Kotlin, Swift and Python
     // callers name only the hooks they have, which a hooks record could not offer as simply.
     #[allow(clippy::too_many_arguments)]
-    #[uniffi::constructor(default(boot_clock = None, device_owner = None, device_keys = None, hardware_key = None, prompt_texts = None))]
+    #[uniffi::constructor(default(
+        boot_clock = None,
+        device_owner = None,
+        device_keys = None,
+        hardware_key = None,
+        prompt_texts = None,
+        app_code_verifier = None
+    ))]
     pub fn new(
         config: CoreConfig,
         environment: Option<Arc<dyn EnvironmentProbe>>,
@@ -95,6 +105,7 @@ impl WalletCore {
         device_keys: Option<Arc<dyn DeviceKeyStore>>,
         hardware_key: Option<Arc<dyn HardwareKey>>,
         prompt_texts: Option<PromptTexts>,
+        app_code_verifier: Option<Arc<dyn AppCodeVerifier>>,
     ) -> Result<Arc<Self>> {
         let profile = config.kdf_profile;
         let mut hooks = core::Hooks::default();
@@ -122,7 +133,15 @@ impl WalletCore {
         if let Some(p) = prompt_texts {
             hooks.prompts = p;
         }
-        let cfg = core::Config { data_dir: config.data_dir.into(), kdf_profile: profile, default_auto_lock: config.auto_lock.into() };
+        if let Some(v) = app_code_verifier {
+            hooks.app_codes = Some(Arc::new(AppCodeAdapter(v)));
+        }
+        let cfg = core::Config {
+            data_dir: config.data_dir.into(),
+            kdf_profile: profile,
+            default_auto_lock: config.auto_lock.into(),
+            unlock_needs_second_factor: config.unlock_needs_second_factor,
+        };
         let c = core::WalletCore::open(cfg, hooks)?;
         let export_kdf = if profile == core::vault::kdf::KdfProfile::Production { ExportKdf::STANDARD } else { ExportKdf::LIGHT };
         Ok(Arc::new(WalletCore { core: Arc::new(c), export_kdf }))
@@ -138,14 +157,21 @@ impl WalletCore {
         self.core.set_listener(listener.map(|l| Arc::new(ListenerAdapter(l)) as Arc<dyn core::auth::hooks::SessionListener>));
     }
 
-    pub async fn login(&self, account_name: String, password: Vec<u8>) -> Result<SessionState> {
-        let pw = secret(password);
-        self.cancellable(move |c, x| c.login_with(&account_name, &pw, x)).await
+    /// Logs in with account name and password, and the account's second factor when it has
+    /// one on (`AccountInfo.second_factor`). A missing or wrong factor fails exactly like a
+    /// wrong password (`InvalidCredentials`, counted).
+    #[uniffi::method(default(factor = None))]
+    pub async fn login(&self, account_name: String, password: Vec<u8>, factor: Option<SecondFactor>) -> Result<SessionState> {
+        let (pw, factor) = (secret(password), factor.map(imwallet_core::auth::second_factor::SecondFactor::from));
+        self.cancellable(move |c, x| c.login_with(&account_name, &pw, factor.as_ref(), x)).await
     }
 
-    pub async fn unlock(&self, password: Vec<u8>) -> Result<SessionState> {
-        let pw = secret(password);
-        self.cancellable(move |c, x| c.unlock_with(&pw, x)).await
+    /// Unlocks the `Locked` session with the password; `factor` is needed only when the app
+    /// opened the core with `CoreConfig.unlock_needs_second_factor` (otherwise not looked at).
+    #[uniffi::method(default(factor = None))]
+    pub async fn unlock(&self, password: Vec<u8>, factor: Option<SecondFactor>) -> Result<SessionState> {
+        let (pw, factor) = (secret(password), factor.map(imwallet_core::auth::second_factor::SecondFactor::from));
+        self.cancellable(move |c, x| c.unlock_with_factor(&pw, factor.as_ref(), x)).await
     }
 
     pub fn lock(&self) -> Result<SessionState> {

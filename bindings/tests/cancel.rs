@@ -57,8 +57,9 @@ async fn a_dropped_unlock_future_discards_its_result() {
         data_dir: dir.path().to_string_lossy().into_owned(),
         kdf_profile: KdfProfile::InsecureFastForTests,
         auto_lock: AutoLock::Never,
+        unlock_needs_second_factor: false,
     };
-    let core = WalletCore::new(config, None, None, Some(ks.clone()), None, None, None, None, None).unwrap();
+    let core = WalletCore::new(config, None, None, Some(ks.clone()), None, None, None, None, None, None).unwrap();
     core.create_account("Eve".into(), PW.to_vec(), 12, Language::English).await.unwrap();
     core.enable_biometric_unlock(PW.to_vec()).await.unwrap();
     assert!(matches!(core.lock().unwrap(), SessionState::Locked { .. }));

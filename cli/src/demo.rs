@@ -123,7 +123,7 @@ fn walkthrough(out: &Out, dir: &std::path::Path, pace: &mut Pace<'_>) -> Result<
     }
 
     pace.step(3, "Log back in, lock, unlock with a fingerprint (simulated sensor)")?;
-    core.login("Demo", PASSWORD)?;
+    core.login("Demo", PASSWORD, None)?;
     core.lock()?;
     outln!("   locked: cached address still visible: {}", core.addresses(1)?[0])?;
     if let Err(e) = core.unlock(b"a wrong password guess") {

@@ -15,6 +15,7 @@ mod progress;
 mod render;
 mod session_cmds;
 mod shell;
+mod two_factor;
 mod tx_cmds;
 
 use std::path::PathBuf;
@@ -86,7 +87,7 @@ enum Cmd {
         #[command(subcommand)]
         cmd: SignCmd,
     },
-    /// Log in with account name + password.
+    /// Log in with account name + password (and the code, with two-step verification on).
     Login {
         /// The account name (case-insensitive).
         #[arg(long)]
@@ -97,6 +98,12 @@ enum Cmd {
         /// Use biometric unlock (a terminal confirmation stands in for the sensor).
         #[arg(long)]
         biometric: bool,
+    },
+    /// Two-step verification (authenticator app, recovery codes) for the current account.
+    #[command(name = "2fa")]
+    TwoFa {
+        #[command(subcommand)]
+        cmd: two_factor::TwoFaCmd,
     },
     /// Biometric unlock on/off for the current account.
     Biometrics {
@@ -311,6 +318,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         Cmd::Sign { cmd: SignCmd::Tx { file, chain_id, index, yes } } => tx_cmds::sign_tx(out, i, &dir, &file, chain_id, index, yes),
         Cmd::Login { name } => sc::cmd_login(out, i, &dir, &name),
         Cmd::Unlock { biometric } => sc::cmd_unlock(out, i, &dir, biometric),
+        Cmd::TwoFa { cmd } => two_factor::run(out, i, &dir, cmd),
         Cmd::Biometrics { cmd } => sc::biometrics(out, i, &dir, matches!(cmd, BiometricsCmd::Enable)),
         Cmd::Lock => sc::cmd_lock(out, &dir),
         Cmd::Status => sc::cmd_status(out, &dir),

@@ -63,6 +63,7 @@ pub fn status(out: &Out, s: &SessionState, gates: &[(GatedAction, GatePolicy)]) 
 pub fn account_json(a: &AccountInfo) -> Value {
     json!({"id": a.id, "name": a.name, "address": a.address, "backed_up": a.backed_up,
            "has_recovery_phrase": a.has_recovery_phrase, "biometric_enabled": a.biometric_enabled,
+           "second_factor": a.second_factor.map(|m| m.as_str()),
            "created_at": a.created_at_unix, "created_at_utc": utc(a.created_at_unix)})
 }
 
@@ -75,7 +76,8 @@ pub fn accounts(out: &Out, list: &[AccountInfo]) -> Result<(), CliError> {
     }
     for a in list {
         let flag = if a.has_recovery_phrase && !a.backed_up { "  (not backed up)" } else { "" };
-        outln!("{:<24} {}{}", a.name, a.address, flag)?;
+        let two_step = if a.second_factor.is_some() { "  (two-step verification)" } else { "" };
+        outln!("{:<24} {}{}{}", a.name, a.address, flag, two_step)?;
     }
     Ok(())
 }
@@ -150,7 +152,7 @@ pub fn event_text(k: EventKind) -> &'static str {
         EventKind::AccountCreated => "account created",
         EventKind::AccountImported => "account imported",
         EventKind::LoginSucceeded => "logged in",
-        EventKind::LoginFailed => "wrong password (login or unlock)",
+        EventKind::LoginFailed => "wrong password or code (login or unlock)",
         EventKind::DelayStarted => "too many wrong passwords: delay started",
         EventKind::Unlocked => "unlocked",
         EventKind::LockedManually => "locked",
@@ -170,6 +172,10 @@ pub fn event_text(k: EventKind) -> &'static str {
         EventKind::OrphansPurged => "leftover key-store entries removed",
         EventKind::HardwareKeyEnabled => "security key required at login",
         EventKind::HardwareKeyDisabled => "security key no longer required",
+        EventKind::SecondFactorEnabled => "two-step verification on",
+        EventKind::SecondFactorDisabled => "two-step verification off",
+        EventKind::RecoveryCodeUsed => "logged in with a recovery code",
+        EventKind::RecoveryCodesRegenerated => "new recovery codes (the old ones no longer work)",
     }
 }
 

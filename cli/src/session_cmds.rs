@@ -72,7 +72,7 @@ pub fn recovery_phrase(input: &mut Input) -> Result<Zeroizing<String>, CliError>
 
 /// Refuses before any prompt when the attempt limiter's delay is running, and says how many
 /// attempts are left before one starts.
-fn before_password(core: &WalletCore, name: Option<&str>) -> Result<(), CliError> {
+pub(crate) fn before_password(core: &WalletCore, name: Option<&str>) -> Result<(), CliError> {
     let status = core.attempt_status(name)?;
     if status.retry_after_secs > 0 {
         return Err(imwallet_core::Error::TooManyAttempts { retry_after_secs: status.retry_after_secs }.into());
@@ -126,12 +126,16 @@ pub fn account_list(out: &Out, dir: &Path) -> Result<(), CliError> {
     render::accounts(out, &open(dir)?.accounts()?)
 }
 
-/// Logs `name` in (or unlocks the persisted session when `name` is `None`).
+/// Logs `name` in (or unlocks the persisted session when `name` is `None`). A login asks for
+/// the second factor after the password when the account has one on (`two_factor.rs`).
 pub fn login(core: &WalletCore, input: &mut Input, name: Option<&str>) -> Result<SessionState, CliError> {
     before_password(core, name)?;
     let pw = input.secret("wallet password")?;
     let state = match name {
-        Some(n) => with_spinner("checking the password", || core.login(n, pw.as_bytes()))?,
+        Some(n) => {
+            let factor = crate::two_factor::login_factor(input, core, n)?;
+            with_spinner("checking the password", || core.login(n, pw.as_bytes(), factor.as_ref()))?
+        }
         None => with_spinner("checking the password", || core.unlock(pw.as_bytes()))?,
     };
     Ok(state)

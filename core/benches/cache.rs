@@ -29,8 +29,12 @@ fn fill(w: &WalletCore, rows: usize, files: usize) {
 
 fn logout_clearing_caches(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let config =
-        Config { data_dir: dir.path().to_path_buf(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never };
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+        unlock_needs_second_factor: false,
+    };
     let w = WalletCore::open(config, Hooks { key_store: Arc::new(MemoryKeyStore::new()), ..Hooks::default() }).unwrap();
     w.create_account("Bench", PW, 12, Language::English).unwrap();
     w.register_file_cache("images").unwrap();
@@ -39,7 +43,7 @@ fn logout_clearing_caches(c: &mut Criterion) {
     g.bench_function("logout_clearing_10k_rows_1k_files", |b| {
         b.iter_batched(
             || {
-                w.login("Bench", PW).unwrap();
+                w.login("Bench", PW, None).unwrap();
                 fill(&w, 10_000, 1_000);
                 w.prepare_logout(LogoutOptions::default()).unwrap()
             },

@@ -18,7 +18,12 @@ use imwallet_core::{Config, Hooks, WalletCore};
 const PW: &[u8] = b"correct horse battery staple 42";
 
 fn open(dir: &Path, device: Option<Arc<dyn DeviceKeyStore>>) -> WalletCore {
-    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never };
+    let config = Config {
+        data_dir: dir.to_path_buf(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+        unlock_needs_second_factor: false,
+    };
     WalletCore::open(config, Hooks { key_store: Arc::new(MemoryKeyStore::new()), device_keys: device, ..Hooks::default() }).unwrap()
 }
 
@@ -38,7 +43,7 @@ fn sealing(c: &mut Criterion) {
         g.bench_function(format!("open_10_accounts_{label}"), |b| b.iter(|| drop(black_box(open(dir.path(), device.clone())))));
         let w = open(dir.path(), device.clone());
         g.bench_function(format!("list_10_accounts_{label}"), |b| b.iter(|| black_box(w.accounts().unwrap())));
-        w.login("Bench 0", PW).unwrap();
+        w.login("Bench 0", PW, None).unwrap();
         let scope = CacheScope::Account(w.state().account().unwrap().id.clone());
         let value = vec![7u8; 1024];
         g.bench_function(format!("cache_put_get_1k_{label}"), |b| {

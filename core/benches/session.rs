@@ -17,7 +17,8 @@ use imwallet_core::{Config, Hooks, WalletCore};
 const PW: &[u8] = b"correct horse battery staple 42";
 
 fn core(dir: &std::path::Path, profile: KdfProfile) -> WalletCore {
-    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: profile, default_auto_lock: AutoLock::Never };
+    let config =
+        Config { data_dir: dir.to_path_buf(), kdf_profile: profile, default_auto_lock: AutoLock::Never, unlock_needs_second_factor: false };
     WalletCore::open(config, Hooks { clock: Arc::new(SystemClock), ..Hooks::default() }).unwrap()
 }
 
@@ -29,7 +30,7 @@ fn login_vs_argon2(c: &mut Criterion) {
     g.sample_size(20);
     let params = KdfProfile::Production.params();
     g.bench_function("bare_argon2id_64MiB_t3", |b| b.iter(|| black_box(kdf::derive(PW, &[7u8; 16], params).unwrap())));
-    g.bench_function("login_production", |b| b.iter(|| black_box(w.login("Bench", PW).unwrap())));
+    g.bench_function("login_production", |b| b.iter(|| black_box(w.login("Bench", PW, None).unwrap())));
     g.finish();
 }
 
@@ -44,7 +45,7 @@ fn lock_and_logout(c: &mut Criterion) {
     g.bench_function("logout", |b| {
         b.iter_batched(
             || {
-                w.login("Bench", PW).unwrap();
+                w.login("Bench", PW, None).unwrap();
                 w.prepare_logout(LogoutOptions::default()).unwrap()
             },
             |plan| black_box(w.logout(&plan.token, &LogoutConfirmation::default()).unwrap()),
@@ -75,7 +76,12 @@ fn cold_open_100_accounts(c: &mut Criterion) {
 fn biometric_unlock(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let ks = Arc::new(MemoryKeyStore::new());
-    let config = Config { data_dir: dir.path().to_path_buf(), kdf_profile: KdfProfile::Production, default_auto_lock: AutoLock::Never };
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        kdf_profile: KdfProfile::Production,
+        default_auto_lock: AutoLock::Never,
+        unlock_needs_second_factor: false,
+    };
     let w = WalletCore::open(config, Hooks { key_store: ks, ..Hooks::default() }).unwrap();
     w.create_account("Bench", PW, 12, Language::English).unwrap();
     w.enable_biometric_unlock(PW).unwrap();

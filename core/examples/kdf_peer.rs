@@ -48,13 +48,14 @@ fn main() {
                         data_dir: dir.path().to_path_buf(),
                         kdf_profile: KdfProfile::Production,
                         default_auto_lock: AutoLock::Never,
+                        unlock_needs_second_factor: false,
                     };
                     let w = WalletCore::open(config, Hooks::default()).unwrap();
                     w.create_account("Bench", PW, 12, Language::English).unwrap();
                     w
                 });
                 let start = Instant::now();
-                w.login("Bench", PW).unwrap();
+                w.login("Bench", PW, None).unwrap();
                 format!("{:.3}", start.elapsed().as_secs_f64() * 1e3)
             }
             ["sign", n] => {

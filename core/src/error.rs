@@ -139,6 +139,15 @@ pub enum Error {
     VaultCorrupted,
     #[error("the data directory is damaged: {reason}; move it aside with quarantine_damaged_data and restore from the recovery phrase")]
     DataDirectoryDamaged { reason: String },
+    /// The code given to turn a second factor on (or with a started authenticator enrollment)
+    /// is not the expected one. Never returned by a login: a wrong factor there is
+    /// `InvalidCredentials`.
+    #[error("the code does not match: check that the authenticator app shows this account and the device's time is right, then type the current code")]
+    SecondFactorCodeRejected,
+    /// The account's app-verified code could not be checked (the app has no verifier, or its
+    /// server cannot be reached): nothing is said about the password; try again.
+    #[error("the verification code could not be checked: {reason}")]
+    SecondFactorUnavailable { reason: String },
     /// The account's security key is needed and the user dismissed the prompt.
     #[error("the security key was not presented: the login was cancelled")]
     HardwareKeyCancelled,
@@ -230,6 +239,8 @@ impl Error {
             Error::KdfParamsTooWeak => "KdfParamsTooWeak",
             Error::VaultCorrupted => "VaultCorrupted",
             Error::DataDirectoryDamaged { .. } => "DataDirectoryDamaged",
+            Error::SecondFactorCodeRejected => "SecondFactorCodeRejected",
+            Error::SecondFactorUnavailable { .. } => "SecondFactorUnavailable",
             Error::HardwareKeyCancelled => "HardwareKeyCancelled",
             Error::HardwareKeyUnavailable { .. } => "HardwareKeyUnavailable",
             Error::DeviceKeyUnavailable { .. } => "DeviceKeyUnavailable",

@@ -30,9 +30,13 @@ pub enum EventKind {
     OrphansPurged,
     HardwareKeyEnabled,
     HardwareKeyDisabled,
+    SecondFactorEnabled,
+    SecondFactorDisabled,
+    RecoveryCodeUsed,
+    RecoveryCodesRegenerated,
 }
 
-const ALL: [EventKind; 23] = [
+const ALL: [EventKind; 27] = [
     EventKind::AccountCreated,
     EventKind::AccountImported,
     EventKind::LoginSucceeded,
@@ -56,6 +60,10 @@ const ALL: [EventKind; 23] = [
     EventKind::OrphansPurged,
     EventKind::HardwareKeyEnabled,
     EventKind::HardwareKeyDisabled,
+    EventKind::SecondFactorEnabled,
+    EventKind::SecondFactorDisabled,
+    EventKind::RecoveryCodeUsed,
+    EventKind::RecoveryCodesRegenerated,
 ];
 
 impl EventKind {
@@ -84,6 +92,10 @@ impl EventKind {
             EventKind::OrphansPurged => "orphans_purged",
             EventKind::HardwareKeyEnabled => "hardware_key_enabled",
             EventKind::HardwareKeyDisabled => "hardware_key_disabled",
+            EventKind::SecondFactorEnabled => "second_factor_enabled",
+            EventKind::SecondFactorDisabled => "second_factor_disabled",
+            EventKind::RecoveryCodeUsed => "recovery_code_used",
+            EventKind::RecoveryCodesRegenerated => "recovery_codes_regenerated",
         }
     }
 

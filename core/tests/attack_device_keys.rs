@@ -94,7 +94,7 @@ fn fixed_following_the_device_key_lost_advice_deletes_the_quarantined_wallets_ke
         .unwrap();
     }
     let deleted: Vec<&String> = kept_aliases.iter().filter(|a| !device.contains(a)).collect();
-    let salvaged = core_on(salvage.path(), device.clone(), None, None).and_then(|c| c.login("Kept One", PW2).map(|_| ()));
+    let salvaged = core_on(salvage.path(), device.clone(), None, None).and_then(|c| c.login("Kept One", PW2, None).map(|_| ()));
     assert!(
         deleted.is_empty() && salvaged.is_ok(),
         "following the DeviceKeyLost advice deleted the quarantined data's remaining device keys {deleted:?}; salvaging the intact wallet gives {salvaged:?}"
@@ -187,7 +187,7 @@ fn held_erase_racing_create_account_leaves_no_wallet_without_its_key() {
     };
     drop(core);
     let key_left = device.inner.contains(&format!("{ACC}{id}"));
-    let reopened = core_on(dir.path(), device.clone(), None, None).and_then(|c| c.login("Racer", PW).map(|_| ()));
+    let reopened = core_on(dir.path(), device.clone(), None, None).and_then(|c| c.login("Racer", PW, None).map(|_| ()));
     assert!(key_left && reopened.is_ok(), "a wallet created while the erase ran lost its device key ({key_left}): {reopened:?}");
 }
 
@@ -419,7 +419,7 @@ fn held_sealed_values_do_not_move_between_accounts_or_columns() {
         .unwrap();
     // The whole open is refused (the row no longer opens); if it opened, A's password must fail.
     if let Ok(r) = open_on_device(dir.path(), device_for(dir.path())) {
-        assert!(r.core.login("Bert", PW).is_err(), "A's wrap opened B");
+        assert!(r.core.login("Bert", PW, None).is_err(), "A's wrap opened B");
     }
     restore();
     // 3. An address put into the name column.
@@ -468,7 +468,7 @@ fn held_no_downgrade_to_unbound_reveals_anything() {
     if let Ok(core) = core_with(dir.path(), None, None, None, None) {
         let names = core.accounts();
         assert!(!format!("{names:?}").contains("Qanary Down 3"));
-        assert!(core.login("Qanary Down 3", PW).is_err());
+        assert!(core.login("Qanary Down 3", PW, None).is_err());
         let cached = core.cache_get(&CacheKind::Balances, &CacheScope::Global, "k");
         assert!(!format!("{cached:?}").contains("QANARY-DOWN-VAL"));
     }

@@ -157,7 +157,7 @@ fn finding_a_wrap_from_before_the_factor_still_opens_with_the_password_alone() {
         .unwrap();
     // No security key at all: the app is even opened without the hook.
     let core = core_on(dir.path(), device_for(dir.path()), None, None).unwrap();
-    let r = core.login("Hana", PW);
+    let r = core.login("Hana", PW, None);
     assert!(r.is_err(), "a pre-factor wrap put back into the row opened the vault with the password alone: {r:?}");
 }
 

@@ -48,7 +48,12 @@ fn open_weird(dir: &std::path::Path, clock: Arc<ManualClock>, boot: Arc<dyn Boot
         integrity: Mutex::new(imwallet_core::auth::hooks::DeviceIntegrity::Unknown),
         fail: Mutex::new(false),
     });
-    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never };
+    let config = Config {
+        data_dir: dir.to_path_buf(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+        unlock_needs_second_factor: false,
+    };
     WalletCore::open(
         config,
         Hooks {
@@ -61,6 +66,7 @@ fn open_weird(dir: &std::path::Path, clock: Arc<ManualClock>, boot: Arc<dyn Boot
             device_keys: Some(device_for(dir)),
             hardware_key: None,
             prompts: Default::default(),
+            app_codes: None,
         },
     )
     .unwrap()
@@ -95,7 +101,7 @@ fn run_modes(modes: &[u64]) {
             let boot: Arc<dyn BootClock> = Arc::new(Weird { n: AtomicU64::new(round * 7), mode });
             let core = open_weird(tmp.path(), clock.clone(), boot);
             for _ in 0..3 {
-                match core.login("alice", b"wrong password guess 123") {
+                match core.login("alice", b"wrong password guess 123", None) {
                     Err(Error::InvalidCredentials { .. }) => evaluated += 1,
                     Err(Error::TooManyAttempts { .. }) => {}
                     other => panic!("{other:?}"),

@@ -246,7 +246,7 @@ fn held_backup_challenge_is_the_sessions_own() {
     let typed: Vec<&[u8]> = pos.iter().map(|p| vw[*p as usize - 1].as_bytes()).collect();
     // Mallory answers with the victim's words for the victim's positions: judged against Mallory.
     assert!(matches!(r.core.confirm_backup(&typed), Err(Error::NoBackupChallenge | Error::BackupMismatch)));
-    r.core.login("Victim", PW).unwrap();
+    r.core.login("Victim", PW, None).unwrap();
     assert!(r.core.accounts().unwrap().iter().any(|a| a.name == "Victim"));
     r.core.confirm_backup(&typed).unwrap();
 }

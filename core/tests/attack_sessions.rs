@@ -204,7 +204,12 @@ fn open_rig(dir: &std::path::Path, auto_lock: AutoLock) -> Rig {
     let ks = Arc::new(BlockingKs::default());
     let clock = Arc::new(GateClock(ManualClock::new(1_800_000_000)));
     let listener = Arc::new(Listener::default());
-    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: auto_lock };
+    let config = Config {
+        data_dir: dir.to_path_buf(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: auto_lock,
+        unlock_needs_second_factor: false,
+    };
     let hooks = Hooks {
         environment: Arc::new(UnknownEnvironment),
         listener: Some(listener.clone()),
@@ -215,6 +220,7 @@ fn open_rig(dir: &std::path::Path, auto_lock: AutoLock) -> Rig {
         device_keys: Some(common::device_for(dir)),
         hardware_key: None,
         prompts: Default::default(),
+        app_codes: None,
     };
     let core = Arc::new(WalletCore::open(config, hooks).unwrap());
     Rig { core, ks, clock, listener }
@@ -226,7 +232,7 @@ fn two_accounts() -> (tempfile::TempDir, Rig) {
     let r = open_rig(dir.path(), AutoLock::Never);
     r.core.create_account("Ada", PW, 12, Language::English).unwrap();
     r.core.create_account("Bob", PW2, 12, Language::English).unwrap();
-    r.core.login("Ada", PW).unwrap();
+    r.core.login("Ada", PW, None).unwrap();
     (dir, r)
 }
 
@@ -320,7 +326,7 @@ fn finding_erase_during_failed_login_leaves_the_erased_accounts_name_in_the_log(
     let gg = g.clone();
     let h = spawn(&r.core, move |c| {
         arm_clock_here(&gg); // blocks at the start of the password check (no core lock held)
-        c.login("Ada", b"not the right password at all")
+        c.login("Ada", b"not the right password at all", None)
     });
     g.wait_arrived();
     r.core.erase_all_data(ERASE_PHRASE, &by_owner()).unwrap();
@@ -399,7 +405,7 @@ fn finding_change_password_applies_after_logout() {
     assert_eq!(r.core.state(), SessionState::LoggedOut);
     g.release();
     let got = h.join().unwrap();
-    let old_still_works = r.core.login("Ada", PW).is_ok();
+    let old_still_works = r.core.login("Ada", PW, None).is_ok();
     assert!(
         got == Err(Error::SessionChanged) && old_still_works,
         "change_password after logout: result {got:?}, old password still valid: {old_still_works}"
@@ -416,7 +422,7 @@ fn finding_stale_logout_key_delete_destroys_a_newer_biometric_enrolment() {
     let g = r.ks.block("delete");
     let h = spawn(&r.core, |c| logout(c, false));
     g.wait_arrived(); // logout committed, its key-store delete is pending
-    r.core.login("Ada", PW).unwrap();
+    r.core.login("Ada", PW, None).unwrap();
     r.core.enable_biometric_unlock(PW).unwrap();
     g.release();
     h.join().unwrap().unwrap();
@@ -458,7 +464,7 @@ fn held_enable_biometric_racing_logout_and_other_login() {
     let h = spawn(&r.core, |c| c.enable_biometric_unlock(PW));
     g.wait_arrived();
     logout(&r.core, false).unwrap();
-    r.core.login("Bob", PW2).unwrap();
+    r.core.login("Bob", PW2, None).unwrap();
     g.release();
     assert_eq!(h.join().unwrap(), Err(Error::SessionChanged));
     assert!(r.core.accounts().unwrap().iter().all(|a| !a.biometric_enabled));
@@ -479,7 +485,7 @@ fn held_biometric_prompt_overlapping_logout_lock_remove() {
             "logout" => drop(logout(&r.core, false).unwrap()),
             "lock" => drop(r.core.lock().unwrap()),
             "remove" => drop(logout(&r.core, true).unwrap()),
-            _ => drop(r.core.login("Bob", PW2).unwrap()),
+            _ => drop(r.core.login("Bob", PW2, None).unwrap()),
         }
         g.release();
         let got = h.join().unwrap();
@@ -504,7 +510,7 @@ fn held_reentrant_key_store_load_mutating_the_session() {
                 match w.as_str() {
                     "lock" => drop(c.lock()),
                     "logout" => drop(logout(&c, false)),
-                    _ => drop(c.login("Bob", PW2)),
+                    _ => drop(c.login("Bob", PW2, None)),
                 }
             }
         }));
@@ -534,12 +540,12 @@ fn held_reentrant_listener_mutating_the_session() {
             match s {
                 SessionState::Unlocked { account } if account.name == "Bob" => drop(c.lock()),
                 SessionState::Locked { .. } => drop(logout(&c, false)),
-                SessionState::LoggedOut => drop(c.login("Ada", PW)),
+                SessionState::LoggedOut => drop(c.login("Ada", PW, None)),
                 _ => {}
             }
         }
     }));
-    let h = spawn(&r.core, |c| c.login("Bob", PW2));
+    let h = spawn(&r.core, |c| c.login("Bob", PW2, None));
     let (tx, rx) = channel();
     std::thread::spawn(move || tx.send(h.join()).unwrap());
     let got = rx.recv_timeout(Duration::from_secs(60)).expect("deadlock");
@@ -555,9 +561,9 @@ fn held_grants_do_not_survive_session_changes() {
     let (_d, r) = two_accounts();
     let strict = GatePolicy { gate: Gate::Password, fresh_within_secs: Some(600) };
     // Gates are per account: both get the strict one.
-    r.core.login("Bob", PW2).unwrap();
+    r.core.login("Bob", PW2, None).unwrap();
     r.core.set_gate_policy(GatedAction::SignMessage, strict, AuthProof::Password(PW2)).unwrap();
-    r.core.login("Ada", PW).unwrap();
+    r.core.login("Ada", PW, None).unwrap();
     r.core.set_gate_policy(GatedAction::SignMessage, strict, AuthProof::Password(PW)).unwrap();
     let need = |c: &WalletCore| matches!(c.sign_message(0, b"x"), Err(Error::AuthorizationRequired { .. }));
     assert!(need(&r.core));
@@ -567,10 +573,10 @@ fn held_grants_do_not_survive_session_changes() {
     r.core.unlock(PW).unwrap();
     assert!(need(&r.core), "grant survived lock/unlock");
     r.core.authorize(GatedAction::SignMessage, AuthProof::Password(PW)).unwrap();
-    r.core.login("Bob", PW2).unwrap();
+    r.core.login("Bob", PW2, None).unwrap();
     assert!(need(&r.core), "grant moved to Bob");
     r.core.authorize(GatedAction::SignMessage, AuthProof::Password(PW2)).unwrap();
-    r.core.login("Bob", PW2).unwrap();
+    r.core.login("Bob", PW2, None).unwrap();
     assert!(need(&r.core), "grant survived a re-login");
     // A grant being recorded while the session changes (authorize's KDF overlapped by a lock +
     // unlock): the proof was for the old session.
@@ -594,7 +600,7 @@ fn held_grants_do_not_survive_session_changes() {
         let c2 = r.core.clone();
         let t = std::thread::spawn(move || {
             gw.wait_arrived();
-            c2.login("Ada", PW).unwrap();
+            c2.login("Ada", PW, None).unwrap();
             gw.release();
         });
         move |c| {
@@ -618,7 +624,7 @@ fn held_logout_tokens_belong_to_their_session() {
     r.core.unlock(PW).unwrap();
     assert_eq!(r.core.logout(&plan.token, &LogoutConfirmation::default()), Err(Error::LogoutTokenInvalid));
     let plan_ada = r.core.prepare_logout(LogoutOptions::default()).unwrap();
-    r.core.login("Bob", PW2).unwrap();
+    r.core.login("Bob", PW2, None).unwrap();
     assert_eq!(r.core.logout(&plan_ada.token, &LogoutConfirmation::default()), Err(Error::LogoutTokenInvalid));
     assert!(r.core.state().is_unlocked());
     // Replay of the last logout's token: answered while nothing changed; refused after a no-op
@@ -630,14 +636,14 @@ fn held_logout_tokens_belong_to_their_session() {
     assert_eq!(r.core.logout(&plan.token, &LogoutConfirmation::default()), Err(Error::LogoutTokenInvalid));
     // A token of a logout that is still finishing (key-store delete pending) cannot be used
     // against the session logged in meanwhile.
-    r.core.login("Ada", PW).unwrap();
+    r.core.login("Ada", PW, None).unwrap();
     r.core.enable_biometric_unlock(PW).unwrap();
     let plan = r.core.prepare_logout(LogoutOptions::default()).unwrap();
     let g = r.ks.block("delete");
     let token = plan.token.clone();
     let h = spawn(&r.core, move |c| c.logout(&token, &LogoutConfirmation::default()));
     g.wait_arrived();
-    r.core.login("Bob", PW2).unwrap();
+    r.core.login("Bob", PW2, None).unwrap();
     g.release();
     h.join().unwrap().unwrap();
     assert_eq!(r.core.logout(&plan.token, &LogoutConfirmation::default()), Err(Error::LogoutTokenInvalid));
@@ -652,11 +658,11 @@ fn held_auto_lock_during_a_kdf() {
     let r = open_rig(dir.path(), AutoLock::Never);
     r.core.create_account("Ada", PW, 12, Language::English).unwrap();
     r.core.create_account("Bob", PW2, 12, Language::English).unwrap();
-    r.core.login("Ada", PW).unwrap();
+    r.core.login("Ada", PW, None).unwrap();
     r.core.set_auto_lock(AutoLock::AfterSeconds(1), AuthProof::Password(PW)).unwrap();
     let b = barrier(&r.core);
     b.arm();
-    let h = spawn(&r.core, |c| c.login("Bob", PW2));
+    let h = spawn(&r.core, |c| c.login("Bob", PW2, None));
     b.wait_arrived();
     std::thread::sleep(Duration::from_millis(1800));
     assert!(matches!(r.core.state(), SessionState::Locked { .. }), "auto-lock fired");
@@ -712,7 +718,7 @@ fn held_open_during_erase_and_erase_during_logout() {
 fn held_kdf_pairs_matrix() {
     type Call = fn(&WalletCore) -> Result<(), Error>;
     let calls: [(&str, Call); 4] = [
-        ("login_bob", |c| c.login("Bob", PW2).map(|_| ())),
+        ("login_bob", |c| c.login("Bob", PW2, None).map(|_| ())),
         ("unlock", |c| c.unlock(PW).map(|_| ())),
         ("create", |c| c.create_account("Cat", PW, 12, Language::English).map(|_| ())),
         ("import", |c| {
@@ -730,7 +736,7 @@ fn held_kdf_pairs_matrix() {
         ("logout", |c| drop(logout(c, false).unwrap())),
         ("remove", |c| drop(logout(c, true).unwrap())),
         ("erase", |c| drop(c.erase_all_data(ERASE_PHRASE, &by_owner()).unwrap())),
-        ("login_ada", |c| drop(c.login("Ada", PW).unwrap())),
+        ("login_ada", |c| drop(c.login("Ada", PW, None).unwrap())),
         // Ada's auto-lock is Immediate (set before the race: changing it needs an unlocked
         // session and a fresh proof).
         ("background_immediate", |c| drop(c.app_backgrounded().unwrap())),

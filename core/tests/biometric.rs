@@ -128,7 +128,7 @@ fn logout_removes_the_biometric_path() {
     assert!(report.biometric_removed);
     assert!(!r.ks.contains(&alias));
     assert_eq!(r.core.unlock_with_biometrics().unwrap_err(), Error::NotLoggedIn);
-    r.core.login("Bea", PW).unwrap();
+    r.core.login("Bea", PW, None).unwrap();
     assert!(!r.core.accounts().unwrap()[0].biometric_enabled);
     r.core.lock().unwrap();
     assert_eq!(r.core.unlock_with_biometrics().unwrap_err(), Error::BiometricNotEnabled);

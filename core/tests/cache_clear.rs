@@ -136,18 +136,18 @@ fn logout_clears_the_accounts_caches_and_keeps_public_global_ones_when_asked() {
     for c in [&b"BALANCE-CANARY-1"[..], b"HISTORY-CANARY-2", b"AVATAR-CANARY-3"] {
         assert_eq!(scan(dir.path(), c), 0);
     }
-    r.core.login("Eli", PW).unwrap();
+    r.core.login("Eli", PW, None).unwrap();
     let plan = r.core.prepare_logout(LogoutOptions { keep_global_caches: false, ..LogoutOptions::default() }).unwrap();
     r.core.logout(&plan.token, &LogoutConfirmation::default()).unwrap();
     assert!(r.core.cache_get(&CacheKind::TokenMetadata, &CacheScope::Global, "usdc").unwrap().is_none());
     // Keeping caches keeps them; removing the wallet clears its caches regardless.
-    r.core.login("Eli", PW).unwrap();
+    r.core.login("Eli", PW, None).unwrap();
     r.core.cache_put(&CacheKind::Balances, &a, "eth", b"KEPT-CANARY-4", None).unwrap();
     let keep = LogoutOptions { clear_caches: false, ..LogoutOptions::default() };
     let plan = r.core.prepare_logout(keep).unwrap();
     r.core.logout(&plan.token, &LogoutConfirmation::default()).unwrap();
     assert!(r.core.cache_get(&CacheKind::Balances, &a, "eth").unwrap().is_some());
-    r.core.login("Eli", PW).unwrap();
+    r.core.login("Eli", PW, None).unwrap();
     let plan = r.core.prepare_logout(LogoutOptions { clear_caches: false, remove_wallet: true, ..LogoutOptions::default() }).unwrap();
     let c =
         LogoutConfirmation { typed_account_name: Some("Eli".into()), password: Some(SecretBytes::from_slice(PW)), use_biometrics: false };
@@ -190,7 +190,7 @@ fn erase_all_data_leaves_nothing_and_starts_clean() {
     for c in [&b"ERASE-CANARY-FILE"[..], b"ERASE-CANARY-ROW", address.as_bytes(), b"Fin"] {
         assert_eq!(scan(dir.path(), c), 0, "{}", String::from_utf8_lossy(c));
     }
-    assert!(matches!(r.core.login("Fin", PW).unwrap_err(), Error::InvalidCredentials { .. }));
+    assert!(matches!(r.core.login("Fin", PW, None).unwrap_err(), Error::InvalidCredentials { .. }));
     drop(r);
     let r = open(dir.path());
     assert_eq!(r.core.state(), SessionState::NoAccount);

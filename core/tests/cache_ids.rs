@@ -78,8 +78,8 @@ impl World {
     }
 
     fn assert_logins(&self) {
-        self.r.core.login("Ann", PW).unwrap();
-        self.r.core.login("Ben", PW).unwrap();
+        self.r.core.login("Ann", PW, None).unwrap();
+        self.r.core.login("Ben", PW, None).unwrap();
     }
 }
 
@@ -313,6 +313,6 @@ proptest! {
         drop(r);
         let again = open(&data);
         prop_assert_eq!(again.core.accounts().unwrap().len(), 2);
-        again.core.login("Ann", PW).unwrap();
+        again.core.login("Ann", PW, None).unwrap();
     }
 }

@@ -76,8 +76,8 @@ fn password_change_keeps_exactly_one_working_password() {
         child(dir.path(), "password", Some(point));
         let r = open(dir.path());
         let (good, bad) = if new_works { (PW2, PW) } else { (PW, PW2) };
-        assert!(matches!(r.core.login("Crash", bad).unwrap_err(), Error::InvalidCredentials { .. }), "{point}");
-        r.core.login("Crash", good).unwrap();
+        assert!(matches!(r.core.login("Crash", bad, None).unwrap_err(), Error::InvalidCredentials { .. }), "{point}");
+        r.core.login("Crash", good, None).unwrap();
     }
 }
 
@@ -134,7 +134,7 @@ fn binding_to_device_keys_is_all_or_nothing() {
         assert_eq!(st.success(), point == "none", "{point}");
         let r = open(dir.path());
         assert_eq!(r.core.accounts().unwrap()[0].name, "Crash Bound Qj", "{point}");
-        r.core.login("Crash Bound Qj", PW).unwrap();
+        r.core.login("Crash Bound Qj", PW, None).unwrap();
         let db = std::fs::read(dir.path().join("imwallet.db")).unwrap();
         assert!(!db.windows(14).any(|w| w == b"Crash Bound Qj"), "{point}: the name is sealed");
         // Only the scopes the database refers to are left in the key folder.
@@ -157,7 +157,7 @@ fn logout_is_rolled_back_or_completed() {
         } else {
             assert!(matches!(r.core.state(), SessionState::Locked { .. }), "{point}");
         }
-        r.core.login("Crash", PW).unwrap();
+        r.core.login("Crash", PW, None).unwrap();
     }
 }
 
@@ -177,7 +177,7 @@ fn wallet_removal_is_rolled_back_or_completed() {
         if removed {
             assert_eq!(r.core.state(), SessionState::NoAccount);
         } else {
-            r.core.login("Crash", PW).unwrap();
+            r.core.login("Crash", PW, None).unwrap();
         }
     }
 }
@@ -190,7 +190,7 @@ fn erase_is_rolled_back_or_completed() {
         let _keys = KeysDir(keys_dir_of(dir.path()));
         {
             let r = open(dir.path());
-            r.core.login("Crash", PW).unwrap();
+            r.core.login("Crash", PW, None).unwrap();
             r.core.register_file_cache("images").unwrap();
             let scope = imwallet_core::cache::CacheScope::Global;
             r.core.cache_put_file(&imwallet_core::cache::CacheKind::parse("images").unwrap(), &scope, "a.png", b"img").unwrap();
@@ -234,7 +234,7 @@ fn random_kills_during_churn_never_corrupt_or_lose_wallets() {
                 .unwrap()
                 .execute_batch("DELETE FROM attempt_buckets; DELETE FROM attempt_failures;")
                 .unwrap();
-            let ok = r.core.login(&a.name, PW2).is_ok() || r.core.login(&a.name, PW).is_ok();
+            let ok = r.core.login(&a.name, PW2, None).is_ok() || r.core.login(&a.name, PW, None).is_ok();
             assert!(ok, "round {round}: account {} cannot be opened", a.name);
         }
     }

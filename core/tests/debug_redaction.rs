@@ -113,3 +113,33 @@ fn typo_suggestions_are_a_field_not_display_text() {
     }
     assert!(!text.contains("did you mean"), "{text}");
 }
+
+#[test]
+fn second_factor_values_hide_their_codes_and_secrets() {
+    use imwallet_core::auth::second_factor::{SecondFactor, TotpEnrollment};
+    let code = b"ABCDE-FGHJK";
+    for f in [SecondFactor::totp(b"12345678"), SecondFactor::recovery_code(code), SecondFactor::app_verified(b"87654321")] {
+        let d = both(&f);
+        let secret = match &f {
+            SecondFactor::Totp { code } | SecondFactor::RecoveryCode { code } | SecondFactor::AppVerified { code } => code.clone(),
+        };
+        assert_hidden("SecondFactor", &d, secret.expose());
+        assert!(d.contains("redacted"), "{d}");
+    }
+    let e = TotpEnrollment {
+        secret_base32: SecretBytes::from_slice(b"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+        otpauth_uri: SecretBytes::from_slice(b"otpauth://totp/imwallet:Ann?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+    };
+    let d = both(&e);
+    assert_hidden("TotpEnrollment", &d, e.secret_base32.expose());
+    assert_hidden("TotpEnrollment", &d, e.otpauth_uri.expose());
+    // The stored row: the encrypted secret by length only.
+    let row = imwallet_core::store::second_factor::FactorRow {
+        method: imwallet_core::auth::second_factor::SecondFactorMethod::Totp,
+        state: imwallet_core::store::second_factor::FactorState::On,
+        totp_secret: Some(vec![0xA5; 60]),
+        last_step: Some(7),
+        created_at: 0,
+    };
+    assert_hidden("FactorRow", &both(&row), &[0xA5; 60]);
+}

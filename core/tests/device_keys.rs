@@ -204,7 +204,7 @@ fn erase_deletes_every_device_key_and_the_store_stays_bound() {
     assert!(!contains(&all_bytes(dir.path()), b"After Erase Qz"));
     drop(r);
     let r = open(dir.path());
-    r.core.login("After Erase Qz", PW).unwrap();
+    r.core.login("After Erase Qz", PW, None).unwrap();
 }
 
 #[test]

@@ -69,12 +69,12 @@ fn every_file_is_private_after_create_put_logout_and_password_change() {
     let plan = r.core.prepare_logout(LogoutOptions::default()).unwrap();
     r.core.logout(&plan.token, &LogoutConfirmation::default()).unwrap();
     assert_private(&data, "logout");
-    r.core.login("Ada", PW2).unwrap();
+    r.core.login("Ada", PW2, None).unwrap();
     assert_private(&data, "login");
     drop(r);
     assert_private(&data, "close");
     let r = open(&data);
-    r.core.login("Ada", PW2).unwrap();
+    r.core.login("Ada", PW2, None).unwrap();
     assert_private(&data, "reopen");
 }
 
@@ -104,7 +104,7 @@ fn an_existing_data_dir_with_loose_modes_is_repaired_on_open() {
     assert!(!loose(&data).is_empty());
     let r = open(&data);
     assert_private(&data, "reopening a loose directory");
-    r.core.login("Bea", PW).unwrap();
+    r.core.login("Bea", PW, None).unwrap();
 }
 
 /// The umask is process-wide, so the first test runs again in a child process started by

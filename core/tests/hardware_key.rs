@@ -22,7 +22,7 @@ fn open_hw(dir: &Path, hk: Option<Arc<dyn HardwareKey>>) -> WalletCore {
 }
 
 fn open_hw_with(dir: &Path, hk: Option<Arc<dyn HardwareKey>>, kdf_profile: KdfProfile) -> WalletCore {
-    let config = Config { data_dir: dir.to_path_buf(), kdf_profile, default_auto_lock: AutoLock::Never };
+    let config = Config { data_dir: dir.to_path_buf(), kdf_profile, default_auto_lock: AutoLock::Never, unlock_needs_second_factor: false };
     let clock = Arc::new(ManualClock::new(1_800_000_000));
     let hooks = Hooks {
         clock: clock.clone(),
@@ -65,7 +65,7 @@ fn password_and_key_together_and_neither_alone() {
     drop(core);
     // An app without the hook cannot open it with the password alone.
     let core = open_hw(dir.path(), None);
-    assert!(matches!(core.login("Hana", PW).unwrap_err(), Error::HardwareKeyUnavailable { .. }));
+    assert!(matches!(core.login("Hana", PW, None).unwrap_err(), Error::HardwareKeyUnavailable { .. }));
     assert!(!core.state().is_unlocked());
 }
 
@@ -116,7 +116,7 @@ fn turning_it_on_and_off_needs_the_proofs_and_keeps_the_password_working() {
     drop(core);
     // The password alone now, with no hook at all.
     let core = open_hw(dir.path(), None);
-    core.login("Ivo", PW2).unwrap();
+    core.login("Ivo", PW2, None).unwrap();
 }
 
 /// A security key whose PRF is not a function of the salt would lock the wallet for good: it

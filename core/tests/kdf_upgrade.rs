@@ -56,7 +56,7 @@ fn an_old_default_account_logs_in_and_is_upgraded_once() {
     assert!(occurrences(dir.path(), &old_wrap) >= 1, "control: the scan finds the current wrap");
 
     let r = open_with(dir.path(), clock(), NEW);
-    let st = r.core.login("Old", PW).unwrap();
+    let st = r.core.login("Old", PW, None).unwrap();
     assert!(st.is_unlocked());
     let (params, salt, wrap) = stored(dir.path());
     assert_eq!(params, NEW.params(), "upgraded to the new default");
@@ -67,9 +67,9 @@ fn an_old_default_account_logs_in_and_is_upgraded_once() {
     // Later logins and unlocks use the new parameters and change nothing.
     r.core.lock().unwrap();
     r.core.unlock(PW).unwrap();
-    r.core.login("Old", PW).unwrap();
+    r.core.login("Old", PW, None).unwrap();
     assert_eq!(stored(dir.path()), (params, salt, wrap), "no second upgrade");
-    assert!(matches!(r.core.login("Old", PW2).unwrap_err(), Error::InvalidCredentials { .. }));
+    assert!(matches!(r.core.login("Old", PW2, None).unwrap_err(), Error::InvalidCredentials { .. }));
     // The keys are the account's own: signing works and the address is unchanged.
     let address = r.core.accounts().unwrap()[0].address.clone();
     assert_eq!(r.core.addresses(1).unwrap(), vec![address]);
@@ -77,7 +77,7 @@ fn an_old_default_account_logs_in_and_is_upgraded_once() {
 
     // An old build still opens the upgraded account (above its floor, below the ceiling).
     let r = open_with(dir.path(), clock(), OLD);
-    r.core.login("Old", PW).unwrap();
+    r.core.login("Old", PW, None).unwrap();
 }
 
 #[test]
@@ -95,7 +95,7 @@ fn a_wrong_password_or_a_biometric_unlock_does_not_upgrade() {
     let before = stored(dir.path());
     let r = open_with(dir.path(), clock(), NEW);
     assert!(matches!(r.core.unlock(PW2).unwrap_err(), Error::InvalidCredentials { .. }));
-    assert!(matches!(r.core.login("Old", PW2).unwrap_err(), Error::InvalidCredentials { .. }));
+    assert!(matches!(r.core.login("Old", PW2, None).unwrap_err(), Error::InvalidCredentials { .. }));
     assert_eq!(stored(dir.path()), before);
     drop(r);
     // Biometrics release the vault key without the password: nothing to re-wrap with.
@@ -122,7 +122,7 @@ fn a_password_change_writes_the_new_default() {
     let r = open_with(dir.path(), clock(), NEW);
     r.core.change_password(PW, PW2).unwrap();
     assert_eq!(stored(dir.path()).0, NEW.params());
-    r.core.login("Old", PW2).unwrap();
+    r.core.login("Old", PW2, None).unwrap();
 }
 
 #[test]
@@ -140,7 +140,7 @@ fn parameters_below_the_floor_are_still_refused() {
         let before = stored(dir.path());
         for profile in [NEW, OLD] {
             let r = open_with(dir.path(), clock(), profile);
-            assert!(matches!(r.core.login("Weak", PW).unwrap_err(), Error::KdfParamsTooWeak), "{column} = {value}, {profile:?}");
+            assert!(matches!(r.core.login("Weak", PW, None).unwrap_err(), Error::KdfParamsTooWeak), "{column} = {value}, {profile:?}");
             assert!(matches!(r.core.unlock(PW).unwrap_err(), Error::KdfParamsTooWeak), "{column} = {value}, {profile:?}");
         }
         assert_eq!(stored(dir.path()), before, "a refused row is never re-wrapped");
@@ -151,7 +151,7 @@ fn parameters_below_the_floor_are_still_refused() {
 fn production_still_refuses_test_profile_accounts() {
     let dir = old_account();
     let r = open_with(dir.path(), clock(), KdfProfile::Production);
-    assert!(matches!(r.core.login("Old", PW).unwrap_err(), Error::KdfParamsTooWeak));
+    assert!(matches!(r.core.login("Old", PW, None).unwrap_err(), Error::KdfParamsTooWeak));
 }
 
 #[cfg(feature = "test-hooks")]
@@ -189,7 +189,7 @@ mod races {
     fn login_with_upgrade_race(r: &Arc<Rig>, meanwhile: impl FnOnce(&Rig)) -> imwallet_core::Result<SessionState> {
         let stop = stop_at(r, 2);
         let rr = r.clone();
-        let h = std::thread::spawn(move || rr.core.login("Old", PW));
+        let h = std::thread::spawn(move || rr.core.login("Old", PW, None));
         stop.arrived.recv_timeout(Duration::from_secs(30)).expect("the upgrade KDF never ran");
         meanwhile(r);
         stop.release.send(()).unwrap();

@@ -240,9 +240,9 @@ fn kill_9_at_random_moments_never_loses_or_half_removes_a_wallet() {
             model.accounts.keys().filter(|n| model.touched.contains(*n)).chain(model.accounts.keys().take(3)).collect();
         for (name, a) in model.accounts.iter().filter(|(n, _)| sample.contains(n)) {
             let opened = match a.pw {
-                Pw::Old => r.core.login(name, PW).is_ok(),
-                Pw::New => r.core.login(name, PW2).is_ok(),
-                Pw::Either => r.core.login(name, PW2).is_ok() || r.core.login(name, PW).is_ok(),
+                Pw::Old => r.core.login(name, PW, None).is_ok(),
+                Pw::New => r.core.login(name, PW2, None).is_ok(),
+                Pw::Either => r.core.login(name, PW2, None).is_ok() || r.core.login(name, PW, None).is_ok(),
             };
             assert!(opened, "kill {kill} (after `{last}`): {name} opens with neither password");
             assert_eq!(r.core.addresses(1).unwrap().len(), 1, "kill {kill}: {name} is whole");

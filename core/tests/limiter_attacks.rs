@@ -35,16 +35,16 @@ fn another_accounts_success_does_not_reset_the_victims_counter() {
     let mut evaluated = 0;
     for _round in 0..3 {
         for _ in 0..4 {
-            match r.core.login("Victim", WRONG) {
+            match r.core.login("Victim", WRONG, None) {
                 Err(e) if is_wrong(&e) => evaluated += 1,
                 Err(Error::TooManyAttempts { .. }) => {}
                 other => panic!("{other:?}"),
             }
         }
-        r.core.login("Mallory", PW2).unwrap();
+        r.core.login("Mallory", PW2, None).unwrap();
     }
     assert_eq!(evaluated, 5, "only the free attempts reach the KDF; then the victim's delay holds");
-    assert!(matches!(r.core.login("Victim", PW), Err(Error::TooManyAttempts { .. })), "even the right password waits");
+    assert!(matches!(r.core.login("Victim", PW, None), Err(Error::TooManyAttempts { .. })), "even the right password waits");
 }
 
 #[test]
@@ -58,17 +58,17 @@ fn a_device_wide_ceiling_that_only_time_lowers() {
     // 4 failures on each of 5 accounts: no account reaches its own delay, the device reaches 20.
     for n in 0..5 {
         for _ in 0..4 {
-            assert!(is_wrong(&r.core.login(&format!("Acct{n}"), WRONG).unwrap_err()));
+            assert!(is_wrong(&r.core.login(&format!("Acct{n}"), WRONG, None).unwrap_err()));
         }
     }
-    assert_eq!(r.core.login("Acct5", PW), Err(Error::TooManyAttempts { retry_after_secs: 3600 }), "the longest delay for everyone");
+    assert_eq!(r.core.login("Acct5", PW, None), Err(Error::TooManyAttempts { retry_after_secs: 3600 }), "the longest delay for everyone");
     clock.advance(3601);
-    r.core.login("Acct5", PW).unwrap();
-    assert!(is_wrong(&r.core.login("Acct0", WRONG).unwrap_err()));
-    assert_eq!(r.core.login("Acct5", PW), Err(Error::TooManyAttempts { retry_after_secs: 3600 }), "a success did not lower it");
+    r.core.login("Acct5", PW, None).unwrap();
+    assert!(is_wrong(&r.core.login("Acct0", WRONG, None).unwrap_err()));
+    assert_eq!(r.core.login("Acct5", PW, None), Err(Error::TooManyAttempts { retry_after_secs: 3600 }), "a success did not lower it");
     clock.advance(86_400 + 3601);
-    r.core.login("Acct5", PW).unwrap();
-    r.core.login("Acct1", PW).unwrap();
+    r.core.login("Acct5", PW, None).unwrap();
+    r.core.login("Acct1", PW, None).unwrap();
 }
 
 #[test]
@@ -77,17 +77,17 @@ fn clock_set_back_then_restored_does_not_shorten_the_delay() {
     let clock = Arc::new(ManualClock::new(1_800_000_000));
     let r = rig_with_victim(dir.path(), clock.clone());
     for _ in 0..5 {
-        assert!(is_wrong(&r.core.login("Victim", WRONG).unwrap_err()));
+        assert!(is_wrong(&r.core.login("Victim", WRONG, None).unwrap_err()));
     }
     clock.shift_wall(-100_000);
-    assert!(matches!(r.core.login("Victim", PW), Err(Error::TooManyAttempts { .. })));
+    assert!(matches!(r.core.login("Victim", PW, None), Err(Error::TooManyAttempts { .. })));
     // The app is killed and started again with the clock restored.
     drop(r);
     clock.shift_wall(100_000);
     let r = open_with(dir.path(), clock.clone(), KdfProfile::InsecureFastForTests);
-    assert_eq!(r.core.login("Victim", PW), Err(Error::TooManyAttempts { retry_after_secs: 30 }));
+    assert_eq!(r.core.login("Victim", PW, None), Err(Error::TooManyAttempts { retry_after_secs: 30 }));
     clock.advance(31);
-    r.core.login("Victim", PW).unwrap();
+    r.core.login("Victim", PW, None).unwrap();
 }
 
 #[test]
@@ -97,14 +97,14 @@ fn restart_with_the_clock_set_forward_on_the_same_boot_keeps_the_delay() {
     {
         let r = rig_with_victim(dir.path(), clock.clone());
         for _ in 0..6 {
-            let _ = r.core.login("Victim", WRONG);
+            let _ = r.core.login("Victim", WRONG, None);
         }
         clock.advance(31);
-        assert!(is_wrong(&r.core.login("Victim", WRONG).unwrap_err()));
+        assert!(is_wrong(&r.core.login("Victim", WRONG, None).unwrap_err()));
     }
     clock.shift_wall(86_400 * 30);
     let r = open_with(dir.path(), clock.clone(), KdfProfile::InsecureFastForTests);
-    assert_eq!(r.core.login("Victim", PW), Err(Error::TooManyAttempts { retry_after_secs: 60 }), "restart + clock forward");
+    assert_eq!(r.core.login("Victim", PW, None), Err(Error::TooManyAttempts { retry_after_secs: 60 }), "restart + clock forward");
 }
 
 #[test]
@@ -114,7 +114,7 @@ fn a_new_boot_restarts_the_delay_in_full() {
     {
         let r = rig_with_victim(dir.path(), clock.clone());
         for _ in 0..5 {
-            let _ = r.core.login("Victim", WRONG);
+            let _ = r.core.login("Victim", WRONG, None);
         }
         clock.advance(25);
         assert_eq!(r.core.retry_after_secs().unwrap(), 5);
@@ -122,9 +122,9 @@ fn a_new_boot_restarts_the_delay_in_full() {
     clock.reboot();
     clock.shift_wall(86_400);
     let r = open_with(dir.path(), clock.clone(), KdfProfile::InsecureFastForTests);
-    assert_eq!(r.core.login("Victim", PW), Err(Error::TooManyAttempts { retry_after_secs: 30 }));
+    assert_eq!(r.core.login("Victim", PW, None), Err(Error::TooManyAttempts { retry_after_secs: 30 }));
     clock.advance(30);
-    r.core.login("Victim", PW).unwrap();
+    r.core.login("Victim", PW, None).unwrap();
 }
 
 #[test]
@@ -152,10 +152,10 @@ fn unknown_names_share_one_bucket_that_no_success_clears() {
     let dir = tempfile::tempdir().unwrap();
     let r = rig_with_victim(dir.path(), Arc::new(ManualClock::new(1_800_000_000)));
     for n in 0..5 {
-        assert!(is_wrong(&r.core.login(&format!("Nobody{n}"), WRONG).unwrap_err()));
+        assert!(is_wrong(&r.core.login(&format!("Nobody{n}"), WRONG, None).unwrap_err()));
     }
-    assert!(matches!(r.core.login("Someone else", WRONG), Err(Error::TooManyAttempts { .. })));
-    r.core.login("Victim", PW).unwrap();
-    assert!(matches!(r.core.login("Nobody0", WRONG), Err(Error::TooManyAttempts { .. })), "a success elsewhere clears nothing");
+    assert!(matches!(r.core.login("Someone else", WRONG, None), Err(Error::TooManyAttempts { .. })));
+    r.core.login("Victim", PW, None).unwrap();
+    assert!(matches!(r.core.login("Nobody0", WRONG, None), Err(Error::TooManyAttempts { .. })), "a success elsewhere clears nothing");
     assert_eq!(r.core.attempt_status(Some("Victim")).unwrap().attempts_left, 5);
 }

@@ -18,7 +18,7 @@ use imwallet_core::Error;
 
 fn fail_n(r: &Rig, n: usize) {
     for _ in 0..n {
-        assert!(matches!(r.core.login("Ivy", b"wrong wrong wrong").unwrap_err(), Error::InvalidCredentials { .. }));
+        assert!(matches!(r.core.login("Ivy", b"wrong wrong wrong", None).unwrap_err(), Error::InvalidCredentials { .. }));
     }
 }
 
@@ -29,20 +29,24 @@ fn five_failures_then_growing_delays_and_success_resets() {
     r.core.create_account("Ivy", PW, 12, Language::English).unwrap();
     r.core.lock().unwrap();
     fail_n(&r, 5);
-    assert_eq!(r.core.login("Ivy", PW).unwrap_err(), Error::TooManyAttempts { retry_after_secs: 30 }, "even the right password waits");
+    assert_eq!(
+        r.core.login("Ivy", PW, None).unwrap_err(),
+        Error::TooManyAttempts { retry_after_secs: 30 },
+        "even the right password waits"
+    );
     assert_eq!(r.core.retry_after_secs().unwrap(), 30);
     assert!(r.core.security_events(10).unwrap().iter().any(|e| e.kind == EventKind::DelayStarted));
     r.clock.advance(31);
     fail_n(&r, 1);
-    assert_eq!(r.core.login("Ivy", PW).unwrap_err(), Error::TooManyAttempts { retry_after_secs: 60 });
+    assert_eq!(r.core.login("Ivy", PW, None).unwrap_err(), Error::TooManyAttempts { retry_after_secs: 60 });
     r.clock.advance(61);
     fail_n(&r, 1);
     assert_eq!(r.core.unlock(PW).unwrap_err(), Error::TooManyAttempts { retry_after_secs: 300 }, "unlock shares the limiter");
     r.clock.advance(301);
-    r.core.login("Ivy", PW).unwrap();
+    r.core.login("Ivy", PW, None).unwrap();
     assert_eq!(r.core.retry_after_secs().unwrap(), 0);
     fail_n(&r, 4);
-    r.core.login("Ivy", PW).unwrap();
+    r.core.login("Ivy", PW, None).unwrap();
 }
 
 #[test]
@@ -55,7 +59,7 @@ fn restart_does_not_reset_the_counter() {
         fail_n(&r, 5);
     }
     let r = open_with(dir.path(), clock.clone(), KdfProfile::InsecureFastForTests);
-    assert!(matches!(r.core.login("Ivy", PW), Err(Error::TooManyAttempts { .. })));
+    assert!(matches!(r.core.login("Ivy", PW, None), Err(Error::TooManyAttempts { .. })));
     assert!(matches!(r.core.unlock(PW), Err(Error::TooManyAttempts { .. })));
 }
 
@@ -66,12 +70,12 @@ fn clock_set_back_restarts_the_delay_instead_of_bypassing_it() {
     r.core.create_account("Ivy", PW, 12, Language::English).unwrap();
     fail_n(&r, 5);
     r.clock.shift_wall(-86_400 * 365);
-    assert_eq!(r.core.login("Ivy", PW).unwrap_err(), Error::TooManyAttempts { retry_after_secs: 30 });
+    assert_eq!(r.core.login("Ivy", PW, None).unwrap_err(), Error::TooManyAttempts { retry_after_secs: 30 });
     r.clock.advance(10);
-    assert_eq!(r.core.login("Ivy", PW).unwrap_err(), Error::TooManyAttempts { retry_after_secs: 20 });
+    assert_eq!(r.core.login("Ivy", PW, None).unwrap_err(), Error::TooManyAttempts { retry_after_secs: 20 });
     // Wall clock forward within the process: the monotonic guard still holds the delay.
     r.clock.shift_wall(86_400);
-    assert!(matches!(r.core.login("Ivy", PW), Err(Error::TooManyAttempts { .. })));
+    assert!(matches!(r.core.login("Ivy", PW, None), Err(Error::TooManyAttempts { .. })));
 }
 
 #[test]
@@ -82,7 +86,7 @@ fn parallel_attempts_cannot_exceed_the_free_attempts() {
     let handles: Vec<_> = (0..16)
         .map(|_| {
             let r = r.clone();
-            std::thread::spawn(move || r.core.login("Ivy", b"wrong wrong wrong").unwrap_err())
+            std::thread::spawn(move || r.core.login("Ivy", b"wrong wrong wrong", None).unwrap_err())
         })
         .collect();
     let errs: Vec<Error> = handles.into_iter().map(|h| h.join().unwrap()).collect();

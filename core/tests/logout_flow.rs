@@ -65,7 +65,7 @@ fn logout_wipes_ends_session_is_idempotent_and_login_works_again() {
     assert_eq!(r.core.unlock(PW).unwrap_err(), Error::NotLoggedIn, "a logged-out account needs name + password");
     assert_eq!(r.core.addresses(1).unwrap_err(), Error::NotLoggedIn);
     // The vault stays: log back in.
-    r.core.login("Lee", PW).unwrap();
+    r.core.login("Lee", PW, None).unwrap();
     assert_eq!(r.core.addresses(1).unwrap()[0], c.account.address);
     assert!(r.core.security_events(10).unwrap().iter().any(|e| e.kind == EventKind::LoggedOut));
     // Restart after logout stays logged out.
@@ -118,7 +118,7 @@ fn removing_an_unbacked_wallet_needs_the_typed_name_and_deletes_it_securely() {
     assert!(report.wallet_removed);
     assert_eq!(r.core.state(), SessionState::LoggedOut);
     assert_eq!(r.core.accounts().unwrap().len(), 1);
-    assert!(matches!(r.core.login("Zed Wallet", PW).unwrap_err(), Error::InvalidCredentials { .. }));
+    assert!(matches!(r.core.login("Zed Wallet", PW, None).unwrap_err(), Error::InvalidCredentials { .. }));
     // Secure delete: the sealed vault bytes are gone from every database file.
     for f in ["imwallet.db", "imwallet.db-wal", "imwallet.db-shm"] {
         if let Ok(bytes) = std::fs::read(dir.path().join(f)) {
@@ -127,7 +127,7 @@ fn removing_an_unbacked_wallet_needs_the_typed_name_and_deletes_it_securely() {
         }
     }
     // The last wallet removed: back to NoAccount.
-    r.core.login("Kept", PW).unwrap();
+    r.core.login("Kept", PW, None).unwrap();
     let plan = r.core.prepare_logout(opts).unwrap();
     r.core
         .logout(
@@ -151,5 +151,5 @@ fn logout_from_locked_and_back_in() {
     let plan = r.core.prepare_logout(LogoutOptions::default()).unwrap();
     r.core.logout(&plan.token, &LogoutConfirmation::default()).unwrap();
     assert_eq!(r.core.state(), SessionState::LoggedOut);
-    assert!(r.core.login("Uma", PW).unwrap().is_unlocked());
+    assert!(r.core.login("Uma", PW, None).unwrap().is_unlocked());
 }

@@ -138,7 +138,7 @@ fn attack_2_another_account_cannot_lower_the_victims_gates_or_auto_lock() {
     r.core.set_gate_policy(GatedAction::RevealPhrase, none, AuthProof::Password(PW2)).unwrap();
     r.core.set_auto_lock(AutoLock::Never, AuthProof::Password(PW2)).unwrap();
     logout(&r);
-    r.core.login("Victim", PW).unwrap();
+    r.core.login("Victim", PW, None).unwrap();
     assert_eq!(r.core.gate_policy(GatedAction::RevealPhrase).gate, Gate::Password, "the victim's gate is the victim's");
     assert!(matches!(r.core.reveal_phrase(AuthProof::None), Err(Error::AuthorizationRequired { .. })));
     assert_eq!(r.core.auto_lock(), AutoLock::AfterSeconds(60), "the victim's auto-lock is the victim's");
@@ -208,7 +208,7 @@ fn attack_2_settings_are_per_account_and_go_with_the_account() {
     assert_eq!(r.core.auto_lock(), AutoLock::Never, "the configured default (the rig's)");
     logout(&r);
     assert_eq!(r.core.auto_lock(), AutoLock::Never, "no session: the default");
-    r.core.login("Mallory", PW2).unwrap();
+    r.core.login("Mallory", PW2, None).unwrap();
     assert_eq!(r.core.auto_lock(), AutoLock::Immediate, "login brings the account's setting");
     assert_eq!(r.core.gate_policy(GatedAction::SignMessage), windowed);
     let plan = r.core.prepare_logout(LogoutOptions { remove_wallet: true, ..LogoutOptions::default() }).unwrap();
@@ -235,7 +235,8 @@ fn attack_2_device_wide_settings_of_an_old_database_become_each_accounts() {
     {
         let conn = rusqlite::Connection::open(dir.path().join(imwallet_core::store::DB_FILE)).unwrap();
         conn.execute_batch(
-            "DROP TABLE device_wraps; DROP TABLE device_pending; ALTER TABLE events DROP COLUMN seal_scope; ALTER TABLE accounts DROP COLUMN hw_salt;
+            "DROP TABLE second_factor; DROP TABLE recovery_codes;
+             DROP TABLE device_wraps; DROP TABLE device_pending; ALTER TABLE events DROP COLUMN seal_scope; ALTER TABLE accounts DROP COLUMN hw_salt;
              DROP TABLE attempt_buckets; DROP TABLE attempt_failures;
              DROP TABLE account_settings; ALTER TABLE accounts DROP COLUMN backup_failures;
              INSERT INTO settings (key, value) VALUES ('gate.sign_message', 'password:-'), ('auto_lock', '45');

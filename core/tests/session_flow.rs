@@ -191,10 +191,10 @@ fn login_switches_accounts_and_failed_attempts_are_summarised() {
     r.core.create_account("Gus", PW, 12, Language::English).unwrap();
     r.core.create_account("Hal", PW2, 12, Language::English).unwrap();
     assert!(matches!(r.core.state(), SessionState::Unlocked { ref account } if account.name == "Hal"));
-    assert!(matches!(r.core.login("Gus", PW2).unwrap_err(), Error::InvalidCredentials { .. }));
-    assert!(matches!(r.core.login("Nobody", PW).unwrap_err(), Error::InvalidCredentials { .. }), "unknown name: same error");
+    assert!(matches!(r.core.login("Gus", PW2, None).unwrap_err(), Error::InvalidCredentials { .. }));
+    assert!(matches!(r.core.login("Nobody", PW, None).unwrap_err(), Error::InvalidCredentials { .. }), "unknown name: same error");
     let s = r.core.failed_attempts_summary().unwrap();
     assert_eq!(s.count, 2);
-    assert!(matches!(r.core.login("gus", PW).unwrap(), SessionState::Unlocked { ref account } if account.name == "Gus"));
+    assert!(matches!(r.core.login("gus", PW, None).unwrap(), SessionState::Unlocked { ref account } if account.name == "Gus"));
     assert_eq!(r.core.failed_attempts_summary().unwrap().count, 0);
 }

@@ -29,7 +29,7 @@ fn a_spent_logout_token_is_refused_after_logging_back_in() {
     let report = r.core.logout(&plan.token, &LogoutConfirmation::default()).unwrap();
     // Nothing changed yet: the same token answers with the same report.
     assert_eq!(r.core.logout(&plan.token, &LogoutConfirmation::default()).unwrap(), report);
-    r.core.login("Ann", PW).unwrap();
+    r.core.login("Ann", PW, None).unwrap();
     assert_eq!(r.core.logout(&plan.token, &LogoutConfirmation::default()), Err(Error::LogoutTokenInvalid));
     assert!(r.core.state().is_unlocked(), "the new session is untouched");
 }
@@ -207,8 +207,12 @@ fn hooks_that_call_back_into_the_core_never_deadlock() {
     let listener = Arc::new(ReentrantListener::default());
     let ks = Arc::new(ReentrantKeyStore { inner: MemoryKeyStore::new(), core: OnceLock::new() });
     let owner = Arc::new(ReentrantOwner::default());
-    let config =
-        Config { data_dir: dir.path().to_path_buf(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never };
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+        unlock_needs_second_factor: false,
+    };
     let hooks = Hooks {
         listener: Some(listener.clone()),
         key_store: ks.clone(),
@@ -229,7 +233,7 @@ fn hooks_that_call_back_into_the_core_never_deadlock() {
         c.unlock_with_biometrics().unwrap();
         let plan = c.prepare_logout(LogoutOptions::default()).unwrap();
         c.logout(&plan.token, &LogoutConfirmation::default()).unwrap();
-        c.login("Cy", PW).unwrap();
+        c.login("Cy", PW, None).unwrap();
         c.enable_biometric_unlock(PW).unwrap();
         c.disable_biometric_unlock().unwrap();
         c.enable_biometric_unlock(PW).unwrap();

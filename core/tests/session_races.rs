@@ -81,7 +81,7 @@ fn two_accounts() -> (tempfile::TempDir, Arc<Rig>, Barrier) {
     let r = Arc::new(open(dir.path()));
     r.core.create_account("Ada", PW, 12, Language::English).unwrap();
     r.core.create_account("Bob", PW2, 12, Language::English).unwrap();
-    r.core.login("Ada", PW).unwrap();
+    r.core.login("Ada", PW, None).unwrap();
     let b = barrier(&r.core);
     (dir, r, b)
 }
@@ -89,7 +89,7 @@ fn two_accounts() -> (tempfile::TempDir, Arc<Rig>, Barrier) {
 #[test]
 fn lock_during_another_accounts_login_kdf() {
     let (_d, r, b) = two_accounts();
-    let got = race(&r, &b, |c| c.login("Bob", PW2), |c| assert!(matches!(c.lock().unwrap(), SessionState::Locked { .. })));
+    let got = race(&r, &b, |c| c.login("Bob", PW2, None), |c| assert!(matches!(c.lock().unwrap(), SessionState::Locked { .. })));
     assert_eq!(got, Err(Error::SessionChanged));
     assert!(matches!(r.core.state(), SessionState::Locked { ref account } if account.name == "Ada"));
     invariant(&r.core);
@@ -155,7 +155,7 @@ fn logout_during_another_accounts_login_kdf() {
     let got = race(
         &r,
         &b,
-        |c| c.login("Bob", PW2),
+        |c| c.login("Bob", PW2, None),
         |c| {
             let plan = c.prepare_logout(LogoutOptions::default()).unwrap();
             c.logout(&plan.token, &LogoutConfirmation::default()).unwrap();
@@ -173,9 +173,9 @@ fn another_login_during_a_login_kdf() {
     let got = race(
         &r,
         &b,
-        |c| c.login("Ada", PW),
+        |c| c.login("Ada", PW, None),
         |c| {
-            c.login("Bob", PW2).unwrap();
+            c.login("Bob", PW2, None).unwrap();
         },
     );
     assert_eq!(got, Err(Error::SessionChanged));
@@ -254,7 +254,7 @@ fn a_cancelled_call_discards_its_result() {
 fn a_plan_prepared_before_a_lock_cannot_log_out_the_next_session() {
     let (_d, r, b) = two_accounts();
     let plan = r.core.prepare_logout(LogoutOptions::default()).unwrap();
-    let got = race(&r, &b, |c| c.login("Bob", PW2), |_| {});
+    let got = race(&r, &b, |c| c.login("Bob", PW2, None), |_| {});
     assert!(got.unwrap().is_unlocked());
     assert_eq!(r.core.logout(&plan.token, &LogoutConfirmation::default()), Err(Error::LogoutTokenInvalid));
     assert!(matches!(r.core.state(), SessionState::Unlocked { ref account } if account.name == "Bob"));
@@ -287,8 +287,8 @@ fn stress_mixed_calls_keep_the_invariant() {
                 let mut seed = 0x9E37_79B9_7F4A_7C15 ^ (t + 1) * (rounds as u64 + 7);
                 for _ in 0..12 {
                     let _ = match next(&mut seed) % 12 {
-                        0 => c.login("Ada", PW).map(|_| ()),
-                        1 => c.login("Bob", PW2).map(|_| ()),
+                        0 => c.login("Ada", PW, None).map(|_| ()),
+                        1 => c.login("Bob", PW2, None).map(|_| ()),
                         2 => c.lock().map(|_| ()),
                         3 => c.unlock(PW).map(|_| ()),
                         4 => c.app_backgrounded().and_then(|_| c.app_foregrounded()).map(|_| ()),
@@ -299,7 +299,7 @@ fn stress_mixed_calls_keep_the_invariant() {
                         6 => c.sign_message(0, b"hi").map(|_| ()),
                         7 => c.addresses(6).map(|_| ()),
                         8 => c.unlock_with_biometrics().map(|_| ()),
-                        9 => c.login("Ada", b"wrong password here").map(|_| ()),
+                        9 => c.login("Ada", b"wrong password here", None).map(|_| ()),
                         10 => c.accounts().map(|_| ()),
                         _ => {
                             c.touch();
@@ -318,7 +318,7 @@ fn stress_mixed_calls_keep_the_invariant() {
         // Quiescent point.
         invariant(&r.core);
         // Keep the limiter from stalling the run: a success clears the failures.
-        let _ = r.core.login("Ada", PW);
+        let _ = r.core.login("Ada", PW, None);
         invariant(&r.core);
     }
     assert!(ops.load(Ordering::Relaxed) > 100, "the stress test ran");

@@ -59,7 +59,7 @@ fn production_profile_refuses_fast_test_accounts() {
     );
     let prod = open_with(dir.path(), clock, KdfProfile::Production);
     assert_eq!(prod.core.unlock(PW).unwrap_err(), Error::KdfParamsTooWeak);
-    assert_eq!(prod.core.login("Pat", PW).unwrap_err(), Error::KdfParamsTooWeak);
+    assert_eq!(prod.core.login("Pat", PW, None).unwrap_err(), Error::KdfParamsTooWeak);
 }
 
 #[test]
@@ -116,6 +116,7 @@ fn a_journal_entry_of_the_previous_format_still_recovers() {
         data_dir: dir.path().to_path_buf(),
         kdf_profile: KdfProfile::InsecureFastForTests,
         default_auto_lock: imwallet_core::session::autolock::AutoLock::Never,
+        unlock_needs_second_factor: false,
     };
     let hooks = Hooks {
         key_store: ks.clone(),

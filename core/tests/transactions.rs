@@ -137,7 +137,7 @@ fn the_transaction_gate_is_per_account() {
     r.core.create_account("Quinn", PW2, 12, imwallet_core::wallet::Language::English).unwrap();
     assert_eq!(r.core.gate_policy(GatedAction::SignTransaction), password(Gate::None));
     r.core.sign_transaction(0, SEND, 1).unwrap();
-    r.core.login("Tess", PW).unwrap();
+    r.core.login("Tess", PW, None).unwrap();
     assert!(matches!(r.core.sign_transaction(0, SEND, 1), Err(Error::AuthorizationRequired { .. })));
 }
 

@@ -5,13 +5,17 @@
 // Keystore device keys (blob framing, alias filtering, error mapping, StrongBox fallback, and the
 // real KeystoreDeviceKeys class on a JCE key source in place of the AndroidKeyStore provider), and
 // the FIDO2 security key (WebAuthn JSON, response parsing, Credential Manager error mapping, the
-// wait, and Fido2HardwareKey end to end on an emulated authenticator behind the CredentialBridge).
+// wait, and Fido2HardwareKey end to end on an emulated authenticator behind the CredentialBridge),
+// and the app-verified second factor (BackendAppCodeVerifier: error mapping, the bounded wait off
+// the main thread, the typed code wiped, end to end against the real core).
 import android.hardware.biometrics.BiometricPrompt
 import android.security.keystore.KeyPermanentlyInvalidatedException
 import android.security.keystore.StrongBoxUnavailableException
 import android.security.keystore.UserNotAuthenticatedException
 import io.imwallet.*
 import io.imwallet.android.AndroidBootClock
+import io.imwallet.android.BackendAppCodeVerifier
+import io.imwallet.android.VerificationCodeBackend
 import io.imwallet.android.BiometricErrors
 import io.imwallet.android.CredentialBridge
 import io.imwallet.android.CredentialIdStore
@@ -571,8 +575,79 @@ class Fido2HardwareKeyTest {
     }
 }
 
+class BackendAppCodeVerifierTest {
+    /** The app's server behind its client: codes per account, used up when accepted. */
+    class Backend : VerificationCodeBackend {
+        val codes = java.util.concurrent.ConcurrentHashMap<String, String>()
+        var fail: Exception? = null
+        var hang = false
+        val seen = java.util.Collections.synchronizedList(mutableListOf<ByteArray>())
+        override fun verifyCode(accountId: String, code: ByteArray): Boolean {
+            seen += code
+            fail?.let { throw it }
+            if (hang) Thread.sleep(10_000)
+            return codes.remove(accountId, String(code, Charsets.UTF_8))
+        }
+    }
+
+    @Test fun answersAndFailuresAreTyped() {
+        val backend = Backend()
+        val v = BackendAppCodeVerifier(backend, timeoutSeconds = 1, isMainThread = { false })
+        backend.codes["a"] = "1234"
+        val typed = "1234".toByteArray()
+        assertTrue(v.verifyCode("a", typed))
+        assertTrue(typed.all { it == 0.toByte() }, "the typed code is wiped")
+        assertTrue(backend.seen.last().all { it == 0.toByte() }, "so is the backend's copy, once it returned")
+        assertFalse(v.verifyCode("a", "1234".toByteArray()), "used up")
+        backend.fail = java.net.UnknownHostException("api.example")
+        assertFailsWith<AppCodeException.Unavailable> { v.verifyCode("a", "1".toByteArray()) }
+        backend.fail = java.net.SocketTimeoutException()
+        assertFailsWith<AppCodeException.Unavailable> { v.verifyCode("a", "1".toByteArray()) }
+        backend.fail = IllegalStateException("bug")
+        val other = assertFailsWith<AppCodeException.Other> { v.verifyCode("a", "1".toByteArray()) }
+        assertFalse("bug" in other.reason, "a host message is not passed on")
+        backend.fail = null
+        backend.hang = true
+        val t0 = System.nanoTime()
+        assertFailsWith<AppCodeException.Unavailable> { v.verifyCode("a", "1".toByteArray()) }
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "bounded by the timeout")
+        val main = BackendAppCodeVerifier(backend, isMainThread = { true })
+        assertFailsWith<AppCodeException.Other> { main.verifyCode("a", "1".toByteArray()) }
+    }
+
+    @Test fun endToEndWithTheRealCore() = runBlocking<Unit> {
+        val dir = Files.createTempDirectory("imwallet-android-appcode")
+        val backend = Backend()
+        val verifier = BackendAppCodeVerifier(backend, timeoutSeconds = 5, isMainThread = { false })
+        val opened = WalletSession.open(
+            CoreConfig(dir.toString(), KdfProfile.INSECURE_FAST_FOR_TESTS, AutoLock.Never),
+            deviceKeys = KeystoreDeviceKeys(JceKeySource()) { 34 },
+            appCodeVerifier = verifier,
+        )
+        val core = opened.core
+        val id = core.createAccount("Hal", PW, 12u, Language.ENGLISH).account.id
+        backend.codes[id] = "481516"
+        val codes = core.enableAppVerifiedFactor(PW, "481516".toByteArray())
+        assertEquals(SecondFactorMethod.APP_VERIFIED, core.accounts().single().secondFactor)
+        core.logout(core.prepareLogout(LogoutOptions(false, true, false)).token, LogoutConfirmation(null, null, false))
+        assertFailsWith<WalletException.InvalidCredentials> { core.login("Hal", PW) }
+        backend.codes[id] = "2342"
+        assertIs<SessionState.Unlocked>(core.login("Hal", PW, SecondFactor.AppVerified("2342".toByteArray())))
+        assertIs<SessionState.Unlocked>(opened.session.state.value)
+        core.logout(core.prepareLogout(LogoutOptions(false, true, false)).token, LogoutConfirmation(null, null, false))
+        backend.fail = java.io.IOException("offline")
+        assertFailsWith<WalletException.SecondFactorUnavailable> { core.login("Hal", PW, SecondFactor.AppVerified("1".toByteArray())) }
+        backend.fail = null
+        assertIs<SessionState.Unlocked>(core.login("Hal", PW, SecondFactor.RecoveryCode(codes.codes[0])))
+        core.close()
+        dir.toFile().deleteRecursively()
+    }
+}
+
 fun main() {
-    val r = JUnitCore.runClasses(AndroidGlueTest::class.java, KeystoreDeviceKeysTest::class.java, Fido2HardwareKeyTest::class.java)
+    val r = JUnitCore.runClasses(
+        AndroidGlueTest::class.java, KeystoreDeviceKeysTest::class.java, Fido2HardwareKeyTest::class.java, BackendAppCodeVerifierTest::class.java,
+    )
     r.failures.forEach { println("FAIL ${it.testHeader}: ${it.trace}") }
     println("android-glue: ${r.runCount - r.failureCount} passed, ${r.failureCount} failed")
     exitProcess(if (r.wasSuccessful() && r.runCount > 0) 0 else 1)

@@ -45,7 +45,12 @@ fn erase(core: &WalletCore) -> Result<()> {
 }
 
 fn run(dir: &str, op: &str) -> Result<()> {
-    let config = Config { data_dir: dir.into(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never };
+    let config = Config {
+        data_dir: dir.into(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+        unlock_needs_second_factor: false,
+    };
     // The device: a key-file store beside the data directory (the tests' `keys_dir_of`).
     let device = std::sync::Arc::new(imwallet_core::auth::device_keys::FileDeviceKeys::new(format!("{dir}-device-keys")));
     let hooks = Hooks { device_owner: Some(std::sync::Arc::new(Owner)), device_keys: Some(device), ..Hooks::default() };
@@ -53,16 +58,16 @@ fn run(dir: &str, op: &str) -> Result<()> {
     match op {
         "create" => drop(core.create_account("Crash", PW, 12, Language::English)?),
         "password" => {
-            core.login("Crash", PW)?;
+            core.login("Crash", PW, None)?;
             core.change_password(PW, PW2)?;
         }
-        "login" => drop(core.login("Crash", PW)?),
+        "login" => drop(core.login("Crash", PW, None)?),
         "logout" => {
-            core.login("Crash", PW)?;
+            core.login("Crash", PW, None)?;
             logout(&core, false, "Crash", PW)?;
         }
         "remove" => {
-            core.login("Crash", PW)?;
+            core.login("Crash", PW, None)?;
             logout(&core, true, "Crash", PW)?;
         }
         // Opening is enough: an unbound directory is moved under device keys.
@@ -82,7 +87,7 @@ fn run(dir: &str, op: &str) -> Result<()> {
                 core.create_account(&name, PW, 12, Language::English)?;
                 core.change_password(PW, PW2)?;
                 logout(&core, false, &name, PW2)?;
-                core.login(&name, PW2)?;
+                core.login(&name, PW2, None)?;
                 logout(&core, i % 2 == 0, &name, PW2)?;
                 let _ = writeln!(out, "round {i}");
             }
@@ -120,7 +125,7 @@ fn campaign(core: &WalletCore) -> Result<()> {
         say(&format!("begin logout {name}"));
         logout(core, false, &name, PW2)?;
         say(&format!("done logout {name}"));
-        core.login(&name, PW2)?;
+        core.login(&name, PW2, None)?;
         say(&format!("begin clear {name}"));
         core.clear_cache(&ClearScope::Account(id))?;
         say(&format!("done clear {name}"));

@@ -134,7 +134,7 @@ fn run(core: &WalletCore, cmd: &str, arg: &[u8], held: &mut Option<Control>) -> 
         "bio-enable" => core.enable_biometric_unlock(PASSWORD)?,
         "bio-unlock" => drop(core.unlock_with_biometrics()?),
         "logout" => logout(core, false, None)?,
-        "login" => drop(core.login(arg_str()?, PASSWORD)?),
+        "login" => drop(core.login(arg_str()?, PASSWORD, None)?),
         "remove" => logout(core, true, Some(arg_str()?))?,
         "erase" => {
             // Alice was never backed up: her password authorizes the reset.
@@ -161,7 +161,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let config = Config { data_dir: dir.clone().into(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never };
+    let config = Config {
+        data_dir: dir.clone().into(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+        unlock_needs_second_factor: false,
+    };
     let hooks = Hooks {
         key_store: Arc::new(MemoryKeyStore::new()),
         // Key files beside the data directory, so the test can read the database too.

@@ -12,6 +12,8 @@ use std::time::Instant;
 use tokio::sync::watch;
 
 use crate::auth::gates::{AuthProof, GatedAction};
+use crate::auth::second_factor::SecondFactor;
+use crate::engine::factor_check::FactorPolicy;
 use crate::engine::password_check::{Factor, Verified};
 use crate::engine::session::{Cancel, Expect, Session};
 use crate::engine::{lk, Inner, WalletCore};
@@ -160,20 +162,22 @@ impl Inner {
 }
 
 impl WalletCore {
-    /// Logs in with account name and password (from any state; switches accounts).
-    pub fn login(&self, account_name: &str, password: &[u8]) -> Result<SessionState> {
-        self.login_with(account_name, password, &Cancel::new())
+    /// Logs in with account name and password (from any state; switches accounts). An account
+    /// with a second factor on also needs `factor` (ADR 0014): missing or wrong, the call fails
+    /// with `InvalidCredentials` exactly as for a wrong password, and counts the same.
+    pub fn login(&self, account_name: &str, password: &[u8], factor: Option<&SecondFactor>) -> Result<SessionState> {
+        self.login_with(account_name, password, factor, &Cancel::new())
     }
 
     /// [`WalletCore::login`] with a cancellation flag (set when the caller stops waiting).
-    pub fn login_with(&self, account_name: &str, password: &[u8], cancel: &Cancel) -> Result<SessionState> {
+    pub fn login_with(&self, account_name: &str, password: &[u8], factor: Option<&SecondFactor>, cancel: &Cancel) -> Result<SessionState> {
         scrubbed(|| {
             let i = &self.inner;
             let (_, gen) = i.snapshot();
             let key = crate::auth::names::key(account_name);
             let row = rows::by_name_key(lk(&i.store).conn(), &key)?;
             let mut out = Vec::new();
-            let result = i.check_password_full(row.as_ref(), password, &mut out);
+            let result = i.check_credentials(row.as_ref(), password, FactorPolicy::Required(factor), &mut out);
             i.emit(out);
             let Verified { vault_key, factor } = result?;
             let row = row.as_ref().ok_or(Error::InvalidCredentials { attempts_left: 0, retry_after_secs: 0 })?;
@@ -190,6 +194,13 @@ impl WalletCore {
 
     /// [`WalletCore::unlock`] with a cancellation flag.
     pub fn unlock_with(&self, password: &[u8], cancel: &Cancel) -> Result<SessionState> {
+        self.unlock_with_factor(password, None, cancel)
+    }
+
+    /// [`WalletCore::unlock`] with the account's second factor, which the unlock needs when the
+    /// app's policy says so ([`crate::Config::unlock_needs_second_factor`]; otherwise `factor`
+    /// is not looked at). Missing or wrong, it fails like a wrong password.
+    pub fn unlock_with_factor(&self, password: &[u8], factor: Option<&SecondFactor>, cancel: &Cancel) -> Result<SessionState> {
         scrubbed(|| {
             let i = &self.inner;
             let (account, gen) = match i.to_unlock()? {
@@ -197,8 +208,9 @@ impl WalletCore {
                 ToUnlock::Already(s) => return Ok(s),
             };
             let row = i.row(&account.id)?;
+            let policy = if i.config.unlock_needs_second_factor { FactorPolicy::Required(factor) } else { FactorPolicy::PasswordOnly };
             let mut out = Vec::new();
-            let result = i.check_password_full(Some(&row), password, &mut out);
+            let result = i.check_credentials(Some(&row), password, policy, &mut out);
             i.emit(out);
             let Verified { vault_key, factor } = result?;
             let gen = i.enter_unlocked(gen, Some(cancel), &row, vault_key, EventKind::Unlocked)?;

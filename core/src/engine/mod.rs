@@ -4,7 +4,8 @@
 //! Sub-modules group the operations: [`accounts`] (create/import/reveal/export/password),
 //! `backup` (the backup check), `password_check` (every password check, under the limiter),
 //! [`auth`] (login, unlock, lock, auto-lock, background/foreground), `device` and `hardware`
-//! (device-bound keys and the hardware-key factor, ADR 0011), [`keys`] (addresses and signing)
+//! (device-bound keys and the hardware-key factor, ADR 0011), `second_factor` and
+//! `factor_check` (the login's second factor, ADR 0014), [`keys`] (addresses and signing)
 //! and [`logout`] (plans, logout, wallet removal, crash recovery). The session itself
 //! — state, keys, grants, plans — lives in one place, [`session`], and changes only through
 //! [`Inner::transition`]. Lock order: session → store → limiter guard. Listener notifications
@@ -17,11 +18,13 @@ mod biometric;
 mod cache;
 pub(crate) mod device;
 mod erase;
+mod factor_check;
 mod gates;
 mod hardware;
 mod keys;
 pub(crate) mod logout;
 mod password_check;
+mod second_factor;
 pub(crate) mod session;
 
 pub use accounts::CreatedAccount;
@@ -40,6 +43,7 @@ use tokio::sync::watch;
 use crate::auth::device_keys::DeviceKeyStore;
 use crate::auth::hooks::{DeviceOwnerCheck, EnvironmentProbe, SessionListener, UnknownEnvironment};
 use crate::auth::keystore::{NoKeyStore, SecureKeyStore};
+use crate::auth::second_factor::AppCodeVerifier;
 use crate::clock::{BootClock, Clock, NoBootClock, SystemClock};
 use crate::events::{self, EventKind, SecurityEvent};
 use crate::session::autolock::AutoLock;
@@ -56,11 +60,19 @@ pub struct Config {
     pub kdf_profile: KdfProfile,
     /// Used until the user changes the setting.
     pub default_auto_lock: AutoLock,
+    /// The app's policy: unlocking a `Locked` session also needs the account's second factor
+    /// (ADR 0014). Off by default: `login` always needs it, `unlock` then does not.
+    pub unlock_needs_second_factor: bool,
 }
 
 impl Config {
     pub fn new(data_dir: impl Into<PathBuf>) -> Config {
-        Config { data_dir: data_dir.into(), kdf_profile: KdfProfile::Production, default_auto_lock: AutoLock::AfterSeconds(300) }
+        Config {
+            data_dir: data_dir.into(),
+            kdf_profile: KdfProfile::Production,
+            default_auto_lock: AutoLock::AfterSeconds(300),
+            unlock_needs_second_factor: false,
+        }
     }
 }
 
@@ -85,6 +97,9 @@ pub struct Hooks {
     pub hardware_key: Option<Arc<dyn crate::auth::hardware_key::HardwareKey>>,
     /// The biometric prompt texts, in the user's language.
     pub prompts: crate::auth::keystore::PromptTexts,
+    /// The app's check of codes its server sends, for accounts with the app-verified second
+    /// factor (ADR 0014).
+    pub app_codes: Option<Arc<dyn AppCodeVerifier>>,
 }
 
 impl Default for Hooks {
@@ -99,6 +114,7 @@ impl Default for Hooks {
             device_keys: None,
             hardware_key: None,
             prompts: Default::default(),
+            app_codes: None,
         }
     }
 }
@@ -129,6 +145,7 @@ pub(crate) struct Inner {
     /// The store's device-scope keys (shared with its SQL functions; a leaf lock).
     pub ring: crate::store::sealing::SharedRing,
     pub prompts: crate::auth::keystore::PromptTexts,
+    pub app_codes: Option<Arc<dyn AppCodeVerifier>>,
     #[cfg(feature = "test-hooks")]
     pub test: session::TestInstruments,
 }
@@ -208,6 +225,7 @@ impl WalletCore {
             hardware_key: hooks.hardware_key,
             ring,
             prompts: hooks.prompts,
+            app_codes: hooks.app_codes,
             #[cfg(feature = "test-hooks")]
             test: Default::default(),
         });

@@ -1,10 +1,13 @@
 //! The password check (login, unlock, gates, password change, erase proofs): the attempt is
 //! counted in the database before Argon2 runs, unknown names run the same KDF on a decoy so they
 //! cost the same time and fail with the same error, and only a success resets the counter. An
-//! account with the hardware-key factor also needs its security key (ADR 0011).
+//! account with the hardware-key factor also needs its security key (ADR 0011); a login (and an
+//! unlock under the app's policy) also needs the account's second factor, checked after the
+//! password and failing exactly like it (`factor_check.rs`, ADR 0014).
 
 use crate::auth::hardware_key::HardwareKeyError;
 use crate::clock::BootReading;
+use crate::engine::factor_check::{FactorOutcome, FactorPass, FactorPolicy};
 use crate::engine::{lk, Inner, Notice};
 use crate::events::EventKind;
 use crate::session::limiter;
@@ -67,6 +70,21 @@ impl Inner {
     /// Argon2 whatever the password (so the prompt says nothing about it); a wrong key fails
     /// exactly like a wrong password and counts the same.
     pub(crate) fn check_password_full(&self, row: Option<&AccountRow>, password: &[u8], out: &mut Vec<Notice>) -> Result<Verified> {
+        self.check_credentials(row, password, FactorPolicy::PasswordOnly, out)
+    }
+
+    /// [`Inner::check_password_full`] that, under [`FactorPolicy::Required`], also needs the
+    /// account's second factor (when it has one on): checked after the password whatever the
+    /// password (`factor_check.rs`); missing or wrong, the attempt fails exactly like a wrong
+    /// password — same error, same count, same events — and a factor that passed is used up in
+    /// the limiter's success transaction.
+    pub(crate) fn check_credentials(
+        &self,
+        row: Option<&AccountRow>,
+        password: &[u8],
+        policy: FactorPolicy<'_>,
+        out: &mut Vec<Notice>,
+    ) -> Result<Verified> {
         let profile = self.config.kdf_profile;
         if let Some(r) = row {
             profile.check(r.kdf)?;
@@ -77,6 +95,7 @@ impl Inner {
             limiter::Admission::Refused { retry_after_secs } => return Err(Error::TooManyAttempts { retry_after_secs }),
             limiter::Admission::Admitted { window_entry } => window_entry,
         };
+        let plan = self.factor_plan(row, policy)?;
         // The KDF runs without holding any lock.
         let mut factor = None;
         let vault_key = match row {
@@ -94,11 +113,34 @@ impl Inner {
                 None
             }
         };
-        match vault_key {
-            Some(k) => {
-                lk(&self.store).write(|tx| limiter::succeeded(tx, bucket, entry))?;
-                Ok(Verified { vault_key: k, factor })
+        let second = match (row, policy) {
+            (Some(r), FactorPolicy::Required(given)) => self.verify_factor(r, plan.as_ref(), given, vault_key.as_ref()),
+            _ => FactorOutcome::Pass(FactorPass::NotAsked),
+        };
+        let pass = match second {
+            FactorOutcome::Pass(p) => Some(p),
+            FactorOutcome::Wrong => None,
+            // Said whatever the password: the attempt stays counted.
+            FactorOutcome::Unavailable(e) => return Err(e),
+        };
+        let opened = match (vault_key, pass, row) {
+            (Some(k), Some(pass), Some(r)) => {
+                // Notices of this transaction go out only if it commits.
+                let mut noted = Vec::new();
+                let used = lk(&self.store).write(|tx| {
+                    if !self.use_factor(tx, r, &pass, &mut noted)? {
+                        return Ok(false);
+                    }
+                    limiter::succeeded(tx, bucket, entry)?;
+                    Ok(true)
+                })?;
+                out.append(&mut noted);
+                used.then_some(k)
             }
+            _ => None,
+        };
+        match opened {
+            Some(k) => Ok(Verified { vault_key: k, factor }),
             None => {
                 let account = row.map(|r| SessionAccount { id: r.id.clone(), name: r.name.clone() });
                 let boot = self.boot_now();

@@ -19,6 +19,9 @@ pub struct AccountInfo {
     pub biometric_enabled: bool,
     /// Logging in needs the account's security key besides the password.
     pub hardware_key_enabled: bool,
+    /// Logging in needs this second factor besides the password (ADR 0014). On-device
+    /// information like the other fields: the login screen shows the code field from it.
+    pub second_factor: Option<crate::auth::second_factor::SecondFactorMethod>,
     pub created_at_unix: i64,
     /// The first address (index 0), EIP-55.
     pub address: String,

@@ -159,6 +159,7 @@ pub fn info(conn: &Connection, a: &AccountRow) -> Result<AccountInfo> {
         backed_up: a.backed_up,
         biometric_enabled: a.biometric_wrap.is_some(),
         hardware_key_enabled: a.hw_salt.is_some(),
+        second_factor: crate::store::second_factor::method_on(conn, &a.id)?,
         created_at_unix: a.created_at,
         address,
     })
@@ -273,12 +274,12 @@ pub fn erase_counts(conn: &Connection) -> Result<(u64, u64)> {
     Ok((u64::from(count(conn)?), events as u64))
 }
 
-/// Deletes every account, cached address, event, setting and journal entry ("reset app"; cache
+/// Deletes every account (with its second factor), cached address, event, setting and journal entry ("reset app"; cache
 /// rows and the limiter are cleared by their own modules).
 pub fn erase_everything(conn: &Connection) -> Result<()> {
     conn.execute_batch(
-        "DELETE FROM address_cache; DELETE FROM account_settings; DELETE FROM accounts; DELETE FROM events; DELETE FROM settings;
-         DELETE FROM journal;",
+        "DELETE FROM address_cache; DELETE FROM account_settings; DELETE FROM recovery_codes; DELETE FROM second_factor;
+         DELETE FROM accounts; DELETE FROM events; DELETE FROM settings; DELETE FROM journal;",
     )?;
     Ok(())
 }

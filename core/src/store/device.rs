@@ -76,11 +76,12 @@ pub fn delete_all(conn: &Connection) -> Result<Vec<String>> {
 }
 
 /// Seals, in place, every metadata value of an unbound store (accounts, addresses, settings,
-/// events, caches), once the ring holds every scope's keys: the binding's one transaction.
+/// events, caches, second factors), once the ring holds every scope's keys: the binding's one transaction.
 pub fn seal_all_in_place(conn: &Connection) -> Result<()> {
     super::accounts::seal_all_in_place(conn)?;
     super::events::seal_all_in_place(conn)?;
     super::caches::seal_all_in_place(conn)?;
+    super::second_factor::seal_all_in_place(conn)?;
     conn.execute_batch("UPDATE settings SET value = imw_seal('', 'setting:' || key, value);")?;
     Ok(())
 }

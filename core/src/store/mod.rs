@@ -19,6 +19,7 @@ pub mod owner;
 pub mod private_fs;
 pub mod schema;
 pub mod sealing;
+pub mod second_factor;
 pub mod session;
 
 use std::path::{Path, PathBuf};

@@ -140,4 +140,28 @@ pub const MIGRATIONS: &[&str] = &[
     UPDATE events SET seal_scope = account_id WHERE account_id IN (SELECT id FROM accounts);
     ALTER TABLE accounts ADD COLUMN hw_salt BLOB;
     "#,
+    // v6 (issue 19, "second factor on re-login", ADR 0014): each account's second-factor method
+    // and its one-time recovery codes. `method` ('totp' | 'app_verified'), `state` ('pending' |
+    // 'on') and `last_step` (the last accepted TOTP time step) are sealed under the account's
+    // device scope; `totp_secret` is encrypted under the account's vault key (so only the
+    // password opens it), then sealed; `hash` is HMAC-SHA256 of a recovery code under a key
+    // derived from the vault key, then sealed. A used recovery code's row is deleted.
+    // `confirm_failures` counts wrong codes typed to finish a pending authenticator enrollment.
+    r#"
+    CREATE TABLE second_factor (
+        account_id  TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+        method      BLOB NOT NULL,
+        state       BLOB NOT NULL,
+        totp_secret BLOB,
+        last_step   BLOB,
+        confirm_failures INTEGER NOT NULL DEFAULT 0,
+        created_at  INTEGER NOT NULL
+    );
+    CREATE TABLE recovery_codes (
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        idx        INTEGER NOT NULL,
+        hash       BLOB NOT NULL,
+        PRIMARY KEY (account_id, idx)
+    );
+    "#,
 ];

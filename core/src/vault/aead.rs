@@ -22,6 +22,8 @@ pub enum Purpose {
     PasswordWrap,
     /// The vault key under the biometric secret.
     BiometricWrap,
+    /// The account's TOTP secret under the vault key (ADR 0014).
+    TotpSecret,
 }
 
 fn aad(account_id: &str, purpose: Purpose) -> Vec<u8> {
@@ -29,6 +31,7 @@ fn aad(account_id: &str, purpose: Purpose) -> Vec<u8> {
         Purpose::Vault => "vault",
         Purpose::PasswordWrap => "password-wrap",
         Purpose::BiometricWrap => "biometric-wrap",
+        Purpose::TotpSecret => "totp-secret",
     };
     format!("imwallet/v{FORMAT_VERSION}/{p}/{account_id}").into_bytes()
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod device_rig;
+pub mod factor_rig;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -184,7 +185,8 @@ fn try_open_with(
         fail: Mutex::new(false),
     });
     let rec = Arc::new(Recorder::default());
-    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: profile, default_auto_lock: AutoLock::Never };
+    let config =
+        Config { data_dir: dir.to_path_buf(), kdf_profile: profile, default_auto_lock: AutoLock::Never, unlock_needs_second_factor: false };
     let owner = Arc::new(Owner::default());
     // `..Hooks::default()` keeps the rig compiling when another hook field is added.
     #[allow(clippy::needless_update)]

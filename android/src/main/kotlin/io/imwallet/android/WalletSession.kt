@@ -4,6 +4,7 @@
 // nothing elsewhere).
 package io.imwallet.android
 
+import io.imwallet.AppCodeVerifier
 import io.imwallet.BootClock
 import io.imwallet.CoreConfig
 import io.imwallet.DeviceKeyStore
@@ -43,7 +44,9 @@ class WalletSession(initial: SessionState) : SessionListener {
          * that are not on this phone: offer `quarantineDamagedData` and a restore from the recovery
          * phrase) besides the usual open errors. `deviceKeys` is replaceable for tests only; it is
          * never null, so the shell never runs unbound. `hardwareKey` (a [Fido2HardwareKey]) lets
-         * accounts turn on the security-key factor and unlock with it.
+         * accounts turn on the security-key factor and unlock with it; `appCodeVerifier` (a
+         * [BackendAppCodeVerifier]) checks the codes the app's server sends, for accounts with the
+         * app-verified second factor (ADR 0014).
          */
         fun open(
             config: CoreConfig,
@@ -53,9 +56,10 @@ class WalletSession(initial: SessionState) : SessionListener {
             bootClock: BootClock? = null,
             deviceOwner: DeviceOwnerCheck? = null,
             hardwareKey: HardwareKey? = null,
+            appCodeVerifier: AppCodeVerifier? = null,
         ): Opened {
             val session = WalletSession(SessionState.NoAccount)
-            val core = WalletCore(config, environment, session, keyStore, bootClock, deviceOwner, deviceKeys, hardwareKey)
+            val core = WalletCore(config, environment, session, keyStore, bootClock, deviceOwner, deviceKeys, hardwareKey, appCodeVerifier = appCodeVerifier)
             session.onStateChanged(core.state())
             return Opened(core, session)
         }
