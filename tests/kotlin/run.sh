@@ -3,7 +3,9 @@
 #  1. generated bindings + WalletFlowsTest.kt (flows, biometrics, clear data) + TransactionsTest.kt
 #     + HardwareKeyTest.kt (the security-key factor; its own main);
 #  2. the Android glue (android/src/main/kotlin) compiled against Robolectric's android-all,
-#     with AndroidGlueTest.kt running its platform-neutral parts.
+#     with AndroidGlueTest.kt running its platform-neutral parts and ShellFlowsTest.kt running
+#     the shell's view models (LogoutFlow, UnlockFlow, ClearDataFlow) against the real core.
+#  (The sample Activities run under Robolectric in tests/robolectric/run.sh.)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 "$ROOT/tests/setup.sh" apt kotlin android >&2
@@ -21,13 +23,13 @@ srcs=$(find "$ROOT/target/bindings/kotlin" -name '*.kt'; echo "$ROOT/tests/kotli
 if [ ! -f "$JAR" ] || [ -n "$(find $srcs -newer "$JAR" 2>/dev/null)" ]; then
   "$KH/bin/kotlinc" -nowarn -cp "$CP" -d "$JAR" $srcs >&2
 fi
-asrcs=$(find "$ROOT/android/src/main/kotlin" -name '*.kt'; echo "$ROOT/tests/kotlin/AndroidGlueTest.kt")
+asrcs=$(find "$ROOT/android/src/main/kotlin" -name '*.kt'; echo "$ROOT/tests/kotlin/AndroidGlueTest.kt" "$ROOT/tests/kotlin/ShellFlowsTest.kt")
 if [ ! -f "$AJAR" ] || [ "$JAR" -nt "$AJAR" ] || [ -n "$(find $asrcs -newer "$AJAR" 2>/dev/null)" ]; then
   "$KH/bin/kotlinc" -nowarn -cp "$CP:$JAR:$ANDROID_ALL" -d "$AJAR" $asrcs >&2
 fi
 RUNCP="$JAR:$KH/lib/kotlin-stdlib.jar:$CP"
-LOG1=$(mktemp); LOG2=$(mktemp); LOG3=$(mktemp)   # private logs: other checkouts may run this suite at the same time
-trap 'rm -f "$LOG1" "$LOG2" "$LOG3"' EXIT
+LOG1=$(mktemp); LOG2=$(mktemp); LOG3=$(mktemp); LOG4=$(mktemp)   # private logs: other checkouts may run this suite at the same time
+trap 'rm -f "$LOG1" "$LOG2" "$LOG3" "$LOG4"' EXIT
 set +e
 java -Djna.library.path="$(dirname "$SO")" -cp "$RUNCP" WalletFlowsTestKt | tee "$LOG1"
 rc1=${PIPESTATUS[0]}
@@ -35,7 +37,9 @@ java -Djna.library.path="$(dirname "$SO")" -cp "$RUNCP" HardwareKeyTestKt | tee 
 rc3=${PIPESTATUS[0]}
 java -Djna.library.path="$(dirname "$SO")" -cp "$AJAR:$RUNCP:$ANDROID_ALL" AndroidGlueTestKt | tee "$LOG2"
 rc2=${PIPESTATUS[0]}
+java -Djna.library.path="$(dirname "$SO")" -cp "$AJAR:$RUNCP:$ANDROID_ALL" ShellFlowsTestKt | tee "$LOG4"
+rc4=${PIPESTATUS[0]}
 set -e
-sum() { grep -Eho "[0-9]+ $1" "$LOG1" "$LOG2" "$LOG3" | awk '{s+=$1} END {print s+0}'; }
+sum() { grep -Eho "[0-9]+ $1" "$LOG1" "$LOG2" "$LOG3" "$LOG4" | awk '{s+=$1} END {print s+0}'; }
 echo "kotlin: $(sum passed) passed, $(sum failed) failed"
-[ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ] && [ "$rc3" -eq 0 ]
+[ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ] && [ "$rc3" -eq 0 ] && [ "$rc4" -eq 0 ]
