@@ -8,26 +8,7 @@
 #  (The sample Activities run under Robolectric in tests/robolectric/run.sh.)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-"$ROOT/tests/setup.sh" apt kotlin android >&2
-SO=$("$ROOT/tests/bindings.sh")
-CACHE=${IMW_CACHE:-/var/cache/imwallet}
-KH=$CACHE/kotlinc-2.4.20
-ANDROID_ALL=$(ls "$CACHE"/android-all-*.jar | head -1)
-CP=/usr/share/java/jna.jar:/usr/share/java/junit4.jar:/usr/share/java/hamcrest.jar
-CP=$CP:$KH/lib/kotlinx-coroutines-core-jvm.jar:$KH/lib/kotlin-test.jar:$KH/lib/kotlin-test-junit.jar
-OUT=$ROOT/target/kotlin-tests
-mkdir -p "$OUT"
-JAR=$OUT/tests.jar
-AJAR=$OUT/android-tests.jar
-srcs=$(find "$ROOT/target/bindings/kotlin" -name '*.kt'; echo "$ROOT/tests/kotlin/WalletFlowsTest.kt" "$ROOT/tests/kotlin/HardwareKeyTest.kt" "$ROOT/tests/kotlin/TransactionsTest.kt")
-if [ ! -f "$JAR" ] || [ -n "$(find $srcs -newer "$JAR" 2>/dev/null)" ]; then
-  "$KH/bin/kotlinc" -nowarn -cp "$CP" -d "$JAR" $srcs >&2
-fi
-asrcs=$(find "$ROOT/android/src/main/kotlin" -name '*.kt'; echo "$ROOT/tests/kotlin/AndroidGlueTest.kt" "$ROOT/tests/kotlin/ShellFlowsTest.kt")
-if [ ! -f "$AJAR" ] || [ "$JAR" -nt "$AJAR" ] || [ -n "$(find $asrcs -newer "$AJAR" 2>/dev/null)" ]; then
-  "$KH/bin/kotlinc" -nowarn -cp "$CP:$JAR:$ANDROID_ALL" -d "$AJAR" $asrcs >&2
-fi
-RUNCP="$JAR:$KH/lib/kotlin-stdlib.jar:$CP"
+source "$ROOT/tests/kotlin/build.sh"   # SO, CP, RUNCP, JAR, AJAR, ANDROID_ALL
 LOG1=$(mktemp); LOG2=$(mktemp); LOG3=$(mktemp); LOG4=$(mktemp)   # private logs: other checkouts may run this suite at the same time
 trap 'rm -f "$LOG1" "$LOG2" "$LOG3" "$LOG4"' EXIT
 set +e
