@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs (or reuses) every tool the cross-language tests need on a fresh Debian 12 machine:
-#   apt: libjna-java junit4 keyutils debootstrap   npm: kotlin-compiler
+#   apt: libjna-java junit4 keyutils debootstrap (+ maven for the Maven Central jars)   npm: kotlin-compiler
 #   pip (venv): pytest, cryptography (AES-GCM for the Python device-key fake), eth-account
 #   Maven Central: Robolectric's android-all jar (compiles the Android glue); Robolectric 4.14.1,
 #     its dependencies and the instrumented android-all jars (runs the sample Activities)
 #   a Debian trixie chroot with swiftlang for the Swift tests.
 # Everything is cached outside the repo under $IMW_CACHE (default /var/cache/imwallet) so a
-# machine reuses it. Usage: tests/setup.sh [apt|kotlin|python|swift|all]...
+# machine reuses it. Usage: tests/setup.sh [apt|kotlin|android|robolectric|python|swift|all]...
 set -euo pipefail
 IMW_CACHE=${IMW_CACHE:-/var/cache/imwallet}
 KOTLIN_VERSION=2.4.20
@@ -42,6 +42,7 @@ ANDROID_ALL_VERSION=14-robolectric-10818077
 setup_android() {
   local jar=$IMW_CACHE/android-all-$ANDROID_ALL_VERSION.jar
   if [ ! -f "$jar" ]; then
+    need_apt maven
     log "Robolectric android-all $ANDROID_ALL_VERSION from Maven Central (~140 MB)"
     mvn -q dependency:get -Dartifact="org.robolectric:android-all:$ANDROID_ALL_VERSION" >&2
     cp "$HOME/.m2/repository/org/robolectric/android-all/$ANDROID_ALL_VERSION/android-all-$ANDROID_ALL_VERSION.jar" "$jar.tmp"
