@@ -93,12 +93,12 @@ class Sensor : SecureKeyStore {
     override fun deleteAll() = entries.clear()
 }
 
-/** Every lifecycle report, passed on to the real core. */
+/** Every lifecycle report, passed on to the real core (and noted once the core has it). */
 class ReportedCalls(private val inner: CoreCalls) : LifecycleCalls {
     val reports: MutableList<String> = Collections.synchronizedList(mutableListOf())
-    override fun appBackgrounded(): SessionState { reports += "background"; return inner.appBackgrounded() }
-    override fun appForegrounded(): SessionState { reports += "foreground"; return inner.appForegrounded() }
-    override fun touch() { reports += "touch"; inner.touch() }
+    override fun appBackgrounded(): SessionState = inner.appBackgrounded().also { reports += "background" }
+    override fun appForegrounded(): SessionState = inner.appForegrounded().also { reports += "foreground" }
+    override fun touch() { inner.touch(); reports += "touch" }
 }
 
 /** The test's Application: a real core on a temporary directory, with fakes for the platform. */

@@ -203,10 +203,10 @@ class LifecycleTest : ScreenTest() {
         val c = Robolectric.buildActivity(LogoutActivity::class.java).setup()
         assertIs<SessionState.Unlocked>(core.state())
         c.pause().stop()
-        assertEquals(listOf("background"), app.reported.reports)
+        waitUntil("the background report") { app.reported.reports == listOf("background") }
         assertIs<SessionState.Locked>(core.state())
         c.restart().start().resume()
-        assertEquals(listOf("background", "foreground"), app.reported.reports)
+        waitUntil("the foreground report") { app.reported.reports == listOf("background", "foreground") }
         c.pause().stop().destroy()
     }
 
@@ -214,8 +214,10 @@ class LifecycleTest : ScreenTest() {
         runBlocking { core.createAccount("Dee", PW, 12u, Language.ENGLISH) }
         val c = Robolectric.buildActivity(LogoutActivity::class.java).setup()
         c.recreate()
-        assertFalse("background" in app.reported.reports, "${app.reported.reports}")
-        c.pause().stop().destroy()
+        c.pause().stop()   // then a real trip to the background: the only report
+        waitUntil("the background report") { "background" in app.reported.reports }
+        assertEquals(listOf("background"), app.reported.reports)
+        c.destroy()
     }
 
     @Test fun touchesAreReported() {
@@ -223,7 +225,7 @@ class LifecycleTest : ScreenTest() {
         val now = SystemClock.uptimeMillis()
         a.window.decorView.dispatchTouchEvent(MotionEvent.obtain(now, now, MotionEvent.ACTION_DOWN, 10f, 10f, 0))
         a.window.decorView.dispatchTouchEvent(MotionEvent.obtain(now, now, MotionEvent.ACTION_UP, 10f, 10f, 0))
-        assertEquals(listOf("touch"), app.reported.reports)
+        waitUntil("the touch report") { app.reported.reports == listOf("touch") }
     }
 
     @Test fun phraseScreensAreSecure() {

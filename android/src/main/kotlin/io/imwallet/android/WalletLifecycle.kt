@@ -2,8 +2,9 @@
 // goes to the background and comes back (the core decides whether that locks: `Immediate`, or a
 // timeout that ran out while away), reports user activity (touches and keys) so the idle
 // auto-lock restarts, and sets FLAG_SECURE on every screen that shows the recovery phrase (no
-// screenshots, no recents thumbnail). Framework APIs only; run under Robolectric in
-// tests/robolectric.
+// screenshots, no recents thumbnail). The reports go to the core in order on one background
+// thread: a core call may wait for a running transaction (a logout, an erase), which must never
+// hold up the main thread. Framework APIs only; run under Robolectric in tests/robolectric.
 //
 //     class WalletApp : Application() {
 //         override fun onCreate() { super.onCreate(); WalletLifecycle(CoreCalls(core)).install(this) }
@@ -20,6 +21,9 @@ import android.view.Window
 import android.view.WindowManager
 import io.imwallet.WalletException
 import io.imwallet.android.flows.LifecycleCalls
+import java.util.concurrent.Executor
+import java.util.concurrent.Executors
+import java.util.concurrent.atomic.AtomicBoolean
 
 /** Marks an Activity that shows the recovery phrase (or another secret): it gets FLAG_SECURE. */
 interface ShowsRecoveryPhrase
@@ -28,9 +32,12 @@ class WalletLifecycle(
     private val calls: LifecycleCalls,
     /** A failed report (the core could not write its state): for the app's log. */
     private val onError: (WalletException) -> Unit = {},
+    /** Runs the reports in order, off the main thread. */
+    private val reports: Executor = Executors.newSingleThreadExecutor { r -> Thread(r, "imwallet-lifecycle").apply { isDaemon = true } },
 ) : Application.ActivityLifecycleCallbacks {
     private var started = 0
     private var inBackground = false
+    private val touchPending = AtomicBoolean(false)
 
     fun install(application: Application) = application.registerActivityLifecycleCallbacks(this)
 
@@ -38,7 +45,7 @@ class WalletLifecycle(
         if (activity is ShowsRecoveryPhrase) activity.window.addFlags(WindowManager.LayoutParams.FLAG_SECURE)
         val window = activity.window
         val inner = window.callback
-        if (inner !is TouchReporter) window.callback = TouchReporter(inner) { report { calls.touch() } }
+        if (inner !is TouchReporter) window.callback = TouchReporter(inner, ::touched)
     }
 
     override fun onActivityStarted(activity: Activity) {
@@ -63,7 +70,12 @@ class WalletLifecycle(
     override fun onActivitySaveInstanceState(activity: Activity, outState: Bundle) {}
     override fun onActivityDestroyed(activity: Activity) {}
 
-    private inline fun report(call: () -> Unit) {
+    /** Touches come in bursts: one report waits at a time. */
+    private fun touched() {
+        if (touchPending.compareAndSet(false, true)) reports.execute { touchPending.set(false); calls.touch() }
+    }
+
+    private fun report(call: () -> Unit) = reports.execute {
         try {
             call()
         } catch (e: WalletException) {
