@@ -319,12 +319,15 @@ final class LifecycleTests: XCTestCase {
         var lifecycle: WalletLifecycle? = WalletLifecycle(calls: reported, center: center, background: background, foreground: foreground)
         XCTAssertTrue(isUnlocked(rig.core.state()))
         center.post(name: background, object: nil)
+        lifecycle?.flush()
         XCTAssertTrue(isLocked(rig.core.state()))
         center.post(name: foreground, object: nil)
         lifecycle?.touch()
+        lifecycle?.flush()
         XCTAssertEqual(reported.reports, ["background", "foreground", "touch"])
         lifecycle = nil   // gone: no more reports
         center.post(name: background, object: nil)
+        try await Task.sleep(nanoseconds: 50_000_000)
         XCTAssertEqual(reported.reports.count, 3)
         XCTAssertNil(lifecycle)
     }
@@ -339,8 +342,8 @@ final class LifecycleTests: XCTestCase {
         var errors: [String] = []
         let lifecycle = WalletLifecycle(calls: Failing(), center: center, background: background, foreground: foreground) { errors.append(reasonText($0)) }
         center.post(name: background, object: nil)
+        lifecycle.flush()
         XCTAssertEqual(errors, ["disk full"])
-        withExtendedLifetime(lifecycle) {}
     }
 
     func testThePrivacyCoverShowsWhileInactive() {
