@@ -19,7 +19,6 @@ import android.view.KeyEvent
 import android.view.MotionEvent
 import android.view.Window
 import android.view.WindowManager
-import io.imwallet.WalletException
 import io.imwallet.android.flows.LifecycleCalls
 import java.util.concurrent.Executor
 import java.util.concurrent.Executors
@@ -30,8 +29,12 @@ interface ShowsRecoveryPhrase
 
 class WalletLifecycle(
     private val calls: LifecycleCalls,
-    /** A failed report (the core could not write its state): for the app's log. */
-    private val onError: (WalletException) -> Unit = {},
+    /**
+     * A failed report, for the app's log: a `WalletException` (the core could not write its
+     * state), or an `IllegalStateException` once the core was closed. Never thrown: an uncaught
+     * exception on the report thread would end the process.
+     */
+    private val onError: (Exception) -> Unit = {},
     /** Runs the reports in order, off the main thread. */
     private val reports: Executor = Executors.newSingleThreadExecutor { r -> Thread(r, "imwallet-lifecycle").apply { isDaemon = true } },
 ) : Application.ActivityLifecycleCallbacks {
@@ -72,13 +75,13 @@ class WalletLifecycle(
 
     /** Touches come in bursts: one report waits at a time. */
     private fun touched() {
-        if (touchPending.compareAndSet(false, true)) reports.execute { touchPending.set(false); calls.touch() }
+        if (touchPending.compareAndSet(false, true)) report { touchPending.set(false); calls.touch() }
     }
 
     private fun report(call: () -> Unit) = reports.execute {
         try {
             call()
-        } catch (e: WalletException) {
+        } catch (e: Exception) {
             onError(e)
         }
     }
