@@ -3,7 +3,8 @@
 #   1. Rust: clippy (lib/bins, warnings are errors) and every workspace test;
 #   2. the size check (tests/size.sh: the shipping build of the FFI library against its budget)
 #      and cargo deny (tests/deny.sh: licences, bans, sources);
-#   3. the cross-language suites (Python, Kotlin/JVM, Swift on Linux) when present;
+#   3. the cross-language suites (Python, Kotlin/JVM, the Android sample Activities under
+#      Robolectric, Swift on Linux) when present;
 #   4. the hardening harness, short mode (tests/harden.sh: fuzz corpora, memory residue,
 #      100 kill -9 faults, the session stress test).
 # Prints one closing line per suite and a final "N passed, N failed" line; exits non-zero if
@@ -42,7 +43,7 @@ rust_suite() {
 }
 
 rust_suite
-for suite in tests/size.sh tests/deny.sh tests/python/run.sh tests/kotlin/run.sh tests/swift/run.sh tests/harden.sh; do
+for suite in tests/size.sh tests/deny.sh tests/python/run.sh tests/kotlin/run.sh tests/robolectric/run.sh tests/swift/run.sh tests/harden.sh; do
   [ -x "$suite" ] || continue
   name=$(basename "$(dirname "$suite")")
   [ "$suite" = tests/harden.sh ] && name=harden

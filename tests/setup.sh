@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs (or reuses) every tool the cross-language tests need on a fresh Debian 12 machine:
-#   apt: libjna-java junit4 keyutils debootstrap   npm: kotlin-compiler
+#   apt: libjna-java junit4 keyutils debootstrap (+ maven for the Maven Central jars)   npm: kotlin-compiler
 #   pip (venv): pytest, cryptography (AES-GCM for the Python device-key fake), eth-account
-#   Maven Central: Robolectric's android-all jar (compiles the Android glue)
+#   Maven Central: Robolectric's android-all jar (compiles the Android glue); Robolectric 4.14.1,
+#     its dependencies and the instrumented android-all jars (runs the sample Activities)
 #   a Debian trixie chroot with swiftlang for the Swift tests.
 # Everything is cached outside the repo under $IMW_CACHE (default /var/cache/imwallet) so a
-# machine reuses it. Usage: tests/setup.sh [apt|kotlin|python|swift|all]...
+# machine reuses it. Usage: tests/setup.sh [apt|kotlin|android|robolectric|python|swift|all]...
 set -euo pipefail
 IMW_CACHE=${IMW_CACHE:-/var/cache/imwallet}
 KOTLIN_VERSION=2.4.20
@@ -41,11 +42,40 @@ ANDROID_ALL_VERSION=14-robolectric-10818077
 setup_android() {
   local jar=$IMW_CACHE/android-all-$ANDROID_ALL_VERSION.jar
   if [ ! -f "$jar" ]; then
+    need_apt maven
     log "Robolectric android-all $ANDROID_ALL_VERSION from Maven Central (~140 MB)"
     mvn -q dependency:get -Dartifact="org.robolectric:android-all:$ANDROID_ALL_VERSION" >&2
     cp "$HOME/.m2/repository/org/robolectric/android-all/$ANDROID_ALL_VERSION/android-all-$ANDROID_ALL_VERSION.jar" "$jar.tmp"
     mv "$jar.tmp" "$jar"
   fi
+}
+
+# Robolectric for tests/robolectric (the sample Activities on the JVM), fetched once with Maven
+# into a flat folder and then used offline: lib/ = Robolectric, its dependencies and the
+# classes.jar of the two androidx.test AARs it needs (Maven never puts an AAR on a classpath);
+# sdk/ = the instrumented android-all jars (robolectric.dependency.dir, robolectric.offline).
+# Robolectric 4.14.1 also asks for Android 15's jar (the highest SDK it knows) even when every
+# test runs on SDK 34, so both are fetched: ~520 MB in all, 158 MB of it Robolectric's native
+# runtime. Maven works in a throwaway local repository so nothing is kept twice.
+ROBOLECTRIC_VERSION=4.14.1
+ROBOLECTRIC_SDKS="14-robolectric-10818077-i7 15-robolectric-12650502-i7"
+setup_robolectric() {
+  local dir=$IMW_CACHE/robolectric-$ROBOLECTRIC_VERSION
+  [ -f "$dir/.ready" ] && return 0
+  need_apt maven
+  log "Robolectric $ROBOLECTRIC_VERSION + instrumented android-all jars from Maven Central (~520 MB)"
+  local repo; repo=$(mktemp -d)
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/lib" "$dir.tmp/sdk"
+  mvn -q -B -Dstyle.color=never -Dmaven.repo.local="$repo" -f "$(dirname "${BASH_SOURCE[0]}")/robolectric/deps.pom.xml" \
+    dependency:copy-dependencies -DoutputDirectory="$dir.tmp/lib" >&2
+  for aar in "$dir.tmp"/lib/*.aar; do
+    unzip -p "$aar" classes.jar > "${aar%.aar}-classes.jar" && rm "$aar"
+  done
+  for v in $ROBOLECTRIC_SDKS; do
+    mvn -q -B -Dstyle.color=never -Dmaven.repo.local="$repo" dependency:copy -Dartifact="org.robolectric:android-all-instrumented:$v" \
+      -DoutputDirectory="$dir.tmp/sdk" >&2
+  done
+  rm -rf "$repo" "$dir" && mv "$dir.tmp" "$dir" && touch "$dir/.ready"
 }
 
 # The independent decoder/recoverer of the transaction tests (tests/python/test_transactions.py).
@@ -106,8 +136,9 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   [ $# -eq 0 ] && set -- all
   for what in "$@"; do
     case $what in
-      apt) setup_apt ;; kotlin) setup_kotlin ;; android) setup_android ;; python) setup_python ;; swift) setup_swift ;;
-      all) setup_apt; setup_kotlin; setup_android; setup_python; setup_swift ;;
+      apt) setup_apt ;; kotlin) setup_kotlin ;; android) setup_android ;; robolectric) setup_robolectric ;;
+      python) setup_python ;; swift) setup_swift ;;
+      all) setup_apt; setup_kotlin; setup_android; setup_robolectric; setup_python; setup_swift ;;
       *) echo "unknown: $what" >&2; exit 2 ;;
     esac
   done

@@ -22,6 +22,9 @@ let package = Package(
         ),
         // Platform glue from ios/Sources/ImWalletIOS (its Apple-only parts compile out on Linux).
         .target(name: "ImWalletIOS", dependencies: ["ImWallet"], path: "Sources/ImWalletIOS"),
-        .testTarget(name: "ImWalletTests", dependencies: ["ImWallet", "ImWalletIOS"], path: "Tests/ImWalletTests"),
+        // The SwiftUI screens from ios/Sources/ImWalletUI: every file is inside
+        // `#if canImport(SwiftUI)`, so on Linux this checks that the guard compiles them out.
+        .target(name: "ImWalletUI", dependencies: ["ImWallet", "ImWalletIOS"], path: "Sources/ImWalletUI"),
+        .testTarget(name: "ImWalletTests", dependencies: ["ImWallet", "ImWalletIOS", "ImWalletUI"], path: "Tests/ImWalletTests"),
     ]
 )

@@ -15,6 +15,7 @@ GEN=$ROOT/target/bindings/swift
 W=$SWIFT_CHROOT/work/imwallet
 mkdir -p "$W/lib" "$W/Sources/ImWalletFFI" "$W/Sources/ImWallet"
 rm -rf "$W/Sources/ImWalletIOS" && cp -r "$ROOT/ios/Sources/ImWalletIOS" "$W/Sources/ImWalletIOS"
+rm -rf "$W/Sources/ImWalletUI" && cp -r "$ROOT/ios/Sources/ImWalletUI" "$W/Sources/ImWalletUI"
 cp "$ROOT/tests/swift/Package.swift" "$W/"
 rm -rf "$W/Tests" && cp -r "$ROOT/tests/swift/Tests" "$W/Tests"
 cp "$GEN/ImWalletFFI.h" "$W/Sources/ImWalletFFI/"
