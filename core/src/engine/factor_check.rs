@@ -12,7 +12,10 @@
 //!   error is `InvalidCredentials` with the limiter's numbers;
 //! * a factor that checked out is used up in the limiter's success transaction (the TOTP step
 //!   recorded, the recovery code deleted) after being checked again there, so two logins racing
-//!   with one code cannot both pass.
+//!   with one code cannot both pass — and against the same secret / stored hash it matched, so
+//!   a regeneration or re-enrollment during the KDF does not let a stale match through;
+//! * every check asking for the factor also counts in the account's factor bucket
+//!   (`limiter::factor_bucket`), which only a factor pass clears.
 
 use rusqlite::Connection;
 use subtle::ConstantTimeEq;
@@ -20,7 +23,7 @@ use subtle::ConstantTimeEq;
 use crate::auth::recovery_codes::{self, CodeKey};
 use crate::auth::second_factor::{AppCodeError, SecondFactor, SecondFactorMethod};
 use crate::auth::totp;
-use crate::engine::{lk, Inner, Notice};
+use crate::engine::{Inner, Notice};
 use crate::events::EventKind;
 use crate::session::SessionAccount;
 use crate::store::accounts::AccountRow;
@@ -55,10 +58,16 @@ pub(crate) enum FactorPass {
     NoneOn,
     /// The step a code matched, and the sealed secret it matched under (a re-enrollment in
     /// between replaces the secret: the stale match must not pass).
-    TotpStep { step: u64, sealed: Vec<u8> },
+    TotpStep {
+        step: u64,
+        sealed: Vec<u8>,
+    },
     /// The recovery code's index and its stored hash as matched (a regeneration in between
     /// reuses the index for a new code: the stale match must not use that one up).
-    RecoveryCode { idx: i64, hash: Vec<u8> },
+    RecoveryCode {
+        idx: i64,
+        hash: Vec<u8>,
+    },
     AppVerified,
 }
 
@@ -146,10 +155,9 @@ impl Inner {
                     None => CodeKey::decoy()?,
                 };
                 let idx = recovery_codes::find(&key, code.expose(), &plan.recovery)?;
-                Ok(idx.and_then(|idx| plan.recovery.iter().find(|(i, _)| *i == idx)).map(|(idx, hash)| FactorPass::RecoveryCode {
-                    idx: *idx,
-                    hash: hash.clone(),
-                }))
+                Ok(idx
+                    .and_then(|idx| plan.recovery.iter().find(|(i, _)| *i == idx))
+                    .map(|(idx, hash)| FactorPass::RecoveryCode { idx: *idx, hash: hash.clone() }))
             }
             (SecondFactorMethod::AppVerified, Some(SecondFactor::AppVerified { code })) => {
                 let hook = self.app_codes.as_ref().ok_or_else(|| Error::SecondFactorUnavailable {
@@ -199,10 +207,10 @@ impl Inner {
         }
     }
 
-    /// The plan of `row`'s factor under `policy` (read under the store lock, briefly).
-    pub(crate) fn factor_plan(&self, row: Option<&AccountRow>, policy: FactorPolicy<'_>) -> Result<Option<FactorPlan>> {
+    /// The plan of `row`'s factor under `policy` (read in the admission's transaction).
+    pub(crate) fn factor_plan(&self, conn: &Connection, row: Option<&AccountRow>, policy: FactorPolicy<'_>) -> Result<Option<FactorPlan>> {
         match (policy, row) {
-            (FactorPolicy::Required(_), Some(r)) => plan(lk(&self.store).conn(), &r.id),
+            (FactorPolicy::Required(_), Some(r)) => plan(conn, &r.id),
             _ => Ok(None),
         }
     }
