@@ -297,11 +297,12 @@ impl WalletCore {
     /// (the login screen) or, with `None`, for the session's account (the lock screen). An
     /// unknown name reports the shared unknown-name bucket.
     pub fn attempt_status(&self, account_name: Option<&str>) -> Result<limiter::AttemptStatus> {
-        let id = match account_name {
-            Some(name) => rows::by_name_key(lk(&self.inner.store).conn(), &crate::auth::names::key(name))?.map(|r| r.id),
-            None => self.inner.session_account().ok().map(|(a, _)| a.id),
+        // A login always asks for the factor; an unlock only under the app's policy.
+        let (id, asks_factor) = match account_name {
+            Some(name) => (rows::by_name_key(lk(&self.inner.store).conn(), &crate::auth::names::key(name))?.map(|r| r.id), true),
+            None => (self.inner.session_account().ok().map(|(a, _)| a.id), self.inner.config.unlock_needs_second_factor),
         };
-        self.inner.attempt_status_of(id.as_deref())
+        self.inner.attempt_status_with_factor(id.as_deref(), asks_factor)
     }
 }
 

@@ -12,14 +12,18 @@
 //!   error is `InvalidCredentials` with the limiter's numbers;
 //! * a factor that checked out is used up in the limiter's success transaction (the TOTP step
 //!   recorded, the recovery code deleted) after being checked again there, so two logins racing
-//!   with one code cannot both pass.
+//!   with one code cannot both pass — and against the same secret / stored hash it matched, so
+//!   a regeneration or re-enrollment during the KDF does not let a stale match through;
+//! * every check asking for the factor also counts in the account's factor bucket
+//!   (`limiter::factor_bucket`), which only a factor pass clears.
 
 use rusqlite::Connection;
+use subtle::ConstantTimeEq;
 
 use crate::auth::recovery_codes::{self, CodeKey};
 use crate::auth::second_factor::{AppCodeError, SecondFactor, SecondFactorMethod};
 use crate::auth::totp;
-use crate::engine::{lk, Inner, Notice};
+use crate::engine::{Inner, Notice};
 use crate::events::EventKind;
 use crate::session::SessionAccount;
 use crate::store::accounts::AccountRow;
@@ -52,8 +56,18 @@ pub(crate) enum FactorPass {
     NotAsked,
     /// The account had no factor on (checked again with the success).
     NoneOn,
-    TotpStep(u64),
-    RecoveryCode(i64),
+    /// The step a code matched, and the sealed secret it matched under (a re-enrollment in
+    /// between replaces the secret: the stale match must not pass).
+    TotpStep {
+        step: u64,
+        sealed: Vec<u8>,
+    },
+    /// The recovery code's index and its stored hash as matched (a regeneration in between
+    /// reuses the index for a new code: the stale match must not use that one up).
+    RecoveryCode {
+        idx: i64,
+        hash: Vec<u8>,
+    },
     AppVerified,
 }
 
@@ -132,14 +146,18 @@ impl Inner {
                     None => None,
                 };
                 let secret = opened.unwrap_or_else(|| SecretBytes::new(vec![0u8; totp::SECRET_BYTES]));
-                Ok(totp::matching_step(secret.expose(), code.expose(), self.now(), plan.last_step)?.map(FactorPass::TotpStep))
+                let step = totp::matching_step(secret.expose(), code.expose(), self.now(), plan.last_step)?;
+                Ok(step.zip(plan.totp_secret.clone()).map(|(step, sealed)| FactorPass::TotpStep { step, sealed }))
             }
             (_, Some(SecondFactor::RecoveryCode { code })) => {
                 let key = match vault_key {
                     Some(k) => CodeKey::derive(k, &row.id)?,
                     None => CodeKey::decoy()?,
                 };
-                Ok(recovery_codes::find(&key, code.expose(), &plan.recovery)?.map(FactorPass::RecoveryCode))
+                let idx = recovery_codes::find(&key, code.expose(), &plan.recovery)?;
+                Ok(idx
+                    .and_then(|idx| plan.recovery.iter().find(|(i, _)| *i == idx))
+                    .map(|(idx, hash)| FactorPass::RecoveryCode { idx: *idx, hash: hash.clone() }))
             }
             (SecondFactorMethod::AppVerified, Some(SecondFactor::AppVerified { code })) => {
                 let hook = self.app_codes.as_ref().ok_or_else(|| Error::SecondFactorUnavailable {
@@ -161,18 +179,23 @@ impl Inner {
             // Turned on since the plan was read: this login did not pass it.
             FactorPass::NoneOn => Ok(store::method_on(conn, &row.id)?.is_none()),
             FactorPass::AppVerified => Ok(store::method_on(conn, &row.id)? == Some(SecondFactorMethod::AppVerified)),
-            FactorPass::TotpStep(step) => {
+            FactorPass::TotpStep { step, sealed } => {
                 let now = store::get(conn, &row.id)?;
                 let fresh = now.as_ref().is_some_and(|r| {
-                    r.state == FactorState::On && r.method == SecondFactorMethod::Totp && r.last_step.is_none_or(|l| *step > l)
+                    r.state == FactorState::On
+                        && r.method == SecondFactorMethod::Totp
+                        && r.totp_secret.as_deref() == Some(sealed.as_slice())
+                        && r.last_step.is_none_or(|l| *step > l)
                 });
                 if fresh {
                     store::set_last_step(conn, &row.id, *step)?;
                 }
                 Ok(fresh)
             }
-            FactorPass::RecoveryCode(idx) => {
-                if !store::use_recovery_code(conn, &row.id, *idx)? {
+            FactorPass::RecoveryCode { idx, hash } => {
+                let current = store::recovery_hashes(conn, &row.id)?;
+                let same = current.iter().any(|(i, h)| i == idx && bool::from(h.as_slice().ct_eq(hash.as_slice())));
+                if !same || !store::use_recovery_code(conn, &row.id, *idx)? {
                     return Ok(false);
                 }
                 let left = store::recovery_count(conn, &row.id)?;
@@ -184,10 +207,10 @@ impl Inner {
         }
     }
 
-    /// The plan of `row`'s factor under `policy` (read under the store lock, briefly).
-    pub(crate) fn factor_plan(&self, row: Option<&AccountRow>, policy: FactorPolicy<'_>) -> Result<Option<FactorPlan>> {
+    /// The plan of `row`'s factor under `policy` (read in the admission's transaction).
+    pub(crate) fn factor_plan(&self, conn: &Connection, row: Option<&AccountRow>, policy: FactorPolicy<'_>) -> Result<Option<FactorPlan>> {
         match (policy, row) {
-            (FactorPolicy::Required(_), Some(r)) => plan(lk(&self.store).conn(), &r.id),
+            (FactorPolicy::Required(_), Some(r)) => plan(conn, &r.id),
             _ => Ok(None),
         }
     }

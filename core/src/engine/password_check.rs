@@ -91,11 +91,18 @@ impl Inner {
         }
         let bucket = row.map_or(limiter::UNKNOWN_BUCKET, |r| r.id.as_str());
         let (boot, wall) = (self.boot_now(), self.now());
-        let entry = match lk(&self.store).write(|tx| limiter::admit(tx, bucket, &boot, wall))? {
+        // The factor's plan is read with the admission: an account with a factor on also counts
+        // the attempt in its factor bucket, which a password-only success does not clear.
+        let (admission, plan) = lk(&self.store).write(|tx| {
+            let plan = self.factor_plan(tx, row, policy)?;
+            let factor_account = row.filter(|_| plan.is_some()).map(|r| r.id.as_str());
+            Ok((limiter::admit_with_factor(tx, bucket, factor_account, &boot, wall)?, plan))
+        })?;
+        let entry = match admission {
             limiter::Admission::Refused { retry_after_secs } => return Err(Error::TooManyAttempts { retry_after_secs }),
             limiter::Admission::Admitted { window_entry } => window_entry,
         };
-        let plan = self.factor_plan(row, policy)?;
+        let factor_account = row.filter(|_| plan.is_some()).map(|r| r.id.as_str());
         // The KDF runs without holding any lock.
         let mut factor = None;
         let vault_key = match row {
@@ -132,6 +139,9 @@ impl Inner {
                         return Ok(false);
                     }
                     limiter::succeeded(tx, bucket, entry)?;
+                    if let Some(id) = factor_account {
+                        limiter::factor_passed(tx, id)?;
+                    }
                     Ok(true)
                 })?;
                 out.append(&mut noted);
@@ -146,7 +156,7 @@ impl Inner {
                 let boot = self.boot_now();
                 let st = lk(&self.store).write(|tx| {
                     let present = self.event_if_present(tx, EventKind::LoginFailed, account.as_ref(), "", out)?;
-                    let st = limiter::status(tx, bucket, &boot)?;
+                    let st = limiter::status_with_factor(tx, bucket, factor_account, &boot)?;
                     if st.retry_after_secs > 0 && present {
                         let d = st.retry_after_secs;
                         self.event(tx, EventKind::DelayStarted, account.as_ref(), &format!("next attempt in {d} s"), out)?;
@@ -156,6 +166,20 @@ impl Inner {
                 Err(Error::InvalidCredentials { attempts_left: st.attempts_left, retry_after_secs: st.retry_after_secs })
             }
         }
+    }
+
+    /// The limiter status of `account_id`'s bucket for a check that asks for its second factor
+    /// when `asks_factor` (then the stricter of it and the account's factor bucket, when the
+    /// account has a factor on).
+    pub(crate) fn attempt_status_with_factor(&self, account_id: Option<&str>, asks_factor: bool) -> Result<limiter::AttemptStatus> {
+        let boot = self.boot_now();
+        let store = lk(&self.store);
+        let on = match account_id {
+            Some(id) if asks_factor => crate::store::second_factor::method_on(store.conn(), id)?.is_some(),
+            _ => false,
+        };
+        let bucket = account_id.unwrap_or(limiter::UNKNOWN_BUCKET);
+        limiter::status_with_factor(store.conn(), bucket, account_id.filter(|_| on), &boot)
     }
 
     /// The limiter status of `account_id`'s bucket (the unknown bucket for `None`).

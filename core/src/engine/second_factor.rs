@@ -20,6 +20,7 @@ use crate::engine::factor_check::FactorPolicy;
 use crate::engine::session::Session;
 use crate::engine::{lk, Inner, WalletCore};
 use crate::events::EventKind;
+use crate::session::limiter;
 use crate::session::SessionAccount;
 use crate::store::second_factor::{self as store, FactorRow, FactorState};
 use crate::vault::aead::{self, Purpose};
@@ -193,6 +194,12 @@ impl WalletCore {
                 reason: "this app cannot check verification codes (no verifier was given)".into(),
             })?;
             let (account, gen) = i.factor_change_proof(password, None)?;
+            // The code is a guess at the server's secret: counted in the account's factor bucket
+            // (which the password's success above did not clear) before the server is asked.
+            let boot = i.boot_now();
+            if let Some(retry_after_secs) = lk(&i.store).write(|tx| limiter::admit_factor(tx, &account.id, &boot))? {
+                return Err(Error::TooManyAttempts { retry_after_secs });
+            }
             // The app's server, with no core lock held.
             match hook.verify_code(&account.id, code) {
                 Ok(true) => {}
@@ -214,6 +221,7 @@ impl WalletCore {
                     last_step: None,
                     created_at: now,
                 };
+                limiter::factor_passed(tx, &account.id)?;
                 i.turn_on(tx, vault_key, &account, row, out)
             })
         })

@@ -142,6 +142,77 @@ pub fn succeeded(conn: &Connection, bucket: &str, window_entry: i64) -> Result<(
     Ok(())
 }
 
+/// The bucket of `account_id`'s second-factor guesses (ADR 0014, review 19). Every check that
+/// asks for the account's factor (login, unlock under the app's policy, turning it off, new
+/// recovery codes, turning on the app-verified code) counts here too, whatever the password,
+/// and only a check that passed the factor clears it: a password-only success (unlock, a
+/// gate), which clears the account's own bucket, does not give code guesses back.
+pub fn factor_bucket(account_id: &str) -> String {
+    format!("2fa:{account_id}")
+}
+
+/// The factor bucket's own status (its delays; the ceiling is the password bucket's).
+fn factor_status(conn: &Connection, account_id: &str, now: &BootReading) -> Result<AttemptStatus> {
+    let b = store::bucket(conn, &factor_bucket(account_id))?;
+    let failures = b.as_ref().map_or(0, |b| live_failures(b, now));
+    let wait = b.as_ref().map_or(0, |b| delay_for(failures).saturating_sub(elapsed(&b.anchor, now)));
+    let attempts_left = if wait > 0 { 0 } else { FREE_ATTEMPTS.saturating_sub(failures) };
+    Ok(AttemptStatus { attempts_left, retry_after_secs: wait })
+}
+
+/// The stricter of two statuses.
+fn stricter(a: AttemptStatus, b: AttemptStatus) -> AttemptStatus {
+    let wait = a.retry_after_secs.max(b.retry_after_secs);
+    AttemptStatus { attempts_left: if wait > 0 { 0 } else { a.attempts_left.min(b.attempts_left) }, retry_after_secs: wait }
+}
+
+/// [`status`] of `bucket`, and — for a check that asks for `factor_account`'s second factor —
+/// of that account's factor bucket: the stricter.
+pub fn status_with_factor(conn: &Connection, bucket: &str, factor_account: Option<&str>, now: &BootReading) -> Result<AttemptStatus> {
+    let st = status(conn, bucket, now)?;
+    match factor_account {
+        Some(id) => Ok(stricter(st, factor_status(conn, id, now)?)),
+        None => Ok(st),
+    }
+}
+
+/// Counts a factor guess of `account_id`, or refuses it (`Some(wait)`) while the factor
+/// bucket's delay runs. A refused guess changes nothing.
+pub fn admit_factor(conn: &Connection, account_id: &str, now: &BootReading) -> Result<Option<u64>> {
+    let st = factor_status(conn, account_id, now)?;
+    if st.retry_after_secs > 0 {
+        return Ok(Some(st.retry_after_secs));
+    }
+    let name = factor_bucket(account_id);
+    let old = store::bucket(conn, &name)?;
+    let failures = old.as_ref().map_or(0, |b| live_failures(b, now)).saturating_add(1);
+    let last_attempt_at = old.as_ref().map_or(0, |b| b.last_attempt_at);
+    store::put_bucket(conn, &name, &Bucket { failures, last_attempt_at, anchor: now.clone() })?;
+    Ok(None)
+}
+
+/// [`admit`] for a check that asks for `factor_account`'s second factor: refused while either
+/// bucket's delay runs, and counted in both.
+pub fn admit_with_factor(conn: &Connection, bucket: &str, factor_account: Option<&str>, now: &BootReading, wall: i64) -> Result<Admission> {
+    if let Some(id) = factor_account {
+        let wait = factor_status(conn, id, now)?.retry_after_secs;
+        if wait > 0 {
+            let st = status(conn, bucket, now)?;
+            return Ok(Admission::Refused { retry_after_secs: wait.max(st.retry_after_secs) });
+        }
+    }
+    let admission = admit(conn, bucket, now, wall)?;
+    if let (Admission::Admitted { .. }, Some(id)) = (admission, factor_account) {
+        admit_factor(conn, id, now)?;
+    }
+    Ok(admission)
+}
+
+/// The factor was passed: `account_id`'s factor guesses are forgotten.
+pub fn factor_passed(conn: &Connection, account_id: &str) -> Result<()> {
+    store::delete_bucket(conn, &factor_bucket(account_id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
