@@ -10,6 +10,7 @@ use crate::auth::{names, password};
 use crate::engine::session::{Cancel, Expect};
 use crate::engine::{device, lk, Inner, WalletCore};
 use crate::events::EventKind;
+use crate::safety::SensitiveAction;
 use crate::session::{AccountInfo, SessionAccount};
 use crate::store::accounts::{self as rows, AccountRow};
 use crate::store::crash::crash_point;
@@ -106,6 +107,8 @@ impl Inner {
                 rows::cache_address(tx, &id, i as u32, a)?;
             }
             self.event(tx, kind, Some(&account), "", out)?;
+            // The password was just chosen: the rehearsal record starts now (ADR 0015).
+            crate::store::account_settings::password_entered(tx, &id, self.now())?;
             crash_point("create.before_commit");
             Ok((self.unlocked_session(account.clone(), vault_key, secret), ()))
         });
@@ -248,8 +251,8 @@ impl WalletCore {
         rows::all(store.conn())?.iter().map(|a| rows::info(store.conn(), a)).collect()
     }
 
-    /// The recovery phrase, behind the `RevealPhrase` gate (default: the password, checked now
-    /// under the limiter).
+    /// The recovery phrase, behind the environment policy and the `RevealPhrase` gate (default:
+    /// the password, checked now under the limiter).
     pub fn reveal_phrase(&self, proof: AuthProof<'_>) -> Result<SecretBytes> {
         // Key material may have passed through this call's stack: scrubbed after it returns.
         scrubbed(|| self.reveal_phrase_unscrubbed(proof))
@@ -261,6 +264,7 @@ impl WalletCore {
         if !row.has_phrase {
             return Err(Error::NoRecoveryPhrase);
         }
+        let warnings = self.inner.guard(SensitiveAction::RevealPhrase, Some(&account))?;
         self.inner.check_gate(GatedAction::RevealPhrase, proof)?;
         let phrase = self.inner.with_unlocked(|u| {
             if u.account.id != account.id {
@@ -269,7 +273,10 @@ impl WalletCore {
             u.keys.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?.phrase()
         })?;
         let mut out = Vec::new();
-        lk(&self.inner.store).write(|tx| self.inner.event(tx, EventKind::PhraseRevealed, Some(&account), "", &mut out))?;
+        lk(&self.inner.store).write(|tx| {
+            self.inner.event(tx, EventKind::PhraseRevealed, Some(&account), "", &mut out)?;
+            self.inner.log_warnings(tx, SensitiveAction::RevealPhrase, Some(&account), &warnings, &mut out)
+        })?;
         self.inner.emit(out);
         Ok(phrase)
     }
@@ -286,12 +293,15 @@ impl WalletCore {
         if keystore_password.is_empty() {
             return Err(Error::InvalidArgument { reason: "the keystore password must not be empty".into() });
         }
+        let warnings = self.inner.guard(SensitiveAction::ExportKeystore, Some(&account))?;
         self.inner.check_gate(GatedAction::ExportKeystore, proof)?;
         let key = self.inner.with_unlocked(|u| if u.account.id == account.id { u.keys.secret.key(index) } else { Err(Error::Locked) })?;
         let json = keystore::export(&key, keystore_password, kdf)?;
         let mut out = Vec::new();
-        lk(&self.inner.store)
-            .write(|tx| self.inner.event(tx, EventKind::KeystoreExported, Some(&account), &format!("address index {index}"), &mut out))?;
+        lk(&self.inner.store).write(|tx| {
+            self.inner.event(tx, EventKind::KeystoreExported, Some(&account), &format!("address index {index}"), &mut out)?;
+            self.inner.log_warnings(tx, SensitiveAction::ExportKeystore, Some(&account), &warnings, &mut out)
+        })?;
         self.inner.emit(out);
         Ok(json)
     }

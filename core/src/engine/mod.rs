@@ -4,9 +4,10 @@
 //! Sub-modules group the operations: [`accounts`] (create/import/reveal/export/password),
 //! `backup` (the backup check), `password_check` (every password check, under the limiter),
 //! [`auth`] (login, unlock, lock, auto-lock, background/foreground), `device` and `hardware`
-//! (device-bound keys and the hardware-key factor, ADR 0011), [`keys`] (addresses and signing)
-//! and [`logout`] (plans, logout, wallet removal, crash recovery). The session itself
-//! — state, keys, grants, plans — lives in one place, [`session`], and changes only through
+//! (device-bound keys and the hardware-key factor, ADR 0011), [`keys`] (addresses and signing),
+//! `safety` (environment guard, password rehearsal, activity summary; ADR 0015) and [`logout`]
+//! (plans, logout, wallet removal, crash recovery). The session itself — state, keys, grants,
+//! plans — lives in one place, [`session`], and changes only through
 //! [`Inner::transition`]. Lock order: session → store → limiter guard. Listener notifications
 //! are collected while locks are held and delivered after they are released.
 
@@ -22,6 +23,7 @@ mod hardware;
 mod keys;
 pub(crate) mod logout;
 mod password_check;
+mod safety;
 pub(crate) mod session;
 
 pub use accounts::CreatedAccount;
@@ -56,11 +58,19 @@ pub struct Config {
     pub kdf_profile: KdfProfile,
     /// Used until the user changes the setting.
     pub default_auto_lock: AutoLock,
+    /// The environment policy, password rehearsal and reminder (ADR 0015; defaults documented
+    /// in `docs/api.md`). Checked when the core opens (`InvalidArgument`).
+    pub safety: crate::safety::SafetyPolicy,
 }
 
 impl Config {
     pub fn new(data_dir: impl Into<PathBuf>) -> Config {
-        Config { data_dir: data_dir.into(), kdf_profile: KdfProfile::Production, default_auto_lock: AutoLock::AfterSeconds(300) }
+        Config {
+            data_dir: data_dir.into(),
+            kdf_profile: KdfProfile::Production,
+            default_auto_lock: AutoLock::AfterSeconds(300),
+            safety: Default::default(),
+        }
     }
 }
 
@@ -163,6 +173,7 @@ impl WalletCore {
     /// Opens the data directory: migrates, completes interrupted logouts, restores the session
     /// (an active session comes back `Locked`), and starts the auto-lock timer.
     pub fn open(config: Config, hooks: Hooks) -> Result<WalletCore> {
+        config.safety.validate()?;
         let mut store = Store::open(&config.data_dir)?;
         let now = hooks.clock.now_unix();
         // Device keys first: every sealed value needs them (DeviceKeyUnavailable / DeviceKeyLost

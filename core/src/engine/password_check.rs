@@ -1,7 +1,8 @@
 //! The password check (login, unlock, gates, password change, erase proofs): the attempt is
 //! counted in the database before Argon2 runs, unknown names run the same KDF on a decoy so they
-//! cost the same time and fail with the same error, and only a success resets the counter. An
-//! account with the hardware-key factor also needs its security key (ADR 0011).
+//! cost the same time and fail with the same error, and only a success resets the counter (and
+//! counts as a password rehearsal, ADR 0015). An account with the hardware-key factor also needs
+//! its security key (ADR 0011).
 
 use crate::auth::hardware_key::HardwareKeyError;
 use crate::clock::BootReading;
@@ -96,7 +97,15 @@ impl Inner {
         };
         match vault_key {
             Some(k) => {
-                lk(&self.store).write(|tx| limiter::succeeded(tx, bucket, entry))?;
+                let now = self.now();
+                lk(&self.store).write(|tx| {
+                    limiter::succeeded(tx, bucket, entry)?;
+                    // Every correct password is a rehearsal of it (ADR 0015).
+                    match row {
+                        Some(r) => crate::store::account_settings::password_entered(tx, &r.id, now),
+                        None => Ok(()),
+                    }
+                })?;
                 Ok(Verified { vault_key: k, factor })
             }
             None => {

@@ -1,5 +1,6 @@
-//! Per-account settings (`account_settings`): gate policies (`gate.<action>`) and the auto-lock
-//! setting (`auto_lock`). Rows go with their account (`ON DELETE CASCADE`) and with "reset app".
+//! Per-account settings (`account_settings`): gate policies (`gate.<action>`), the auto-lock
+//! setting (`auto_lock`) and the password-rehearsal record (`rehearsal.*`, ADR 0015). Rows go
+//! with their account (`ON DELETE CASCADE`) and with "reset app".
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -47,4 +48,32 @@ pub fn delete_for(conn: &Connection, account_id: &str) -> Result<()> {
 /// How many settings rows `account_id` has (tests and diagnostics).
 pub fn count_for(conn: &Connection, account_id: &str) -> Result<u32> {
     Ok(conn.query_row("SELECT COUNT(*) FROM account_settings WHERE account_id = ?1", [account_id], |r| r.get(0))?)
+}
+
+/// When the password was last entered correctly (unix seconds) — password rehearsal.
+pub const REHEARSAL_PASSWORD_AT: &str = "rehearsal.password_at";
+/// Biometric unlocks since then.
+pub const REHEARSAL_BIOMETRIC_UNLOCKS: &str = "rehearsal.biometric_unlocks";
+
+/// The account's rehearsal record; `None` when it is missing, unreadable or unparsable (which
+/// the rehearsal treats as due, never as rehearsed).
+pub fn rehearsal(conn: &Connection, account_id: &str) -> Option<crate::safety::password::Rehearsal> {
+    let at = get(conn, account_id, REHEARSAL_PASSWORD_AT).ok()??.parse().ok()?;
+    let n = get(conn, account_id, REHEARSAL_BIOMETRIC_UNLOCKS).ok()??.parse().ok()?;
+    Some(crate::safety::password::Rehearsal { password_at_unix: at, biometric_unlocks: n })
+}
+
+/// The password was entered correctly at `now`: the count starts over.
+pub fn password_entered(conn: &Connection, account_id: &str, now: i64) -> Result<()> {
+    set(conn, account_id, REHEARSAL_PASSWORD_AT, &now.to_string())?;
+    set(conn, account_id, REHEARSAL_BIOMETRIC_UNLOCKS, "0")?;
+    Ok(())
+}
+
+/// One more biometric unlock without the password (an unreadable count stays unreadable: due).
+pub fn biometric_unlocked(conn: &Connection, account_id: &str) -> Result<()> {
+    if let Some(r) = rehearsal(conn, account_id) {
+        set(conn, account_id, REHEARSAL_BIOMETRIC_UNLOCKS, &r.biometric_unlocks.saturating_add(1).to_string())?;
+    }
+    Ok(())
 }
