@@ -17,7 +17,7 @@ use imwallet_core::{Config, Hooks, WalletCore};
 const PW: &[u8] = b"correct horse battery staple 42";
 
 fn core(dir: &std::path::Path, profile: KdfProfile) -> WalletCore {
-    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: profile, default_auto_lock: AutoLock::Never };
+    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: profile, default_auto_lock: AutoLock::Never, safety: Default::default() };
     WalletCore::open(config, Hooks { clock: Arc::new(SystemClock), ..Hooks::default() }).unwrap()
 }
 
@@ -75,7 +75,7 @@ fn cold_open_100_accounts(c: &mut Criterion) {
 fn biometric_unlock(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let ks = Arc::new(MemoryKeyStore::new());
-    let config = Config { data_dir: dir.path().to_path_buf(), kdf_profile: KdfProfile::Production, default_auto_lock: AutoLock::Never };
+    let config = Config { data_dir: dir.path().to_path_buf(), kdf_profile: KdfProfile::Production, default_auto_lock: AutoLock::Never, safety: Default::default() };
     let w = WalletCore::open(config, Hooks { key_store: ks, ..Hooks::default() }).unwrap();
     w.create_account("Bench", PW, 12, Language::English).unwrap();
     w.enable_biometric_unlock(PW).unwrap();

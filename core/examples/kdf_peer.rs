@@ -48,6 +48,7 @@ fn main() {
                         data_dir: dir.path().to_path_buf(),
                         kdf_profile: KdfProfile::Production,
                         default_auto_lock: AutoLock::Never,
+                        safety: Default::default(),
                     };
                     let w = WalletCore::open(config, Hooks::default()).unwrap();
                     w.create_account("Bench", PW, 12, Language::English).unwrap();

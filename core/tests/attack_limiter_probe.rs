@@ -43,12 +43,8 @@ impl BootClock for Weird {
 }
 
 fn open_weird(dir: &std::path::Path, clock: Arc<ManualClock>, boot: Arc<dyn BootClock>) -> WalletCore {
-    let env = Arc::new(Env {
-        network: Mutex::new(imwallet_core::auth::hooks::NetworkKind::Unknown),
-        integrity: Mutex::new(imwallet_core::auth::hooks::DeviceIntegrity::Unknown),
-        fail: Mutex::new(false),
-    });
-    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never };
+    let env = Arc::new(Env::safe());
+    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never, safety: Default::default() };
     WalletCore::open(
         config,
         Hooks {

@@ -116,6 +116,7 @@ fn a_journal_entry_of_the_previous_format_still_recovers() {
         data_dir: dir.path().to_path_buf(),
         kdf_profile: KdfProfile::InsecureFastForTests,
         default_auto_lock: imwallet_core::session::autolock::AutoLock::Never,
+        safety: Default::default(),
     };
     let hooks = Hooks {
         key_store: ks.clone(),
