@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use imwallet_core::auth::hooks::{DeviceIntegrity, NetworkKind};
+use imwallet_core::auth::hooks::NetworkKind;
 use imwallet_core::events::EventKind;
 use imwallet_core::session::logout::{ConfirmationNeeded, LogoutAction, LogoutConfirmation, LogoutOptions, LogoutWarning};
 use imwallet_core::session::SessionState;

@@ -185,8 +185,10 @@ impl WalletCore {
             i.emit(out);
             let Verified { vault_key, factor } = result?;
             let row = row.as_ref().ok_or(Error::InvalidCredentials { attempts_left: 0, retry_after_secs: 0 })?;
-            let (gen, outcome) = i.enter_unlocked(gen, Some(cancel), row, vault_key, EventKind::LoginSucceeded, warnings)?;
+            let (gen, mut outcome) = i.enter_unlocked(gen, Some(cancel), row, vault_key, EventKind::LoginSucceeded, warnings)?;
             i.upgrade_kdf_after_login(gen, row, password, factor.as_ref());
+            // The state now (a lock may have landed during the upgrade).
+            outcome.state = self.state();
             Ok(outcome)
         })
     }
@@ -210,8 +212,9 @@ impl WalletCore {
             let result = i.check_password_full(Some(&row), password, &mut out);
             i.emit(out);
             let Verified { vault_key, factor } = result?;
-            let (gen, outcome) = i.enter_unlocked(gen, Some(cancel), &row, vault_key, EventKind::Unlocked, warnings)?;
+            let (gen, mut outcome) = i.enter_unlocked(gen, Some(cancel), &row, vault_key, EventKind::Unlocked, warnings)?;
             i.upgrade_kdf_after_login(gen, &row, password, factor.as_ref());
+            outcome.state = self.state();
             Ok(outcome)
         })
     }

@@ -186,7 +186,8 @@ impl WalletCore {
             let prompt = i.prompts.unlock(&row.name);
             let result = i.biometric_vault_key(&row, prompt, &mut out);
             i.emit(out);
-            let (_, outcome) = i.enter_unlocked(gen, Some(cancel), &row, result?, EventKind::BiometricUnlock, warnings)?;
+            let (_, mut outcome) = i.enter_unlocked(gen, Some(cancel), &row, result?, EventKind::BiometricUnlock, warnings)?;
+            outcome.state = self.state();
             Ok(outcome)
         })
     }

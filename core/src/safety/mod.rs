@@ -25,7 +25,8 @@ use crate::session::SessionState;
 /// What a successful `login`, `unlock` or `unlock_with_biometrics` returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnlockOutcome {
-    /// The session state after the call (`Unlocked`).
+    /// The session state when the call returned (`Unlocked`, unless a lock or logout landed
+    /// right after the unlock).
     pub state: SessionState,
     /// Environment risks the call went ahead with (also logged as `environment_warning`).
     pub warnings: Vec<RiskFinding>,
