@@ -19,6 +19,7 @@ pub mod hardware_key;
 pub mod hooks;
 pub mod keys;
 pub mod keystore;
+pub mod safety;
 pub mod transactions;
 pub mod types;
 pub mod wallet;

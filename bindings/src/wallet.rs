@@ -15,6 +15,7 @@ use crate::hooks::{
     BootClock, BootClockAdapter, DeviceOwnerAdapter, DeviceOwnerCheck, EnvAdapter, EnvironmentProbe, ListenerAdapter, SessionListener,
 };
 use crate::keystore::{KeyStoreAdapter, PromptTexts, SecureKeyStore};
+use crate::safety::{EnvironmentCheck, PasswordStatus, SensitiveAction, UnlockOutcome};
 use crate::types::*;
 
 /// The wallet core (see `docs/api.md`).
@@ -122,7 +123,12 @@ impl WalletCore {
         if let Some(p) = prompt_texts {
             hooks.prompts = p;
         }
-        let cfg = core::Config { data_dir: config.data_dir.into(), kdf_profile: profile, default_auto_lock: config.auto_lock.into() };
+        let CoreConfig { data_dir, kdf_profile: _, auto_lock, safety } = config;
+        let safety = match safety {
+            Some(s) => s.to_core()?,
+            None => Default::default(),
+        };
+        let cfg = core::Config { data_dir: data_dir.into(), kdf_profile: profile, default_auto_lock: auto_lock.into(), safety };
         let c = core::WalletCore::open(cfg, hooks)?;
         let export_kdf = if profile == core::vault::kdf::KdfProfile::Production { ExportKdf::STANDARD } else { ExportKdf::LIGHT };
         Ok(Arc::new(WalletCore { core: Arc::new(c), export_kdf }))
@@ -138,14 +144,29 @@ impl WalletCore {
         self.core.set_listener(listener.map(|l| Arc::new(ListenerAdapter(l)) as Arc<dyn core::auth::hooks::SessionListener>));
     }
 
-    pub async fn login(&self, account_name: String, password: Vec<u8>) -> Result<SessionState> {
+    /// Logs in: the environment policy first (`EnvironmentRefused`), then the password. Returns
+    /// the state, the environment warnings, the activity since the account's previous login or
+    /// unlock, and the password's rehearsal/age flags.
+    pub async fn login(&self, account_name: String, password: Vec<u8>) -> Result<UnlockOutcome> {
         let pw = secret(password);
-        self.cancellable(move |c, x| c.login_with(&account_name, &pw, x)).await
+        self.cancellable(move |c, x| c.login_with(&account_name, &pw, x)).await.map(Into::into)
     }
 
-    pub async fn unlock(&self, password: Vec<u8>) -> Result<SessionState> {
+    /// Unlocks a locked session with the password (as `login`).
+    pub async fn unlock(&self, password: Vec<u8>) -> Result<UnlockOutcome> {
         let pw = secret(password);
-        self.cancellable(move |c, x| c.unlock_with(&pw, x)).await
+        self.cancellable(move |c, x| c.unlock_with(&pw, x)).await.map(Into::into)
+    }
+
+    /// What the environment policy says about `action` now (for a confirmation screen before
+    /// it; the action checks again). Calls the environment probe.
+    pub fn environment_check(&self, action: SensitiveAction) -> EnvironmentCheck {
+        self.core.environment_check(action)
+    }
+
+    /// The session account's password age, reminder and rehearsal (also while locked).
+    pub fn password_status(&self) -> Result<PasswordStatus> {
+        Ok(self.core.password_status()?)
     }
 
     pub fn lock(&self) -> Result<SessionState> {
@@ -308,8 +329,9 @@ impl WalletCore {
     }
 
     /// Unlocks with fingerprint/face: the key store's prompt releases a secret the core proves.
-    pub async fn unlock_with_biometrics(&self) -> Result<SessionState> {
-        self.cancellable(|c, x| c.unlock_with_biometrics_with(x)).await
+    /// `PasswordRehearsalDue` (no prompt shown) when the password is needed this time.
+    pub async fn unlock_with_biometrics(&self) -> Result<UnlockOutcome> {
+        self.cancellable(|c, x| c.unlock_with_biometrics_with(x)).await.map(Into::into)
     }
 
     /// Authorizes `action` ahead of a call that takes no proof (e.g. signing).
