@@ -292,11 +292,14 @@ fn rehearsal_after_fourteen_days_and_a_clock_set_back_does_not_undo_it() {
     r.core.lock().unwrap();
     c.advance(60);
     assert!(matches!(r.core.unlock_with_biometrics(), Err(Error::PasswordRehearsalDue { days_since_password: Some(14), .. })));
-    // Setting the date back to "yesterday" does not make the old entry recent again...
+    // Setting the date back to "the day after the entry" does not make it recent again: the
+    // boot clock still counts 14 days on this boot.
     c.shift_wall(-13 * DAY);
-    assert!(!r.core.password_status().unwrap().password_rehearsal_due, "one day after the entry by the wall clock");
-    // ...but setting it back further than the entry itself makes the rehearsal due.
+    assert!(r.core.password_status().unwrap().password_rehearsal_due);
+    assert!(matches!(r.core.unlock_with_biometrics(), Err(Error::PasswordRehearsalDue { days_since_password: Some(14), .. })));
+    // Setting it back before the entry, then rebooting (the boot clock starts over): still due.
     c.shift_wall(-3 * DAY);
+    c.reboot();
     assert!(matches!(r.core.unlock_with_biometrics(), Err(Error::PasswordRehearsalDue { .. })));
     r.core.unlock(PW).unwrap();
     r.core.lock().unwrap();

@@ -93,6 +93,8 @@ impl Inner {
         let scope = self.device_keys.as_deref().map(|dk| device::new_scope(dk, &id, &note)).transpose()?;
         let alias = scope.as_ref().map(|n| n.wrap.alias.clone());
         self.after_kdf();
+        // The boot clock is a hook: read before the transition takes the locks.
+        let boot = self.boot_now();
         let added = self.transition(Expect::Generation(gen), Some(cancel), |_, tx, out| {
             if let Some(n) = scope {
                 device_rows::insert(tx, &n.wrap)?;
@@ -108,7 +110,7 @@ impl Inner {
             }
             self.event(tx, kind, Some(&account), "", out)?;
             // The password was just chosen: the rehearsal record starts now (ADR 0015).
-            crate::store::account_settings::password_entered(tx, &id, self.now())?;
+            crate::store::account_settings::password_entered(tx, &id, self.now(), &boot)?;
             crash_point("create.before_commit");
             Ok((self.unlocked_session(account.clone(), vault_key, secret), ()))
         });

@@ -60,10 +60,12 @@ impl Inner {
     ) -> Result<(u64, UnlockOutcome)> {
         self.after_kdf();
         let account = SessionAccount { id: row.id.clone(), name: row.name.clone() };
+        // The boot clock is a hook: read before the transition takes the locks.
+        let boot = self.boot_now();
         let (outcome, generation) = self.transition_gen(Expect::Generation(gen), cancel, |_, tx, out| {
             let plain = aead::open(&vault_key, &row.id, Purpose::Vault, &row.vault_blob)?.ok_or(Error::VaultCorrupted)?;
             let secret = AccountSecret::decode(&plain)?;
-            let outcome = self.on_unlocked(tx, row, &account, kind, warnings, out)?;
+            let outcome = self.on_unlocked(tx, row, &account, kind, warnings, &boot, out)?;
             Ok((self.unlocked_session(account.clone(), vault_key, secret), outcome))
         })?;
         Ok((generation, outcome))

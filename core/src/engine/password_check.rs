@@ -97,12 +97,12 @@ impl Inner {
         };
         match vault_key {
             Some(k) => {
-                let now = self.now();
+                let (boot, now) = (self.boot_now(), self.now());
                 lk(&self.store).write(|tx| {
                     limiter::succeeded(tx, bucket, entry)?;
                     // Every correct password is a rehearsal of it (ADR 0015).
                     match row {
-                        Some(r) => crate::store::account_settings::password_entered(tx, &r.id, now),
+                        Some(r) => crate::store::account_settings::password_entered(tx, &r.id, now, &boot),
                         None => Ok(()),
                     }
                 })?;

@@ -15,6 +15,7 @@
 
 use rusqlite::Connection;
 
+use crate::clock::BootReading;
 use crate::engine::{lk, Inner, Notice, WalletCore};
 use crate::events::EventKind;
 use crate::safety::activity::{self, ActivitySummary};
@@ -78,17 +79,19 @@ impl Inner {
         Ok(())
     }
 
-    /// `row`'s password status now: age from its creation or last `password_changed` event,
-    /// rehearsal from its record.
-    pub(crate) fn password_status_in(&self, conn: &Connection, row: &AccountRow) -> Result<PasswordStatus> {
+    /// `row`'s password status now (`boot`: the boot clock, read before any lock was taken):
+    /// age from its creation or last `password_changed` event, rehearsal from its record.
+    pub(crate) fn password_status_in(&self, conn: &Connection, row: &AccountRow, boot: &BootReading) -> Result<PasswordStatus> {
         let set_at = events::last_of(conn, &row.id, &[EventKind::PasswordChanged])?.map_or(row.created_at, |(_, at)| at);
-        Ok(PasswordStatus::compute(&self.config.safety, set_at, account_settings::rehearsal(conn, &row.id), self.now()))
+        let rehearsal = account_settings::rehearsal(conn, &row.id);
+        Ok(PasswordStatus::compute(&self.config.safety, set_at, rehearsal.as_ref(), self.now(), boot))
     }
 
     /// Refuses a biometric unlock of `row` whose password rehearsal is due (logged), before any
     /// prompt is shown.
     pub(crate) fn check_rehearsal(&self, row: &AccountRow, account: &SessionAccount) -> Result<()> {
-        let status = self.password_status_in(lk(&self.store).conn(), row)?;
+        let boot = self.boot_now();
+        let status = self.password_status_in(lk(&self.store).conn(), row, &boot)?;
         if !status.password_rehearsal_due {
             return Ok(());
         }
@@ -108,8 +111,10 @@ impl Inner {
     }
 
     /// The safety part of a successful login/unlock, inside its transition (`kind` is its
-    /// success event): the activity summary (read before `kind` is logged), the rehearsal count
-    /// of a biometric unlock (refused here too when due), the events, and the outcome.
+    /// success event; `boot` read before the transition): the activity summary (read before
+    /// `kind` is logged), the rehearsal count of a biometric unlock (refused here too when due),
+    /// the events, and the outcome.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn on_unlocked(
         &self,
         tx: &Connection,
@@ -117,11 +122,12 @@ impl Inner {
         account: &SessionAccount,
         kind: EventKind,
         warnings: Vec<RiskFinding>,
+        boot: &BootReading,
         out: &mut Vec<Notice>,
     ) -> Result<UnlockOutcome> {
         let summary = self.activity_since_last_success(tx, &row.id)?;
         if kind == EventKind::BiometricUnlock {
-            let before = self.password_status_in(tx, row)?;
+            let before = self.password_status_in(tx, row, boot)?;
             if before.password_rehearsal_due {
                 return Err(rehearsal_error(&before));
             }
@@ -130,7 +136,7 @@ impl Inner {
         self.event(tx, kind, Some(account), "", out)?;
         let action = if kind == EventKind::LoginSucceeded { SensitiveAction::Login } else { SensitiveAction::Unlock };
         self.log_warnings(tx, action, Some(account), &warnings, out)?;
-        let status = self.password_status_in(tx, row)?;
+        let status = self.password_status_in(tx, row, boot)?;
         if status.password_change_due {
             let reminded = events::last_of(tx, &row.id, &[EventKind::PasswordChangeDue])?.map(|(id, _)| id);
             let set = events::last_of(tx, &row.id, &[EventKind::PasswordChanged, EventKind::AccountCreated, EventKind::AccountImported])?;
@@ -157,7 +163,8 @@ impl Inner {
         let mut outcome = UnlockOutcome::already(state);
         if let Some(account) = outcome.state.account() {
             let row = self.row(&account.id)?;
-            let status = self.password_status_in(lk(&self.store).conn(), &row)?;
+            let boot = self.boot_now();
+            let status = self.password_status_in(lk(&self.store).conn(), &row, &boot)?;
             outcome.password_rehearsal_due = status.password_rehearsal_due;
             outcome.password_change_due = status.password_change_due;
             outcome.password_age_days = status.password_age_days;
@@ -180,6 +187,7 @@ impl WalletCore {
     pub fn password_status(&self) -> Result<PasswordStatus> {
         let (account, _) = self.inner.session_account()?;
         let row = self.inner.row(&account.id)?;
-        self.inner.password_status_in(lk(&self.inner.store).conn(), &row)
+        let boot = self.inner.boot_now();
+        self.inner.password_status_in(lk(&self.inner.store).conn(), &row, &boot)
     }
 }

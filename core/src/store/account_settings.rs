@@ -4,6 +4,8 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::clock::BootReading;
+use crate::safety::password::Rehearsal;
 use crate::Result;
 
 /// The key of an action's gate policy.
@@ -52,20 +54,27 @@ pub fn count_for(conn: &Connection, account_id: &str) -> Result<u32> {
 
 /// When the password was last entered correctly (unix seconds) — password rehearsal.
 pub const REHEARSAL_PASSWORD_AT: &str = "rehearsal.password_at";
+/// The boot clock then: `<seconds since boot>:<boot id>`.
+pub const REHEARSAL_PASSWORD_BOOT: &str = "rehearsal.password_boot";
 /// Biometric unlocks since then.
 pub const REHEARSAL_BIOMETRIC_UNLOCKS: &str = "rehearsal.biometric_unlocks";
 
 /// The account's rehearsal record; `None` when it is missing, unreadable or unparsable (which
 /// the rehearsal treats as due, never as rehearsed).
-pub fn rehearsal(conn: &Connection, account_id: &str) -> Option<crate::safety::password::Rehearsal> {
+pub fn rehearsal(conn: &Connection, account_id: &str) -> Option<Rehearsal> {
     let at = get(conn, account_id, REHEARSAL_PASSWORD_AT).ok()??.parse().ok()?;
     let n = get(conn, account_id, REHEARSAL_BIOMETRIC_UNLOCKS).ok()??.parse().ok()?;
-    Some(crate::safety::password::Rehearsal { password_at_unix: at, biometric_unlocks: n })
+    let boot = get(conn, account_id, REHEARSAL_PASSWORD_BOOT).ok().flatten().and_then(|b| {
+        let (secs, id) = b.split_once(':')?;
+        Some(BootReading { boot_id: id.to_string(), secs: secs.parse().ok()? })
+    });
+    Some(Rehearsal { password_at_unix: at, password_at_boot: boot, biometric_unlocks: n })
 }
 
-/// The password was entered correctly at `now`: the count starts over.
-pub fn password_entered(conn: &Connection, account_id: &str, now: i64) -> Result<()> {
+/// The password was entered correctly at `now` (`boot`): the count starts over.
+pub fn password_entered(conn: &Connection, account_id: &str, now: i64, boot: &BootReading) -> Result<()> {
     set(conn, account_id, REHEARSAL_PASSWORD_AT, &now.to_string())?;
+    set(conn, account_id, REHEARSAL_PASSWORD_BOOT, &format!("{}:{}", boot.secs, boot.boot_id))?;
     set(conn, account_id, REHEARSAL_BIOMETRIC_UNLOCKS, "0")?;
     Ok(())
 }
