@@ -111,6 +111,7 @@ impl Inner {
             self.event(tx, kind, Some(&account), "", out)?;
             // The password was just chosen: the rehearsal record starts now (ADR 0015).
             crate::store::account_settings::password_entered(tx, &id, self.now(), &boot)?;
+            crate::store::account_settings::password_set(tx, &id, &boot)?;
             crash_point("create.before_commit");
             Ok((self.unlocked_session(account.clone(), vault_key, secret), ()))
         });
@@ -325,6 +326,8 @@ impl WalletCore {
             // The hardware-key factor stays on, with the same security key.
             let pw_key = kdf::wrap_key(kdf::derive(new, &salt, params)?, v.factor.as_ref().map(|f| f.as_input()))?;
             let wrap = aead::seal(&pw_key, &row.id, Purpose::PasswordWrap, v.vault_key.expose())?;
+            // The boot clock is a hook: read before the locks (the password's age, ADR 0015).
+            let boot = self.inner.boot_now();
             // Applied only if the session that checked the old password is still the current one.
             let cell = lk(&self.inner.cell);
             if cell.generation != gen {
@@ -337,6 +340,9 @@ impl WalletCore {
                     return Err(if rows::by_id(tx, &row.id)?.is_some() { Error::SessionChanged } else { Error::AccountNotFound });
                 }
                 self.inner.event(tx, EventKind::PasswordChanged, Some(&account), "", &mut out)?;
+                crate::store::account_settings::password_set(tx, &row.id, &boot)?;
+                // The new password was just typed: that is its first rehearsal.
+                crate::store::account_settings::password_entered(tx, &row.id, self.inner.now(), &boot)?;
                 crash_point("password.before_commit");
                 Ok(())
             })?;

@@ -20,6 +20,7 @@ use crate::engine::{lk, Inner, Notice, WalletCore};
 use crate::events::EventKind;
 use crate::safety::activity::{self, ActivitySummary};
 use crate::safety::environment::{self, EnvironmentCheck, EnvironmentReport, RiskFinding};
+use crate::safety::password::Moment;
 use crate::safety::{PasswordStatus, SensitiveAction, UnlockOutcome};
 use crate::session::{SessionAccount, SessionState};
 use crate::store::account_settings;
@@ -80,11 +81,13 @@ impl Inner {
     }
 
     /// `row`'s password status now (`boot`: the boot clock, read before any lock was taken):
-    /// age from its creation or last `password_changed` event, rehearsal from its record.
+    /// age from its creation or last `password_changed` event (and the boot clock recorded
+    /// then), rehearsal from its record.
     pub(crate) fn password_status_in(&self, conn: &Connection, row: &AccountRow, boot: &BootReading) -> Result<PasswordStatus> {
         let set_at = events::last_of(conn, &row.id, &[EventKind::PasswordChanged])?.map_or(row.created_at, |(_, at)| at);
+        let set = Moment { unix: set_at, boot: account_settings::password_set_boot(conn, &row.id) };
         let rehearsal = account_settings::rehearsal(conn, &row.id);
-        Ok(PasswordStatus::compute(&self.config.safety, set_at, rehearsal.as_ref(), self.now(), boot))
+        Ok(PasswordStatus::compute(&self.config.safety, &set, rehearsal.as_ref(), self.now(), boot))
     }
 
     /// Refuses a biometric unlock of `row` whose password rehearsal is due (logged), before any

@@ -10,8 +10,9 @@
 //! unreadable record counts as due (never as rehearsed).
 //!
 //! *Age*: the time since the password was set (the account's creation or its last
-//! `password_changed` event); past the app's reminder period (off by default) a flag and one
-//! `password_change_due` event per period remind the user to change it.
+//! `password_changed` event, and the boot clock then); past the app's reminder period (off by
+//! default) a flag and one `password_change_due` event per period remind the user to change it.
+//! Both periods are measured like the rehearsal's ([`Moment::elapsed`]).
 
 use crate::clock::BootReading;
 use crate::safety::policy::{RehearsalPolicy, SafetyPolicy};
@@ -22,26 +23,31 @@ const DAY: i64 = 86_400;
 /// date back: the time since the last password entry can no longer be trusted).
 pub const CLOCK_BACK_TOLERANCE_SECS: i64 = DAY;
 
-/// The rehearsal record of an account: last correct password entry and biometric unlocks since.
+/// A point in time on the wall clock and, when recorded, the boot clock.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rehearsal {
-    pub password_at_unix: i64,
-    /// The boot clock at the entry (`None`: not recorded).
-    pub password_at_boot: Option<BootReading>,
-    pub biometric_unlocks: u32,
+pub struct Moment {
+    pub unix: i64,
+    pub boot: Option<BootReading>,
 }
 
-impl Rehearsal {
-    /// Seconds since the entry: the longer of the wall clock's and (same boot) the boot clock's;
-    /// negative only when the wall clock is behind the entry and no boot time counts.
+impl Moment {
+    /// Seconds since this moment: the longer of the wall clock's and (same boot) the boot
+    /// clock's; negative only when the wall clock is behind and no boot time counts.
     pub fn elapsed(&self, now: i64, boot: &BootReading) -> i64 {
-        let wall = now.saturating_sub(self.password_at_unix);
-        let on_boot = match &self.password_at_boot {
+        let wall = now.saturating_sub(self.unix);
+        let on_boot = match &self.boot {
             Some(b) if b.boot_id == boot.boot_id => i64::try_from(boot.secs.saturating_sub(b.secs)).unwrap_or(i64::MAX),
             _ => i64::MIN,
         };
         wall.max(on_boot)
     }
+}
+
+/// The rehearsal record of an account: last correct password entry and biometric unlocks since.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rehearsal {
+    pub password_at: Moment,
+    pub biometric_unlocks: u32,
 }
 
 /// Whether the next biometric unlock must be refused for the password. `record` is `None` when
@@ -52,8 +58,8 @@ pub fn rehearsal_due(policy: &RehearsalPolicy, record: Option<&Rehearsal>, now: 
     }
     let Some(r) = record else { return true };
     let by_count = policy.after_biometric_unlocks.is_some_and(|max| r.biometric_unlocks >= max);
-    let set_back = now.saturating_sub(r.password_at_unix) < -CLOCK_BACK_TOLERANCE_SECS;
-    let elapsed = r.elapsed(now, boot);
+    let set_back = now.saturating_sub(r.password_at.unix) < -CLOCK_BACK_TOLERANCE_SECS;
+    let elapsed = r.password_at.elapsed(now, boot);
     let by_time = policy.after_days.is_some_and(|d| elapsed >= i64::from(d) * DAY || set_back);
     by_count || by_time
 }
@@ -80,15 +86,15 @@ fn whole_days(secs: i64) -> u32 {
 }
 
 impl PasswordStatus {
-    /// The status at `now` (and `boot`) from the stored facts.
-    pub fn compute(policy: &SafetyPolicy, set_at: i64, rehearsal: Option<&Rehearsal>, now: i64, boot: &BootReading) -> PasswordStatus {
-        let age = whole_days(now.saturating_sub(set_at));
+    /// The status at `now` (and `boot`) from the stored facts: the password was set at `set`.
+    pub fn compute(policy: &SafetyPolicy, set: &Moment, rehearsal: Option<&Rehearsal>, now: i64, boot: &BootReading) -> PasswordStatus {
+        let age = whole_days(set.elapsed(now, boot));
         PasswordStatus {
-            password_set_at_unix: set_at,
+            password_set_at_unix: set.unix,
             password_age_days: age,
             password_change_due: policy.password_reminder_days.is_some_and(|d| age >= d),
             biometric_unlocks_since_password: rehearsal.map(|r| r.biometric_unlocks),
-            days_since_password: rehearsal.map(|r| whole_days(r.elapsed(now, boot))),
+            days_since_password: rehearsal.map(|r| whole_days(r.password_at.elapsed(now, boot))),
             password_rehearsal_due: rehearsal_due(&policy.rehearsal, rehearsal, now, boot),
         }
     }
@@ -105,7 +111,11 @@ mod tests {
     }
 
     fn rec(n: u32, at: i64, b: Option<BootReading>) -> Option<Rehearsal> {
-        Some(Rehearsal { password_at_unix: at, password_at_boot: b, biometric_unlocks: n })
+        Some(Rehearsal { password_at: Moment { unix: at, boot: b }, biometric_unlocks: n })
+    }
+
+    fn wall(unix: i64) -> Moment {
+        Moment { unix, boot: None }
     }
 
     #[test]
@@ -132,7 +142,7 @@ mod tests {
         // 14 days on this boot, the wall clock set back to one day after the entry.
         let later = boot("b1", 100 + 14 * DAY as u64);
         assert!(rehearsal_due(&p, r.as_ref(), T0 + DAY, &later));
-        assert_eq!(r.as_ref().unwrap().elapsed(T0 + DAY, &later), 14 * DAY);
+        assert_eq!(r.as_ref().unwrap().password_at.elapsed(T0 + DAY, &later), 14 * DAY);
         // Another boot: only the wall clock counts.
         assert!(!rehearsal_due(&p, r.as_ref(), T0 + DAY, &boot("b2", 5)));
     }
@@ -141,15 +151,19 @@ mod tests {
     fn age_and_reminder() {
         let mut p = SafetyPolicy::default();
         let b = boot("b1", 0);
-        let s = PasswordStatus::compute(&p, T0, None, T0 + 200 * DAY + 5, &b);
+        let s = PasswordStatus::compute(&p, &wall(T0), None, T0 + 200 * DAY + 5, &b);
         assert_eq!(s.password_age_days, 200);
         assert!(!s.password_change_due, "the reminder is off by default");
         assert!(s.password_rehearsal_due);
         p.password_reminder_days = Some(180);
         let r = rec(4, T0 + 199 * DAY, None);
-        let s = PasswordStatus::compute(&p, T0, r.as_ref(), T0 + 200 * DAY + 5, &b);
+        let s = PasswordStatus::compute(&p, &wall(T0), r.as_ref(), T0 + 200 * DAY + 5, &b);
         assert!(s.password_change_due && !s.password_rehearsal_due);
         assert_eq!((s.biometric_unlocks_since_password, s.days_since_password), (Some(4), Some(1)));
-        assert_eq!(PasswordStatus::compute(&p, T0, r.as_ref(), T0 - 10, &b).password_age_days, 0);
+        assert_eq!(PasswordStatus::compute(&p, &wall(T0), r.as_ref(), T0 - 10, &b).password_age_days, 0);
+        // Measured on the boot clock too: a date set back does not make the password younger.
+        let set = Moment { unix: T0, boot: Some(boot("b1", 0)) };
+        let s = PasswordStatus::compute(&p, &set, r.as_ref(), T0, &boot("b1", 180 * DAY as u64));
+        assert_eq!((s.password_age_days, s.password_change_due), (180, true));
     }
 }

@@ -1,11 +1,12 @@
 //! Per-account settings (`account_settings`): gate policies (`gate.<action>`), the auto-lock
-//! setting (`auto_lock`) and the password-rehearsal record (`rehearsal.*`, ADR 0015). Rows go
+//! setting (`auto_lock`), the password-rehearsal record (`rehearsal.*`) and the boot clock when
+//! the password was set (`password.set_boot`, ADR 0015). Rows go
 //! with their account (`ON DELETE CASCADE`) and with "reset app".
 
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::clock::BootReading;
-use crate::safety::password::Rehearsal;
+use crate::safety::password::{Moment, Rehearsal};
 use crate::Result;
 
 /// The key of an action's gate policy.
@@ -58,23 +59,32 @@ pub const REHEARSAL_PASSWORD_AT: &str = "rehearsal.password_at";
 pub const REHEARSAL_PASSWORD_BOOT: &str = "rehearsal.password_boot";
 /// Biometric unlocks since then.
 pub const REHEARSAL_BIOMETRIC_UNLOCKS: &str = "rehearsal.biometric_unlocks";
+/// The boot clock when the password was set (creation, change) — password age.
+pub const PASSWORD_SET_BOOT: &str = "password.set_boot";
+
+fn boot_value(boot: &BootReading) -> String {
+    format!("{}:{}", boot.secs, boot.boot_id)
+}
+
+fn boot_of(conn: &Connection, account_id: &str, key: &str) -> Option<BootReading> {
+    let v = get(conn, account_id, key).ok()??;
+    let (secs, id) = v.split_once(':')?;
+    Some(BootReading { boot_id: id.to_string(), secs: secs.parse().ok()? })
+}
 
 /// The account's rehearsal record; `None` when it is missing, unreadable or unparsable (which
 /// the rehearsal treats as due, never as rehearsed).
 pub fn rehearsal(conn: &Connection, account_id: &str) -> Option<Rehearsal> {
     let at = get(conn, account_id, REHEARSAL_PASSWORD_AT).ok()??.parse().ok()?;
     let n = get(conn, account_id, REHEARSAL_BIOMETRIC_UNLOCKS).ok()??.parse().ok()?;
-    let boot = get(conn, account_id, REHEARSAL_PASSWORD_BOOT).ok().flatten().and_then(|b| {
-        let (secs, id) = b.split_once(':')?;
-        Some(BootReading { boot_id: id.to_string(), secs: secs.parse().ok()? })
-    });
-    Some(Rehearsal { password_at_unix: at, password_at_boot: boot, biometric_unlocks: n })
+    let boot = boot_of(conn, account_id, REHEARSAL_PASSWORD_BOOT);
+    Some(Rehearsal { password_at: Moment { unix: at, boot }, biometric_unlocks: n })
 }
 
 /// The password was entered correctly at `now` (`boot`): the count starts over.
 pub fn password_entered(conn: &Connection, account_id: &str, now: i64, boot: &BootReading) -> Result<()> {
     set(conn, account_id, REHEARSAL_PASSWORD_AT, &now.to_string())?;
-    set(conn, account_id, REHEARSAL_PASSWORD_BOOT, &format!("{}:{}", boot.secs, boot.boot_id))?;
+    set(conn, account_id, REHEARSAL_PASSWORD_BOOT, &boot_value(boot))?;
     set(conn, account_id, REHEARSAL_BIOMETRIC_UNLOCKS, "0")?;
     Ok(())
 }
@@ -85,4 +95,15 @@ pub fn biometric_unlocked(conn: &Connection, account_id: &str) -> Result<()> {
         set(conn, account_id, REHEARSAL_BIOMETRIC_UNLOCKS, &r.biometric_unlocks.saturating_add(1).to_string())?;
     }
     Ok(())
+}
+
+/// The password was set (account created, password changed) on `boot`.
+pub fn password_set(conn: &Connection, account_id: &str, boot: &BootReading) -> Result<()> {
+    set(conn, account_id, PASSWORD_SET_BOOT, &boot_value(boot))?;
+    Ok(())
+}
+
+/// The boot clock when the password was set (`None`: not recorded).
+pub fn password_set_boot(conn: &Connection, account_id: &str) -> Option<BootReading> {
+    boot_of(conn, account_id, PASSWORD_SET_BOOT)
 }
