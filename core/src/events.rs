@@ -40,7 +40,7 @@ pub enum EventKind {
     EnvironmentRefused,
     /// A biometric unlock was refused: the password is due (rehearsal).
     PasswordRehearsalDue,
-    /// The password is older than the app's reminder period (once per period).
+    /// The password is older than the app's reminder period (once per password).
     PasswordChangeDue,
     /// A login/unlock reported activity since the account's previous one (detail: counts).
     ActivityReported,

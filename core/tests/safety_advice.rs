@@ -192,7 +192,7 @@ fn password_age_and_a_reminder_once_per_period() {
     assert_eq!(reminders(&r), 1);
     r.core.lock().unwrap();
     assert!(r.core.unlock(PW).unwrap().password_change_due);
-    assert_eq!(reminders(&r), 1, "one reminder per period");
+    assert_eq!(reminders(&r), 1, "one reminder per password");
     let status = r.core.password_status().unwrap();
     assert!(status.password_change_due && !status.password_rehearsal_due);
     assert_eq!(status.password_age_days, 180);
@@ -203,7 +203,7 @@ fn password_age_and_a_reminder_once_per_period() {
     r.clock.advance(180 * DAY);
     r.core.lock().unwrap();
     assert!(r.core.unlock(PW2).unwrap().password_change_due);
-    assert_eq!(reminders(&r), 2, "a new period after the change");
+    assert_eq!(reminders(&r), 2, "a new reminder for the new password");
     // Off by default.
     let dir2 = tempfile::tempdir().unwrap();
     let d = open(dir2.path());

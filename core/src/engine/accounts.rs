@@ -111,7 +111,7 @@ impl Inner {
             self.event(tx, kind, Some(&account), "", out)?;
             // The password was just chosen: the rehearsal record starts now (ADR 0015).
             crate::store::account_settings::password_entered(tx, &id, self.now(), &boot)?;
-            crate::store::account_settings::password_set(tx, &id, &boot)?;
+            crate::store::account_settings::password_set(tx, &id, self.now(), &boot)?;
             crash_point("create.before_commit");
             Ok((self.unlocked_session(account.clone(), vault_key, secret), ()))
         });
@@ -340,7 +340,7 @@ impl WalletCore {
                     return Err(if rows::by_id(tx, &row.id)?.is_some() { Error::SessionChanged } else { Error::AccountNotFound });
                 }
                 self.inner.event(tx, EventKind::PasswordChanged, Some(&account), "", &mut out)?;
-                crate::store::account_settings::password_set(tx, &row.id, &boot)?;
+                crate::store::account_settings::password_set(tx, &row.id, self.inner.now(), &boot)?;
                 // The new password was just typed: that is its first rehearsal.
                 crate::store::account_settings::password_entered(tx, &row.id, self.inner.now(), &boot)?;
                 crash_point("password.before_commit");

@@ -80,12 +80,21 @@ impl Inner {
         Ok(())
     }
 
+    /// When `row`'s password was set: its record, or — for an account from before ADR 0015 —
+    /// its last `password_changed` event or its creation (one scan of the log, until the next
+    /// login/unlock records it).
+    fn password_set_at(&self, conn: &Connection, row: &AccountRow) -> Result<(Moment, bool)> {
+        if let Some(set) = account_settings::password_set_at(conn, &row.id) {
+            return Ok((set, true));
+        }
+        let unix = events::last_of(conn, &row.id, &[EventKind::PasswordChanged])?.map_or(row.created_at, |(_, at)| at);
+        Ok((Moment { unix, boot: None }, false))
+    }
+
     /// `row`'s password status now (`boot`: the boot clock, read before any lock was taken):
-    /// age from its creation or last `password_changed` event (and the boot clock recorded
-    /// then), rehearsal from its record.
+    /// age from when the password was set, rehearsal from its record.
     pub(crate) fn password_status_in(&self, conn: &Connection, row: &AccountRow, boot: &BootReading) -> Result<PasswordStatus> {
-        let set_at = events::last_of(conn, &row.id, &[EventKind::PasswordChanged])?.map_or(row.created_at, |(_, at)| at);
-        let set = Moment { unix: set_at, boot: account_settings::password_set_boot(conn, &row.id) };
+        let (set, _) = self.password_set_at(conn, row)?;
         let rehearsal = account_settings::rehearsal(conn, &row.id);
         Ok(PasswordStatus::compute(&self.config.safety, &set, rehearsal.as_ref(), self.now(), boot))
     }
@@ -139,14 +148,16 @@ impl Inner {
         self.event(tx, kind, Some(account), "", out)?;
         let action = if kind == EventKind::LoginSucceeded { SensitiveAction::Login } else { SensitiveAction::Unlock };
         self.log_warnings(tx, action, Some(account), &warnings, out)?;
+        let (set, recorded) = self.password_set_at(tx, row)?;
+        if !recorded {
+            account_settings::backfill_password_set_at(tx, &row.id, set.unix)?;
+        }
         let status = self.password_status_in(tx, row, boot)?;
-        if status.password_change_due {
-            let reminded = events::last_of(tx, &row.id, &[EventKind::PasswordChangeDue])?.map(|(id, _)| id);
-            let set = events::last_of(tx, &row.id, &[EventKind::PasswordChanged, EventKind::AccountCreated, EventKind::AccountImported])?;
-            if reminded <= set.map(|(id, _)| id) {
-                let detail = format!("the password is {} days old", status.password_age_days);
-                self.event(tx, EventKind::PasswordChangeDue, Some(account), &detail, out)?;
-            }
+        // One reminder per password: remembered by the time that password was set.
+        if status.password_change_due && account_settings::reminded_for(tx, &row.id) != Some(set.unix) {
+            let detail = format!("the password is {} days old", status.password_age_days);
+            self.event(tx, EventKind::PasswordChangeDue, Some(account), &detail, out)?;
+            account_settings::set_reminded_for(tx, &row.id, set.unix)?;
         }
         if !summary.is_empty() {
             self.event(tx, EventKind::ActivityReported, Some(account), &summary.detail(), out)?;

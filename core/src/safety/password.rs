@@ -9,9 +9,10 @@
 //! does not postpone it; a date set back by more than a day makes it due at once. A missing or
 //! unreadable record counts as due (never as rehearsed).
 //!
-//! *Age*: the time since the password was set (the account's creation or its last
-//! `password_changed` event, and the boot clock then); past the app's reminder period (off by
-//! default) a flag and one `password_change_due` event per period remind the user to change it.
+//! *Age*: the time since the password was set (recorded, with the boot clock, at creation and at
+//! every change; for an account from before this record, its last `password_changed` event or its
+//! creation); past the app's reminder period (off by default) a flag on every login/unlock and one
+//! `password_change_due` event per password remind the user to change it.
 //! Both periods are measured like the rehearsal's ([`Moment::elapsed`]).
 
 use crate::clock::BootReading;

@@ -1,6 +1,6 @@
 //! Per-account settings (`account_settings`): gate policies (`gate.<action>`), the auto-lock
-//! setting (`auto_lock`), the password-rehearsal record (`rehearsal.*`) and the boot clock when
-//! the password was set (`password.set_boot`, ADR 0015). Rows go
+//! setting (`auto_lock`), the password-rehearsal record (`rehearsal.*`) and when the password was
+//! set and last reminded about (`password.*`, ADR 0015). Rows go
 //! with their account (`ON DELETE CASCADE`) and with "reset app".
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -59,8 +59,12 @@ pub const REHEARSAL_PASSWORD_AT: &str = "rehearsal.password_at";
 pub const REHEARSAL_PASSWORD_BOOT: &str = "rehearsal.password_boot";
 /// Biometric unlocks since then.
 pub const REHEARSAL_BIOMETRIC_UNLOCKS: &str = "rehearsal.biometric_unlocks";
-/// The boot clock when the password was set (creation, change) — password age.
+/// When the password was set (creation, change; unix seconds) — password age.
+pub const PASSWORD_SET_AT: &str = "password.set_at";
+/// The boot clock then.
 pub const PASSWORD_SET_BOOT: &str = "password.set_boot";
+/// The `password.set_at` the change reminder was given for.
+pub const PASSWORD_REMINDED_FOR: &str = "password.reminded_for";
 
 fn boot_value(boot: &BootReading) -> String {
     format!("{}:{}", boot.secs, boot.boot_id)
@@ -97,13 +101,33 @@ pub fn biometric_unlocked(conn: &Connection, account_id: &str) -> Result<()> {
     Ok(())
 }
 
-/// The password was set (account created, password changed) on `boot`.
-pub fn password_set(conn: &Connection, account_id: &str, boot: &BootReading) -> Result<()> {
+/// The password was set (account created, password changed) at `now` on `boot`.
+pub fn password_set(conn: &Connection, account_id: &str, now: i64, boot: &BootReading) -> Result<()> {
+    set(conn, account_id, PASSWORD_SET_AT, &now.to_string())?;
     set(conn, account_id, PASSWORD_SET_BOOT, &boot_value(boot))?;
     Ok(())
 }
 
-/// The boot clock when the password was set (`None`: not recorded).
-pub fn password_set_boot(conn: &Connection, account_id: &str) -> Option<BootReading> {
-    boot_of(conn, account_id, PASSWORD_SET_BOOT)
+/// When the password was set, if recorded (accounts from before ADR 0015 have no record until
+/// their first login or unlock writes one).
+pub fn password_set_at(conn: &Connection, account_id: &str) -> Option<Moment> {
+    let unix = get(conn, account_id, PASSWORD_SET_AT).ok()??.parse().ok()?;
+    Some(Moment { unix, boot: boot_of(conn, account_id, PASSWORD_SET_BOOT) })
+}
+
+/// Records a `password.set_at` derived for an account from before ADR 0015 (no boot reading).
+pub fn backfill_password_set_at(conn: &Connection, account_id: &str, unix: i64) -> Result<()> {
+    set(conn, account_id, PASSWORD_SET_AT, &unix.to_string())?;
+    Ok(())
+}
+
+/// The password-set time the change reminder was last given for (once per password).
+pub fn reminded_for(conn: &Connection, account_id: &str) -> Option<i64> {
+    get(conn, account_id, PASSWORD_REMINDED_FOR).ok()??.parse().ok()
+}
+
+/// The reminder was given for the password set at `set_at`.
+pub fn set_reminded_for(conn: &Connection, account_id: &str, set_at: i64) -> Result<()> {
+    set(conn, account_id, PASSWORD_REMINDED_FOR, &set_at.to_string())?;
+    Ok(())
 }

@@ -1,0 +1,75 @@
+//! What the safety advice (ADR 0015) costs a login or unlock: the activity summary read from a
+//! sealed security log (quiet, and with 1,000 events since the account's last success), the
+//! environment check, and the password status.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use imwallet_core::auth::device_keys::MemoryDeviceKeys;
+use imwallet_core::auth::keystore::MemoryKeyStore;
+use imwallet_core::events::EventKind;
+use imwallet_core::safety::{activity, ActivitySummary, RehearsalPolicy, SafetyPolicy, SensitiveAction};
+use imwallet_core::session::autolock::AutoLock;
+use imwallet_core::store::events;
+use imwallet_core::vault::kdf::KdfProfile;
+use imwallet_core::wallet::Language;
+use imwallet_core::{Config, Hooks, WalletCore};
+
+const PW: &[u8] = b"correct horse battery staple 42";
+
+/// The engine's summary: the previous success, the failure count, the events after it.
+fn summary(conn: &rusqlite::Connection, account_id: &str) -> ActivitySummary {
+    let since = events::last_of(conn, account_id, &activity::SUCCESS_KINDS).unwrap();
+    let after = since.map_or(0, |(id, _)| id);
+    let failures = events::failures_after(conn, after, account_id).unwrap();
+    let (scanned, unscanned) = events::after(conn, after, activity::MAX_SCANNED).unwrap();
+    ActivitySummary::build(account_id, since.map(|(_, at)| at), failures, scanned, unscanned)
+}
+
+fn safety(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let device = Arc::new(MemoryDeviceKeys::new());
+    let no_rehearsal = SafetyPolicy { rehearsal: RehearsalPolicy { after_days: None, after_biometric_unlocks: None }, ..Default::default() };
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+        safety: no_rehearsal,
+    };
+    let hooks = Hooks { key_store: Arc::new(MemoryKeyStore::new()), device_keys: Some(device.clone()), ..Hooks::default() };
+    let w = WalletCore::open(config, hooks).unwrap();
+    let id = w.create_account("Bench", PW, 12, Language::English).unwrap().account.id;
+    w.enable_biometric_unlock(PW).unwrap();
+
+    let mut g = c.benchmark_group("safety");
+    g.bench_function("biometric_unlock_with_safety_checks", |b| {
+        b.iter_batched(|| w.lock().unwrap(), |_| black_box(w.unlock_with_biometrics().unwrap()), criterion::BatchSize::PerIteration)
+    });
+    g.bench_function("environment_check", |b| b.iter(|| black_box(w.environment_check(SensitiveAction::Sign))));
+    g.bench_function("password_status", |b| b.iter(|| black_box(w.password_status().unwrap())));
+    drop(w);
+
+    // Nothing since the last biometric unlock, then 1,000 sealed events of the account after it
+    // (failed attempts, settings changes).
+    let mut store = imwallet_core::engine::open_store(dir.path(), Some(&*device)).unwrap();
+    assert!(summary(store.conn(), &id).is_empty());
+    g.bench_function("activity_summary_quiet", |b| b.iter(|| black_box(summary(store.conn(), &id))));
+    store
+        .write(|tx| {
+            for i in 0..1000 {
+                let kind = if i % 2 == 0 { EventKind::LoginFailed } else { EventKind::GateChanged };
+                events::record(tx, 1_800_000_000 + i, kind, Some((&id, "Bench")), "sign_message: none:- → password:-")?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let busy = summary(store.conn(), &id);
+    assert_eq!((busy.failed_attempts, busy.items.len()), (500, activity::MAX_ITEMS));
+    g.bench_function("activity_summary_1000_sealed_events", |b| b.iter(|| black_box(summary(store.conn(), &id))));
+    g.finish();
+}
+
+criterion_group!(benches, safety);
+criterion_main!(benches);
