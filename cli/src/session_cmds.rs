@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use imwallet_core::auth::gates::{AuthProof, Gate, GatePolicy, GatedAction};
 use imwallet_core::auth::{names, password};
-use imwallet_core::session::logout::{ConfirmationNeeded, LogoutConfirmation, LogoutOptions};
 use imwallet_core::safety::{SensitiveAction, UnlockOutcome};
+use imwallet_core::session::logout::{ConfirmationNeeded, LogoutConfirmation, LogoutOptions};
 use imwallet_core::vault::SecretBytes;
 use imwallet_core::wallet::{Language, Mnemonic};
 use imwallet_core::{Config, Hooks, WalletCore};

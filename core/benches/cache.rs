@@ -29,8 +29,12 @@ fn fill(w: &WalletCore, rows: usize, files: usize) {
 
 fn logout_clearing_caches(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let config =
-        Config { data_dir: dir.path().to_path_buf(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never, safety: Default::default() };
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+        safety: Default::default(),
+    };
     let w = WalletCore::open(config, Hooks { key_store: Arc::new(MemoryKeyStore::new()), ..Hooks::default() }).unwrap();
     w.create_account("Bench", PW, 12, Language::English).unwrap();
     w.register_file_cache("images").unwrap();

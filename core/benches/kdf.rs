@@ -25,7 +25,12 @@ fn lanes(c: &mut Criterion) {
         g.bench_function(format!("argon2id_64MiB_t3_p{p}"), |b| b.iter(|| black_box(kdf::derive(PW, SALT, params).unwrap())));
     }
     let dir = tempfile::tempdir().unwrap();
-    let config = Config { data_dir: dir.path().to_path_buf(), kdf_profile: KdfProfile::Production, default_auto_lock: AutoLock::Never, safety: Default::default() };
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        kdf_profile: KdfProfile::Production,
+        default_auto_lock: AutoLock::Never,
+        safety: Default::default(),
+    };
     let w = WalletCore::open(config, Hooks::default()).unwrap();
     w.create_account("Bench", PW, 12, Language::English).unwrap();
     g.bench_function(format!("login_production_p{}", prod.p), |b| b.iter(|| black_box(w.login("Bench", PW).unwrap())));

@@ -31,7 +31,8 @@ fn summary(conn: &rusqlite::Connection, account_id: &str) -> ActivitySummary {
 fn safety(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let device = Arc::new(MemoryDeviceKeys::new());
-    let no_rehearsal = SafetyPolicy { rehearsal: RehearsalPolicy { after_days: None, after_biometric_unlocks: None }, ..Default::default() };
+    let no_rehearsal =
+        SafetyPolicy { rehearsal: RehearsalPolicy { after_days: None, after_biometric_unlocks: None }, ..Default::default() };
     let config = Config {
         data_dir: dir.path().to_path_buf(),
         kdf_profile: KdfProfile::InsecureFastForTests,

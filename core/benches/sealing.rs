@@ -18,7 +18,12 @@ use imwallet_core::{Config, Hooks, WalletCore};
 const PW: &[u8] = b"correct horse battery staple 42";
 
 fn open(dir: &Path, device: Option<Arc<dyn DeviceKeyStore>>) -> WalletCore {
-    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never, safety: Default::default() };
+    let config = Config {
+        data_dir: dir.to_path_buf(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+        safety: Default::default(),
+    };
     WalletCore::open(config, Hooks { key_store: Arc::new(MemoryKeyStore::new()), device_keys: device, ..Hooks::default() }).unwrap()
 }
 

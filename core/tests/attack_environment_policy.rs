@@ -79,7 +79,10 @@ fn reveal_phrase_on_a_refused_environment_is_refused_before_the_password() {
     *r.env.debugger.lock().unwrap() = Some(true);
     let before = r.core.attempt_status(None).unwrap();
     let err = r.core.reveal_phrase(AuthProof::Password(PW)).unwrap_err();
-    assert_eq!(err, Error::EnvironmentRefused { action: SensitiveAction::RevealPhrase, risk: EnvironmentRisk::DebuggerAttached, known: true });
+    assert_eq!(
+        err,
+        Error::EnvironmentRefused { action: SensitiveAction::RevealPhrase, risk: EnvironmentRisk::DebuggerAttached, known: true }
+    );
     assert_eq!(err.to_string(), "revealing the recovery phrase is not allowed on this device now: a debugger is attached to the app");
     // Refused before the password: no attempt was counted, a wrong one says the same.
     assert_eq!(r.core.attempt_status(None).unwrap(), before);
@@ -105,7 +108,8 @@ fn a_throwing_probe_never_makes_a_refused_action_go_ahead_silently() {
     *r.env.fail.lock().unwrap() = true;
     // Every action whose default refuses a present risk (the debugger for most; no screen lock
     // for enabling biometrics) goes ahead only *with* that risk reported as unknown, and logged.
-    for action in [SensitiveAction::RevealPhrase, SensitiveAction::ExportKeystore, SensitiveAction::Sign, SensitiveAction::EnableBiometrics] {
+    for action in [SensitiveAction::RevealPhrase, SensitiveAction::ExportKeystore, SensitiveAction::Sign, SensitiveAction::EnableBiometrics]
+    {
         let check = r.core.environment_check(action);
         assert!(check.refusals.is_empty(), "{action:?}: unknown is a warning by default");
         for risk in EnvironmentRisk::ALL {

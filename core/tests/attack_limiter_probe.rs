@@ -44,7 +44,12 @@ impl BootClock for Weird {
 
 fn open_weird(dir: &std::path::Path, clock: Arc<ManualClock>, boot: Arc<dyn BootClock>) -> WalletCore {
     let env = Arc::new(Env::safe());
-    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never, safety: Default::default() };
+    let config = Config {
+        data_dir: dir.to_path_buf(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+        safety: Default::default(),
+    };
     WalletCore::open(
         config,
         Hooks {

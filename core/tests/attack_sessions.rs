@@ -204,7 +204,12 @@ fn open_rig(dir: &std::path::Path, auto_lock: AutoLock) -> Rig {
     let ks = Arc::new(BlockingKs::default());
     let clock = Arc::new(GateClock(ManualClock::new(1_800_000_000)));
     let listener = Arc::new(Listener::default());
-    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: auto_lock, safety: Default::default() };
+    let config = Config {
+        data_dir: dir.to_path_buf(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: auto_lock,
+        safety: Default::default(),
+    };
     let hooks = Hooks {
         environment: Arc::new(UnknownEnvironment),
         listener: Some(listener.clone()),

@@ -56,7 +56,12 @@ fn biometric_unlock_through_the_keyring() {
     let dir = tempfile::tempdir().unwrap();
     let allow = Arc::new(AtomicBool::new(true));
     let ks = Arc::new(store(&ns, allow.clone()));
-    let config = Config { data_dir: dir.path().into(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never, safety: Default::default() };
+    let config = Config {
+        data_dir: dir.path().into(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+        safety: Default::default(),
+    };
     let hooks = Hooks { key_store: ks.clone(), clock: Arc::new(ManualClock::new(1_800_000_000)), ..Hooks::default() };
     let core = WalletCore::open(config, hooks).unwrap();
     core.create_account("Kay", PW, 12, Language::English).unwrap();

@@ -36,7 +36,8 @@ fn open_hw(dir: &Path, safety: SafetyPolicy) -> HwRig {
     let env = Arc::new(Env::safe());
     let rec = Arc::new(Recorder::default());
     let clock = Arc::new(ManualClock::new(1_800_000_000));
-    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never, safety };
+    let config =
+        Config { data_dir: dir.to_path_buf(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never, safety };
     let hooks = Hooks {
         environment: env.clone(),
         listener: Some(rec.clone()),
@@ -56,7 +57,9 @@ fn run(core: &WalletCore, action: SensitiveAction) -> Result<Option<Vec<RiskFind
         SensitiveAction::Login => Some(core.login("Ada", PW)?.warnings),
         SensitiveAction::Unlock => Some(core.unlock(PW)?.warnings),
         SensitiveAction::RevealPhrase => core.reveal_phrase(AuthProof::Password(PW)).map(|_| None)?,
-        SensitiveAction::ExportKeystore => core.export_keystore(AuthProof::Password(PW), 0, b"export pw", ExportKdf::LIGHT).map(|_| None)?,
+        SensitiveAction::ExportKeystore => {
+            core.export_keystore(AuthProof::Password(PW), 0, b"export pw", ExportKdf::LIGHT).map(|_| None)?
+        }
         SensitiveAction::Sign => core.sign_message(0, b"hello").map(|_| None)?,
         SensitiveAction::EnableBiometrics => core.enable_biometric_unlock(PW).map(|()| None)?,
         SensitiveAction::DisableSecondFactor => core.disable_hardware_key(PW).map(|()| None)?,
@@ -68,7 +71,8 @@ fn each_outcome_for_each_action() {
     for action in SensitiveAction::ALL {
         for outcome in [RiskOutcome::Allow, RiskOutcome::Warn, RiskOutcome::Refuse] {
             let dir = tempfile::tempdir().unwrap();
-            let rule = RiskRule { action, risk: EnvironmentRisk::Rooted, when_present: outcome, when_unknown: outcome.min(RiskOutcome::Warn) };
+            let rule =
+                RiskRule { action, risk: EnvironmentRisk::Rooted, when_present: outcome, when_unknown: outcome.min(RiskOutcome::Warn) };
             let safety = SafetyPolicy { environment: EnvironmentPolicy::with_rules(&[rule]).unwrap(), ..Default::default() };
             let r = open_hw(dir.path(), safety);
             r.core.create_account("Ada", PW, 12, Language::English).unwrap();

@@ -207,8 +207,12 @@ fn hooks_that_call_back_into_the_core_never_deadlock() {
     let listener = Arc::new(ReentrantListener::default());
     let ks = Arc::new(ReentrantKeyStore { inner: MemoryKeyStore::new(), core: OnceLock::new() });
     let owner = Arc::new(ReentrantOwner::default());
-    let config =
-        Config { data_dir: dir.path().to_path_buf(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never, safety: Default::default() };
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+        safety: Default::default(),
+    };
     let hooks = Hooks {
         listener: Some(listener.clone()),
         key_store: ks.clone(),

@@ -45,7 +45,12 @@ fn erase(core: &WalletCore) -> Result<()> {
 }
 
 fn run(dir: &str, op: &str) -> Result<()> {
-    let config = Config { data_dir: dir.into(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never, safety: Default::default() };
+    let config = Config {
+        data_dir: dir.into(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+        safety: Default::default(),
+    };
     // The device: a key-file store beside the data directory (the tests' `keys_dir_of`).
     let device = std::sync::Arc::new(imwallet_core::auth::device_keys::FileDeviceKeys::new(format!("{dir}-device-keys")));
     let hooks = Hooks { device_owner: Some(std::sync::Arc::new(Owner)), device_keys: Some(device), ..Hooks::default() };

@@ -161,7 +161,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let config = Config { data_dir: dir.clone().into(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never, safety: Default::default() };
+    let config = Config {
+        data_dir: dir.clone().into(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+        safety: Default::default(),
+    };
     let hooks = Hooks {
         key_store: Arc::new(MemoryKeyStore::new()),
         // Key files beside the data directory, so the test can read the database too.

@@ -154,7 +154,13 @@ mod tests {
 
     #[test]
     fn ios_wifi_is_unknown_and_a_secured_one_is_safe() {
-        let mut r = EnvironmentReport { screen_lock_set: Some(true), rooted: Some(false), debugger_attached: Some(false), emulator: Some(false), ..EnvironmentReport::UNKNOWN };
+        let mut r = EnvironmentReport {
+            screen_lock_set: Some(true),
+            rooted: Some(false),
+            debugger_attached: Some(false),
+            emulator: Some(false),
+            ..EnvironmentReport::UNKNOWN
+        };
         r.network = NetworkKind::WifiSecurityUnknown;
         assert_eq!(r.risk(EnvironmentRisk::PublicWifi), None);
         r.network = NetworkKind::PrivateWifi;

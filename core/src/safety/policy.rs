@@ -88,8 +88,13 @@ pub enum EnvironmentRisk {
 }
 
 impl EnvironmentRisk {
-    pub const ALL: [EnvironmentRisk; 5] =
-        [EnvironmentRisk::PublicWifi, EnvironmentRisk::NoScreenLock, EnvironmentRisk::Rooted, EnvironmentRisk::DebuggerAttached, EnvironmentRisk::Emulator];
+    pub const ALL: [EnvironmentRisk; 5] = [
+        EnvironmentRisk::PublicWifi,
+        EnvironmentRisk::NoScreenLock,
+        EnvironmentRisk::Rooted,
+        EnvironmentRisk::DebuggerAttached,
+        EnvironmentRisk::Emulator,
+    ];
 
     /// A stable snake_case name (event details, `--json`).
     pub fn as_str(self) -> &'static str {
@@ -330,7 +335,10 @@ mod tests {
         assert!(EnvironmentPolicy::with_rules(&twice).is_err());
         let p = EnvironmentPolicy::with_rules(&[rule(RiskOutcome::Refuse, RiskOutcome::Refuse)]).unwrap();
         assert_eq!(p.rule(SensitiveAction::Sign, EnvironmentRisk::Rooted).when_unknown, RiskOutcome::Refuse);
-        assert_eq!(p.rule(SensitiveAction::Sign, EnvironmentRisk::Emulator), EnvironmentPolicy::default().rule(SensitiveAction::Sign, EnvironmentRisk::Emulator));
+        assert_eq!(
+            p.rule(SensitiveAction::Sign, EnvironmentRisk::Emulator),
+            EnvironmentPolicy::default().rule(SensitiveAction::Sign, EnvironmentRisk::Emulator)
+        );
     }
 
     #[test]

@@ -70,7 +70,12 @@ pub fn core_with(
     listener: Option<Arc<Recorder>>,
 ) -> imwallet_core::Result<WalletCore> {
     let clock = Arc::new(ManualClock::new(1_800_000_000));
-    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never, safety: Default::default() };
+    let config = Config {
+        data_dir: dir.to_path_buf(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+        safety: Default::default(),
+    };
     let hooks = Hooks {
         clock: clock.clone(),
         boot_clock: boot.unwrap_or(clock),
