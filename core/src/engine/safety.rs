@@ -28,6 +28,14 @@ use crate::store::accounts::AccountRow;
 use crate::store::events;
 use crate::{Error, Result};
 
+/// What the password status is computed from.
+struct PasswordFacts {
+    set: Moment,
+    /// `set` is stored (false: derived from the log for an account from before ADR 0015).
+    recorded: bool,
+    rehearsal: Option<crate::safety::password::Rehearsal>,
+}
+
 fn rehearsal_error(status: &PasswordStatus) -> Error {
     Error::PasswordRehearsalDue {
         biometric_unlocks: status.biometric_unlocks_since_password,
@@ -80,28 +88,34 @@ impl Inner {
         Ok(())
     }
 
-    /// When `row`'s password was set: its record, or — for an account from before ADR 0015 —
-    /// its last `password_changed` event or its creation (one scan of the log, until the next
-    /// login/unlock records it).
-    fn password_set_at(&self, conn: &Connection, row: &AccountRow) -> Result<(Moment, bool)> {
+    /// When `row`'s password was set and its rehearsal record. The set time is its record, or —
+    /// for an account from before ADR 0015 — its last `password_changed` event or its creation
+    /// (one scan of the log, until the next login/unlock records it: `recorded` is false).
+    fn password_facts(&self, conn: &Connection, row: &AccountRow) -> Result<PasswordFacts> {
+        let rehearsal = account_settings::rehearsal(conn, &row.id);
         if let Some(set) = account_settings::password_set_at(conn, &row.id) {
-            return Ok((set, true));
+            return Ok(PasswordFacts { set, recorded: true, rehearsal });
         }
         let unix = events::last_of(conn, &row.id, &[EventKind::PasswordChanged])?.map_or(row.created_at, |(_, at)| at);
-        Ok((Moment { unix, boot: None }, false))
+        Ok(PasswordFacts { set: Moment { unix, boot: None }, recorded: false, rehearsal })
+    }
+
+    fn status_of(&self, facts: &PasswordFacts, boot: &BootReading) -> PasswordStatus {
+        PasswordStatus::compute(&self.config.safety, &facts.set, facts.rehearsal.as_ref(), self.now(), boot)
     }
 
     /// `row`'s password status now (`boot`: the boot clock, read before any lock was taken):
     /// age from when the password was set, rehearsal from its record.
     pub(crate) fn password_status_in(&self, conn: &Connection, row: &AccountRow, boot: &BootReading) -> Result<PasswordStatus> {
-        let (set, _) = self.password_set_at(conn, row)?;
-        let rehearsal = account_settings::rehearsal(conn, &row.id);
-        Ok(PasswordStatus::compute(&self.config.safety, &set, rehearsal.as_ref(), self.now(), boot))
+        Ok(self.status_of(&self.password_facts(conn, row)?, boot))
     }
 
     /// Refuses a biometric unlock of `row` whose password rehearsal is due (logged), before any
     /// prompt is shown.
     pub(crate) fn check_rehearsal(&self, row: &AccountRow, account: &SessionAccount) -> Result<()> {
+        if !self.config.safety.rehearsal.enabled() {
+            return Ok(());
+        }
         let boot = self.boot_now();
         let status = self.password_status_in(lk(&self.store).conn(), row, &boot)?;
         if !status.password_rehearsal_due {
@@ -138,26 +152,30 @@ impl Inner {
         out: &mut Vec<Notice>,
     ) -> Result<UnlockOutcome> {
         let summary = self.activity_since_last_success(tx, &row.id)?;
+        let mut facts = self.password_facts(tx, row)?;
         if kind == EventKind::BiometricUnlock {
-            let before = self.password_status_in(tx, row, boot)?;
+            let before = self.status_of(&facts, boot);
             if before.password_rehearsal_due {
                 return Err(rehearsal_error(&before));
             }
-            account_settings::biometric_unlocked(tx, &row.id)?;
+            // Not due, so the record was readable: one more biometric unlock without the password.
+            if let Some(r) = facts.rehearsal.as_mut() {
+                r.biometric_unlocks = r.biometric_unlocks.saturating_add(1);
+                account_settings::set_biometric_unlocks(tx, &row.id, r.biometric_unlocks)?;
+            }
         }
         self.event(tx, kind, Some(account), "", out)?;
         let action = if kind == EventKind::LoginSucceeded { SensitiveAction::Login } else { SensitiveAction::Unlock };
         self.log_warnings(tx, action, Some(account), &warnings, out)?;
-        let (set, recorded) = self.password_set_at(tx, row)?;
-        if !recorded {
-            account_settings::backfill_password_set_at(tx, &row.id, set.unix)?;
+        if !facts.recorded {
+            account_settings::backfill_password_set_at(tx, &row.id, facts.set.unix)?;
         }
-        let status = self.password_status_in(tx, row, boot)?;
+        let status = self.status_of(&facts, boot);
         // One reminder per password: remembered by the time that password was set.
-        if status.password_change_due && account_settings::reminded_for(tx, &row.id) != Some(set.unix) {
+        if status.password_change_due && account_settings::reminded_for(tx, &row.id) != Some(facts.set.unix) {
             let detail = format!("the password is {} days old", status.password_age_days);
             self.event(tx, EventKind::PasswordChangeDue, Some(account), &detail, out)?;
-            account_settings::set_reminded_for(tx, &row.id, set.unix)?;
+            account_settings::set_reminded_for(tx, &row.id, facts.set.unix)?;
         }
         if !summary.is_empty() {
             self.event(tx, EventKind::ActivityReported, Some(account), &summary.detail(), out)?;

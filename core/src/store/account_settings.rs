@@ -93,11 +93,9 @@ pub fn password_entered(conn: &Connection, account_id: &str, now: i64, boot: &Bo
     Ok(())
 }
 
-/// One more biometric unlock without the password (an unreadable count stays unreadable: due).
-pub fn biometric_unlocked(conn: &Connection, account_id: &str) -> Result<()> {
-    if let Some(r) = rehearsal(conn, account_id) {
-        set(conn, account_id, REHEARSAL_BIOMETRIC_UNLOCKS, &r.biometric_unlocks.saturating_add(1).to_string())?;
-    }
+/// Biometric unlocks since the password was last entered.
+pub fn set_biometric_unlocks(conn: &Connection, account_id: &str, n: u32) -> Result<()> {
+    set(conn, account_id, REHEARSAL_BIOMETRIC_UNLOCKS, &n.to_string())?;
     Ok(())
 }
 
