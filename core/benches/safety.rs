@@ -11,7 +11,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use imwallet_core::auth::device_keys::MemoryDeviceKeys;
 use imwallet_core::auth::keystore::MemoryKeyStore;
 use imwallet_core::events::EventKind;
-use imwallet_core::safety::{activity, ActivitySummary, SafetyPolicy, SensitiveAction};
+use imwallet_core::safety::{activity, ActivityItem, ActivitySummary, SafetyPolicy, SensitiveAction};
 use imwallet_core::session::autolock::AutoLock;
 use imwallet_core::store::events;
 use imwallet_core::vault::kdf::KdfProfile;
@@ -20,13 +20,18 @@ use imwallet_core::{Config, Hooks, WalletCore};
 
 const PW: &[u8] = b"correct horse battery staple 42";
 
-/// The engine's summary: the previous success, the failure count, the events after it.
+/// The engine's summary (`engine/safety.rs`): the previous success, the failure count, the events
+/// after it chosen from their unsealed columns, only the listed ones opened.
 fn summary(conn: &rusqlite::Connection, account_id: &str) -> ActivitySummary {
     let since = events::last_of(conn, account_id, &activity::SUCCESS_KINDS).unwrap();
     let after = since.map_or(0, |(id, _)| id);
     let failures = events::failures_after(conn, after, account_id).unwrap();
-    let (scanned, unscanned) = events::after(conn, after, activity::MAX_SCANNED).unwrap();
-    ActivitySummary::build(account_id, since.map(|(_, at)| at), failures, scanned, unscanned)
+    let (heads, unscanned) = events::heads_after(conn, after, activity::MAX_SCANNED).unwrap();
+    let (chosen, omitted) = activity::select(account_id, &heads, unscanned);
+    let ids: Vec<i64> = chosen.iter().map(|(id, _)| *id).collect();
+    let opened = events::by_ids(conn, &ids).unwrap();
+    let items = chosen.into_iter().zip(opened).map(|((_, category), event)| ActivityItem { category, event }).collect();
+    ActivitySummary::new(since.map(|(_, at)| at), failures, items, omitted)
 }
 
 fn safety(c: &mut Criterion) {

@@ -18,7 +18,7 @@ use rusqlite::Connection;
 use crate::clock::BootReading;
 use crate::engine::{lk, Inner, Notice, WalletCore};
 use crate::events::EventKind;
-use crate::safety::activity::{self, ActivitySummary};
+use crate::safety::activity::{self, ActivityItem, ActivitySummary};
 use crate::safety::environment::{self, EnvironmentCheck, EnvironmentReport, RiskFinding};
 use crate::safety::password::Moment;
 use crate::safety::{PasswordStatus, SensitiveAction, UnlockOutcome};
@@ -132,8 +132,14 @@ impl Inner {
         let since = events::last_of(conn, account_id, &activity::SUCCESS_KINDS)?;
         let after_id = since.map_or(0, |(id, _)| id);
         let failures = events::failures_after(conn, after_id, account_id)?;
-        let (scanned, unscanned) = events::after(conn, after_id, activity::MAX_SCANNED)?;
-        Ok(ActivitySummary::build(account_id, since.map(|(_, at)| at), failures, scanned, unscanned))
+        // Chosen from the unsealed columns; only the listed events' text is opened.
+        let (heads, unscanned) = events::heads_after(conn, after_id, activity::MAX_SCANNED)?;
+        let (chosen, omitted) = activity::select(account_id, &heads, unscanned);
+        let ids: Vec<i64> = chosen.iter().map(|(id, _)| *id).collect();
+        let mut opened: std::collections::HashMap<i64, crate::events::SecurityEvent> =
+            events::by_ids(conn, &ids)?.into_iter().map(|e| (e.id, e)).collect();
+        let items = chosen.into_iter().filter_map(|(id, category)| Some(ActivityItem { category, event: opened.remove(&id)? })).collect();
+        Ok(ActivitySummary::new(since.map(|(_, at)| at), failures, items, omitted))
     }
 
     /// The safety part of a successful login/unlock, inside its transition (`kind` is its

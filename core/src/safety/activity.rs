@@ -108,6 +108,40 @@ pub struct ActivityItem {
     pub event: SecurityEvent,
 }
 
+/// An event's unsealed columns: enough to choose what to report before any text is opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventHead {
+    pub id: i64,
+    pub kind: EventKind,
+    pub account_id: Option<String>,
+}
+
+impl EventHead {
+    pub fn of(e: &SecurityEvent) -> EventHead {
+        EventHead { id: e.id, kind: e.kind, account_id: e.account_id.clone() }
+    }
+}
+
+/// The events of `heads` (oldest first) to report to `account_id`, with their category: the
+/// newest [`MAX_ITEMS`]; `omitted` counts the reportable ones left out plus `unscanned`.
+pub fn select(account_id: &str, heads: &[EventHead], unscanned: u64) -> (Vec<(i64, ActivityCategory)>, u32) {
+    let mut chosen: Vec<(i64, ActivityCategory)> = heads
+        .iter()
+        .filter_map(|h| {
+            let (cat, scope) = category(h.kind)?;
+            let mine = h.account_id.as_deref() == Some(account_id);
+            let reported = match scope {
+                Scope::Account => mine || (cat == ActivityCategory::FailedAttempt && h.account_id.is_none()),
+                Scope::OtherAccounts => !mine && h.account_id.is_some(),
+            };
+            reported.then_some((h.id, cat))
+        })
+        .collect();
+    let extra = chosen.len().saturating_sub(MAX_ITEMS);
+    chosen.drain(..extra);
+    (chosen, u32::try_from(extra as u64 + unscanned).unwrap_or(u32::MAX))
+}
+
 /// What happened since the account's previous successful login/unlock.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ActivitySummary {
@@ -133,25 +167,24 @@ impl ActivitySummary {
     pub fn build(
         account_id: &str,
         since_unix: Option<i64>,
-        (failed_attempts, last_failed_at_unix): (u32, Option<i64>),
+        failures: (u32, Option<i64>),
         scanned: Vec<SecurityEvent>,
         unscanned: u64,
     ) -> ActivitySummary {
-        let mut items: Vec<ActivityItem> = scanned
-            .into_iter()
-            .filter_map(|event| {
-                let (cat, scope) = category(event.kind)?;
-                let mine = event.account_id.as_deref() == Some(account_id);
-                let reported = match scope {
-                    Scope::Account => mine || (cat == ActivityCategory::FailedAttempt && event.account_id.is_none()),
-                    Scope::OtherAccounts => !mine && event.account_id.is_some(),
-                };
-                reported.then_some(ActivityItem { category: cat, event })
-            })
-            .collect();
-        let extra = items.len().saturating_sub(MAX_ITEMS);
-        items.drain(..extra);
-        let omitted = u32::try_from(extra as u64 + unscanned).unwrap_or(u32::MAX);
+        let heads: Vec<EventHead> = scanned.iter().map(EventHead::of).collect();
+        let (chosen, omitted) = select(account_id, &heads, unscanned);
+        let mut by_id: std::collections::HashMap<i64, SecurityEvent> = scanned.into_iter().map(|e| (e.id, e)).collect();
+        let items = chosen.into_iter().filter_map(|(id, category)| Some(ActivityItem { category, event: by_id.remove(&id)? })).collect();
+        ActivitySummary::new(since_unix, failures, items, omitted)
+    }
+
+    /// The summary of the chosen `items` (oldest first).
+    pub fn new(
+        since_unix: Option<i64>,
+        (failed_attempts, last_failed_at_unix): (u32, Option<i64>),
+        items: Vec<ActivityItem>,
+        omitted: u32,
+    ) -> ActivitySummary {
         ActivitySummary { since_unix, failed_attempts, last_failed_at_unix, items, omitted }
     }
 

@@ -3,6 +3,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::events::{EventKind, FailedAttemptsSummary, SecurityEvent};
+use crate::safety::activity::EventHead;
 use crate::Result;
 
 /// Appends an event; returns it with its id.
@@ -61,15 +62,32 @@ pub fn last_of(conn: &Connection, account_id: &str, kinds: &[EventKind]) -> Resu
     Ok(conn.query_row(&sql, rusqlite::params_from_iter(values), |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
 }
 
-/// The events after `after_id`, oldest first: at most the newest `limit` of them, and how many
-/// more there are.
-pub fn after(conn: &Connection, after_id: i64, limit: u32) -> Result<(Vec<SecurityEvent>, u64)> {
+/// The unsealed columns of the events after `after_id`, oldest first: at most the newest `limit`
+/// of them, and how many more there are. Nothing sealed is opened.
+pub fn heads_after(conn: &Connection, after_id: i64, limit: u32) -> Result<(Vec<EventHead>, u64)> {
     let total: i64 = conn.query_row("SELECT COUNT(*) FROM events WHERE id > ?1", [after_id], |r| r.get(0))?;
-    let mut st = conn.prepare(&format!("{SELECT} WHERE id > ?1 ORDER BY id DESC LIMIT ?2"))?;
-    let rows = st.query_map(params![after_id, limit], raw)?;
-    let mut out = events(rows)?;
+    let mut st = conn.prepare("SELECT id, kind, account_id FROM events WHERE id > ?1 ORDER BY id DESC LIMIT ?2")?;
+    let rows = st.query_map(params![after_id, limit], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, kind, account_id) = row?;
+        if let Some(kind) = EventKind::parse(&kind) {
+            out.push(EventHead { id, kind, account_id });
+        }
+    }
     out.reverse();
     Ok((out, (total as u64).saturating_sub(u64::from(limit))))
+}
+
+/// The events with these ids (text opened), oldest first.
+pub fn by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<SecurityEvent>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("?{i}")).collect();
+    let mut st = conn.prepare(&format!("{SELECT} WHERE id IN ({}) ORDER BY id", marks.join(", ")))?;
+    let rows = st.query_map(rusqlite::params_from_iter(ids), raw)?;
+    events(rows)
 }
 
 /// Wrong passwords after `after_id` for `account_id` or an unknown name: how many, and the last
