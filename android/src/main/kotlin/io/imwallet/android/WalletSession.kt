@@ -43,7 +43,9 @@ class WalletSession(initial: SessionState) : SessionListener {
          * that are not on this phone: offer `quarantineDamagedData` and a restore from the recovery
          * phrase) besides the usual open errors. `deviceKeys` is replaceable for tests only; it is
          * never null, so the shell never runs unbound. `hardwareKey` (a [Fido2HardwareKey]) lets
-         * accounts turn on the security-key factor and unlock with it.
+         * accounts turn on the security-key factor and unlock with it. `environment` (an
+         * [AndroidEnvironmentProbe]) answers the environment policy's questions; without it every
+         * answer is "cannot tell" (the policy then warns where it would warn or refuse).
          */
         fun open(
             config: CoreConfig,
