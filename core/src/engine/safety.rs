@@ -10,8 +10,9 @@
 //!   account write the account's rehearsal record; every biometric unlock counts one more, in
 //!   the unlock's own transition. A biometric unlock whose rehearsal is due is refused before
 //!   the prompt and again inside the transition (a concurrent unlock cannot slip past).
-//! * **Password age** and the **activity summary** are read from the security log inside the
-//!   unlock transition, before its own success event is written.
+//! * **Password age** (from the account's recorded set time) and the **activity summary** (from
+//!   the security log: chosen on the unsealed columns, only the listed events opened) are read
+//!   inside the unlock transition, before its own success event is written.
 
 use rusqlite::Connection;
 
