@@ -7,6 +7,8 @@
 
 use imwallet_core::Error as E;
 
+use crate::safety::{EnvironmentRisk, SensitiveAction};
+
 /// Every failure an imwallet call can report. `reason` texts are safe to show users; `kind`
 /// (where present) is the core's precise error name.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -89,6 +91,14 @@ pub enum WalletError {
     /// The app-verified code could not be checked (no verifier, the app's server unreachable).
     #[error("{reason}")]
     SecondFactorUnavailable { reason: String },
+    /// The app's environment policy refuses `action` here: `risk` is present (`known`) or could
+    /// not be ruled out. Nothing was done; no password attempt was counted.
+    #[error("{reason}")]
+    EnvironmentRefused { action: SensitiveAction, risk: EnvironmentRisk, known: bool, reason: String },
+    /// Biometric unlock is on, but this time the password is needed (so it is not forgotten):
+    /// nothing was prompted; unlock with the password, after which biometrics work again.
+    #[error("{reason}")]
+    PasswordRehearsalDue { biometric_unlocks: Option<u32>, days_since_password: Option<u32>, reason: String },
     /// The account's security key is needed and the user dismissed the prompt.
     #[error("{reason}")]
     HardwareKeyCancelled { reason: String },
@@ -164,6 +174,10 @@ impl From<E> for WalletError {
             E::AuthorizationRequired { action, accepted } => WalletError::AuthorizationRequired { action, accepted, reason: message },
             E::SecondFactorCodeRejected => WalletError::SecondFactorCodeRejected { reason: message },
             E::SecondFactorUnavailable { .. } => WalletError::SecondFactorUnavailable { reason: message },
+            E::EnvironmentRefused { action, risk, known } => WalletError::EnvironmentRefused { action, risk, known, reason: message },
+            E::PasswordRehearsalDue { biometric_unlocks, days_since_password } => {
+                WalletError::PasswordRehearsalDue { biometric_unlocks, days_since_password, reason: message }
+            }
             E::HardwareKeyCancelled => WalletError::HardwareKeyCancelled { reason: message },
             E::HardwareKeyUnavailable { .. } => WalletError::HardwareKeyUnavailable { reason: message },
             E::DeviceKeyUnavailable { .. } => WalletError::DeviceKeyUnavailable { reason: message },

@@ -9,13 +9,23 @@ use imwallet_core::auth::hooks as core_hooks;
 use imwallet_core::auth::hooks::HookError;
 
 use crate::error::WalletError;
-use crate::types::{DeviceIntegrity, NetworkKind, SecurityEvent, SessionState};
+use crate::types::{NetworkKind, SecurityEvent, SessionState};
 
-/// Network and device information (implemented by the shell).
+/// Network and device facts for the environment policy and the logout plan (implemented by the
+/// shell). Each answer may be "cannot tell" (`NetworkKind::Unknown`, `null`/`nil`/`None`); a
+/// method that throws counts as "cannot tell" for that answer — never as safe. Shipped: Android
+/// `io.imwallet.android.AndroidEnvironmentProbe`, iOS `ImWalletIOS.IOSEnvironmentProbe`.
 #[uniffi::export(with_foreign)]
 pub trait EnvironmentProbe: Send + Sync {
     fn network(&self) -> Result<NetworkKind, WalletError>;
-    fn device_integrity(&self) -> Result<DeviceIntegrity, WalletError>;
+    /// Whether the device has a screen lock (PIN, pattern, password, passcode).
+    fn screen_lock_set(&self) -> Result<Option<bool>, WalletError>;
+    /// Whether the device is rooted / jailbroken.
+    fn rooted(&self) -> Result<Option<bool>, WalletError>;
+    /// Whether a debugger is attached to the app's process.
+    fn debugger_attached(&self) -> Result<Option<bool>, WalletError>;
+    /// Whether the app runs on an emulator or simulator.
+    fn emulator(&self) -> Result<Option<bool>, WalletError>;
 }
 
 /// Hears state transitions and security events (implemented by the shell).
@@ -47,8 +57,20 @@ impl core_hooks::EnvironmentProbe for EnvAdapter {
         self.0.network().map_err(hook_err)
     }
 
-    fn device_integrity(&self) -> Result<DeviceIntegrity, HookError> {
-        self.0.device_integrity().map_err(hook_err)
+    fn screen_lock_set(&self) -> Result<Option<bool>, HookError> {
+        self.0.screen_lock_set().map_err(hook_err)
+    }
+
+    fn rooted(&self) -> Result<Option<bool>, HookError> {
+        self.0.rooted().map_err(hook_err)
+    }
+
+    fn debugger_attached(&self) -> Result<Option<bool>, HookError> {
+        self.0.debugger_attached().map_err(hook_err)
+    }
+
+    fn emulator(&self) -> Result<Option<bool>, HookError> {
+        self.0.emulator().map_err(hook_err)
     }
 }
 

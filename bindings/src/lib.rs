@@ -21,6 +21,7 @@ pub mod hooks;
 pub mod keys;
 pub mod keystore;
 pub mod second_factor;
+pub mod safety;
 pub mod transactions;
 pub mod types;
 pub mod wallet;

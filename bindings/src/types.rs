@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-pub use imwallet_core::auth::hooks::{DeviceIntegrity, NetworkKind};
+pub use imwallet_core::auth::hooks::NetworkKind;
 pub use imwallet_core::events::FailedAttemptsSummary;
 pub use imwallet_core::session::limiter::AttemptStatus;
 pub use imwallet_core::session::logout::{ConfirmationNeeded, LogoutAction, LogoutOptions, LogoutPlan, LogoutReport, LogoutWarning};
@@ -178,23 +178,18 @@ pub struct FailedAttemptsSummary {
 /// The network the device is on, as the shell sees it.
 #[uniffi::remote(Enum)]
 pub enum NetworkKind {
+    /// The shell cannot tell (or its probe failed).
     Unknown,
     Offline,
     Cellular,
+    /// Wi-Fi secured with WPA2/WPA3 (or 802.1X) and no captive portal.
     PrivateWifi,
+    /// Open (unencrypted or OWE-only) or public Wi-Fi: a hotspot, a captive portal.
     PublicWifi,
+    /// Wi-Fi whose security the platform does not report (iOS): counts as unknown.
+    WifiSecurityUnknown,
+    /// Traffic goes through a VPN.
     Vpn,
-}
-
-/// Device integrity, as the shell sees it.
-#[uniffi::remote(Enum)]
-pub enum DeviceIntegrity {
-    Unknown,
-    Trusted,
-    /// Rooted / jailbroken.
-    Compromised,
-    /// A debugger is attached.
-    DebuggerAttached,
 }
 
 // ---- hand-written: the FFI shape differs on purpose -----------------------------------------
@@ -209,7 +204,8 @@ pub enum AutoLock {
 }
 
 /// How to open a core.
-// Mirror: the core's `Config` holds a `PathBuf` and names the setting `default_auto_lock`.
+// Mirror: the core's `Config` holds a `PathBuf`, names the setting `default_auto_lock` and holds
+// the full safety table (`SafetyConfig` here).
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct CoreConfig {
     pub data_dir: String,
@@ -219,6 +215,10 @@ pub struct CoreConfig {
     /// (`login` always does). Off by default.
     #[uniffi(default = false)]
     pub unlock_needs_second_factor: bool,
+    /// The environment policy, password rehearsal and reminder (ADR 0015); none: the defaults
+    /// (`default_safety_config()`).
+    #[uniffi(default)]
+    pub safety: Option<crate::safety::SafetyConfig>,
 }
 
 /// A new account; `phrase` is UTF-8 bytes the shell shows once and then wipes. Printing it

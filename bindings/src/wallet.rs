@@ -15,6 +15,7 @@ use crate::hooks::{
     BootClock, BootClockAdapter, DeviceOwnerAdapter, DeviceOwnerCheck, EnvAdapter, EnvironmentProbe, ListenerAdapter, SessionListener,
 };
 use crate::keystore::{KeyStoreAdapter, PromptTexts, SecureKeyStore};
+use crate::safety::{EnvironmentCheck, PasswordStatus, SensitiveAction, UnlockOutcome};
 use crate::second_factor::{AppCodeAdapter, AppCodeVerifier, SecondFactor};
 use crate::types::*;
 
@@ -136,11 +137,17 @@ impl WalletCore {
         if let Some(v) = app_code_verifier {
             hooks.app_codes = Some(Arc::new(AppCodeAdapter(v)));
         }
+        let CoreConfig { data_dir, kdf_profile: _, auto_lock, unlock_needs_second_factor, safety } = config;
+        let safety = match safety {
+            Some(s) => s.to_core()?,
+            None => Default::default(),
+        };
         let cfg = core::Config {
-            data_dir: config.data_dir.into(),
+            data_dir: data_dir.into(),
             kdf_profile: profile,
-            default_auto_lock: config.auto_lock.into(),
-            unlock_needs_second_factor: config.unlock_needs_second_factor,
+            default_auto_lock: auto_lock.into(),
+            unlock_needs_second_factor,
+            safety,
         };
         let c = core::WalletCore::open(cfg, hooks)?;
         let export_kdf = if profile == core::vault::kdf::KdfProfile::Production { ExportKdf::STANDARD } else { ExportKdf::LIGHT };
@@ -157,21 +164,35 @@ impl WalletCore {
         self.core.set_listener(listener.map(|l| Arc::new(ListenerAdapter(l)) as Arc<dyn core::auth::hooks::SessionListener>));
     }
 
-    /// Logs in with account name and password, and the account's second factor when it has
-    /// one on (`AccountInfo.second_factor`). A missing or wrong factor fails exactly like a
-    /// wrong password (`InvalidCredentials`, counted).
+    /// Logs in: the environment policy first (`EnvironmentRefused`), then the password and the
+    /// account's second factor when it has one on (`AccountInfo.second_factor`; a missing or
+    /// wrong factor fails exactly like a wrong password: `InvalidCredentials`, counted). Returns
+    /// the state, the environment warnings, the activity since the account's previous login or
+    /// unlock, and the password's rehearsal/age flags.
     #[uniffi::method(default(factor = None))]
-    pub async fn login(&self, account_name: String, password: Vec<u8>, factor: Option<SecondFactor>) -> Result<SessionState> {
+    pub async fn login(&self, account_name: String, password: Vec<u8>, factor: Option<SecondFactor>) -> Result<UnlockOutcome> {
         let (pw, factor) = (secret(password), factor.map(imwallet_core::auth::second_factor::SecondFactor::from));
-        self.cancellable(move |c, x| c.login_with(&account_name, &pw, factor.as_ref(), x)).await
+        self.cancellable(move |c, x| c.login_with(&account_name, &pw, factor.as_ref(), x)).await.map(Into::into)
     }
 
-    /// Unlocks the `Locked` session with the password; `factor` is needed only when the app
-    /// opened the core with `CoreConfig.unlock_needs_second_factor` (otherwise not looked at).
+    /// Unlocks a locked session with the password (as `login`); `factor` is needed only when
+    /// the app opened the core with `CoreConfig.unlock_needs_second_factor` (otherwise not
+    /// looked at).
     #[uniffi::method(default(factor = None))]
-    pub async fn unlock(&self, password: Vec<u8>, factor: Option<SecondFactor>) -> Result<SessionState> {
+    pub async fn unlock(&self, password: Vec<u8>, factor: Option<SecondFactor>) -> Result<UnlockOutcome> {
         let (pw, factor) = (secret(password), factor.map(imwallet_core::auth::second_factor::SecondFactor::from));
-        self.cancellable(move |c, x| c.unlock_with_factor(&pw, factor.as_ref(), x)).await
+        self.cancellable(move |c, x| c.unlock_with_factor(&pw, factor.as_ref(), x)).await.map(Into::into)
+    }
+
+    /// What the environment policy says about `action` now (for a confirmation screen before
+    /// it; the action checks again). Calls the environment probe.
+    pub fn environment_check(&self, action: SensitiveAction) -> EnvironmentCheck {
+        self.core.environment_check(action)
+    }
+
+    /// The session account's password age, reminder and rehearsal (also while locked).
+    pub fn password_status(&self) -> Result<PasswordStatus> {
+        Ok(self.core.password_status()?)
     }
 
     pub fn lock(&self) -> Result<SessionState> {
@@ -334,8 +355,9 @@ impl WalletCore {
     }
 
     /// Unlocks with fingerprint/face: the key store's prompt releases a secret the core proves.
-    pub async fn unlock_with_biometrics(&self) -> Result<SessionState> {
-        self.cancellable(|c, x| c.unlock_with_biometrics_with(x)).await
+    /// `PasswordRehearsalDue` (no prompt shown) when the password is needed this time.
+    pub async fn unlock_with_biometrics(&self) -> Result<UnlockOutcome> {
+        self.cancellable(|c, x| c.unlock_with_biometrics_with(x)).await.map(Into::into)
     }
 
     /// Authorizes `action` ahead of a call that takes no proof (e.g. signing).

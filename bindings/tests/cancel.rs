@@ -58,6 +58,7 @@ async fn a_dropped_unlock_future_discards_its_result() {
         kdf_profile: KdfProfile::InsecureFastForTests,
         auto_lock: AutoLock::Never,
         unlock_needs_second_factor: false,
+        safety: None,
     };
     let core = WalletCore::new(config, None, None, Some(ks.clone()), None, None, None, None, None, None).unwrap();
     core.create_account("Eve".into(), PW.to_vec(), 12, Language::English).await.unwrap();
@@ -77,5 +78,5 @@ async fn a_dropped_unlock_future_discards_its_result() {
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert!(matches!(core.state(), SessionState::Locked { .. }), "a cancelled unlock must not unlock: {:?}", core.state());
     // Nothing is stuck: a fresh unlock works.
-    assert!(matches!(core.unlock_with_biometrics().await.unwrap(), SessionState::Unlocked { .. }));
+    assert!(matches!(core.unlock_with_biometrics().await.unwrap().state, SessionState::Unlocked { .. }));
 }

@@ -8,7 +8,7 @@ use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
 
 use imwallet_core::auth::gates::AuthProof;
-use imwallet_core::auth::hooks::{DeviceIntegrity, EnvironmentProbe, HookError, NetworkKind, SessionListener};
+use imwallet_core::auth::hooks::{EnvironmentProbe, HookError, NetworkKind, SessionListener};
 use imwallet_core::auth::keystore::MemoryKeyStore;
 use imwallet_core::auth::keystore::SecureKeyStore;
 use imwallet_core::cache::{CacheKind, CacheScope, ClearScope};
@@ -31,8 +31,17 @@ impl EnvironmentProbe for DemoEnv {
     fn network(&self) -> Result<NetworkKind, HookError> {
         Ok(*self.0.lock().unwrap_or_else(|e| e.into_inner()))
     }
-    fn device_integrity(&self) -> Result<DeviceIntegrity, HookError> {
-        Ok(DeviceIntegrity::Trusted)
+    fn screen_lock_set(&self) -> Result<Option<bool>, HookError> {
+        Ok(Some(true))
+    }
+    fn rooted(&self) -> Result<Option<bool>, HookError> {
+        Ok(Some(false))
+    }
+    fn debugger_attached(&self) -> Result<Option<bool>, HookError> {
+        Ok(Some(false))
+    }
+    fn emulator(&self) -> Result<Option<bool>, HookError> {
+        Ok(Some(false))
     }
 }
 
@@ -129,7 +138,11 @@ fn walkthrough(out: &Out, dir: &std::path::Path, pace: &mut Pace<'_>) -> Result<
     if let Err(e) = core.unlock(b"a wrong password guess") {
         outln!("   wrong password: [{}] {e} (the attempt was counted before Argon2 ran)", e.kind())?;
     }
-    core.unlock(PASSWORD)?;
+    let unlocked = core.unlock(PASSWORD)?;
+    outln!(
+        "   unlocked; since the last login: {} wrong password attempt(s) (the core reports what happened in between)",
+        unlocked.activity.failed_attempts
+    )?;
     core.enable_biometric_unlock(PASSWORD)?;
     outln!("   biometric unlock enabled: a random secret went to the key store, the vault key is wrapped under it")?;
     core.lock()?;

@@ -2,6 +2,7 @@
 
 use imwallet_core::auth::gates::{GatePolicy, GatedAction};
 use imwallet_core::events::{EventKind, SecurityEvent};
+use imwallet_core::safety::PasswordStatus;
 use imwallet_core::session::logout::{ConfirmationNeeded, LogoutAction, LogoutPlan, LogoutReport, LogoutWarning};
 use imwallet_core::session::{AccountInfo, SessionState};
 use serde_json::{json, Value};
@@ -42,10 +43,14 @@ fn policy_text(p: &GatePolicy) -> String {
     }
 }
 
-/// `status`: the state, then each gated action's policy.
-pub fn status(out: &Out, s: &SessionState, gates: &[(GatedAction, GatePolicy)]) -> Result<(), CliError> {
+/// `status`: the state, the password's age and rehearsal (with a session), then each gated
+/// action's policy.
+pub fn status(out: &Out, s: &SessionState, password: Option<&PasswordStatus>, gates: &[(GatedAction, GatePolicy)]) -> Result<(), CliError> {
     if out.json {
         let mut v = state_json(s);
+        if let Some(p) = password {
+            v["password"] = crate::render_safety::password_json(p);
+        }
         v["gates"] = gates
             .iter()
             .map(|(a, p)| (a.as_str().to_string(), json!({"gate": p.gate.as_str(), "fresh_within_secs": p.fresh_within_secs})))
@@ -53,6 +58,9 @@ pub fn status(out: &Out, s: &SessionState, gates: &[(GatedAction, GatePolicy)]) 
         return out.print_json(&v);
     }
     outln!("state: {}", state_text(s))?;
+    for line in password.map(crate::render_safety::password_lines).unwrap_or_default() {
+        outln!("{line}")?;
+    }
     outln!("gates:")?;
     for (a, p) in gates {
         outln!("  {:<17} {}", a.as_str(), policy_text(p))?;
@@ -176,6 +184,13 @@ pub fn event_text(k: EventKind) -> &'static str {
         EventKind::SecondFactorDisabled => "two-step verification off",
         EventKind::RecoveryCodeUsed => "logged in with a recovery code",
         EventKind::RecoveryCodesRegenerated => "new recovery codes (the old ones no longer work)",
+        EventKind::GateChanged => "a gate changed",
+        EventKind::AutoLockChanged => "auto-lock changed",
+        EventKind::EnvironmentWarning => "went ahead despite an environment warning",
+        EventKind::EnvironmentRefused => "refused by the environment policy",
+        EventKind::PasswordRehearsalDue => "fingerprint/face unlock refused: the password is due",
+        EventKind::PasswordChangeDue => "reminder: time to change the password",
+        EventKind::ActivityReported => "activity since the last login shown",
     }
 }
 

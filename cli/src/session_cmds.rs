@@ -3,13 +3,15 @@
 //! A process holds an unlocked session only while it runs, so every command that needs keys
 //! asks for the password itself; `login`/`lock`/`logout` change the session persisted in the
 //! data directory (it reopens `Locked`). For a session that stays unlocked, use `imwallet shell`.
+//! `login`/`unlock` print the environment warnings and the activity since the account's last
+//! login (ADR 0015); `status` the password's age and rehearsal.
 
 use std::path::{Path, PathBuf};
 
 use imwallet_core::auth::gates::{AuthProof, Gate, GatePolicy, GatedAction};
 use imwallet_core::auth::{names, password};
+use imwallet_core::safety::{SensitiveAction, UnlockOutcome};
 use imwallet_core::session::logout::{ConfirmationNeeded, LogoutConfirmation, LogoutOptions};
-use imwallet_core::session::SessionState;
 use imwallet_core::vault::SecretBytes;
 use imwallet_core::wallet::{Language, Mnemonic};
 use imwallet_core::{Config, Hooks, WalletCore};
@@ -19,7 +21,7 @@ use zeroize::Zeroizing;
 use crate::input::Input;
 use crate::output::{CliError, Out};
 use crate::progress::with_spinner;
-use crate::{errln, outln, render};
+use crate::{errln, outln, render, render_safety};
 
 /// A per-user folder of imwallet's: `$<xdg_var>/imwallet` when set, else `~/<linux>` (or
 /// `~/<macos>` on macOS).
@@ -41,12 +43,18 @@ pub fn open(dir: &Path) -> Result<WalletCore, CliError> {
     // The limiter measures delays on the boot clock, so a one-shot command per attempt cannot
     // restart them.
     let hooks = Hooks {
+        environment: std::sync::Arc::new(crate::environment::DesktopEnvironment),
         key_store: crate::biometric::key_store(dir),
         boot_clock: std::sync::Arc::new(imwallet_core::clock::LinuxBootClock),
         device_keys: Some(crate::device_keys::store(dir)),
         ..Hooks::default()
     };
-    Ok(WalletCore::open(Config::new(dir), hooks)?)
+    Ok(WalletCore::open(config(dir), hooks)?)
+}
+
+/// The CLI's core configuration: the desktop's safety policy (`environment.rs`).
+pub fn config(dir: &Path) -> Config {
+    Config { safety: crate::environment::desktop_safety(), ..Config::new(dir) }
 }
 
 /// A new password for `account`: checked against the policy as soon as it is typed (before the
@@ -127,33 +135,61 @@ pub fn account_list(out: &Out, dir: &Path) -> Result<(), CliError> {
 }
 
 /// Logs `name` in (or unlocks the persisted session when `name` is `None`). A login asks for
-/// the second factor after the password when the account has one on (`two_factor.rs`).
-pub fn login(core: &WalletCore, input: &mut Input, name: Option<&str>) -> Result<SessionState, CliError> {
+/// the second factor after the password when the account has one on (`two_factor.rs`). In
+/// text mode the environment warnings, the activity since the account's last login and the
+/// password notes go to stderr.
+pub fn login(out: &Out, core: &WalletCore, input: &mut Input, name: Option<&str>) -> Result<UnlockOutcome, CliError> {
     before_password(core, name)?;
     let pw = input.secret("wallet password")?;
-    let state = match name {
+    let outcome = match name {
         Some(n) => {
             let factor = crate::two_factor::login_factor(input, core, n)?;
             with_spinner("checking the password", || core.login(n, pw.as_bytes(), factor.as_ref()))?
         }
         None => with_spinner("checking the password", || core.unlock(pw.as_bytes()))?,
     };
-    Ok(state)
+    if !out.json {
+        render_safety::outcome_notes(out, &outcome);
+    }
+    Ok(outcome)
 }
 
 pub fn cmd_login(out: &Out, input: &mut Input, dir: &Path, name: &str) -> Result<(), CliError> {
     let core = open(dir)?;
-    let s = login(&core, input, Some(name))?;
-    render::state(out, &s)
+    let o = login(out, &core, input, Some(name))?;
+    if out.json {
+        out.print_json(&render_safety::outcome_json(&o))
+    } else {
+        render::state(out, &o.state)
+    }
 }
 
 pub fn cmd_unlock(out: &Out, input: &mut Input, dir: &Path, biometric: bool) -> Result<(), CliError> {
     let core = open(dir)?;
-    let s = if biometric { core.unlock_with_biometrics()? } else { login(&core, input, None)? };
-    if out.json {
-        out.print_json(&json!({"state": render::state_json(&s), "addresses": core.addresses(1)?}))?;
+    let o = if biometric {
+        match core.unlock_with_biometrics() {
+            // The rehearsal: on a terminal, ask for the password right away.
+            Err(e @ imwallet_core::Error::PasswordRehearsalDue { .. }) if input.interactive() => {
+                out.warn(&e.to_string());
+                login(out, &core, input, None)?
+            }
+            other => {
+                let o = other?;
+                if !out.json {
+                    render_safety::outcome_notes(out, &o);
+                }
+                o
+            }
+        }
     } else {
-        render::state(out, &s)?;
+        login(out, &core, input, None)?
+    };
+    if out.json {
+        let mut v = json!({"state": render::state_json(&o.state), "addresses": core.addresses(1)?});
+        render_safety::add_outcome_json(&mut v, &o);
+        out.print_json(&v)?;
+    } else {
+        render::state(out, &o.state)?;
         outln!("address: {}", core.addresses(1)?.join(", "))?;
     }
     Ok(())
@@ -166,14 +202,23 @@ pub fn cmd_lock(out: &Out, dir: &Path) -> Result<(), CliError> {
 
 /// The session state and the session account's gates (the defaults without a session).
 pub fn cmd_status(out: &Out, dir: &Path) -> Result<(), CliError> {
-    let core = open(dir)?;
+    status(out, &open(dir)?)
+}
+
+/// The session state, the password's age and rehearsal, and the session account's gates.
+pub fn status(out: &Out, core: &WalletCore) -> Result<(), CliError> {
     let gates: Vec<(GatedAction, GatePolicy)> = GatedAction::ALL.iter().map(|a| (*a, core.gate_policy(*a))).collect();
-    render::status(out, &core.state(), &gates)
+    let password = match core.password_status() {
+        Ok(p) => Some(p),
+        Err(imwallet_core::Error::NotLoggedIn) => None,
+        Err(e) => return Err(e.into()),
+    };
+    render::status(out, &core.state(), password.as_ref(), &gates)
 }
 
 pub fn backup_confirm(out: &Out, input: &mut Input, dir: &Path) -> Result<(), CliError> {
     let core = open(dir)?;
-    login(&core, input, None)?;
+    login(out, &core, input, None)?;
     confirm_backup_words(&core, input)?;
     if out.json {
         out.print_json(&json!({"backed_up": true}))?;
@@ -245,6 +290,7 @@ pub fn cmd_events(out: &Out, dir: &Path, limit: u32) -> Result<(), CliError> {
 pub fn biometrics(out: &Out, input: &mut Input, dir: &Path, enable: bool) -> Result<(), CliError> {
     let core = open(dir)?;
     if enable {
+        render_safety::before(out, &core, SensitiveAction::EnableBiometrics)?;
         before_password(&core, None)?;
         let pw = input.secret("wallet password")?;
         with_spinner("checking the password", || core.enable_biometric_unlock(pw.as_bytes()))?;

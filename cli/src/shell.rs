@@ -21,12 +21,12 @@ use imwallet_core::session::autolock::AutoLock;
 use imwallet_core::session::logout::LogoutOptions;
 use imwallet_core::session::SessionState;
 use imwallet_core::wallet::Language;
-use imwallet_core::{Config, Hooks, WalletCore};
+use imwallet_core::{Hooks, WalletCore};
 
 use crate::input::{next_stdin_line, Input};
 use crate::output::{CliError, Out};
 use crate::progress::with_spinner;
-use crate::session_cmds::{confirm_backup_words, login, logout, new_password, recovery_phrase};
+use crate::session_cmds::{confirm_backup_words, login, logout, new_password, recovery_phrase, status};
 use crate::{errln, outln, render};
 
 type Printer = Box<dyn ExternalPrinter + Send>;
@@ -67,13 +67,14 @@ const HELP: &str = "commands: status | accounts | create NAME [WORDS] [LANG] | i
 pub fn run(out: &Out, input: &mut Input, dir: &Path) -> Result<(), CliError> {
     std::fs::create_dir_all(dir).map_err(|e| CliError::io(format!("cannot create {}: {e}", dir.display())))?;
     let hooks = Hooks {
+        environment: Arc::new(crate::environment::DesktopEnvironment),
         listener: Some(Arc::new(Announce)),
         key_store: crate::biometric::key_store(dir),
         boot_clock: Arc::new(imwallet_core::clock::LinuxBootClock),
         device_keys: Some(crate::device_keys::store(dir)),
         ..Hooks::default()
     };
-    let core = WalletCore::open(Config::new(dir), hooks)?;
+    let core = WalletCore::open(crate::session_cmds::config(dir), hooks)?;
     errln!("imwallet shell on {} — {}", dir.display(), render::state_text(&core.state()));
     errln!("{HELP}");
     let mut editor = if input.interactive() {
@@ -135,7 +136,7 @@ pub fn run(out: &Out, input: &mut Input, dir: &Path) -> Result<(), CliError> {
 fn step(out: &Out, input: &mut Input, core: &WalletCore, cmd: &str, args: &[&str]) -> Result<(), CliError> {
     match cmd {
         "help" => errln!("{HELP}"),
-        "status" => render::state(out, &core.state())?,
+        "status" => status(out, core)?,
         "accounts" => render::accounts(out, &core.accounts()?)?,
         "create" => {
             let name = args.first().ok_or_else(|| CliError::usage("create NAME [WORDS] [LANG]"))?;
@@ -155,10 +156,10 @@ fn step(out: &Out, input: &mut Input, core: &WalletCore, cmd: &str, args: &[&str
         }
         "login" => {
             let name = args.first().ok_or_else(|| CliError::usage("login NAME"))?;
-            login(core, input, Some(name))?;
+            login(out, core, input, Some(name))?;
         }
         "unlock" => {
-            login(core, input, None)?;
+            login(out, core, input, None)?;
         }
         "lock" => {
             core.lock()?;
@@ -178,6 +179,7 @@ fn step(out: &Out, input: &mut Input, core: &WalletCore, cmd: &str, args: &[&str
             outln!("backup confirmed")?;
         }
         "reveal" => {
+            crate::render_safety::before(out, core, imwallet_core::safety::SensitiveAction::RevealPhrase)?;
             let pw = input.secret("wallet password")?;
             let phrase = with_spinner("checking the password", || core.reveal_phrase(AuthProof::Password(pw.as_bytes())))?;
             outln!("{}", phrase.expose_str()?)?;

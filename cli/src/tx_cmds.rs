@@ -100,6 +100,7 @@ pub fn sign_tx(out: &Out, input: &mut Input, dir: &Path, source: &Path, chain_id
     // Refused before any password is typed: malformed, out of range, another chain.
     let summary = summarize(&text, chain_id)?;
     let core = open(dir)?;
+    crate::render_safety::before(out, &core, imwallet_core::safety::SensitiveAction::Sign)?;
     let pw = input.secret("wallet password")?;
     with_spinner("checking the password", || core.unlock(pw.as_bytes()))?;
     let from = match core.addresses(index.saturating_add(1)) {

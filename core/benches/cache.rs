@@ -34,6 +34,7 @@ fn logout_clearing_caches(c: &mut Criterion) {
         kdf_profile: KdfProfile::InsecureFastForTests,
         default_auto_lock: AutoLock::Never,
         unlock_needs_second_factor: false,
+        safety: Default::default(),
     };
     let w = WalletCore::open(config, Hooks { key_store: Arc::new(MemoryKeyStore::new()), ..Hooks::default() }).unwrap();
     w.create_account("Bench", PW, 12, Language::English).unwrap();

@@ -30,6 +30,7 @@ fn lanes(c: &mut Criterion) {
         kdf_profile: KdfProfile::Production,
         default_auto_lock: AutoLock::Never,
         unlock_needs_second_factor: false,
+        safety: Default::default(),
     };
     let w = WalletCore::open(config, Hooks::default()).unwrap();
     w.create_account("Bench", PW, 12, Language::English).unwrap();

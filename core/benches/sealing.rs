@@ -23,6 +23,7 @@ fn open(dir: &Path, device: Option<Arc<dyn DeviceKeyStore>>) -> WalletCore {
         kdf_profile: KdfProfile::InsecureFastForTests,
         default_auto_lock: AutoLock::Never,
         unlock_needs_second_factor: false,
+        safety: Default::default(),
     };
     WalletCore::open(config, Hooks { key_store: Arc::new(MemoryKeyStore::new()), device_keys: device, ..Hooks::default() }).unwrap()
 }

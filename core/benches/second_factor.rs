@@ -46,6 +46,7 @@ fn login_overhead(c: &mut Criterion) {
         data_dir: dir.path().to_path_buf(),
         kdf_profile: KdfProfile::InsecureFastForTests,
         default_auto_lock: AutoLock::Never,
+        safety: Default::default(),
         unlock_needs_second_factor: false,
     };
     let w = WalletCore::open(config, Hooks { clock: clock.clone(), boot_clock: clock.clone(), ..Hooks::default() }).unwrap();

@@ -130,6 +130,17 @@ pub enum Error {
     #[error("{action} needs authorization: {accepted}")]
     AuthorizationRequired { action: String, accepted: String },
 
+    // ---- safety advice, enforced (ADR 0015) ----------------------------------------------
+    /// The app's environment policy refuses `action` here: `risk` is present (`known`) or
+    /// cannot be ruled out. Nothing was done and no password attempt was counted.
+    #[error("{} is not allowed on this device now: {}", action.describe(), risk.describe(*known))]
+    EnvironmentRefused { action: crate::safety::SensitiveAction, risk: crate::safety::EnvironmentRisk, known: bool },
+    /// Biometric unlock is on, but this time the password is needed, so it is not forgotten:
+    /// after the app's number of biometric unlocks in a row or days without it. Nothing was
+    /// prompted; unlock with the password (biometric unlock works again afterwards).
+    #[error("enter your password this time, so you keep remembering it{}", rehearsal_hint(*biometric_unlocks, *days_since_password))]
+    PasswordRehearsalDue { biometric_unlocks: Option<u32>, days_since_password: Option<u32> },
+
     // ---- storage ------------------------------------------------------------------------
     #[error("the data was written by a newer app version (schema {found}, this version knows {supported}); update the app")]
     SchemaTooNew { found: u32, supported: u32 },
@@ -177,6 +188,13 @@ pub enum Error {
     Randomness,
     #[error("internal error: {reason}")]
     Internal { reason: String },
+}
+
+fn rehearsal_hint(unlocks: Option<u32>, days: Option<u32>) -> String {
+    match (unlocks, days) {
+        (Some(n), Some(d)) => format!(" (last entered {d} day(s) ago; {n} fingerprint/face unlock(s) since)"),
+        _ => String::new(),
+    }
 }
 
 fn attempts_hint(left: u32, wait: u64) -> String {
@@ -235,6 +253,8 @@ impl Error {
             Error::BiometricUnavailable => "BiometricUnavailable",
             Error::BiometricInvalidated => "BiometricInvalidated",
             Error::AuthorizationRequired { .. } => "AuthorizationRequired",
+            Error::EnvironmentRefused { .. } => "EnvironmentRefused",
+            Error::PasswordRehearsalDue { .. } => "PasswordRehearsalDue",
             Error::SchemaTooNew { .. } => "SchemaTooNew",
             Error::KdfParamsTooWeak => "KdfParamsTooWeak",
             Error::VaultCorrupted => "VaultCorrupted",

@@ -34,9 +34,23 @@ pub enum EventKind {
     SecondFactorDisabled,
     RecoveryCodeUsed,
     RecoveryCodesRegenerated,
+    /// A gate policy changed (detail: action, old → new).
+    GateChanged,
+    /// The auto-lock setting changed (detail: old → new).
+    AutoLockChanged,
+    /// A sensitive action went ahead with environment warnings (detail: action: risks).
+    EnvironmentWarning,
+    /// The environment policy refused a sensitive action (detail: action: risks).
+    EnvironmentRefused,
+    /// A biometric unlock was refused: the password is due (rehearsal).
+    PasswordRehearsalDue,
+    /// The password is older than the app's reminder period (once per password).
+    PasswordChangeDue,
+    /// A login/unlock reported activity since the account's previous one (detail: counts).
+    ActivityReported,
 }
 
-const ALL: [EventKind; 27] = [
+const ALL: [EventKind; 34] = [
     EventKind::AccountCreated,
     EventKind::AccountImported,
     EventKind::LoginSucceeded,
@@ -64,6 +78,13 @@ const ALL: [EventKind; 27] = [
     EventKind::SecondFactorDisabled,
     EventKind::RecoveryCodeUsed,
     EventKind::RecoveryCodesRegenerated,
+    EventKind::GateChanged,
+    EventKind::AutoLockChanged,
+    EventKind::EnvironmentWarning,
+    EventKind::EnvironmentRefused,
+    EventKind::PasswordRehearsalDue,
+    EventKind::PasswordChangeDue,
+    EventKind::ActivityReported,
 ];
 
 impl EventKind {
@@ -96,6 +117,13 @@ impl EventKind {
             EventKind::SecondFactorDisabled => "second_factor_disabled",
             EventKind::RecoveryCodeUsed => "recovery_code_used",
             EventKind::RecoveryCodesRegenerated => "recovery_codes_regenerated",
+            EventKind::GateChanged => "gate_changed",
+            EventKind::AutoLockChanged => "auto_lock_changed",
+            EventKind::EnvironmentWarning => "environment_warning",
+            EventKind::EnvironmentRefused => "environment_refused",
+            EventKind::PasswordRehearsalDue => "password_rehearsal_due",
+            EventKind::PasswordChangeDue => "password_change_due",
+            EventKind::ActivityReported => "activity_reported",
         }
     }
 
@@ -124,3 +152,19 @@ pub struct FailedAttemptsSummary {
 }
 
 pub use crate::store::events::{failed_attempts_summary, list, record};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_round_trips_through_its_name() {
+        for k in ALL {
+            assert_eq!(EventKind::parse(k.as_str()), Some(k));
+        }
+        let mut names: Vec<&str> = ALL.iter().map(|k| k.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ALL.len());
+    }
+}

@@ -11,7 +11,7 @@ use imwallet_core::vault::kdf::KdfProfile;
 use imwallet_core::wallet::Language;
 use imwallet_core::{Config, Error, Hooks, WalletCore};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 struct Weird {
     n: AtomicU64,
@@ -43,16 +43,13 @@ impl BootClock for Weird {
 }
 
 fn open_weird(dir: &std::path::Path, clock: Arc<ManualClock>, boot: Arc<dyn BootClock>) -> WalletCore {
-    let env = Arc::new(Env {
-        network: Mutex::new(imwallet_core::auth::hooks::NetworkKind::Unknown),
-        integrity: Mutex::new(imwallet_core::auth::hooks::DeviceIntegrity::Unknown),
-        fail: Mutex::new(false),
-    });
+    let env = Arc::new(Env::safe());
     let config = Config {
         data_dir: dir.to_path_buf(),
         kdf_profile: KdfProfile::InsecureFastForTests,
         default_auto_lock: AutoLock::Never,
         unlock_needs_second_factor: false,
+        safety: Default::default(),
     };
     WalletCore::open(
         config,

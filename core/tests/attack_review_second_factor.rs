@@ -196,6 +196,7 @@ fn open_pausing(dir: &std::path::Path) -> (Arc<WalletCore>, Arc<ManualClock>, Ar
         data_dir: dir.to_path_buf(),
         kdf_profile: KdfProfile::InsecureFastForTests,
         default_auto_lock: AutoLock::Never,
+        safety: Default::default(),
         unlock_needs_second_factor: false,
     };
     let hooks = Hooks {

@@ -209,6 +209,7 @@ fn open_rig(dir: &std::path::Path, auto_lock: AutoLock) -> Rig {
         kdf_profile: KdfProfile::InsecureFastForTests,
         default_auto_lock: auto_lock,
         unlock_needs_second_factor: false,
+        safety: Default::default(),
     };
     let hooks = Hooks {
         environment: Arc::new(UnknownEnvironment),

@@ -61,6 +61,7 @@ fn biometric_unlock_through_the_keyring() {
         kdf_profile: KdfProfile::InsecureFastForTests,
         default_auto_lock: AutoLock::Never,
         unlock_needs_second_factor: false,
+        safety: Default::default(),
     };
     let hooks = Hooks { key_store: ks.clone(), clock: Arc::new(ManualClock::new(1_800_000_000)), ..Hooks::default() };
     let core = WalletCore::open(config, hooks).unwrap();

@@ -195,7 +195,7 @@ mod races {
         stop.release.send(()).unwrap();
         let result = h.join().unwrap();
         r.core.set_after_kdf_hook(None);
-        result
+        result.map(|o| o.state)
     }
 
     #[test]

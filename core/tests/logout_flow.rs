@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use imwallet_core::auth::hooks::{DeviceIntegrity, NetworkKind};
+use imwallet_core::auth::hooks::NetworkKind;
 use imwallet_core::events::EventKind;
 use imwallet_core::session::logout::{ConfirmationNeeded, LogoutAction, LogoutConfirmation, LogoutOptions, LogoutWarning};
 use imwallet_core::session::SessionState;
@@ -28,7 +28,7 @@ fn plan_warns_about_backup_network_and_device() {
     assert_eq!(r.core.prepare_logout(LogoutOptions::default()).unwrap_err(), Error::NotLoggedIn);
     let c = r.core.create_account("Kim", PW, 12, Language::English).unwrap();
     *r.env.network.lock().unwrap() = NetworkKind::PublicWifi;
-    *r.env.integrity.lock().unwrap() = DeviceIntegrity::Compromised;
+    *r.env.rooted.lock().unwrap() = Some(true);
     let plan = r.core.prepare_logout(LogoutOptions::default()).unwrap();
     assert_eq!(plan.account.name, "Kim");
     assert_eq!(plan.warnings, [LogoutWarning::NotBackedUp, LogoutWarning::InsecureNetwork, LogoutWarning::UntrustedDevice]);
@@ -36,7 +36,7 @@ fn plan_warns_about_backup_network_and_device() {
     assert_eq!(plan.confirmation, ConfirmationNeeded::Tap);
     assert_eq!(plan.expires_in_secs, 120);
     *r.env.network.lock().unwrap() = NetworkKind::PrivateWifi;
-    *r.env.integrity.lock().unwrap() = DeviceIntegrity::Trusted;
+    *r.env.rooted.lock().unwrap() = Some(false);
     confirm_backup(&r, c.phrase.expose());
     assert!(r.core.prepare_logout(LogoutOptions::default()).unwrap().warnings.is_empty());
     // A failing probe is treated as unknown, not as an error.

@@ -319,6 +319,7 @@ fn the_hardware_key_and_a_second_factor_together() {
         data_dir: dir.path().to_path_buf(),
         kdf_profile: imwallet_core::vault::kdf::KdfProfile::InsecureFastForTests,
         default_auto_lock: imwallet_core::session::autolock::AutoLock::Never,
+        safety: Default::default(),
         unlock_needs_second_factor: false,
     };
     let hooks = imwallet_core::Hooks {

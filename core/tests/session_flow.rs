@@ -195,6 +195,6 @@ fn login_switches_accounts_and_failed_attempts_are_summarised() {
     assert!(matches!(r.core.login("Nobody", PW, None).unwrap_err(), Error::InvalidCredentials { .. }), "unknown name: same error");
     let s = r.core.failed_attempts_summary().unwrap();
     assert_eq!(s.count, 2);
-    assert!(matches!(r.core.login("gus", PW, None).unwrap(), SessionState::Unlocked { ref account } if account.name == "Gus"));
+    assert!(matches!(r.core.login("gus", PW, None).unwrap().state, SessionState::Unlocked { ref account } if account.name == "Gus"));
     assert_eq!(r.core.failed_attempts_summary().unwrap().count, 0);
 }

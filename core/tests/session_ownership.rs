@@ -212,6 +212,7 @@ fn hooks_that_call_back_into_the_core_never_deadlock() {
         kdf_profile: KdfProfile::InsecureFastForTests,
         default_auto_lock: AutoLock::Never,
         unlock_needs_second_factor: false,
+        safety: Default::default(),
     };
     let hooks = Hooks {
         listener: Some(listener.clone()),

@@ -117,6 +117,7 @@ fn a_journal_entry_of_the_previous_format_still_recovers() {
         kdf_profile: KdfProfile::InsecureFastForTests,
         default_auto_lock: imwallet_core::session::autolock::AutoLock::Never,
         unlock_needs_second_factor: false,
+        safety: Default::default(),
     };
     let hooks = Hooks {
         key_store: ks.clone(),

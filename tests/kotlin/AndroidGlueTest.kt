@@ -6,16 +6,26 @@
 // real KeystoreDeviceKeys class on a JCE key source in place of the AndroidKeyStore provider), and
 // the FIDO2 security key (WebAuthn JSON, response parsing, Credential Manager error mapping, the
 // wait, and Fido2HardwareKey end to end on an emulated authenticator behind the CredentialBridge),
-// and the app-verified second factor (BackendAppCodeVerifier: error mapping, the bounded wait off
-// the main thread, the typed code wiped, end to end against the real core).
+// the app-verified second factor (BackendAppCodeVerifier: error mapping, the bounded wait off
+// the main thread, the typed code wiped, end to end against the real core), and the environment
+// probe (network classification, root/emulator/debugger signals, a throwing source read as
+// unknown by a real core).
 import android.hardware.biometrics.BiometricPrompt
 import android.security.keystore.KeyPermanentlyInvalidatedException
 import android.security.keystore.StrongBoxUnavailableException
 import android.security.keystore.UserNotAuthenticatedException
 import io.imwallet.*
+import android.net.wifi.WifiInfo
 import io.imwallet.android.AndroidBootClock
 import io.imwallet.android.BackendAppCodeVerifier
 import io.imwallet.android.VerificationCodeBackend
+import io.imwallet.android.AndroidEnvironmentProbe
+import io.imwallet.android.BuildFacts
+import io.imwallet.android.EmulatorSignals
+import io.imwallet.android.NetworkClassifier
+import io.imwallet.android.NetworkFacts
+import io.imwallet.android.RootSignals
+import io.imwallet.android.TracerPid
 import io.imwallet.android.BiometricErrors
 import io.imwallet.android.CredentialBridge
 import io.imwallet.android.CredentialIdStore
@@ -130,7 +140,7 @@ class AndroidGlueTest {
         core = WalletCore(config, null, null, null, clock)
         assertEquals(30uL, core.attemptStatus(null).retryAfterSecs)
         ms += 30_000
-        assertIs<SessionState.Unlocked>(core.unlock(PW))
+        assertIs<SessionState.Unlocked>(core.unlock(PW).state)
         core.close()
         dir.toFile().deleteRecursively()
     }
@@ -282,7 +292,7 @@ class KeystoreDeviceKeysTest {
         assertFailsWith<WalletException.DeviceKeyLost> { WalletSession.open(config, deviceKeys = KeystoreDeviceKeys(JceKeySource()) { 34 }) }
         opened = WalletSession.open(config, deviceKeys = phone)
         assertIs<SessionState.Locked>(opened.session.state.value)
-        assertIs<SessionState.Unlocked>(opened.core.unlock(PW))
+        assertIs<SessionState.Unlocked>(opened.core.unlock(PW).state)
         opened.core.close()
         dir.toFile().deleteRecursively()
     }
@@ -532,7 +542,7 @@ class Fido2HardwareKeyTest {
         val registered = ids.get(account.id)!!
         assertEquals(authenticator.requests.first().getJSONObject("user").getString("id"), b64(account.id.toByteArray()))
         core.lock()
-        assertIs<SessionState.Unlocked>(core.unlock(PW))
+        assertIs<SessionState.Unlocked>(core.unlock(PW).state)
         assertEquals(b64(registered), authenticator.requests.last().getJSONArray("allowCredentials").getJSONObject(0).getString("id"))
         core.lock()
         // The user dismisses the sheet: typed, nothing opens.
@@ -639,6 +649,61 @@ class BackendAppCodeVerifierTest {
         assertFailsWith<WalletException.SecondFactorUnavailable> { core.login("Hal", PW, SecondFactor.AppVerified("1".toByteArray())) }
         backend.fail = null
         assertIs<SessionState.Unlocked>(core.login("Hal", PW, SecondFactor.RecoveryCode(codes.codes[0])))
+/** The environment probe's platform-neutral parts, and the probe driving a real core. */
+class AndroidEnvironmentProbeTest {
+    @Test fun networkCapabilitiesMapToTheNetworkKind() {
+        fun wifi(type: Int?, portal: Boolean = false) = NetworkFacts(connected = true, wifi = true, captivePortal = portal, wifiSecurityType = type)
+        assertEquals(NetworkKind.UNKNOWN, NetworkClassifier.classify(null))
+        assertEquals(NetworkKind.OFFLINE, NetworkClassifier.classify(NetworkFacts(connected = false)))
+        assertEquals(NetworkKind.VPN, NetworkClassifier.classify(NetworkFacts(connected = true, vpn = true, wifi = true, wifiSecurityType = WifiInfo.SECURITY_TYPE_OPEN)))
+        assertEquals(NetworkKind.CELLULAR, NetworkClassifier.classify(NetworkFacts(connected = true, cellular = true)))
+        assertEquals(NetworkKind.PUBLIC_WIFI, NetworkClassifier.classify(wifi(WifiInfo.SECURITY_TYPE_OPEN)))
+        assertEquals(NetworkKind.PUBLIC_WIFI, NetworkClassifier.classify(wifi(WifiInfo.SECURITY_TYPE_OWE)))
+        assertEquals(NetworkKind.PUBLIC_WIFI, NetworkClassifier.classify(wifi(WifiInfo.SECURITY_TYPE_WEP)))
+        assertEquals(NetworkKind.PUBLIC_WIFI, NetworkClassifier.classify(wifi(WifiInfo.SECURITY_TYPE_SAE, portal = true)), "a captive portal is a hotspot")
+        assertEquals(NetworkKind.PRIVATE_WIFI, NetworkClassifier.classify(wifi(WifiInfo.SECURITY_TYPE_PSK)))
+        assertEquals(NetworkKind.PRIVATE_WIFI, NetworkClassifier.classify(wifi(WifiInfo.SECURITY_TYPE_SAE)))
+        assertEquals(NetworkKind.WIFI_SECURITY_UNKNOWN, NetworkClassifier.classify(wifi(null)), "API < 31")
+        assertEquals(NetworkKind.WIFI_SECURITY_UNKNOWN, NetworkClassifier.classify(wifi(WifiInfo.SECURITY_TYPE_UNKNOWN)))
+        assertEquals(NetworkKind.UNKNOWN, NetworkClassifier.classify(NetworkFacts(connected = true)), "ethernet, bluetooth: cannot tell")
+    }
+
+    @Test fun rootEmulatorAndDebuggerSignals() {
+        assertTrue(RootSignals.rooted("release-keys,test-keys", { false }, { false }))
+        assertTrue(RootSignals.rooted("release-keys", { it == "/system/xbin/su" }, { false }))
+        assertTrue(RootSignals.rooted(null, { false }, { it == "com.topjohnwu.magisk" }))
+        assertFalse(RootSignals.rooted("release-keys", { false }, { false }))
+        val pixel = BuildFacts("google/husky/husky:14/UQ1A/1:user/release-keys", "Pixel 8 Pro", "Google", "google", "husky", "husky", "husky")
+        assertFalse(EmulatorSignals.emulator(pixel))
+        assertTrue(EmulatorSignals.emulator(pixel.copy(fingerprint = "google/sdk_gphone64_x86_64/emu64xa:14/UE1A/1:userdebug/dev-keys", product = "sdk_gphone64_x86_64", hardware = "ranchu")))
+        assertTrue(EmulatorSignals.emulator(pixel.copy(manufacturer = "Genymotion")))
+        assertEquals(0, TracerPid.of("Name:\tapp\nTracerPid:\t0\n"))
+        assertEquals(4242, TracerPid.of("State:\tS\nTracerPid:\t4242\n"))
+        assertNull(TracerPid.of("Name: x"))
+    }
+
+    @Test fun aThrowingSourceIsUnknownToTheCoreAndPolicyOutcomesApply() = runBlocking<Unit> {
+        val dir = Files.createTempDirectory("imwallet-android-env")
+        var debugger: () -> Boolean? = { throw SecurityException("no /proc access") }
+        var secure: Boolean? = true
+        val probe = AndroidEnvironmentProbe(
+            { NetworkFacts(connected = true, wifi = true, wifiSecurityType = WifiInfo.SECURITY_TYPE_OPEN) },
+            { secure }, { false }, { debugger() }, { false },
+        )
+        val core = WalletCore(CoreConfig(dir.toString(), KdfProfile.INSECURE_FAST_FOR_TESTS, AutoLock.Never), probe, null, null)
+        core.createAccount("Eli", PW, 12u, Language.ENGLISH)
+        val check = core.environmentCheck(SensitiveAction.REVEAL_PHRASE)
+        assertEquals(NetworkKind.PUBLIC_WIFI, check.report.network)
+        assertNull(check.report.debuggerAttached, "a throwing source is unknown")
+        assertTrue(RiskFinding(EnvironmentRisk.DEBUGGER_ATTACHED, false) in check.warnings)
+        assertTrue(RiskFinding(EnvironmentRisk.PUBLIC_WIFI, true) in check.warnings)
+        assertTrue(check.refusals.isEmpty())
+        debugger = { true }
+        val e = assertFailsWith<WalletException.EnvironmentRefused> { core.revealPhrase(AuthProof.Password(PW)) }
+        assertEquals(EnvironmentRisk.DEBUGGER_ATTACHED, e.risk)
+        debugger = { false }
+        secure = false
+        assertEquals(EnvironmentRisk.NO_SCREEN_LOCK, assertFailsWith<WalletException.EnvironmentRefused> { core.enableBiometricUnlock(PW) }.risk)
         core.close()
         dir.toFile().deleteRecursively()
     }
@@ -647,6 +712,7 @@ class BackendAppCodeVerifierTest {
 fun main() {
     val r = JUnitCore.runClasses(
         AndroidGlueTest::class.java, KeystoreDeviceKeysTest::class.java, Fido2HardwareKeyTest::class.java, BackendAppCodeVerifierTest::class.java,
+        AndroidEnvironmentProbeTest::class.java,
     )
     r.failures.forEach { println("FAIL ${it.testHeader}: ${it.trace}") }
     println("android-glue: ${r.runCount - r.failureCount} passed, ${r.failureCount} failed")

@@ -107,7 +107,7 @@ class HardwareKeyTest {
 
     @Test fun passwordAndKeyTogetherUnlock() = runBlocking<Unit> {
         withFactor()
-        assertIs<SessionState.Unlocked>(core.unlock(PW))
+        assertIs<SessionState.Unlocked>(core.unlock(PW).state)
         core.lock()
         key.script += HardwareKeyException.Cancelled()
         assertFailsWith<WalletException.HardwareKeyCancelled> { core.unlock(PW) }
@@ -144,7 +144,7 @@ class HardwareKeyTest {
         toggleNeedsBothProofs(on = false, event = "hardware_key_disabled") { core.disableHardwareKey(it) }
         core.close()
         core = open(null)
-        assertIs<SessionState.Unlocked>(core.login("Hana", PW))
+        assertIs<SessionState.Unlocked>(core.login("Hana", PW).state)
         assertFalse(enabled())
     }
 }

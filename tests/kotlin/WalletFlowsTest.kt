@@ -30,12 +30,20 @@ import kotlin.test.assertFalse
 val PW = "correct horse battery staple 42".toByteArray()
 val PW2 = "another fine passphrase, 2026!".toByteArray()
 
+/** A scripted probe: starts known and safe; `null` = cannot tell; `boom` makes every question throw. */
 class FakeEnv : EnvironmentProbe {
-    @Volatile var net = NetworkKind.UNKNOWN
-    @Volatile var integrity = DeviceIntegrity.UNKNOWN
+    @Volatile var net = NetworkKind.PRIVATE_WIFI
+    @Volatile var screenLock: Boolean? = true
+    @Volatile var root: Boolean? = false
+    @Volatile var debugger: Boolean? = false
+    @Volatile var emu: Boolean? = false
     @Volatile var boom = false
-    override fun network(): NetworkKind { if (boom) throw IllegalStateException("probe exploded"); return net }
-    override fun deviceIntegrity(): DeviceIntegrity = integrity
+    private fun <T> answer(v: T): T { if (boom) throw IllegalStateException("probe exploded"); return v }
+    override fun network(): NetworkKind = answer(net)
+    override fun screenLockSet(): Boolean? = answer(screenLock)
+    override fun rooted(): Boolean? = answer(root)
+    override fun debuggerAttached(): Boolean? = answer(debugger)
+    override fun emulator(): Boolean? = answer(emu)
 }
 
 class Recorder : SessionListener {
@@ -148,12 +156,12 @@ class WalletFlowsTest {
         assertEquals(created.account.address, recoverPersonalSigner("hello".toByteArray(), sig))
 
         env.net = NetworkKind.PUBLIC_WIFI
-        env.integrity = DeviceIntegrity.DEBUGGER_ATTACHED
+        env.debugger = true
         var plan = core.prepareLogout(LogoutOptions(true, true, false))
         assertEquals(listOf(LogoutWarning.NOT_BACKED_UP, LogoutWarning.INSECURE_NETWORK, LogoutWarning.UNTRUSTED_DEVICE), plan.warnings)
         confirmBackup(created.phrase)
         created.phrase.fill(0)
-        env.net = NetworkKind.VPN; env.integrity = DeviceIntegrity.TRUSTED
+        env.net = NetworkKind.VPN; env.debugger = false
         plan = core.prepareLogout(LogoutOptions(true, true, false))
         assertTrue(plan.warnings.isEmpty())
         assertEquals(ConfirmationNeeded.TAP, plan.confirmation)
@@ -163,7 +171,7 @@ class WalletFlowsTest {
         assertEquals(report, core.logout(plan.token, confirm()))
         assertFailsWith<WalletException.NotLoggedIn> { core.signMessage(0u, byteArrayOf(1)) }
 
-        assertIs<SessionState.Unlocked>(core.login("alice", PW))
+        assertIs<SessionState.Unlocked>(core.login("alice", PW).state)
         assertEquals(listOf(created.account.address), core.addresses(1u))
         assertTrue("logged_out" in rec.events && "backup_confirmed" in rec.events)
         assertTrue(rec.states.any { it is SessionState.LoggedOut })
@@ -174,7 +182,7 @@ class WalletFlowsTest {
         assertIs<SessionState.Locked>(core.lock())
         assertFailsWith<WalletException.Locked> { core.signDigest(0u, ByteArray(32)) }
         assertFailsWith<WalletException.InvalidCredentials> { core.unlock("wrong wrong wrong".toByteArray()) }
-        assertIs<SessionState.Unlocked>(core.unlock(PW))
+        assertIs<SessionState.Unlocked>(core.unlock(PW).state)
         core.close()
         core = WalletCore(config(), null, null, null, deviceKeys = deviceFor(dir))
         assertIs<SessionState.Locked>(core.state())
@@ -242,7 +250,7 @@ class WalletFlowsTest {
             override fun onSecurityEvent(event: SecurityEvent) = throw RuntimeException("listener bug")
         })
         assertIs<SessionState.Locked>(core.lock())
-        assertIs<SessionState.Unlocked>(core.unlock(PW))
+        assertIs<SessionState.Unlocked>(core.unlock(PW).state)
     }
 
     @Test fun secretsAreRedactedInToString() = runBlocking<Unit> {
@@ -276,7 +284,7 @@ class WalletFlowsTest {
         assertEquals(second, b.address)
         core.changePassword(PW2, "a brand new long passphrase 99".toByteArray())
         core.lock()
-        assertIs<SessionState.Unlocked>(core.unlock("a brand new long passphrase 99".toByteArray()))
+        assertIs<SessionState.Unlocked>(core.unlock("a brand new long passphrase 99".toByteArray()).state)
     }
 }
 
@@ -302,7 +310,7 @@ class BiometricTest {
             c.createAccount("Inés", PW, 12u, Language.SPANISH)
             c.enableBiometricUnlock(PW)
             c.lock()
-            assertIs<SessionState.Unlocked>(c.unlockWithBiometrics())
+            assertIs<SessionState.Unlocked>(c.unlockWithBiometrics().state)
             assertEquals("Desbloquear Inés", ks.prompts.last())
             assertEquals("Unlock imwallet", defaultPromptTexts().unlockTitle)
         } finally { c.close(); d.toFile().deleteRecursively() }
@@ -310,14 +318,14 @@ class BiometricTest {
 
     @Test fun fingerprintUnlockIsCryptoBound() = runBlocking<Unit> {
         setup()
-        assertIs<SessionState.Unlocked>(core.unlockWithBiometrics())
+        assertIs<SessionState.Unlocked>(core.unlockWithBiometrics().state)
         assertEquals("Unlock Bea", ks.prompts.last())
         core.lock()
         val alias = ks.entries.keys.first()
         ks.entries[alias] = ByteArray(32) { 7 }
         assertFailsWith<WalletException.BiometricInvalidated> { core.unlockWithBiometrics() }
         assertFalse(core.accounts().first().biometricEnabled)
-        assertIs<SessionState.Unlocked>(core.unlock(PW))
+        assertIs<SessionState.Unlocked>(core.unlock(PW).state)
     }
 
     @Test fun everyOutcomeIsTyped() = runBlocking<Unit> {
@@ -343,7 +351,7 @@ class BiometricTest {
     @Test fun gatesAndLimiter() = runBlocking<Unit> {
         setup()
         repeat(3) { assertFailsWith<WalletException.InvalidCredentials> { core.unlock("wrong wrong wrong".toByteArray()) } }
-        assertIs<SessionState.Unlocked>(core.unlockWithBiometrics())
+        assertIs<SessionState.Unlocked>(core.unlockWithBiometrics().state)
         core.setGatePolicy(GatedAction.REVEAL_PHRASE, GatePolicy(Gate.BIOMETRIC, null), AuthProof.Password(PW))
         assertEquals(12, words(core.revealPhrase(AuthProof.None)).size)
         assertFailsWith<WalletException.AuthorizationRequired> {
@@ -446,7 +454,7 @@ class DeviceKeysTest {
         assertFailsWith<WalletException.DeviceKeyUnavailable> { open(copy, null) }
         // The original phone still opens it, with the password.
         core = open(home)
-        assertIs<SessionState.Unlocked>(core.unlock(PW))
+        assertIs<SessionState.Unlocked>(core.unlock(PW).state)
         assertEquals(created.account.address, core.accounts().single().address)
         core.close()
         // The way forward on the new phone: quarantine, then restore from the phrase.
@@ -470,7 +478,7 @@ class DeviceKeysTest {
         phone.unavailable = false
         core = open(home)
         assertEquals(listOf("Una"), core.accounts().map { it.name })
-        assertIs<SessionState.Unlocked>(core.unlock(PW))
+        assertIs<SessionState.Unlocked>(core.unlock(PW).state)
         core.close()
     }
 
@@ -503,7 +511,7 @@ class DeviceKeysTest {
 }
 
 fun main() {
-    val r = JUnitCore.runClasses(WalletFlowsTest::class.java, BiometricTest::class.java, ClearDataTest::class.java, DeviceKeysTest::class.java, TransactionsTest::class.java)
+    val r = JUnitCore.runClasses(WalletFlowsTest::class.java, BiometricTest::class.java, ClearDataTest::class.java, DeviceKeysTest::class.java, TransactionsTest::class.java, SafetyAdviceTest::class.java)
     r.failures.forEach { println("FAIL ${it.testHeader}: ${it.trace}") }
     println("kotlin: ${r.runCount - r.failureCount} passed, ${r.failureCount} failed")
     exitProcess(if (r.wasSuccessful() && r.runCount > 0) 0 else 1)

@@ -13,18 +13,40 @@ PW2 = b"another fine passphrase, 2026!"
 
 
 class Env(iw.EnvironmentProbe):
+    """A scripted environment probe. Starts known and safe (secured Wi-Fi, a screen lock, not
+    rooted, no debugger, no emulator); `None` = cannot tell; `boom` makes every question throw."""
+
     def __init__(self):
-        self.net = iw.NetworkKind.UNKNOWN
-        self.integrity = iw.DeviceIntegrity.UNKNOWN
+        self.net = iw.NetworkKind.PRIVATE_WIFI
+        self.lock_set = True
+        self.root = False
+        self.debugger = False
+        self.emu = False
         self.boom = False
 
-    def network(self):
+    def unknown(self):
+        """Every answer 'cannot tell' (as a probe that cannot see anything)."""
+        self.net, self.lock_set, self.root, self.debugger, self.emu = iw.NetworkKind.UNKNOWN, None, None, None, None
+
+    def _answer(self, value):
         if self.boom:
             raise RuntimeError("probe exploded")
-        return self.net
+        return value
 
-    def device_integrity(self):
-        return self.integrity
+    def network(self):
+        return self._answer(self.net)
+
+    def screen_lock_set(self):
+        return self._answer(self.lock_set)
+
+    def rooted(self):
+        return self._answer(self.root)
+
+    def debugger_attached(self):
+        return self._answer(self.debugger)
+
+    def emulator(self):
+        return self._answer(self.emu)
 
 
 class Recorder(iw.SessionListener):

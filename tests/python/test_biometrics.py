@@ -25,7 +25,7 @@ def test_enable_unlock_disable(bio):
     run(core.enable_biometric_unlock(PW))
     assert len(ks.entries) == 1 and core.accounts()[0].biometric_enabled
     core.lock()
-    assert run(core.unlock_with_biometrics()).is_unlocked()
+    assert run(core.unlock_with_biometrics()).state.is_unlocked()
     assert ks.prompts[-1] == "Unlock Bea"
     assert "biometric_unlock" in rec.events
     run(core.disable_biometric_unlock())
@@ -43,7 +43,7 @@ def test_prompt_texts_come_from_the_shell(tmp_path):
     run(core.create_account("Zoé", PW, 12, iw.Language.FRENCH))
     run(core.enable_biometric_unlock(PW))
     core.lock()
-    assert run(core.unlock_with_biometrics()).is_unlocked()
+    assert run(core.unlock_with_biometrics()).state.is_unlocked()
     assert ks.prompts[-1] == "Déverrouiller Zoé"
     run(core.set_gate_policy(iw.GatedAction.REVEAL_PHRASE, iw.GatePolicy(gate=iw.Gate.BIOMETRIC, fresh_within_secs=None),
                              iw.AuthProof.PASSWORD(password=PW)))
@@ -66,7 +66,7 @@ def test_every_outcome_is_typed_and_changes_nothing(bio, outcome, error):
         run(core.unlock_with_biometrics())
     assert core.state().is_locked()
     assert core.accounts()[0].biometric_enabled
-    assert run(core.unlock_with_biometrics()).is_unlocked()
+    assert run(core.unlock_with_biometrics()).state.is_unlocked()
 
 
 def test_enrollment_change_and_wrong_secret_disable_biometrics(bio):
@@ -94,7 +94,7 @@ def test_limiter_is_unaffected(bio):
     for _ in range(3):
         with pytest.raises(iw.WalletError.InvalidCredentials):
             run(core.unlock(b"wrong wrong wrong"))
-    assert run(core.unlock_with_biometrics()).is_unlocked()
+    assert run(core.unlock_with_biometrics()).state.is_unlocked()
     core.lock()
     for _ in range(2):
         with pytest.raises(iw.WalletError.InvalidCredentials):

@@ -107,7 +107,7 @@ def test_a_copied_directory_opens_nothing_on_a_new_device(tmp_path):
 
     # The original phone still opens its directory (and the copy: it is the keys, not the path).
     core = reopen(home)
-    assert run(core.login("Dev", PW)).is_unlocked()
+    assert run(core.login("Dev", PW)).state.is_unlocked()
     assert core.cache_get("balances", iw.CacheScope.CURRENT_ACCOUNT(), "eth") == b"CANARY-copied-balance"
     del core
     gc.collect()
@@ -139,7 +139,7 @@ def test_unavailable_is_not_lost_and_opens_once_available(tmp_path):
     phone.unavailable = False
     core = reopen(tmp_path)
     assert [a.name for a in core.accounts()] == ["Una"]
-    assert run(core.unlock(PW)).is_unlocked()
+    assert run(core.unlock(PW)).state.is_unlocked()
     assert core.accounts()[0].address == created.account.address
 
     # A new wallet while the store is unavailable is refused whole, and can be retried.
@@ -238,7 +238,7 @@ def test_an_unbound_directory_moves_under_the_device_keys(tmp_path):
     assert scan(tmp_path, name.encode()), "written in clear before device keys"
     core = reopen(tmp_path)
     assert core.state().is_locked()
-    assert run(core.login(name, PW)).is_unlocked() and core.accounts()[0].address == address
+    assert run(core.login(name, PW)).state.is_unlocked() and core.accounts()[0].address == address
     del core
     gc.collect()
     for needle in canaries(name, address, b"CANARY-none"):

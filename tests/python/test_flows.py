@@ -34,13 +34,13 @@ def test_create_backup_logout_with_warnings_and_log_back_in(rig):
     assert len(sig) == 65 and iw.recover_personal_signer(b"hello", sig) == address
 
     env.net = iw.NetworkKind.PUBLIC_WIFI
-    env.integrity = iw.DeviceIntegrity.COMPROMISED
+    env.root = True
     plan = core.prepare_logout(iw.LogoutOptions(clear_caches=True, keep_global_caches=True, remove_wallet=False))
     assert plan.warnings == [iw.LogoutWarning.NOT_BACKED_UP, iw.LogoutWarning.INSECURE_NETWORK, iw.LogoutWarning.UNTRUSTED_DEVICE]
     assert plan.confirmation == iw.ConfirmationNeeded.TAP
 
     confirm_backup(core, created.phrase)
-    env.net, env.integrity = iw.NetworkKind.CELLULAR, iw.DeviceIntegrity.TRUSTED
+    env.net, env.root = iw.NetworkKind.CELLULAR, False
     plan = core.prepare_logout(iw.LogoutOptions(clear_caches=True, keep_global_caches=True, remove_wallet=False))
     assert plan.warnings == []
     report = run(core.logout(plan.token, confirm()))
@@ -50,8 +50,8 @@ def test_create_backup_logout_with_warnings_and_log_back_in(rig):
     with pytest.raises(iw.WalletError.NotLoggedIn):
         run(core.sign_message(0, b"x"))
 
-    state = run(core.login("alice", PW))
-    assert state.is_unlocked()
+    outcome = run(core.login("alice", PW))
+    assert outcome.state.is_unlocked()
     assert core.addresses(1) == [address]
     kinds = [e.kind for e in core.security_events(50)]
     for k in ["account_created", "backup_confirmed", "logged_out", "login_succeeded"]:
@@ -71,14 +71,14 @@ def test_lock_unlock_restart_and_key_gating(tmp_path):
         run(core.reveal_phrase(iw.AuthProof.PASSWORD(password=PW)))
     with pytest.raises(iw.WalletError.InvalidCredentials):
         run(core.unlock(b"not my password at all"))
-    assert run(core.unlock(PW)).is_unlocked()
+    assert run(core.unlock(PW)).state.is_unlocked()
     with pytest.raises(iw.WalletError.DataDirectoryInUse):
         reopen(path)  # one owner per data directory
     del core  # the last reference: the directory is released
     gc.collect()  # (exception tracebacks above hold frames that referenced it)
     again = reopen(path)
     assert again.state().is_locked(), "an active session comes back locked"
-    assert run(again.unlock(PW)).is_unlocked()
+    assert run(again.unlock(PW)).state.is_unlocked()
 
 
 def test_auto_lock_with_a_short_timeout(rig):
@@ -150,8 +150,8 @@ def test_import_export_change_password(rig):
     assert other.address == second and not other.has_recovery_phrase
     run(core.change_password(PW2, b"a brand new long passphrase 99"))
     core.lock()
-    assert run(core.unlock(b"a brand new long passphrase 99")).is_unlocked()
-    assert run(core.login("Dev", PW)).is_unlocked()
+    assert run(core.unlock(b"a brand new long passphrase 99")).state.is_unlocked()
+    assert run(core.login("Dev", PW)).state.is_unlocked()
     phrase = run(core.reveal_phrase(iw.AuthProof.PASSWORD(password=PW)))
     assert phrase == b"test test test test test test test test test test test junk"
 
@@ -218,4 +218,4 @@ def test_hook_exceptions_are_contained(rig):
 
     core.set_listener(Exploding())
     assert core.lock().is_locked(), "a throwing listener does not undo the lock"
-    assert run(core.unlock(PW)).is_unlocked()
+    assert run(core.unlock(PW)).state.is_unlocked()

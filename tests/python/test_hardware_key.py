@@ -111,7 +111,7 @@ def test_password_and_key_together_unlock_and_neither_alone(hw):
     key, path = hw
     core = open_core(path, key)
     with_factor(core)
-    assert run(core.unlock(PW)).is_unlocked()
+    assert run(core.unlock(PW)).state.is_unlocked()
     core.lock()
     key.script.append(iw.HardwareKeyError.Cancelled())
     with pytest.raises(iw.WalletError.HardwareKeyCancelled):
@@ -174,7 +174,7 @@ def test_disabling_needs_both_and_the_password_alone_works_after(hw):
     del core
     gc.collect()
     core = open_core(path, None)
-    assert run(core.login("Hana", PW)).is_unlocked()
+    assert run(core.login("Hana", PW)).state.is_unlocked()
     assert not enabled(core)
 
 

@@ -35,9 +35,9 @@ def test_an_old_default_account_is_upgraded_on_login(tmp_path):
     assert (m, t, p) == (256, 1, 1)
 
     new = core_with(tmp_path, iw.KdfProfile.INSECURE_FAST_FOR_TESTS)
-    assert run(new.login("Ola", PW)).is_unlocked()
+    assert run(new.login("Ola", PW)).state.is_unlocked()
     m2, t2, p2, wrap2 = stored(tmp_path)
     assert (m2, t2, p2) == (256, 1, 4) and wrap2 != wrap
     new.lock()
-    assert run(new.unlock(PW)).is_unlocked()
+    assert run(new.unlock(PW)).state.is_unlocked()
     assert stored(tmp_path)[3] == wrap2, "upgraded once"

@@ -15,40 +15,54 @@ pub struct HookError {
 /// The network the device is on, as the shell sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NetworkKind {
+    /// The shell cannot tell (or its probe failed).
     Unknown,
     Offline,
     Cellular,
+    /// Wi-Fi secured with WPA2/WPA3 (or 802.1X) and no captive portal.
     PrivateWifi,
+    /// Open (unencrypted or OWE-only) or public Wi-Fi: a hotspot, a captive portal.
     PublicWifi,
+    /// Wi-Fi whose security the platform does not report (iOS): counts as unknown.
+    WifiSecurityUnknown,
+    /// Traffic goes through a VPN.
     Vpn,
 }
 
-/// Device integrity, as the shell sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeviceIntegrity {
-    Unknown,
-    Trusted,
-    /// Rooted / jailbroken.
-    Compromised,
-    /// A debugger is attached.
-    DebuggerAttached,
-}
-
-/// Network and device information for the logout (and later signing) policy.
+/// Network and device facts for the environment policy (ADR 0015) and the logout plan.
+///
+/// Every answer may be "cannot tell": `NetworkKind::Unknown` or `None`. A method that fails
+/// (a host exception) counts as "cannot tell" for that answer only — never as safe.
 pub trait EnvironmentProbe: Send + Sync {
     fn network(&self) -> Result<NetworkKind, HookError>;
-    fn device_integrity(&self) -> Result<DeviceIntegrity, HookError>;
+    /// Whether the device has a screen lock (PIN, pattern, password, passcode).
+    fn screen_lock_set(&self) -> Result<Option<bool>, HookError>;
+    /// Whether the device is rooted / jailbroken.
+    fn rooted(&self) -> Result<Option<bool>, HookError>;
+    /// Whether a debugger is attached to the app's process.
+    fn debugger_attached(&self) -> Result<Option<bool>, HookError>;
+    /// Whether the app runs on an emulator or simulator.
+    fn emulator(&self) -> Result<Option<bool>, HookError>;
 }
 
-/// The default probe: knows nothing.
+/// The default probe: knows nothing (every answer unknown).
 pub struct UnknownEnvironment;
 
 impl EnvironmentProbe for UnknownEnvironment {
     fn network(&self) -> Result<NetworkKind, HookError> {
         Ok(NetworkKind::Unknown)
     }
-    fn device_integrity(&self) -> Result<DeviceIntegrity, HookError> {
-        Ok(DeviceIntegrity::Unknown)
+    fn screen_lock_set(&self) -> Result<Option<bool>, HookError> {
+        Ok(None)
+    }
+    fn rooted(&self) -> Result<Option<bool>, HookError> {
+        Ok(None)
+    }
+    fn debugger_attached(&self) -> Result<Option<bool>, HookError> {
+        Ok(None)
+    }
+    fn emulator(&self) -> Result<Option<bool>, HookError> {
+        Ok(None)
     }
 }
 

@@ -50,6 +50,7 @@ fn run(dir: &str, op: &str) -> Result<()> {
         kdf_profile: KdfProfile::InsecureFastForTests,
         default_auto_lock: AutoLock::Never,
         unlock_needs_second_factor: false,
+        safety: Default::default(),
     };
     // The device: a key-file store beside the data directory (the tests' `keys_dir_of`).
     let device = std::sync::Arc::new(imwallet_core::auth::device_keys::FileDeviceKeys::new(format!("{dir}-device-keys")));

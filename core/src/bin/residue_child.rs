@@ -166,6 +166,7 @@ fn main() -> ExitCode {
         kdf_profile: KdfProfile::InsecureFastForTests,
         default_auto_lock: AutoLock::Never,
         unlock_needs_second_factor: false,
+        safety: Default::default(),
     };
     let hooks = Hooks {
         key_store: Arc::new(MemoryKeyStore::new()),

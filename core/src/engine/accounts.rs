@@ -10,6 +10,7 @@ use crate::auth::{names, password};
 use crate::engine::session::{Cancel, Expect};
 use crate::engine::{device, lk, Inner, WalletCore};
 use crate::events::EventKind;
+use crate::safety::SensitiveAction;
 use crate::session::{AccountInfo, SessionAccount};
 use crate::store::accounts::{self as rows, AccountRow};
 use crate::store::crash::crash_point;
@@ -92,6 +93,8 @@ impl Inner {
         let scope = self.device_keys.as_deref().map(|dk| device::new_scope(dk, &id, &note)).transpose()?;
         let alias = scope.as_ref().map(|n| n.wrap.alias.clone());
         self.after_kdf();
+        // The boot clock is a hook: read before the transition takes the locks.
+        let boot = self.boot_now();
         let added = self.transition(Expect::Generation(gen), Some(cancel), |_, tx, out| {
             if let Some(n) = scope {
                 device_rows::insert(tx, &n.wrap)?;
@@ -106,6 +109,9 @@ impl Inner {
                 rows::cache_address(tx, &id, i as u32, a)?;
             }
             self.event(tx, kind, Some(&account), "", out)?;
+            // The password was just chosen: the rehearsal record starts now (ADR 0015).
+            crate::store::account_settings::password_entered(tx, &id, self.now(), &boot)?;
+            crate::store::account_settings::password_set(tx, &id, self.now(), &boot)?;
             crash_point("create.before_commit");
             Ok((self.unlocked_session(account.clone(), vault_key, secret), ()))
         });
@@ -248,8 +254,8 @@ impl WalletCore {
         rows::all(store.conn())?.iter().map(|a| rows::info(store.conn(), a)).collect()
     }
 
-    /// The recovery phrase, behind the `RevealPhrase` gate (default: the password, checked now
-    /// under the limiter).
+    /// The recovery phrase, behind the environment policy and the `RevealPhrase` gate (default:
+    /// the password, checked now under the limiter).
     pub fn reveal_phrase(&self, proof: AuthProof<'_>) -> Result<SecretBytes> {
         // Key material may have passed through this call's stack: scrubbed after it returns.
         scrubbed(|| self.reveal_phrase_unscrubbed(proof))
@@ -261,6 +267,7 @@ impl WalletCore {
         if !row.has_phrase {
             return Err(Error::NoRecoveryPhrase);
         }
+        let warnings = self.inner.guard(SensitiveAction::RevealPhrase, Some(&account))?;
         self.inner.check_gate(GatedAction::RevealPhrase, proof)?;
         let phrase = self.inner.with_unlocked(|u| {
             if u.account.id != account.id {
@@ -269,7 +276,10 @@ impl WalletCore {
             u.keys.secret.mnemonic().ok_or(Error::NoRecoveryPhrase)?.phrase()
         })?;
         let mut out = Vec::new();
-        lk(&self.inner.store).write(|tx| self.inner.event(tx, EventKind::PhraseRevealed, Some(&account), "", &mut out))?;
+        lk(&self.inner.store).write(|tx| {
+            self.inner.event(tx, EventKind::PhraseRevealed, Some(&account), "", &mut out)?;
+            self.inner.log_warnings(tx, SensitiveAction::RevealPhrase, Some(&account), &warnings, &mut out)
+        })?;
         self.inner.emit(out);
         Ok(phrase)
     }
@@ -286,12 +296,15 @@ impl WalletCore {
         if keystore_password.is_empty() {
             return Err(Error::InvalidArgument { reason: "the keystore password must not be empty".into() });
         }
+        let warnings = self.inner.guard(SensitiveAction::ExportKeystore, Some(&account))?;
         self.inner.check_gate(GatedAction::ExportKeystore, proof)?;
         let key = self.inner.with_unlocked(|u| if u.account.id == account.id { u.keys.secret.key(index) } else { Err(Error::Locked) })?;
         let json = keystore::export(&key, keystore_password, kdf)?;
         let mut out = Vec::new();
-        lk(&self.inner.store)
-            .write(|tx| self.inner.event(tx, EventKind::KeystoreExported, Some(&account), &format!("address index {index}"), &mut out))?;
+        lk(&self.inner.store).write(|tx| {
+            self.inner.event(tx, EventKind::KeystoreExported, Some(&account), &format!("address index {index}"), &mut out)?;
+            self.inner.log_warnings(tx, SensitiveAction::ExportKeystore, Some(&account), &warnings, &mut out)
+        })?;
         self.inner.emit(out);
         Ok(json)
     }
@@ -313,6 +326,8 @@ impl WalletCore {
             // The hardware-key factor stays on, with the same security key.
             let pw_key = kdf::wrap_key(kdf::derive(new, &salt, params)?, v.factor.as_ref().map(|f| f.as_input()))?;
             let wrap = aead::seal(&pw_key, &row.id, Purpose::PasswordWrap, v.vault_key.expose())?;
+            // The boot clock is a hook: read before the locks (the password's age, ADR 0015).
+            let boot = self.inner.boot_now();
             // Applied only if the session that checked the old password is still the current one.
             let cell = lk(&self.inner.cell);
             if cell.generation != gen {
@@ -325,6 +340,9 @@ impl WalletCore {
                     return Err(if rows::by_id(tx, &row.id)?.is_some() { Error::SessionChanged } else { Error::AccountNotFound });
                 }
                 self.inner.event(tx, EventKind::PasswordChanged, Some(&account), "", &mut out)?;
+                crate::store::account_settings::password_set(tx, &row.id, self.inner.now(), &boot)?;
+                // The new password was just typed: that is its first rehearsal.
+                crate::store::account_settings::password_entered(tx, &row.id, self.inner.now(), &boot)?;
                 crash_point("password.before_commit");
                 Ok(())
             })?;

@@ -18,6 +18,7 @@ use crate::engine::password_check::{Factor, Verified};
 use crate::engine::session::{Cancel, Expect, Session};
 use crate::engine::{lk, Inner, WalletCore};
 use crate::events::EventKind;
+use crate::safety::{RiskFinding, SensitiveAction, UnlockOutcome};
 use crate::session::autolock::AutoLock;
 use crate::session::limiter;
 use crate::session::{SessionAccount, SessionState};
@@ -46,7 +47,10 @@ impl Inner {
     /// Enters `Unlocked` for `row` with `vault_key` — only if the session is still the one of
     /// generation `gen` and the call was not cancelled (otherwise the key is dropped, zeroized,
     /// and the call fails with `SessionChanged`). The vault is decrypted inside the transition,
-    /// so key material exists only in the new session. Returns the new session's generation.
+    /// so key material exists only in the new session. The same transition logs `kind` with the
+    /// call's environment `warnings`, counts a biometric unlock for the password rehearsal and
+    /// reads the activity since the previous success ([`Inner::on_unlocked`]). Returns the new
+    /// session's generation and the call's outcome.
     pub(crate) fn enter_unlocked(
         &self,
         gen: u64,
@@ -54,16 +58,19 @@ impl Inner {
         row: &AccountRow,
         vault_key: SecretBytes,
         kind: EventKind,
-    ) -> Result<u64> {
+        warnings: Vec<RiskFinding>,
+    ) -> Result<(u64, UnlockOutcome)> {
         self.after_kdf();
         let account = SessionAccount { id: row.id.clone(), name: row.name.clone() };
-        let ((), generation) = self.transition_gen(Expect::Generation(gen), cancel, |_, tx, out| {
+        // The boot clock is a hook: read before the transition takes the locks.
+        let boot = self.boot_now();
+        let (outcome, generation) = self.transition_gen(Expect::Generation(gen), cancel, |_, tx, out| {
             let plain = aead::open(&vault_key, &row.id, Purpose::Vault, &row.vault_blob)?.ok_or(Error::VaultCorrupted)?;
             let secret = AccountSecret::decode(&plain)?;
-            self.event(tx, kind, Some(&account), "", out)?;
-            Ok((self.unlocked_session(account.clone(), vault_key, secret), ()))
+            let outcome = self.on_unlocked(tx, row, &account, kind, warnings, &boot, out)?;
+            Ok((self.unlocked_session(account.clone(), vault_key, secret), outcome))
         })?;
-        Ok(generation)
+        Ok((generation, outcome))
     }
 
     /// Parameter upgrade after a successful password login/unlock that entered the session of
@@ -162,60 +169,67 @@ impl Inner {
 }
 
 impl WalletCore {
-    /// Logs in with account name and password (from any state; switches accounts). An account
-    /// with a second factor on also needs `factor` (ADR 0014): missing or wrong, the call fails
-    /// with `InvalidCredentials` exactly as for a wrong password, and counts the same.
-    pub fn login(&self, account_name: &str, password: &[u8], factor: Option<&SecondFactor>) -> Result<SessionState> {
+    /// Logs in with account name and password (from any state; switches accounts). The
+    /// environment policy is applied first (`EnvironmentRefused` before any attempt is counted).
+    /// An account with a second factor on also needs `factor` (ADR 0014): missing or wrong, the
+    /// call fails with `InvalidCredentials` exactly as for a wrong password, and counts the same.
+    pub fn login(&self, account_name: &str, password: &[u8], factor: Option<&SecondFactor>) -> Result<UnlockOutcome> {
         self.login_with(account_name, password, factor, &Cancel::new())
     }
 
     /// [`WalletCore::login`] with a cancellation flag (set when the caller stops waiting).
-    pub fn login_with(&self, account_name: &str, password: &[u8], factor: Option<&SecondFactor>, cancel: &Cancel) -> Result<SessionState> {
+    pub fn login_with(&self, account_name: &str, password: &[u8], factor: Option<&SecondFactor>, cancel: &Cancel) -> Result<UnlockOutcome> {
         scrubbed(|| {
             let i = &self.inner;
             let (_, gen) = i.snapshot();
             let key = crate::auth::names::key(account_name);
             let row = rows::by_name_key(lk(&i.store).conn(), &key)?;
+            let account = row.as_ref().map(|r| SessionAccount { id: r.id.clone(), name: r.name.clone() });
+            let warnings = i.guard(SensitiveAction::Login, account.as_ref())?;
             let mut out = Vec::new();
             let result = i.check_credentials(row.as_ref(), password, FactorPolicy::Required(factor), &mut out);
             i.emit(out);
             let Verified { vault_key, factor } = result?;
             let row = row.as_ref().ok_or(Error::InvalidCredentials { attempts_left: 0, retry_after_secs: 0 })?;
-            let gen = i.enter_unlocked(gen, Some(cancel), row, vault_key, EventKind::LoginSucceeded)?;
+            let (gen, mut outcome) = i.enter_unlocked(gen, Some(cancel), row, vault_key, EventKind::LoginSucceeded, warnings)?;
             i.upgrade_kdf_after_login(gen, row, password, factor.as_ref());
-            Ok(self.state())
+            // The state now (a lock may have landed during the upgrade).
+            outcome.state = self.state();
+            Ok(outcome)
         })
     }
 
-    /// Unlocks a `Locked` session with the password.
-    pub fn unlock(&self, password: &[u8]) -> Result<SessionState> {
+    /// Unlocks a `Locked` session with the password (environment policy first, as for login).
+    pub fn unlock(&self, password: &[u8]) -> Result<UnlockOutcome> {
         self.unlock_with(password, &Cancel::new())
     }
 
     /// [`WalletCore::unlock`] with a cancellation flag.
-    pub fn unlock_with(&self, password: &[u8], cancel: &Cancel) -> Result<SessionState> {
+    pub fn unlock_with(&self, password: &[u8], cancel: &Cancel) -> Result<UnlockOutcome> {
         self.unlock_with_factor(password, None, cancel)
     }
 
     /// [`WalletCore::unlock`] with the account's second factor, which the unlock needs when the
     /// app's policy says so ([`crate::Config::unlock_needs_second_factor`]; otherwise `factor`
     /// is not looked at). Missing or wrong, it fails like a wrong password.
-    pub fn unlock_with_factor(&self, password: &[u8], factor: Option<&SecondFactor>, cancel: &Cancel) -> Result<SessionState> {
+    pub fn unlock_with_factor(&self, password: &[u8], factor: Option<&SecondFactor>, cancel: &Cancel) -> Result<UnlockOutcome> {
         scrubbed(|| {
             let i = &self.inner;
             let (account, gen) = match i.to_unlock()? {
                 ToUnlock::Locked(account, gen) => (account, gen),
-                ToUnlock::Already(s) => return Ok(s),
+                ToUnlock::Already(s) => return i.already_unlocked(s),
             };
             let row = i.row(&account.id)?;
+            let warnings = i.guard(SensitiveAction::Unlock, Some(&account))?;
             let policy = if i.config.unlock_needs_second_factor { FactorPolicy::Required(factor) } else { FactorPolicy::PasswordOnly };
             let mut out = Vec::new();
             let result = i.check_credentials(Some(&row), password, policy, &mut out);
             i.emit(out);
             let Verified { vault_key, factor } = result?;
-            let gen = i.enter_unlocked(gen, Some(cancel), &row, vault_key, EventKind::Unlocked)?;
+            let (gen, mut outcome) = i.enter_unlocked(gen, Some(cancel), &row, vault_key, EventKind::Unlocked, warnings)?;
             i.upgrade_kdf_after_login(gen, &row, password, factor.as_ref());
-            Ok(self.state())
+            outcome.state = self.state();
+            Ok(outcome)
         })
     }
 
@@ -267,18 +281,25 @@ impl WalletCore {
         let gate = i.policy_for(&account.id, GatedAction::ChangeSettings).gate;
         i.fresh_proof(&account, "change_settings", &[gate], proof)?;
         // Applied only if the session is still the one that gave the proof.
-        i.with_cell(|cell| {
+        let mut out = Vec::new();
+        let result = i.with_cell(|cell| {
             if cell.generation != gen || !matches!(cell.session, Session::Unlocked(_)) {
                 return Err(Error::SessionChanged);
             }
-            if !account_settings::set(lk(&i.store).conn(), &account.id, account_settings::AUTO_LOCK, &setting.to_setting())? {
-                return Err(Error::AccountNotFound);
-            }
+            lk(&i.store).write(|tx| {
+                if !account_settings::set(tx, &account.id, account_settings::AUTO_LOCK, &setting.to_setting())? {
+                    return Err(Error::AccountNotFound);
+                }
+                let detail = format!("{} → {}", cell.auto_lock.to_setting(), setting.to_setting());
+                i.event(tx, EventKind::AutoLockChanged, Some(&account), &detail, &mut out)
+            })?;
             cell.auto_lock = setting;
             cell.activity.mono = Instant::now();
             i.rearm(cell);
             Ok(())
-        })
+        });
+        // Announced only once committed.
+        result.map(|()| i.emit(out))
     }
 
     /// The auto-lock setting in force: the session account's (the configured default without

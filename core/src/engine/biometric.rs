@@ -13,7 +13,8 @@ use crate::auth::keystore::{BiometricPrompt, KeyStoreError, ALIAS_PREFIX};
 use crate::engine::session::Cancel;
 use crate::engine::{lk, Inner, Notice, WalletCore};
 use crate::events::EventKind;
-use crate::session::{SessionAccount, SessionState};
+use crate::safety::{SensitiveAction, UnlockOutcome};
+use crate::session::SessionAccount;
 use crate::store::accounts::{self as rows, AccountRow};
 use crate::vault::aead::{self, Purpose};
 use crate::vault::{random_array, random_bytes, scrubbed, SecretBytes};
@@ -86,12 +87,14 @@ impl Inner {
 }
 
 impl WalletCore {
-    /// Enables fingerprint/face unlock for the session's account (password required now).
+    /// Enables fingerprint/face unlock for the session's account (password required now; the
+    /// environment policy first: by default refused on a device without a screen lock).
     pub fn enable_biometric_unlock(&self, password: &[u8]) -> Result<()> {
         scrubbed(|| {
             let i = &self.inner;
             let (account, gen) = i.session_account()?;
             let row = i.row(&account.id)?;
+            let warnings = i.guard(SensitiveAction::EnableBiometrics, Some(&account))?;
             let mut out = Vec::new();
             let result = i.check_password(Some(&row), password, &mut out).and_then(|vk| {
                 let secret = random_bytes(32)?;
@@ -111,6 +114,7 @@ impl WalletCore {
                             return Err(Error::AccountNotFound);
                         }
                         i.event(tx, EventKind::BiometricEnabled, Some(&account), "", &mut out)?;
+                        i.log_warnings(tx, SensitiveAction::EnableBiometrics, Some(&account), &warnings, &mut out)?;
                         Ok(previous)
                     })
                 });
@@ -153,30 +157,38 @@ impl WalletCore {
         Ok(())
     }
 
-    /// Unlocks a `Locked` session with fingerprint/face.
-    pub fn unlock_with_biometrics(&self) -> Result<SessionState> {
+    /// Unlocks a `Locked` session with fingerprint/face. Refused before the prompt when the
+    /// environment policy refuses unlocking or the password rehearsal is due
+    /// (`PasswordRehearsalDue`: unlock with the password this time).
+    pub fn unlock_with_biometrics(&self) -> Result<UnlockOutcome> {
         self.unlock_with_biometrics_with(&Cancel::new())
     }
 
     /// [`WalletCore::unlock_with_biometrics`] with a cancellation flag.
-    pub fn unlock_with_biometrics_with(&self, cancel: &Cancel) -> Result<SessionState> {
+    pub fn unlock_with_biometrics_with(&self, cancel: &Cancel) -> Result<UnlockOutcome> {
         scrubbed(|| {
             let i = &self.inner;
             let (account, gen) = match i.to_unlock()? {
                 super::auth::ToUnlock::Locked(account, gen) => (account, gen),
-                super::auth::ToUnlock::Already(s) => return Ok(s),
+                super::auth::ToUnlock::Already(s) => return i.already_unlocked(s),
             };
             let wait = i.attempt_status_of(Some(&account.id))?.retry_after_secs;
             if wait > 0 {
                 return Err(Error::TooManyAttempts { retry_after_secs: wait });
             }
             let row = i.row(&account.id)?;
+            if row.biometric_wrap.is_none() {
+                return Err(Error::BiometricNotEnabled);
+            }
+            let warnings = i.guard(SensitiveAction::Unlock, Some(&account))?;
+            i.check_rehearsal(&row, &account)?;
             let mut out = Vec::new();
             let prompt = i.prompts.unlock(&row.name);
             let result = i.biometric_vault_key(&row, prompt, &mut out);
             i.emit(out);
-            i.enter_unlocked(gen, Some(cancel), &row, result?, EventKind::BiometricUnlock)?;
-            Ok(self.state())
+            let (_, mut outcome) = i.enter_unlocked(gen, Some(cancel), &row, result?, EventKind::BiometricUnlock, warnings)?;
+            outcome.state = self.state();
+            Ok(outcome)
         })
     }
 }

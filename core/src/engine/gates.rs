@@ -11,6 +11,7 @@
 use crate::auth::gates::{AuthMethod, AuthProof, Gate, GatePolicy, GatedAction};
 use crate::engine::session::Session;
 use crate::engine::{lk, Inner, WalletCore};
+use crate::events::EventKind;
 use crate::session::SessionAccount;
 use crate::store::account_settings as settings;
 use crate::vault::scrubbed;
@@ -39,8 +40,13 @@ impl Inner {
     /// A stored value that cannot be read or parsed (tampered, damaged) never falls back to the
     /// default, which may be looser: it is the strictest policy, the password every time.
     pub(crate) fn policy_for(&self, account_id: &str, action: GatedAction) -> GatePolicy {
+        self.policy_in(lk(&self.store).conn(), account_id, action)
+    }
+
+    /// [`Inner::policy_for`] on a given connection (inside a transaction).
+    pub(crate) fn policy_in(&self, conn: &rusqlite::Connection, account_id: &str, action: GatedAction) -> GatePolicy {
         let strictest = GatePolicy { gate: Gate::Password, fresh_within_secs: None };
-        match settings::get(lk(&self.store).conn(), account_id, &settings::gate_key(action.as_str())) {
+        match settings::get(conn, account_id, &settings::gate_key(action.as_str())) {
             Ok(None) => action.default_policy(),
             Ok(Some(s)) => GatePolicy::from_setting(&s).unwrap_or(strictest),
             Err(_) => strictest,
@@ -249,16 +255,24 @@ impl WalletCore {
         let gates = [i.policy_for(&account.id, action).gate, i.policy_for(&account.id, GatedAction::ChangeSettings).gate];
         i.fresh_proof(&account, "change_settings", &gates, proof)?;
         // Written only if the session is still the one that gave the proof.
-        i.with_cell(|c| {
+        let mut out = Vec::new();
+        let result = i.with_cell(|c| {
             let Session::Unlocked(u) = &mut c.session else { return Err(Error::SessionChanged) };
             if c.generation != gen {
                 return Err(Error::SessionChanged);
             }
-            if !settings::set(lk(&i.store).conn(), &account.id, &settings::gate_key(action.as_str()), &policy.to_setting())? {
-                return Err(Error::AccountNotFound);
-            }
+            lk(&i.store).write(|tx| {
+                let old = i.policy_in(tx, &account.id, action);
+                if !settings::set(tx, &account.id, &settings::gate_key(action.as_str()), &policy.to_setting())? {
+                    return Err(Error::AccountNotFound);
+                }
+                let detail = format!("{}: {} → {}", action.as_str(), old.to_setting(), policy.to_setting());
+                i.event(tx, EventKind::GateChanged, Some(&account), &detail, &mut out)
+            })?;
             u.grants.remove(&action);
             Ok(())
-        })
+        });
+        // Announced only once committed.
+        result.map(|()| i.emit(out))
     }
 }

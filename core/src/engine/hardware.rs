@@ -7,6 +7,7 @@ use crate::engine::password_check::{hardware_key_error, Factor, Verified};
 use crate::engine::session::Session;
 use crate::engine::{lk, WalletCore};
 use crate::events::EventKind;
+use crate::safety::SensitiveAction;
 use crate::store::accounts as rows;
 use crate::vault::aead::{self, Purpose};
 use crate::vault::{kdf, random_array, scrubbed};
@@ -21,8 +22,9 @@ impl WalletCore {
         scrubbed(|| self.set_hardware_key(password, true))
     }
 
-    /// Turns the factor off: needs the password and the security key (one proof, checked
-    /// together), then re-wraps the vault key under the password alone.
+    /// Turns the factor off: the environment policy's `DisableSecondFactor` rule first, then the
+    /// password and the security key (one proof, checked together); re-wraps the vault key under
+    /// the password alone.
     pub fn disable_hardware_key(&self, password: &[u8]) -> Result<()> {
         // Key material may have passed through this call's stack: scrubbed after it returns.
         scrubbed(|| self.set_hardware_key(password, false))
@@ -40,6 +42,8 @@ impl WalletCore {
             (true, None) => return Err(Error::HardwareKeyUnavailable { reason: "this app cannot ask for a security key".into() }),
             (_, hook) => hook,
         };
+        // Turning the factor off weakens the account: the environment policy first (ADR 0015).
+        let warnings = if on { Vec::new() } else { i.guard(SensitiveAction::DisableSecondFactor, Some(&account))? };
         // The password (and, to turn it off, the key) first, under the limiter.
         let mut out = Vec::new();
         let result = i.check_password_full(Some(&row), password, &mut out);
@@ -82,7 +86,8 @@ impl WalletCore {
                 rows::clear_biometric(tx, &row.id)?;
                 i.event(tx, EventKind::BiometricDisabled, Some(&account), "the hardware-key factor was turned on", &mut out)?;
             }
-            i.event(tx, kind, Some(&account), "", &mut out)
+            i.event(tx, kind, Some(&account), "", &mut out)?;
+            i.log_warnings(tx, SensitiveAction::DisableSecondFactor, Some(&account), &warnings, &mut out)
         })?;
         drop(cell);
         i.emit(out);

@@ -1,13 +1,14 @@
 //! Addresses and signing for the session's account.
 //!
 //! Cached addresses are readable while `Locked`; deriving new ones and every signature need
-//! `Unlocked` (typed `Locked` error otherwise) and pass the signing gates (default: none;
+//! `Unlocked` (typed `Locked` error otherwise), the environment policy's `Sign` rule and the signing gates (default: none;
 //! a biometric gate prompts by itself, a password gate needs `authorize` first; a raw digest
 //! the strictest of the signing gates). Each call counts as user activity. Typed data and
 //! transactions are validated (and hashed) before any gate or key is touched.
 
 use crate::auth::gates::{AuthProof, GatedAction};
 use crate::engine::{lk, WalletCore};
+use crate::safety::SensitiveAction;
 use crate::store::accounts as rows;
 use crate::vault::scrubbed;
 use crate::wallet::tx::{SignedTransaction, Transaction};
@@ -62,10 +63,13 @@ impl WalletCore {
 
     fn with_key<T>(&self, index: u32, gate: SigningGate, f: impl FnOnce(&crate::wallet::PrivateKey) -> Result<T>) -> Result<T> {
         let account = self.inner.require_unlocked()?;
+        // Every signature — message, typed data, digest, transaction — passes the one `Sign` rule.
+        let warnings = self.inner.guard(SensitiveAction::Sign, Some(&account))?;
         match gate {
             SigningGate::Action(a) => self.inner.check_gate(a, AuthProof::None)?,
             SigningGate::Strictest => self.inner.check_strictest_signing_gate()?,
         }
+        self.inner.log_warnings_now(SensitiveAction::Sign, &account, &warnings)?;
         let key = self.inner.with_unlocked(|u| if u.account.id == account.id { u.keys.secret.key(index) } else { Err(Error::Locked) })?;
         self.inner.touch();
         f(&key)

@@ -16,13 +16,13 @@ use std::sync::Mutex;
 
 use crate::auth::device_keys::{DeviceKeyError, DeviceKeyStore};
 use crate::auth::gates::{AuthProof, GatedAction};
-use crate::auth::hooks::{DeviceIntegrity, NetworkKind};
 use crate::auth::keystore::{KeyStoreError, SecureKeyStore, ALIAS_PREFIX};
 use crate::auth::names;
 use crate::cache::{files, rows as rows_cache, CacheScope, ClearReport};
 use crate::engine::session::{Expect, LastLogout};
 use crate::engine::{lk, no_session, Inner, WalletCore};
 use crate::events::EventKind;
+use crate::safety::{EnvironmentReport, EnvironmentRisk};
 use crate::session::logout::{
     ConfirmationNeeded, LogoutAction, LogoutConfirmation, LogoutOptions, LogoutPlan, LogoutReport, LogoutWarning, PLAN_TTL,
 };
@@ -44,10 +44,11 @@ impl WalletCore {
         if row.has_phrase && !row.backed_up {
             warnings.push(LogoutWarning::NotBackedUp);
         }
-        if matches!(self.inner.env.network(), Ok(NetworkKind::PublicWifi)) {
+        let env = EnvironmentReport::read(self.inner.env.as_ref());
+        if env.risk(EnvironmentRisk::PublicWifi) == Some(true) {
             warnings.push(LogoutWarning::InsecureNetwork);
         }
-        if matches!(self.inner.env.device_integrity(), Ok(DeviceIntegrity::Compromised | DeviceIntegrity::DebuggerAttached)) {
+        if env.risk(EnvironmentRisk::Rooted) == Some(true) || env.risk(EnvironmentRisk::DebuggerAttached) == Some(true) {
             warnings.push(LogoutWarning::UntrustedDevice);
         }
         let mut actions = vec![LogoutAction::WipeKeysFromMemory, LogoutAction::EndSession];

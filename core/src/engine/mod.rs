@@ -5,9 +5,10 @@
 //! `backup` (the backup check), `password_check` (every password check, under the limiter),
 //! [`auth`] (login, unlock, lock, auto-lock, background/foreground), `device` and `hardware`
 //! (device-bound keys and the hardware-key factor, ADR 0011), `second_factor` and
-//! `factor_check` (the login's second factor, ADR 0014), [`keys`] (addresses and signing)
-//! and [`logout`] (plans, logout, wallet removal, crash recovery). The session itself
-//! — state, keys, grants, plans — lives in one place, [`session`], and changes only through
+//! `factor_check` (the login's second factor, ADR 0014), [`keys`] (addresses and signing),
+//! `safety` (environment guard, password rehearsal, activity summary; ADR 0015) and [`logout`]
+//! (plans, logout, wallet removal, crash recovery). The session itself — state, keys, grants,
+//! plans — lives in one place, [`session`], and changes only through
 //! [`Inner::transition`]. Lock order: session → store → limiter guard. Listener notifications
 //! are collected while locks are held and delivered after they are released.
 
@@ -25,6 +26,7 @@ mod keys;
 pub(crate) mod logout;
 mod password_check;
 mod second_factor;
+mod safety;
 pub(crate) mod session;
 
 pub use accounts::CreatedAccount;
@@ -63,6 +65,9 @@ pub struct Config {
     /// The app's policy: unlocking a `Locked` session also needs the account's second factor
     /// (ADR 0014). Off by default: `login` always needs it, `unlock` then does not.
     pub unlock_needs_second_factor: bool,
+    /// The environment policy, password rehearsal and reminder (ADR 0015; defaults documented
+    /// in `docs/api.md`). Checked when the core opens (`InvalidArgument`).
+    pub safety: crate::safety::SafetyPolicy,
 }
 
 impl Config {
@@ -72,6 +77,7 @@ impl Config {
             kdf_profile: KdfProfile::Production,
             default_auto_lock: AutoLock::AfterSeconds(300),
             unlock_needs_second_factor: false,
+            safety: Default::default(),
         }
     }
 }
@@ -180,6 +186,7 @@ impl WalletCore {
     /// Opens the data directory: migrates, completes interrupted logouts, restores the session
     /// (an active session comes back `Locked`), and starts the auto-lock timer.
     pub fn open(config: Config, hooks: Hooks) -> Result<WalletCore> {
+        config.safety.validate()?;
         let mut store = Store::open(&config.data_dir)?;
         let now = hooks.clock.now_unix();
         // Device keys first: every sealed value needs them (DeviceKeyUnavailable / DeviceKeyLost

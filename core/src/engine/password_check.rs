@@ -1,9 +1,10 @@
 //! The password check (login, unlock, gates, password change, erase proofs): the attempt is
 //! counted in the database before Argon2 runs, unknown names run the same KDF on a decoy so they
-//! cost the same time and fail with the same error, and only a success resets the counter. An
-//! account with the hardware-key factor also needs its security key (ADR 0011); a login (and an
-//! unlock under the app's policy) also needs the account's second factor, checked after the
-//! password and failing exactly like it (`factor_check.rs`, ADR 0014).
+//! cost the same time and fail with the same error, and only a success resets the counter (and
+//! counts as a password rehearsal, ADR 0015). An account with the hardware-key factor also needs
+//! its security key (ADR 0011); a login (and an unlock under the app's policy) also needs the
+//! account's second factor, checked after the password and failing exactly like it
+//! (`factor_check.rs`, ADR 0014).
 
 use crate::auth::hardware_key::HardwareKeyError;
 use crate::clock::BootReading;
@@ -134,6 +135,7 @@ impl Inner {
             (Some(k), Some(pass), Some(r)) => {
                 // Notices of this transaction go out only if it commits.
                 let mut noted = Vec::new();
+                let (boot, now) = (self.boot_now(), self.now());
                 let used = lk(&self.store).write(|tx| {
                     if !self.use_factor(tx, r, &pass, &mut noted)? {
                         return Ok(false);
@@ -142,6 +144,8 @@ impl Inner {
                     if let Some(id) = factor_account {
                         limiter::factor_passed(tx, id)?;
                     }
+                    // Every correct password is a rehearsal of it (ADR 0015).
+                    crate::store::account_settings::password_entered(tx, &r.id, now, &boot)?;
                     Ok(true)
                 })?;
                 out.append(&mut noted);

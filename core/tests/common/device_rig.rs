@@ -75,6 +75,7 @@ pub fn core_with(
         kdf_profile: KdfProfile::InsecureFastForTests,
         default_auto_lock: AutoLock::Never,
         unlock_needs_second_factor: false,
+        safety: Default::default(),
     };
     let hooks = Hooks {
         clock: clock.clone(),

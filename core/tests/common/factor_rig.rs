@@ -40,6 +40,7 @@ pub fn factor_core(
         data_dir: dir.to_path_buf(),
         kdf_profile: KdfProfile::InsecureFastForTests,
         default_auto_lock: AutoLock::Never,
+        safety: Default::default(),
         unlock_needs_second_factor: unlock_policy,
     };
     let hooks = Hooks {

@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use imwallet_core::auth::device_keys::{DeviceKeyStore, FileDeviceKeys, MemoryDeviceKeys};
-use imwallet_core::auth::hooks::{DeviceIntegrity, DeviceOwnerCheck, EnvironmentProbe, HookError, NetworkKind, SessionListener};
+use imwallet_core::auth::hooks::{DeviceOwnerCheck, EnvironmentProbe, HookError, NetworkKind, SessionListener};
 use imwallet_core::auth::keystore::MemoryKeyStore;
 use imwallet_core::clock::ManualClock;
 use imwallet_core::events::SecurityEvent;
+use imwallet_core::safety::SafetyPolicy;
 use imwallet_core::session::autolock::AutoLock;
 use imwallet_core::session::SessionState;
 use imwallet_core::vault::kdf::KdfProfile;
@@ -22,21 +23,61 @@ use imwallet_core::{Config, Hooks, WalletCore};
 pub const PW: &[u8] = b"correct horse battery staple 42";
 pub const PW2: &[u8] = b"another fine passphrase, 2026!";
 
+/// A scripted environment probe. The rigs start it *known and safe* (secured Wi-Fi, a screen
+/// lock, not rooted, no debugger, no emulator) so the environment policy stays silent in tests
+/// about other things; `fail` makes every question throw.
 pub struct Env {
     pub network: Mutex<NetworkKind>,
-    pub integrity: Mutex<DeviceIntegrity>,
+    pub screen_lock: Mutex<Option<bool>>,
+    pub rooted: Mutex<Option<bool>>,
+    pub debugger: Mutex<Option<bool>>,
+    pub emulator: Mutex<Option<bool>>,
     pub fail: Mutex<bool>,
+}
+
+impl Env {
+    pub fn safe() -> Env {
+        Env {
+            network: Mutex::new(NetworkKind::PrivateWifi),
+            screen_lock: Mutex::new(Some(true)),
+            rooted: Mutex::new(Some(false)),
+            debugger: Mutex::new(Some(false)),
+            emulator: Mutex::new(Some(false)),
+            fail: Mutex::new(false),
+        }
+    }
+
+    /// Every answer "cannot tell" (what `UnknownEnvironment` says).
+    pub fn set_unknown(&self) {
+        *self.network.lock().unwrap() = NetworkKind::Unknown;
+        for v in [&self.screen_lock, &self.rooted, &self.debugger, &self.emulator] {
+            *v.lock().unwrap() = None;
+        }
+    }
+
+    fn answer<T: Copy>(&self, v: &Mutex<T>) -> Result<T, HookError> {
+        if *self.fail.lock().unwrap() {
+            return Err(HookError { message: "probe crashed".into() });
+        }
+        Ok(*v.lock().unwrap())
+    }
 }
 
 impl EnvironmentProbe for Env {
     fn network(&self) -> Result<NetworkKind, HookError> {
-        if *self.fail.lock().unwrap() {
-            return Err(HookError { message: "probe crashed".into() });
-        }
-        Ok(*self.network.lock().unwrap())
+        self.answer(&self.network)
     }
-    fn device_integrity(&self) -> Result<DeviceIntegrity, HookError> {
-        Ok(*self.integrity.lock().unwrap())
+    fn screen_lock_set(&self) -> Result<Option<bool>, HookError> {
+        self.answer(&self.screen_lock)
+    }
+    fn rooted(&self) -> Result<Option<bool>, HookError> {
+        self.answer(&self.rooted)
+    }
+    fn debugger_attached(&self) -> Result<Option<bool>, HookError> {
+        self.answer(&self.debugger)
+    }
+    fn emulator(&self) -> Result<Option<bool>, HookError> {
+        self.answer(&self.emulator)
     }
 }
 
@@ -179,14 +220,28 @@ fn try_open_with(
     device: Arc<MemoryDeviceKeys>,
     dk: Option<Arc<dyn DeviceKeyStore>>,
 ) -> imwallet_core::Result<Rig> {
-    let env = Arc::new(Env {
-        network: Mutex::new(NetworkKind::Unknown),
-        integrity: Mutex::new(DeviceIntegrity::Unknown),
-        fail: Mutex::new(false),
-    });
+    try_open_safety(dir, clock, profile, ks, device, dk, SafetyPolicy::default())
+}
+
+/// A rig whose core runs under `safety` (environment policy, rehearsal, reminder).
+pub fn open_with_safety(dir: &Path, clock: Arc<ManualClock>, ks: Arc<MemoryKeyStore>, safety: SafetyPolicy) -> imwallet_core::Result<Rig> {
+    let device = device_for(dir);
+    let dk: Arc<dyn DeviceKeyStore> = device.clone();
+    try_open_safety(dir, clock, KdfProfile::InsecureFastForTests, ks, device, Some(dk), safety)
+}
+
+fn try_open_safety(
+    dir: &Path,
+    clock: Arc<ManualClock>,
+    profile: KdfProfile,
+    ks: Arc<MemoryKeyStore>,
+    device: Arc<MemoryDeviceKeys>,
+    dk: Option<Arc<dyn DeviceKeyStore>>,
+    safety: SafetyPolicy,
+) -> imwallet_core::Result<Rig> {
+    let env = Arc::new(Env::safe());
     let rec = Arc::new(Recorder::default());
-    let config =
-        Config { data_dir: dir.to_path_buf(), kdf_profile: profile, default_auto_lock: AutoLock::Never, unlock_needs_second_factor: false };
+    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: profile, default_auto_lock: AutoLock::Never, safety, unlock_needs_second_factor: false };
     let owner = Arc::new(Owner::default());
     // `..Hooks::default()` keeps the rig compiling when another hook field is added.
     #[allow(clippy::needless_update)]

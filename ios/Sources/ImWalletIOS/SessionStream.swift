@@ -52,7 +52,9 @@ extension SessionStream {
     /// the usual open errors it throws `WalletError.DeviceKeyUnavailable` (show "unlock your phone
     /// and retry": nothing is lost) and `WalletError.DeviceKeyLost` (the data belongs to keys that
     /// are not on this device: offer `quarantineDamagedData` and a restore from the recovery phrase).
-    /// `hardwareKey` (a `SecurityKeyPRF`) lets accounts turn on the security-key factor.
+    /// `hardwareKey` (a `SecurityKeyPRF`) lets accounts turn on the security-key factor;
+    /// `environment` (an `IOSEnvironmentProbe`) answers the environment policy's questions (without
+    /// it every answer is "cannot tell").
     public static func open(config: CoreConfig, deviceKeys: DeviceKeyStore, environment: EnvironmentProbe? = nil,
                             keyStore: SecureKeyStore? = nil, bootClock: BootClock? = nil,
                             deviceOwner: DeviceOwnerCheck? = nil, hardwareKey: HardwareKey? = nil) throws -> OpenedWallet {

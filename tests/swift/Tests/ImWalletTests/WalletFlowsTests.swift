@@ -11,15 +11,23 @@ let PW2 = Data("another fine passphrase, 2026!".utf8)
 
 struct ProbeError: Error {}
 
+/// A scripted probe: starts known and safe; `nil` = cannot tell; `boom` makes every question throw.
 final class FakeEnv: EnvironmentProbe, @unchecked Sendable {
-    var net: NetworkKind = .unknown
-    var integrity: DeviceIntegrity = .unknown
+    var net: NetworkKind = .privateWifi
+    var screenLock: Bool? = true
+    var root: Bool? = false
+    var debugger: Bool? = false
+    var emu: Bool? = false
     var boom = false
-    func network() throws -> NetworkKind {
+    private func answer<T>(_ v: T) throws -> T {
         if boom { throw ProbeError() }
-        return net
+        return v
     }
-    func deviceIntegrity() throws -> DeviceIntegrity { integrity }
+    func network() throws -> NetworkKind { try answer(net) }
+    func screenLockSet() throws -> Bool? { try answer(screenLock) }
+    func rooted() throws -> Bool? { try answer(root) }
+    func debuggerAttached() throws -> Bool? { try answer(debugger) }
+    func emulator() throws -> Bool? { try answer(emu) }
 }
 
 final class Recorder: SessionListener, @unchecked Sendable {
@@ -148,6 +156,7 @@ func assertRedacted(_ value: Any, _ secret: Data, file: StaticString = #filePath
 }
 
 func isUnlocked(_ s: SessionState) -> Bool { if case .unlocked = s { return true }; return false }
+func isUnlocked(_ o: UnlockOutcome) -> Bool { isUnlocked(o.state) }
 func isLocked(_ s: SessionState) -> Bool { if case .locked = s { return true }; return false }
 
 final class WalletFlowsTests: XCTestCase {
@@ -186,12 +195,12 @@ final class WalletFlowsTests: XCTestCase {
         XCTAssertEqual(try recoverPersonalSigner(message: Data("hello".utf8), signature: sig), created.account.address)
 
         env.net = .publicWifi
-        env.integrity = .compromised
+        env.root = true
         var plan = try core.prepareLogout(options: LogoutOptions(clearCaches: true, keepGlobalCaches: true, removeWallet: false))
         XCTAssertEqual(plan.warnings, [.notBackedUp, .insecureNetwork, .untrustedDevice])
         try await confirmBackup(created.phrase)
         env.net = .privateWifi
-        env.integrity = .trusted
+        env.root = false
         plan = try core.prepareLogout(options: LogoutOptions(clearCaches: true, keepGlobalCaches: true, removeWallet: false))
         XCTAssertEqual(plan.warnings, [])
         let report = try await core.logout(token: plan.token, confirmation: confirm())

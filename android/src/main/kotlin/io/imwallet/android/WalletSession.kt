@@ -46,7 +46,9 @@ class WalletSession(initial: SessionState) : SessionListener {
          * never null, so the shell never runs unbound. `hardwareKey` (a [Fido2HardwareKey]) lets
          * accounts turn on the security-key factor and unlock with it; `appCodeVerifier` (a
          * [BackendAppCodeVerifier]) checks the codes the app's server sends, for accounts with the
-         * app-verified second factor (ADR 0014).
+         * app-verified second factor (ADR 0014). `environment` (an [AndroidEnvironmentProbe])
+         * answers the environment policy's questions; without it every answer is "cannot tell"
+         * (the policy then warns where it would warn or refuse).
          */
         fun open(
             config: CoreConfig,
