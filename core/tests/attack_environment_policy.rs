@@ -387,3 +387,50 @@ fn racing_biometric_unlocks_cannot_take_the_count_past_the_limit() {
     assert_eq!(core.password_status().unwrap().biometric_unlocks_since_password, Some(3));
     assert!(matches!(core.unlock_with_biometrics(), Err(Error::PasswordRehearsalDue { .. })));
 }
+
+/// Issues 19 and 20 together: turning off the account's second factor (`disable_second_factor`)
+/// is the policy's `DisableSecondFactor` action, as turning off the security key is — refused
+/// with a debugger attached, before the password and the code are checked, and a warning
+/// (rooted) recorded when it goes ahead.
+#[test]
+fn turning_off_the_app_verified_or_totp_factor_is_guarded_too() {
+    use imwallet_core::auth::second_factor::{AppCodeVerifier, MemoryAppCodeVerifier, SecondFactor, SecondFactorMethod};
+    let dir = tempfile::tempdir().unwrap();
+    let env = Arc::new(Env::safe());
+    let server = Arc::new(MemoryAppCodeVerifier::new());
+    let c = clock();
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+        unlock_needs_second_factor: false,
+        safety: SafetyPolicy::default(),
+    };
+    let hooks = Hooks {
+        environment: env.clone(),
+        clock: c.clone(),
+        boot_clock: c,
+        device_keys: Some(device_for(dir.path())),
+        app_codes: Some(server.clone() as Arc<dyn AppCodeVerifier>),
+        ..Hooks::default()
+    };
+    let core = WalletCore::open(config, hooks).unwrap();
+    let id = core.create_account("Ida", PW, 12, Language::English).unwrap().account.id;
+    server.send(&id, b"481516");
+    core.enable_app_verified_factor(PW, b"481516").unwrap();
+    *env.rooted.lock().unwrap() = Some(true);
+    *env.debugger.lock().unwrap() = Some(true);
+    server.send(&id, b"2342");
+    let before = core.attempt_status(None).unwrap();
+    assert_eq!(
+        core.disable_second_factor(PW, &SecondFactor::app_verified(b"2342")).unwrap_err(),
+        Error::EnvironmentRefused { action: SensitiveAction::DisableSecondFactor, risk: EnvironmentRisk::DebuggerAttached, known: true }
+    );
+    assert_eq!(core.accounts().unwrap()[0].second_factor, Some(SecondFactorMethod::AppVerified), "still on");
+    assert_eq!(core.attempt_status(None).unwrap(), before, "refused before the password: no attempt counted");
+    *env.debugger.lock().unwrap() = Some(false);
+    core.disable_second_factor(PW, &SecondFactor::app_verified(b"2342")).unwrap();
+    assert_eq!(core.accounts().unwrap()[0].second_factor, None);
+    let events = core.security_events(5).unwrap();
+    assert!(events.iter().any(|e| e.kind == EventKind::EnvironmentWarning && e.detail == "disable_second_factor: rooted"), "{events:?}");
+}

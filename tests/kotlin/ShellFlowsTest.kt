@@ -163,7 +163,7 @@ class UnlockFlowTest {
     @Test fun biometricsFirstWhenTheCoreHasThemOn() = runBlocking<Unit> {
         locked(biometric = true)
         rig.ui { flow.start() }
-        assertIs<SessionState.Unlocked>(flow.state.until<UnlockState.Unlocked>().outcome)
+        assertIs<SessionState.Unlocked>(flow.state.until<UnlockState.Unlocked>().outcome.state)
         assertEquals(listOf("Unlock Bea"), ks.prompts)
         assertIs<SessionState.Unlocked>(core.state())
     }

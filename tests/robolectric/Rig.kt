@@ -38,7 +38,11 @@ val PW = "correct horse battery staple 42".toByteArray()
 class FakeEnv : EnvironmentProbe {
     @Volatile var net = NetworkKind.UNKNOWN
     override fun network() = net
-    override fun deviceIntegrity() = DeviceIntegrity.UNKNOWN
+    // A phone with a screen lock, not rooted, no debugger, not an emulator.
+    override fun screenLockSet(): Boolean? = true
+    override fun rooted(): Boolean? = false
+    override fun debuggerAttached(): Boolean? = false
+    override fun emulator(): Boolean? = false
 }
 
 /** A boot clock the test moves by hand (the limiter measures its delays on it). */

@@ -20,6 +20,7 @@ use crate::engine::factor_check::FactorPolicy;
 use crate::engine::session::Session;
 use crate::engine::{lk, Inner, WalletCore};
 use crate::events::EventKind;
+use crate::safety::SensitiveAction;
 use crate::session::limiter;
 use crate::session::SessionAccount;
 use crate::store::second_factor::{self as store, FactorRow, FactorState};
@@ -233,10 +234,14 @@ impl WalletCore {
     pub fn disable_second_factor(&self, password: &[u8], factor: &SecondFactor) -> Result<()> {
         scrubbed(|| {
             let i = &self.inner;
+            // The environment policy first (ADR 0015), before any attempt is counted.
+            let (session_account, _) = i.unlocked_account()?;
+            let warnings = i.guard(SensitiveAction::DisableSecondFactor, Some(&session_account))?;
             let (account, gen) = i.factor_change_proof(password, Some(factor))?;
             i.in_session(gen, |tx, _, out| {
                 let Some(method) = store::method_on(tx, &account.id)? else { return Err(none_on()) };
                 store::delete(tx, &account.id)?;
+                i.log_warnings(tx, SensitiveAction::DisableSecondFactor, Some(&account), &warnings, out)?;
                 i.event(tx, EventKind::SecondFactorDisabled, Some(&account), method_label(method), out)
             })?;
             // The secret and the hashes must not linger in WAL frames or free pages.

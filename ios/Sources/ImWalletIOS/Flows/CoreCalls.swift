@@ -5,8 +5,6 @@
 import Foundation
 import ImWallet
 
-/// What a successful unlock returns, as the core gives it (today: the new session state).
-public typealias UnlockOutcome = SessionState
 
 /// The calls `LogoutFlow` makes.
 public protocol LogoutCalls: AnyObject, Sendable {

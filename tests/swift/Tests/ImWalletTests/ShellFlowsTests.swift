@@ -152,7 +152,7 @@ final class UnlockFlowTests: XCTestCase {
         let flow = UnlockFlow(calls: rig.calls)
         await flow.start()
         guard case .unlocked(let outcome) = flow.state else { return XCTFail("\(flow.state)") }
-        XCTAssertTrue(isUnlocked(outcome))
+        XCTAssertTrue(isUnlocked(outcome.state))
         XCTAssertEqual(rig.keyStore.prompts, ["Unlock Bea"])
         XCTAssertTrue(isUnlocked(rig.core.state()))
     }

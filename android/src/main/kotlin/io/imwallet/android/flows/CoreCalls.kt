@@ -17,10 +17,9 @@ import io.imwallet.LogoutOptions
 import io.imwallet.LogoutPlan
 import io.imwallet.LogoutReport
 import io.imwallet.SessionState
+import io.imwallet.UnlockOutcome
 import io.imwallet.WalletCore
 
-/** What a successful unlock returns, as the core gives it (today: the new session state). */
-typealias UnlockOutcome = SessionState
 
 /** The calls [LogoutFlow] makes. */
 interface LogoutCalls {
