@@ -642,13 +642,18 @@ class BackendAppCodeVerifierTest {
         core.logout(core.prepareLogout(LogoutOptions(false, true, false)).token, LogoutConfirmation(null, null, false))
         assertFailsWith<WalletException.InvalidCredentials> { core.login("Hal", PW) }
         backend.codes[id] = "2342"
-        assertIs<SessionState.Unlocked>(core.login("Hal", PW, SecondFactor.AppVerified("2342".toByteArray())))
+        assertIs<SessionState.Unlocked>(core.login("Hal", PW, SecondFactor.AppVerified("2342".toByteArray())).state)
         assertIs<SessionState.Unlocked>(opened.session.state.value)
         core.logout(core.prepareLogout(LogoutOptions(false, true, false)).token, LogoutConfirmation(null, null, false))
         backend.fail = java.io.IOException("offline")
         assertFailsWith<WalletException.SecondFactorUnavailable> { core.login("Hal", PW, SecondFactor.AppVerified("1".toByteArray())) }
         backend.fail = null
-        assertIs<SessionState.Unlocked>(core.login("Hal", PW, SecondFactor.RecoveryCode(codes.codes[0])))
+        assertIs<SessionState.Unlocked>(core.login("Hal", PW, SecondFactor.RecoveryCode(codes.codes[0])).state)
+        core.close()
+        dir.toFile().deleteRecursively()
+    }
+}
+
 /** The environment probe's platform-neutral parts, and the probe driving a real core. */
 class AndroidEnvironmentProbeTest {
     @Test fun networkCapabilitiesMapToTheNetworkKind() {

@@ -163,7 +163,7 @@ class SecondFactorTest {
         // The enrollment used this step's code: the app's next one (inside the ±1 window).
         val code = app.code(30)
         assertEquals(left - 2u, assertFailsWith<WalletException.InvalidCredentials> { core.login("Ann", PW, SecondFactor.Totp(wrong(code))) }.attemptsLeft)
-        assertIs<SessionState.Unlocked>(core.login("Ann", PW, SecondFactor.Totp(code)))
+        assertIs<SessionState.Unlocked>(core.login("Ann", PW, SecondFactor.Totp(code)).state)
         logout()
         assertFailsWith<WalletException.InvalidCredentials> { core.login("Ann", PW, SecondFactor.Totp(code)) }
         // The current step's code: earlier than the one used, inside the window (what setting
@@ -171,10 +171,10 @@ class SecondFactorTest {
         assertFailsWith<WalletException.InvalidCredentials> { core.login("Ann", PW, SecondFactor.Totp(app.code())) }
         assertIs<SessionState.LoggedOut>(core.state())
         // A recovery code works once; a locked session unlocks with the password (policy off).
-        assertIs<SessionState.Unlocked>(core.login("Ann", PW, SecondFactor.RecoveryCode(codes.codes[0])))
+        assertIs<SessionState.Unlocked>(core.login("Ann", PW, SecondFactor.RecoveryCode(codes.codes[0])).state)
         assertEquals(9u, core.secondFactorStatus().recoveryCodesLeft)
         core.lock()
-        assertIs<SessionState.Unlocked>(core.unlock(PW))
+        assertIs<SessionState.Unlocked>(core.unlock(PW).state)
         logout()
         assertFailsWith<WalletException.InvalidCredentials> { core.login("Ann", PW, SecondFactor.RecoveryCode(codes.codes[0])) }
     }
@@ -211,7 +211,7 @@ class SecondFactorTest {
         assertNull(method())
         assertTrue("second_factor_disabled" in core.securityEvents(5u).map { it.kind })
         logout()
-        assertIs<SessionState.Unlocked>(core.login("Ann", PW))
+        assertIs<SessionState.Unlocked>(core.login("Ann", PW).state)
     }
 
     @Test fun theAppVerifiedCodeAndTheUnlockPolicy() = runBlocking<Unit> {
@@ -225,7 +225,7 @@ class SecondFactorTest {
         core.lock()
         assertFailsWith<WalletException.InvalidCredentials> { core.unlock(PW) }
         server.codes[id] = "2342"
-        assertIs<SessionState.Unlocked>(core.unlock(PW, SecondFactor.AppVerified("2342".toByteArray())))
+        assertIs<SessionState.Unlocked>(core.unlock(PW, SecondFactor.AppVerified("2342".toByteArray())).state)
         logout()
         server.script += AppCodeException.Unavailable("no network")
         val e = assertFailsWith<WalletException.SecondFactorUnavailable> { core.login("Hal", PW, SecondFactor.AppVerified("1".toByteArray())) }
@@ -238,9 +238,9 @@ class SecondFactorTest {
         assertFailsWith<WalletException.InvalidCredentials> { core.login("Hal", PW2, SecondFactor.AppVerified("777".toByteArray())) }
         assertEquals(calls + 1, server.calls.get())
         server.codes[id] = "778"
-        assertIs<SessionState.Unlocked>(core.login("Hal", PW, SecondFactor.AppVerified("778".toByteArray())))
+        assertIs<SessionState.Unlocked>(core.login("Hal", PW, SecondFactor.AppVerified("778".toByteArray())).state)
         logout()
-        assertIs<SessionState.Unlocked>(core.login("Hal", PW, SecondFactor.RecoveryCode(codes.codes[0])))
+        assertIs<SessionState.Unlocked>(core.login("Hal", PW, SecondFactor.RecoveryCode(codes.codes[0])).state)
     }
 
     @Test fun factorValuesPrintRedacted() {

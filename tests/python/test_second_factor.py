@@ -155,7 +155,7 @@ def test_login_needs_the_code_and_a_code_works_once(core):
     with pytest.raises(iw.WalletError.InvalidCredentials) as bad:
         run(core.login("Ann", PW, iw.SecondFactor.TOTP(code=wrong)))
     assert bad.value.attempts_left == left - 2, "a wrong code counts"
-    assert run(core.login("Ann", PW, iw.SecondFactor.TOTP(code=code))).is_unlocked()
+    assert run(core.login("Ann", PW, iw.SecondFactor.TOTP(code=code))).state.is_unlocked()
     logout(core)
     with pytest.raises(iw.WalletError.InvalidCredentials):
         run(core.login("Ann", PW, iw.SecondFactor.TOTP(code=code)))
@@ -167,7 +167,7 @@ def test_login_needs_the_code_and_a_code_works_once(core):
     # Unlocking a locked session needs no code (the app's policy is off).
     run(core.login("Ann", PW, iw.SecondFactor.RECOVERY_CODE(code=codes.codes[0])))
     core.lock()
-    assert run(core.unlock(PW)).is_unlocked()
+    assert run(core.unlock(PW)).state.is_unlocked()
 
 
 def test_a_wrong_code_and_a_wrong_password_look_the_same(tmp_path):
@@ -194,7 +194,7 @@ def test_a_recovery_code_works_once(core):
     _, codes = with_totp(core)
     logout(core)
     typed = bytes(codes.codes[2]).decode().lower().replace("-", " ").encode()
-    assert run(core.login("Ann", PW, iw.SecondFactor.RECOVERY_CODE(code=typed))).is_unlocked()
+    assert run(core.login("Ann", PW, iw.SecondFactor.RECOVERY_CODE(code=typed))).state.is_unlocked()
     assert core.second_factor_status().recovery_codes_left == 9
     assert "recovery_code_used" in [e.kind for e in core.security_events(5)]
     logout(core)
@@ -218,7 +218,7 @@ def test_turning_it_off_needs_the_password_and_a_factor(core):
     assert factor(core) is None
     assert "second_factor_disabled" in [e.kind for e in core.security_events(5)]
     logout(core)
-    assert run(core.login("Ann", PW)).is_unlocked()
+    assert run(core.login("Ann", PW)).state.is_unlocked()
 
 
 def test_the_app_verified_code_and_the_unlock_policy(tmp_path):
@@ -235,7 +235,7 @@ def test_the_app_verified_code_and_the_unlock_policy(tmp_path):
     with pytest.raises(iw.WalletError.InvalidCredentials):
         run(core.unlock(PW))
     server.send(account_id, b"2342")
-    assert run(core.unlock(PW, iw.SecondFactor.APP_VERIFIED(code=b"2342"))).is_unlocked()
+    assert run(core.unlock(PW, iw.SecondFactor.APP_VERIFIED(code=b"2342"))).state.is_unlocked()
     logout(core)
     server.script.append(iw.AppCodeError.Unavailable("no network"))
     with pytest.raises(iw.WalletError.SecondFactorUnavailable) as e:
@@ -252,9 +252,9 @@ def test_the_app_verified_code_and_the_unlock_policy(tmp_path):
         run(core.login("Hal", PW2, iw.SecondFactor.APP_VERIFIED(code=b"777")))
     assert server.calls == calls + 1
     server.send(account_id, b"778")
-    assert run(core.login("Hal", PW, iw.SecondFactor.APP_VERIFIED(code=b"778"))).is_unlocked()
+    assert run(core.login("Hal", PW, iw.SecondFactor.APP_VERIFIED(code=b"778"))).state.is_unlocked()
     logout(core)
-    assert run(core.login("Hal", PW, iw.SecondFactor.RECOVERY_CODE(code=codes.codes[0]))).is_unlocked()
+    assert run(core.login("Hal", PW, iw.SecondFactor.RECOVERY_CODE(code=codes.codes[0]))).state.is_unlocked()
     del core
     gc.collect()
 

@@ -7,6 +7,7 @@ package io.imwallet.android.flows
 
 import io.imwallet.SessionAccount
 import io.imwallet.SessionState
+import io.imwallet.UnlockOutcome
 import io.imwallet.WalletException
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
