@@ -30,9 +30,12 @@ pub enum EventKind {
     OrphansPurged,
     HardwareKeyEnabled,
     HardwareKeyDisabled,
+    DappConnected,
+    DappDisconnected,
+    DappDisconnectFailed,
 }
 
-const ALL: [EventKind; 23] = [
+const ALL: [EventKind; 26] = [
     EventKind::AccountCreated,
     EventKind::AccountImported,
     EventKind::LoginSucceeded,
@@ -56,6 +59,9 @@ const ALL: [EventKind; 23] = [
     EventKind::OrphansPurged,
     EventKind::HardwareKeyEnabled,
     EventKind::HardwareKeyDisabled,
+    EventKind::DappConnected,
+    EventKind::DappDisconnected,
+    EventKind::DappDisconnectFailed,
 ];
 
 impl EventKind {
@@ -84,6 +90,9 @@ impl EventKind {
             EventKind::OrphansPurged => "orphans_purged",
             EventKind::HardwareKeyEnabled => "hardware_key_enabled",
             EventKind::HardwareKeyDisabled => "hardware_key_disabled",
+            EventKind::DappConnected => "dapp_connected",
+            EventKind::DappDisconnected => "dapp_disconnected",
+            EventKind::DappDisconnectFailed => "dapp_disconnect_failed",
         }
     }
 

@@ -60,6 +60,17 @@ impl WalletCore {
                 actions.push(LogoutAction::ClearGlobalCaches);
             }
         }
+        let dapps_to_disconnect: Vec<String> =
+            crate::store::connections::list(lk(&self.inner.store).conn(), &account.id)?.into_iter().map(|c| c.connection.name).collect();
+        if !dapps_to_disconnect.is_empty() {
+            actions.push(LogoutAction::DisconnectDapps);
+        }
+        if !self.pending_requests().is_empty() {
+            actions.push(LogoutAction::RejectPendingRequests);
+        }
+        if self.inner.clipboard_outstanding() {
+            actions.push(LogoutAction::ClearClipboard);
+        }
         let mut confirmation = ConfirmationNeeded::Tap;
         if options.remove_wallet {
             actions.push(LogoutAction::RemoveWallet);
@@ -78,6 +89,7 @@ impl WalletCore {
             authorization: self.inner.policy(gate_action).gate,
             expires_in_secs: PLAN_TTL.as_secs(),
             options,
+            dapps_to_disconnect,
         };
         let stored = self.inner.with_cell(|c| match c.session.plans_mut() {
             Some(plans) if c.generation == gen => {
@@ -131,47 +143,60 @@ impl WalletCore {
         // Every database change in one transition, with the journal of what follows. It applies
         // only to the session that issued the plan; leaving it drops the keys (zeroized).
         let now = i.now();
-        let (journal_id, payload, mut cleared, biometric_removed) = i.transition(Expect::Generation(gen), None, |session, tx, out| {
-            let account = session.account().filter(|a| a.id == plan.account.id).ok_or(Error::LogoutTokenInvalid)?;
-            let row = crate::store::accounts::by_id(tx, &account.id)?.ok_or(Error::AccountNotFound)?;
-            let clear = plan.options.clear_caches;
-            let mut cleared = ClearReport::default();
-            if clear || remove {
-                cleared.add(&rows_cache::clear_scope(tx, &CacheScope::Account(row.id.clone()))?);
-            }
-            if clear && plan.options.keep_global_caches {
-                cleared.add(&rows_cache::clear_global_sensitive(tx)?);
-            } else if clear {
-                cleared.add(&rows_cache::clear_scope(tx, &CacheScope::Global)?);
-            }
-            let payload = JournalPayload {
-                biometric_alias: row.biometric_alias.clone(),
-                scrub: remove || clear,
-                clear_files_account: (clear || remove).then(|| row.id.clone()),
-                clear_files_global: clear && !plan.options.keep_global_caches,
-                ..JournalPayload::default()
-            };
-            // Crypto-shredding: the wallet's device key goes after the commit (journaled), and with
-            // it every sealed value of the wallet that flash storage may keep.
-            let payload = JournalPayload {
-                device_aliases: if remove { device_rows::alias_of(tx, &row.id)?.into_iter().collect() } else { Vec::new() },
-                ..payload
-            };
-            let op = if remove { JournalOp::RemoveWallet } else { JournalOp::Logout };
-            let jid = journal::insert(tx, op, Some(&row.id), &payload, now)?;
-            crate::store::accounts::clear_biometric(tx, &row.id)?;
-            i.event(tx, EventKind::LoggedOut, Some(&plan.account), "", out)?;
-            if remove {
-                // Its settings (gates, auto-lock) go with it (the foreign key cascades too).
-                crate::store::account_settings::delete_for(tx, &row.id)?;
-                i.event(tx, EventKind::WalletRemoved, Some(&plan.account), "", out)?;
-                crate::store::accounts::delete(tx, &row.id)?;
-                device_rows::delete(tx, &row.id)?;
-            }
-            let next = no_session(tx)?;
-            crash_point(if remove { "remove.before_commit" } else { "logout.before_commit" });
-            Ok((super::session::Session::without_keys(&next), (jid, payload, cleared, row.biometric_wrap.is_some())))
-        })?;
+        let (journal_id, payload, mut cleared, biometric_removed, revocations, requests_rejected) =
+            i.transition(Expect::Generation(gen), None, |session, tx, out| {
+                let account = session.account().filter(|a| a.id == plan.account.id).ok_or(Error::LogoutTokenInvalid)?;
+                let row = crate::store::accounts::by_id(tx, &account.id)?.ok_or(Error::AccountNotFound)?;
+                // Every dapp connection goes with the session: deleted and its revocation journaled
+                // here, the shell's hook asked after the commit. Waiting requests are rejected by
+                // the transition itself (`LoggedOut`).
+                let revocations =
+                    crate::store::connections::revoke(tx, &row.id, None, if remove { "remove_wallet" } else { "logout" }, now)?;
+                let requests_rejected = match session {
+                    super::session::Session::Unlocked(u) => u.requests.len() as u32,
+                    _ => 0,
+                };
+                let clear = plan.options.clear_caches;
+                let mut cleared = ClearReport::default();
+                if clear || remove {
+                    cleared.add(&rows_cache::clear_scope(tx, &CacheScope::Account(row.id.clone()))?);
+                }
+                if clear && plan.options.keep_global_caches {
+                    cleared.add(&rows_cache::clear_global_sensitive(tx)?);
+                } else if clear {
+                    cleared.add(&rows_cache::clear_scope(tx, &CacheScope::Global)?);
+                }
+                let payload = JournalPayload {
+                    biometric_alias: row.biometric_alias.clone(),
+                    scrub: remove || clear,
+                    clear_files_account: (clear || remove).then(|| row.id.clone()),
+                    clear_files_global: clear && !plan.options.keep_global_caches,
+                    ..JournalPayload::default()
+                };
+                // Crypto-shredding: the wallet's device key goes after the commit (journaled), and with
+                // it every sealed value of the wallet that flash storage may keep.
+                let payload = JournalPayload {
+                    device_aliases: if remove { device_rows::alias_of(tx, &row.id)?.into_iter().collect() } else { Vec::new() },
+                    ..payload
+                };
+                let op = if remove { JournalOp::RemoveWallet } else { JournalOp::Logout };
+                let jid = journal::insert(tx, op, Some(&row.id), &payload, now)?;
+                crate::store::accounts::clear_biometric(tx, &row.id)?;
+                i.event(tx, EventKind::LoggedOut, Some(&plan.account), "", out)?;
+                if remove {
+                    // Its settings (gates, auto-lock) go with it (the foreign key cascades too).
+                    crate::store::account_settings::delete_for(tx, &row.id)?;
+                    i.event(tx, EventKind::WalletRemoved, Some(&plan.account), "", out)?;
+                    crate::store::accounts::delete(tx, &row.id)?;
+                    device_rows::delete(tx, &row.id)?;
+                }
+                let next = no_session(tx)?;
+                crash_point(if remove { "remove.before_commit" } else { "logout.before_commit" });
+                Ok((
+                    super::session::Session::without_keys(&next),
+                    (jid, payload, cleared, row.biometric_wrap.is_some(), revocations, requests_rejected),
+                ))
+            })?;
         // The transition started from `gen` and moved it on by one.
         let generation = gen.wrapping_add(1);
         crash_point(if remove { "remove.after_commit" } else { "logout.after_commit" });
@@ -181,6 +206,9 @@ impl WalletCore {
         // Steps outside the database, with no core lock held. A failing platform key deletion
         // leaves the journal row for the next open; the logout itself is done (the wrap is
         // gone, so the key is useless anyway).
+        let clipboard_cleared = i.clear_clipboard(crate::connections::clipboard::ClipboardClearReason::LoggedOut, None);
+        // The dapps, before the scrub below so its checkpoint takes their journal rows too.
+        let dapps_disconnected = i.carry_out(revocations);
         let mut shredded = false;
         if let Ok(done) = finish_entry(&i.store, &i.platform(), journal_id, &payload) {
             cleared.add(&done.files);
@@ -196,6 +224,10 @@ impl WalletCore {
             wallet_removed: remove,
             wallet_data_shredded: shredded,
             warnings_acknowledged: plan.warnings.clone(),
+            dapps_disconnected,
+            revocations_pending: crate::store::connections::pending_count(lk(&i.store).conn()).unwrap_or(0),
+            requests_rejected,
+            clipboard_cleared,
         };
         i.with_cell(|c| {
             if c.generation == generation {

@@ -81,6 +81,7 @@ pub fn seal_all_in_place(conn: &Connection) -> Result<()> {
     super::accounts::seal_all_in_place(conn)?;
     super::events::seal_all_in_place(conn)?;
     super::caches::seal_all_in_place(conn)?;
+    super::connections::seal_all_in_place(conn)?;
     conn.execute_batch("UPDATE settings SET value = imw_seal('', 'setting:' || key, value);")?;
     Ok(())
 }

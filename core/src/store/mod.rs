@@ -10,6 +10,7 @@
 pub mod account_settings;
 pub mod accounts;
 pub mod caches;
+pub mod connections;
 pub mod crash;
 pub mod device;
 pub mod events;
