@@ -12,7 +12,7 @@
 use std::time::Duration;
 
 /// What the shell copied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ClipKind {
     Address,
     Signature,
@@ -21,8 +21,26 @@ pub enum ClipKind {
     PrivateKey,
 }
 
+/// Longest timeout an app may set: any kind, and a phrase or a private key.
+pub const MAX_TIMEOUT_SECS: u64 = 600;
+pub const MAX_SECRET_TIMEOUT_SECS: u64 = 60;
+
 impl ClipKind {
-    /// How long the copy may stay on the clipboard.
+    /// Checks an app-chosen timeout for this kind.
+    pub fn validate_timeout(self, secs: u64) -> crate::Result<()> {
+        let max = if self.is_secret() { MAX_SECRET_TIMEOUT_SECS } else { MAX_TIMEOUT_SECS };
+        if secs == 0 || secs > max {
+            return Err(crate::Error::InvalidArgument { reason: format!("a clipboard timeout for a {} is 1..={max} s", self.as_str()) });
+        }
+        Ok(())
+    }
+
+    /// A recovery phrase or a private key.
+    pub fn is_secret(self) -> bool {
+        matches!(self, ClipKind::Phrase | ClipKind::PrivateKey)
+    }
+
+    /// How long the copy may stay on the clipboard by default.
     pub fn clear_after(self) -> Duration {
         Duration::from_secs(match self {
             ClipKind::Phrase | ClipKind::PrivateKey => 20,
@@ -58,9 +76,16 @@ pub(crate) struct ClipState {
     /// The copy still on the clipboard as far as the core knows, and its sequence number.
     pub outstanding: Option<(ClipKind, u64)>,
     pub seq: u64,
+    /// Timeouts the app chose (seconds), over the defaults.
+    pub timeouts: std::collections::HashMap<ClipKind, u64>,
 }
 
 impl ClipState {
+    /// The timeout in force for `kind`.
+    pub fn timeout(&self, kind: ClipKind) -> Duration {
+        self.timeouts.get(&kind).map_or(kind.clear_after(), |s| Duration::from_secs(*s))
+    }
+
     /// Records a copy; returns its sequence number.
     pub fn copied(&mut self, kind: ClipKind) -> u64 {
         self.seq = self.seq.wrapping_add(1);

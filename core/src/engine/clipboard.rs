@@ -17,10 +17,20 @@ impl WalletCore {
     /// clipboard hook to clear it after the kind's timeout (or on lock/logout, sooner). Returns
     /// the seconds until then.
     pub fn clipboard_copied(&self, kind: ClipKind) -> u64 {
-        let after = kind.clear_after();
-        let seq = lk(&self.inner.clip).copied(kind);
+        let (after, seq) = {
+            let mut clip = lk(&self.inner.clip);
+            (clip.timeout(kind), clip.copied(kind))
+        };
         self.inner.clip_deadline.send_replace(Some((tokio::time::Instant::now() + after, seq)));
         after.as_secs()
+    }
+
+    /// The app's timeout for `kind` (1..=600 s; a phrase or a private key at most 60 s), for
+    /// this open core.
+    pub fn set_clipboard_timeout(&self, kind: ClipKind, seconds: u64) -> crate::Result<()> {
+        kind.validate_timeout(seconds)?;
+        lk(&self.inner.clip).timeouts.insert(kind, seconds);
+        Ok(())
     }
 }
 

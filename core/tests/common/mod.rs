@@ -2,6 +2,7 @@
 //! settable clock, a scripted environment and a recording listener.
 #![allow(dead_code)]
 
+pub mod dapp_rig;
 pub mod device_rig;
 
 use std::collections::HashMap;
@@ -178,6 +179,26 @@ fn try_open_with(
     device: Arc<MemoryDeviceKeys>,
     dk: Option<Arc<dyn DeviceKeyStore>>,
 ) -> imwallet_core::Result<Rig> {
+    try_open_extra(dir, clock, profile, ks, device, dk, |h| h)
+}
+
+/// [`open`] with more hooks set by `extra` (the dapp and clipboard hooks of `dapp_rig`).
+pub fn open_extra(dir: &Path, extra: impl FnOnce(Hooks) -> Hooks) -> Rig {
+    let device = device_for(dir);
+    let dk: Arc<dyn DeviceKeyStore> = device.clone();
+    let (clock, ks) = (Arc::new(ManualClock::new(1_800_000_000)), Arc::new(MemoryKeyStore::new()));
+    try_open_extra(dir, clock, KdfProfile::InsecureFastForTests, ks, device, Some(dk), extra).unwrap()
+}
+
+fn try_open_extra(
+    dir: &Path,
+    clock: Arc<ManualClock>,
+    profile: KdfProfile,
+    ks: Arc<MemoryKeyStore>,
+    device: Arc<MemoryDeviceKeys>,
+    dk: Option<Arc<dyn DeviceKeyStore>>,
+    extra: impl FnOnce(Hooks) -> Hooks,
+) -> imwallet_core::Result<Rig> {
     let env = Arc::new(Env {
         network: Mutex::new(NetworkKind::Unknown),
         integrity: Mutex::new(DeviceIntegrity::Unknown),
@@ -198,7 +219,7 @@ fn try_open_with(
         device_keys: dk,
         ..Hooks::default()
     };
-    let core = WalletCore::open(config, hooks)?;
+    let core = WalletCore::open(config, extra(hooks))?;
     Ok(Rig { core, device, clock, env, rec, ks, owner })
 }
 
