@@ -161,6 +161,70 @@ fn logout_is_rolled_back_or_completed() {
     }
 }
 
+/// The connection ids the dapp hook was asked to disconnect, in order (child and parent
+/// append to the same log).
+fn revoked_log(dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(format!("{}-revoked.log", dir.display())).unwrap_or_default().lines().map(str::to_string).collect()
+}
+
+/// A crash before the logout commits keeps the dapps connected (nothing was asked); a crash
+/// between two revocation hook calls is completed on the next open: every dapp is asked at
+/// least once (the one in flight may be asked again), nothing is left owed.
+#[test]
+fn dapp_revocation_survives_a_crash_in_the_middle() {
+    let _serial = serial();
+    for (point, logged_out) in [("logout.before_commit", false), ("revoke.after_first_hook", true), ("none", true)] {
+        let dir = seeded();
+        let _keys = KeysDir(keys_dir_of(dir.path()));
+        let log = format!("{}-revoked.log", dir.path().display());
+        let _ = std::fs::remove_file(&log);
+        let st = child(dir.path(), "logout_dapps", Some(point));
+        assert_eq!(st.success(), point == "none", "{point}");
+        let asked_by_child = revoked_log(dir.path());
+        let dapps = std::sync::Arc::new(log_dapps(&log));
+        let r = open_on_files_with_dapps(dir.path(), dapps);
+        let asked = revoked_log(dir.path());
+        if logged_out {
+            assert_eq!(r.core.state(), SessionState::LoggedOut, "{point}");
+            for id in ["d1", "d2", "d3"] {
+                assert!(asked.iter().any(|a| a == id), "{point}: {id} asked: {asked:?}");
+            }
+            if point == "revoke.after_first_hook" {
+                assert_eq!(asked_by_child.len(), 1, "the child died after the first hook call");
+                assert_eq!(asked.len(), 4, "{point}: the first again (at least once), then the other two: {asked:?}");
+            } else {
+                assert_eq!(asked.len(), 3, "{point}: {asked:?}");
+            }
+            assert!(r.core.pending_revocations().unwrap().is_empty(), "{point}");
+        } else {
+            assert!(asked.is_empty(), "{point}: nothing asked before the commit");
+            assert!(matches!(r.core.state(), SessionState::Locked { .. }), "{point}");
+            assert_eq!(r.core.connections().unwrap().len(), 3, "{point}: still connected");
+        }
+        assert_eq!(journal_len(dir.path()), 0, "{point}");
+        let _ = std::fs::remove_file(&log);
+    }
+}
+
+fn log_dapps(log: &str) -> LogDapps {
+    LogDapps(log.to_string())
+}
+
+/// The parent's dapp hook: the same log as the child's.
+struct LogDapps(String);
+
+impl imwallet_core::auth::hooks::ConnectionHook for LogDapps {
+    fn disconnect(&self, r: imwallet_core::connections::Revocation) -> Result<(), imwallet_core::auth::hooks::HookError> {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&self.0).unwrap();
+        writeln!(f, "{}", r.connection_id).unwrap();
+        Ok(())
+    }
+    fn request_rejected(&self, _: imwallet_core::connections::RejectedRequest) -> Result<(), imwallet_core::auth::hooks::HookError> {
+        Ok(())
+    }
+}
+
 #[test]
 fn wallet_removal_is_rolled_back_or_completed() {
     let _serial = serial();

@@ -26,6 +26,23 @@ fn logout(core: &WalletCore, remove: bool, name: &str, pw: &[u8]) -> Result<()> 
     Ok(())
 }
 
+/// The shell's dapp side: appends each disconnection to `<dir>-revoked.log` (the parent reads it).
+pub struct FileDapps(pub String);
+
+impl imwallet_core::auth::hooks::ConnectionHook for FileDapps {
+    fn disconnect(&self, r: imwallet_core::connections::Revocation) -> std::result::Result<(), imwallet_core::auth::hooks::HookError> {
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.0)
+            .map_err(|e| imwallet_core::auth::hooks::HookError { message: e.to_string() })?;
+        writeln!(f, "{}", r.connection_id).map_err(|e| imwallet_core::auth::hooks::HookError { message: e.to_string() })
+    }
+    fn request_rejected(&self, _: imwallet_core::connections::RejectedRequest) -> std::result::Result<(), imwallet_core::auth::hooks::HookError> {
+        Ok(())
+    }
+}
+
 /// The device owner always confirms (the campaign erases wallets that were never backed up).
 struct Owner;
 
@@ -48,7 +65,8 @@ fn run(dir: &str, op: &str) -> Result<()> {
     let config = Config { data_dir: dir.into(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never };
     // The device: a key-file store beside the data directory (the tests' `keys_dir_of`).
     let device = std::sync::Arc::new(imwallet_core::auth::device_keys::FileDeviceKeys::new(format!("{dir}-device-keys")));
-    let hooks = Hooks { device_owner: Some(std::sync::Arc::new(Owner)), device_keys: Some(device), ..Hooks::default() };
+    let dapps = std::sync::Arc::new(FileDapps(format!("{dir}-revoked.log")));
+    let hooks = Hooks { device_owner: Some(std::sync::Arc::new(Owner)), device_keys: Some(device), connections: Some(dapps), ..Hooks::default() };
     let core = WalletCore::open(config, hooks)?;
     match op {
         "create" => drop(core.create_account("Crash", PW, 12, Language::English)?),
@@ -59,6 +77,22 @@ fn run(dir: &str, op: &str) -> Result<()> {
         "login" => drop(core.login("Crash", PW)?),
         "logout" => {
             core.login("Crash", PW)?;
+            logout(&core, false, "Crash", PW)?;
+        }
+        // Three dapps connected, then a logout that revokes them (crash points in between).
+        "logout_dapps" => {
+            core.login("Crash", PW)?;
+            let address = core.addresses(1)?.remove(0);
+            for id in ["d1", "d2", "d3"] {
+                core.add_connection(imwallet_core::connections::NewConnection {
+                    id: id.into(),
+                    origin: format!("https://{id}.example"),
+                    name: format!("Dapp {id}"),
+                    accounts: vec![address.clone()],
+                    chains: vec![1],
+                    permissions: vec![],
+                })?;
+            }
             logout(&core, false, "Crash", PW)?;
         }
         "remove" => {

@@ -141,6 +141,17 @@ pub fn open_on_files_with(dir: &Path, profile: KdfProfile) -> Rig {
     try_open_with(dir, clock, profile, ks, Arc::new(MemoryDeviceKeys::new()), Some(files)).unwrap()
 }
 
+/// [`open_on_files`] with a dapp-connection hook (crash tests).
+pub fn open_on_files_with_dapps(dir: &Path, dapps: Arc<dyn imwallet_core::auth::hooks::ConnectionHook>) -> Rig {
+    let files: Arc<dyn DeviceKeyStore> = Arc::new(FileDeviceKeys::new(keys_dir_of(dir)));
+    let (clock, ks) = (Arc::new(ManualClock::new(1_800_000_000)), Arc::new(MemoryKeyStore::new()));
+    try_open_extra(dir, clock, KdfProfile::InsecureFastForTests, ks, Arc::new(MemoryDeviceKeys::new()), Some(files), move |h| Hooks {
+        connections: Some(dapps),
+        ..h
+    })
+    .unwrap()
+}
+
 /// A core with no device key store: an *unbound* directory, as every build before device keys
 /// wrote it (migration tests).
 pub fn open_unbound(dir: &Path) -> Rig {
