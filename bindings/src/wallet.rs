@@ -7,6 +7,7 @@ use imwallet_core::vault::keystore::ExportKdf;
 use imwallet_core::vault::SecretBytes;
 use zeroize::Zeroizing;
 
+use crate::connections::{ClipboardAdapter, ClipboardHook, ConnectionHook, ConnectionHookAdapter};
 use crate::device_keys::{DeviceKeyStore, DeviceKeysAdapter};
 use crate::error::{Result, WalletError};
 use crate::gates::*;
@@ -79,12 +80,21 @@ impl WalletCore {
     /// Opens (creating if needed) the data directory. Hooks left out use the core's defaults:
     /// without `boot_clock` a limiter delay restarts in full on every app start; `device_owner`
     /// (optional, last) lets "reset app" confirm the device owner instead of asking every
-    /// unbacked wallet's password; `prompt_texts` (optional, last) are the biometric prompt texts
-    /// in the user's language (default: English, `default_prompt_texts()`).
+    /// unbacked wallet's password; `prompt_texts` (optional) are the biometric prompt texts
+    /// in the user's language (default: English, `default_prompt_texts()`); `connection_hook`
+    /// disconnects dapps and answers rejected requests, `clipboard` clears what the wallet copied.
     // One optional argument per platform hook, each with a default: Kotlin, Swift and Python
     // callers name only the hooks they have, which a hooks record could not offer as simply.
     #[allow(clippy::too_many_arguments)]
-    #[uniffi::constructor(default(boot_clock = None, device_owner = None, device_keys = None, hardware_key = None, prompt_texts = None))]
+    #[uniffi::constructor(default(
+        boot_clock = None,
+        device_owner = None,
+        device_keys = None,
+        hardware_key = None,
+        prompt_texts = None,
+        connection_hook = None,
+        clipboard = None
+    ))]
     pub fn new(
         config: CoreConfig,
         environment: Option<Arc<dyn EnvironmentProbe>>,
@@ -95,6 +105,8 @@ impl WalletCore {
         device_keys: Option<Arc<dyn DeviceKeyStore>>,
         hardware_key: Option<Arc<dyn HardwareKey>>,
         prompt_texts: Option<PromptTexts>,
+        connection_hook: Option<Arc<dyn ConnectionHook>>,
+        clipboard: Option<Arc<dyn ClipboardHook>>,
     ) -> Result<Arc<Self>> {
         let profile = config.kdf_profile;
         let mut hooks = core::Hooks::default();
@@ -121,6 +133,12 @@ impl WalletCore {
         }
         if let Some(p) = prompt_texts {
             hooks.prompts = p;
+        }
+        if let Some(h) = connection_hook {
+            hooks.connections = Some(Arc::new(ConnectionHookAdapter(h)));
+        }
+        if let Some(c) = clipboard {
+            hooks.clipboard = Some(Arc::new(ClipboardAdapter(c)));
         }
         let cfg = core::Config { data_dir: config.data_dir.into(), kdf_profile: profile, default_auto_lock: config.auto_lock.into() };
         let c = core::WalletCore::open(cfg, hooks)?;

@@ -35,7 +35,12 @@ fn a_request_for_an_account_the_dapp_was_not_granted_is_refused() {
     assert!(matches!(e, Error::AccountNotGranted { .. }), "{e:?}");
     // A transaction whose `from` is another address than the one the request names.
     let tx = format!(r#"{{"from":"{other}","nonce":"0x0","gasPrice":"0x1","gas":"0x5208","to":"{ADDR0}","value":"0x1"}}"#);
-    let req = NewSigningRequest { connection_id: "c1".into(), account: ADDR0.into(), chain_id: 1, payload: RequestPayload::Transaction { json: tx } };
+    let req = NewSigningRequest {
+        connection_id: "c1".into(),
+        account: ADDR0.into(),
+        chain_id: 1,
+        payload: RequestPayload::Transaction { json: tx },
+    };
     assert!(matches!(d.r.core.submit_request(req), Err(Error::SignerMismatch { .. })));
     assert!(d.r.core.pending_requests().is_empty(), "nothing was queued");
     // Granting an address the wallet does not have is refused too.
@@ -50,7 +55,12 @@ fn a_request_for_a_chain_the_dapp_was_not_granted_is_refused() {
     assert_eq!(e, Error::ChainNotGranted { chain_id: 137 });
     // A granted chain declared, another one inside the payload.
     let tx = SEND.replace(r#""type":"0x2","#, r#""type":"0x2","chainId":"0x89","#);
-    let req = NewSigningRequest { connection_id: "c1".into(), account: ADDR0.into(), chain_id: 1, payload: RequestPayload::Transaction { json: tx } };
+    let req = NewSigningRequest {
+        connection_id: "c1".into(),
+        account: ADDR0.into(),
+        chain_id: 1,
+        payload: RequestPayload::Transaction { json: tx },
+    };
     assert!(matches!(d.r.core.submit_request(req), Err(Error::ChainIdMismatch { expected: 1, found: 137 })));
     let typed = r#"{"types":{"EIP712Domain":[{"name":"chainId","type":"uint256"}],"M":[{"name":"x","type":"uint256"}]},
         "primaryType":"M","domain":{"chainId":137},"message":{"x":1}}"#;

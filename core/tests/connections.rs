@@ -137,7 +137,10 @@ fn pending_requests_are_rejected_on_lock_and_logout() {
     assert_eq!(d.r.core.pending_requests().iter().map(|r| r.id).collect::<Vec<_>>(), vec![a.id, b.id]);
     d.r.core.lock().unwrap();
     let rejected = d.dapps.rejected.lock().unwrap().clone();
-    assert_eq!(rejected.iter().map(|r| (r.request_id, r.reason)).collect::<Vec<_>>(), [(a.id, RejectReason::Locked), (b.id, RejectReason::Locked)]);
+    assert_eq!(
+        rejected.iter().map(|r| (r.request_id, r.reason)).collect::<Vec<_>>(),
+        [(a.id, RejectReason::Locked), (b.id, RejectReason::Locked)]
+    );
     assert!(d.r.core.pending_requests().is_empty());
     assert_eq!(d.r.core.connections().unwrap().len(), 3, "connections stay");
     d.r.core.unlock(PW).unwrap();
@@ -158,7 +161,12 @@ fn a_user_rejection_and_an_approved_transaction() {
     let r = d.r.core.reject_request(m.id).unwrap();
     assert_eq!((r.reason, r.code), (RejectReason::UserRejected, 4001));
     assert!(d.dapps.rejected.lock().unwrap().is_empty(), "the caller answers a user rejection");
-    let tx = NewSigningRequest { connection_id: "t1".into(), account: ADDR0.into(), chain_id: 1, payload: RequestPayload::Transaction { json: SEND.into() } };
+    let tx = NewSigningRequest {
+        connection_id: "t1".into(),
+        account: ADDR0.into(),
+        chain_id: 1,
+        payload: RequestPayload::Transaction { json: SEND.into() },
+    };
     let q = d.r.core.submit_request(tx).unwrap();
     let ok = d.r.core.approve_request(q.id).unwrap();
     let RequestResult::Transaction(signed) = ok.result else { panic!("a signed transaction") };

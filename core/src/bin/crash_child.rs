@@ -38,7 +38,10 @@ impl imwallet_core::auth::hooks::ConnectionHook for FileDapps {
             .map_err(|e| imwallet_core::auth::hooks::HookError { message: e.to_string() })?;
         writeln!(f, "{}", r.connection_id).map_err(|e| imwallet_core::auth::hooks::HookError { message: e.to_string() })
     }
-    fn request_rejected(&self, _: imwallet_core::connections::RejectedRequest) -> std::result::Result<(), imwallet_core::auth::hooks::HookError> {
+    fn request_rejected(
+        &self,
+        _: imwallet_core::connections::RejectedRequest,
+    ) -> std::result::Result<(), imwallet_core::auth::hooks::HookError> {
         Ok(())
     }
 }
@@ -66,7 +69,8 @@ fn run(dir: &str, op: &str) -> Result<()> {
     // The device: a key-file store beside the data directory (the tests' `keys_dir_of`).
     let device = std::sync::Arc::new(imwallet_core::auth::device_keys::FileDeviceKeys::new(format!("{dir}-device-keys")));
     let dapps = std::sync::Arc::new(FileDapps(format!("{dir}-revoked.log")));
-    let hooks = Hooks { device_owner: Some(std::sync::Arc::new(Owner)), device_keys: Some(device), connections: Some(dapps), ..Hooks::default() };
+    let hooks =
+        Hooks { device_owner: Some(std::sync::Arc::new(Owner)), device_keys: Some(device), connections: Some(dapps), ..Hooks::default() };
     let core = WalletCore::open(config, hooks)?;
     match op {
         "create" => drop(core.create_account("Crash", PW, 12, Language::English)?),

@@ -129,7 +129,7 @@ impl RejectedRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RequestResult {
     Signature(Signature),
-    Transaction(SignedTransaction),
+    Transaction(Box<SignedTransaction>),
 }
 
 /// An approved request, to send back to the dapp.

@@ -135,7 +135,7 @@ impl WalletCore {
             RequestPayload::PersonalSign { message } => RequestResult::Signature(self.sign_message(req.address_index, message)?),
             RequestPayload::TypedData { json } => RequestResult::Signature(self.sign_typed_data(req.address_index, json)?),
             RequestPayload::Transaction { json } => {
-                RequestResult::Transaction(self.sign_transaction(req.address_index, json, req.chain_id)?)
+                RequestResult::Transaction(Box::new(self.sign_transaction(req.address_index, json, req.chain_id)?))
             }
         };
         // Answered only from the session it arrived in: after a lock (which already told the

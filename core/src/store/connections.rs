@@ -22,15 +22,11 @@ fn key_arg(account_id: &str, id: &str) -> String {
     format!("{account_id}/{id}")
 }
 
-fn decode(
-    account_id: String,
-    id: Option<String>,
-    origin: Option<String>,
-    name: Option<String>,
-    grants: Option<String>,
-    created: i64,
-    used: i64,
-) -> Result<Stored> {
+/// A row as read: account id, then the opened id, origin, name and grants (`None`: the
+/// account's key is gone), created and last used.
+type RawRow = (String, Option<String>, Option<String>, Option<String>, Option<String>, i64, i64);
+
+fn decode((account_id, id, origin, name, grants, created, used): RawRow) -> Result<Stored> {
     let (Some(id), Some(origin), Some(name), Some(grants)) = (id, origin, name, grants) else {
         // The account's device key is gone: the row belongs to a shredded wallet.
         return Err(Error::ConnectionNotFound);
@@ -55,7 +51,7 @@ const SELECT: &str = "SELECT account_id, imw_open(account_id, 'dapp:id:' || conn
     imw_open(account_id, 'dapp:origin:' || conn_key, origin), imw_open(account_id, 'dapp:name:' || conn_key, name),
     imw_open(account_id, 'dapp:grants:' || conn_key, grants), created_at, last_used_at FROM dapp_connections";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, Option<String>, Option<String>, Option<String>, Option<String>, i64, i64)> {
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
 }
 
@@ -82,10 +78,7 @@ pub(crate) fn get(conn: &Connection, account_id: &str, id: &str) -> Result<Optio
             row,
         )
         .optional()?;
-    match r {
-        Some((a, i, o, n, g, c, u)) => decode(a, i, o, n, g, c, u).map(Some),
-        None => Ok(None),
-    }
+    r.map(decode).transpose()
 }
 
 /// Every connection of `account_id`, oldest first.
@@ -93,8 +86,8 @@ pub(crate) fn list(conn: &Connection, account_id: &str) -> Result<Vec<Stored>> {
     let mut st = conn.prepare(&format!("{SELECT} WHERE account_id = ?1 ORDER BY created_at, rowid"))?;
     let rows = st.query_map([account_id], row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     let mut out = Vec::with_capacity(rows.len());
-    for (a, i, o, n, g, c, u) in rows {
-        match decode(a, i, o, n, g, c, u) {
+    for raw in rows {
+        match decode(raw) {
             Ok(s) => out.push(s),
             Err(Error::ConnectionNotFound) => {}
             Err(e) => return Err(e),
