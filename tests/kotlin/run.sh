@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Kotlin/JVM suite: kotlinc (npm kotlin-compiler) + Debian JNA/JUnit4, against the built .so.
 #  1. generated bindings + WalletFlowsTest.kt (flows, biometrics, clear data) + TransactionsTest.kt
-#     + HardwareKeyTest.kt (the security-key factor; its own main);
+#     + HardwareKeyTest.kt (the security-key factor; its own main) + ConnectionsTest.kt (dapps, clipboard);
 #  2. the Android glue (android/src/main/kotlin) compiled against Robolectric's android-all,
 #     with AndroidGlueTest.kt running its platform-neutral parts.
 set -euo pipefail
@@ -17,7 +17,7 @@ OUT=$ROOT/target/kotlin-tests
 mkdir -p "$OUT"
 JAR=$OUT/tests.jar
 AJAR=$OUT/android-tests.jar
-srcs=$(find "$ROOT/target/bindings/kotlin" -name '*.kt'; echo "$ROOT/tests/kotlin/WalletFlowsTest.kt" "$ROOT/tests/kotlin/HardwareKeyTest.kt" "$ROOT/tests/kotlin/TransactionsTest.kt")
+srcs=$(find "$ROOT/target/bindings/kotlin" -name '*.kt'; echo "$ROOT/tests/kotlin/WalletFlowsTest.kt" "$ROOT/tests/kotlin/HardwareKeyTest.kt" "$ROOT/tests/kotlin/TransactionsTest.kt" "$ROOT/tests/kotlin/ConnectionsTest.kt")
 if [ ! -f "$JAR" ] || [ -n "$(find $srcs -newer "$JAR" 2>/dev/null)" ]; then
   "$KH/bin/kotlinc" -nowarn -cp "$CP" -d "$JAR" $srcs >&2
 fi
