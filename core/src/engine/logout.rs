@@ -213,6 +213,9 @@ impl WalletCore {
         if let Ok(done) = finish_entry(&i.store, &i.platform(), journal_id, &payload) {
             cleared.add(&done.files);
             shredded = remove && done.device_keys_deleted > 0;
+            if let Some(bin) = done.trash {
+                i.empty_trash_in_background(bin);
+            }
         }
         let report = LogoutReport {
             account: plan.account.clone(),
@@ -250,6 +253,32 @@ pub(crate) struct Platform<'a> {
 }
 
 impl Inner {
+    /// Deletes a logout's trash folder on a thread of its own (unlinking a thousand files can
+    /// take longer than the whole logout on a busy file system); the core's drop waits for it,
+    /// and the next open sweeps whatever a dying process left.
+    pub(crate) fn empty_trash_in_background(&self, bin: std::path::PathBuf) {
+        let data_dir = self.config.data_dir.clone();
+        let spawned = std::thread::Builder::new()
+            .name("imwallet-trash".into())
+            .spawn(move || {
+                let _ = files::empty_trash(&data_dir, Some(&bin));
+            });
+        // No thread: left to the next open's sweep.
+        if let Ok(h) = spawned {
+            let mut workers = lk(&self.trash_workers);
+            workers.retain(|h| !h.is_finished());
+            workers.push(h);
+        }
+    }
+
+    /// Waits for the trash threads (the core is closing).
+    pub(crate) fn join_trash_workers(&self) {
+        let workers = std::mem::take(&mut *lk(&self.trash_workers));
+        for h in workers {
+            let _ = h.join();
+        }
+    }
+
     pub(crate) fn platform(&self) -> Platform<'_> {
         Platform { key_store: self.key_store.as_ref(), device_keys: self.device_keys.as_deref() }
     }
@@ -305,17 +334,26 @@ fn device_steps(dk: Option<&dyn DeviceKeyStore>, p: &JournalPayload) -> Result<u
     Ok(deleted)
 }
 
-/// The file steps of a journal entry (cache files, cache root, WAL scrub), then the entry is
-/// closed.
-fn file_steps(store: &Store, id: i64, p: &JournalPayload) -> Result<ClearReport> {
+/// The file steps of a journal entry (cache files moved to the trash, cache root, WAL scrub),
+/// then the entry is closed (a trash folder left by a crash is swept by the next open). Returns
+/// what was cleared and the trash folder still to delete.
+fn file_steps(store: &Store, id: i64, p: &JournalPayload) -> Result<(ClearReport, Option<std::path::PathBuf>)> {
     let data_dir = store.dir().to_path_buf();
     let kinds = rows_cache::file_kinds(store.conn())?;
     let mut report = ClearReport::default();
-    if let Some(id) = &p.clear_files_account {
-        report.add(&files::clear_scope(&data_dir, &kinds, &CacheScope::Account(id.clone()))?);
+    // Out of reach at once (a rename per kind); the files themselves are deleted by the caller
+    // (in the background after a logout, at once when recovering), and by every open.
+    let tag = format!("j{id}");
+    let mut bin = None;
+    if let Some(account) = &p.clear_files_account {
+        let (r, b) = files::trash_scope(&data_dir, &kinds, &CacheScope::Account(account.clone()), &tag)?;
+        report.add(&r);
+        bin = bin.or(b);
     }
     if p.clear_files_global {
-        report.add(&files::clear_scope(&data_dir, &kinds, &CacheScope::Global)?);
+        let (r, b) = files::trash_scope(&data_dir, &kinds, &CacheScope::Global, &tag)?;
+        report.add(&r);
+        bin = bin.or(b);
     }
     if p.erase_all {
         report.add(&files::clear_root(&data_dir)?);
@@ -324,13 +362,15 @@ fn file_steps(store: &Store, id: i64, p: &JournalPayload) -> Result<ClearReport>
         store.scrub()?;
     }
     journal::delete(store.conn(), id)?;
-    Ok(report)
+    Ok((report, bin))
 }
 
 /// What completing a journal entry did.
 pub(crate) struct Finished {
     pub files: ClearReport,
     pub device_keys_deleted: u32,
+    /// Cache files moved out of reach, still to delete ([`files::empty_trash`]).
+    pub trash: Option<std::path::PathBuf>,
 }
 
 /// Completes a committed journal entry: key-store and device-key steps without any lock, then
@@ -338,8 +378,8 @@ pub(crate) struct Finished {
 pub(crate) fn finish_entry(store: &Mutex<Store>, hooks: &Platform<'_>, id: i64, p: &JournalPayload) -> Result<Finished> {
     key_store_steps(hooks.key_store, p, || referenced_aliases(&lk(store)))?;
     let device_keys_deleted = device_steps(hooks.device_keys, p)?;
-    let files = file_steps(&lk(store), id, p)?;
-    Ok(Finished { files, device_keys_deleted })
+    let (files, trash) = file_steps(&lk(store), id, p)?;
+    Ok(Finished { files, device_keys_deleted, trash })
 }
 
 fn referenced_aliases(store: &Store) -> Result<Vec<String>> {
@@ -357,5 +397,6 @@ pub fn recover_journal(store: &mut Store, key_store: &dyn SecureKeyStore, device
             file_steps(store, id, &payload)?;
         }
     }
-    Ok(())
+    // Cache files an earlier logout moved out of reach and did not get to delete.
+    files::empty_trash(store.dir(), None)
 }

@@ -153,6 +153,8 @@ pub(crate) struct Inner {
     pub revoking: Mutex<std::collections::HashSet<String>>,
     /// The next signing request's id.
     pub next_request: std::sync::atomic::AtomicU64,
+    /// Threads deleting a logout's cache files (a leaf lock; joined when the core closes).
+    pub trash_workers: Mutex<Vec<std::thread::JoinHandle<()>>>,
     #[cfg(feature = "test-hooks")]
     pub test: session::TestInstruments,
 }
@@ -180,6 +182,8 @@ impl Drop for WalletCore {
         if let Some(rt) = self.runtime.take() {
             rt.shutdown_background();
         }
+        // A logout's cache files are gone when the core is.
+        self.inner.join_trash_workers();
     }
 }
 
@@ -239,6 +243,7 @@ impl WalletCore {
             clip_deadline: clip_tx,
             revoking: Mutex::new(Default::default()),
             next_request: std::sync::atomic::AtomicU64::new(1),
+            trash_workers: Mutex::new(Vec::new()),
             #[cfg(feature = "test-hooks")]
             test: Default::default(),
         });
