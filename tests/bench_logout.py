@@ -13,9 +13,10 @@ It also times what the criterion bench cannot see, to explain the gap between th
 * `logout_after_restart`: the fill done in an earlier app session (its WAL frames already in the
   main file), so the logout's scrub checkpoints only the logout's own pages.
 
-Usage (from the repository root; slow, never part of the test run):
+Usage (from the repository root; slow, never part of the test run), with a Python that has
+the suite's test dependencies (`tests/setup.sh python` makes $IMW_CACHE/venv):
 
-    python3 tests/bench_logout.py [--reps 15] [--no-build]
+    /var/cache/imwallet/venv/bin/python tests/bench_logout.py [--reps 15] [--no-build]
 
 It runs `tests/bindings.sh` (the shipping library, `--profile ship`) and imports the generated
 module from target/bindings/python, with the test suite's fakes (tests/python/conftest.py).
@@ -64,22 +65,34 @@ def main():
             core.add_connection(iw.NewConnection(id=f"wc-topic-{i:04}", origin=f"https://dapp{i}.example", name=f"Dapp {i}",
                                                  accounts=[address], chains=[1, 137], permissions=["personal_sign"]))
 
-    def one(bound, dapps_n, restart):
+    def template(bound, dapps_n, restart):
+        """Filled once per arm (10,000 committed puts take seconds); each rep logs out of a copy."""
+        tmp = tempfile.mkdtemp(prefix="imw-bench-template-")
+        device = FakeDeviceKeys() if bound else None
+        core = open_core(tmp, device, FakeDapps())
+        asyncio.run(core.create_account("Bench", PW, 12, iw.Language.ENGLISH))
+        core.register_file_cache("images")
+        fill(core, 10_000, 1_000, dapps_n)
+        if restart:
+            del core
+            gc.collect()
+            core = None
+        return tmp, device, core
+
+    def one(t, dapps_n):
+        src, device, _keep = t
         tmp = tempfile.mkdtemp(prefix="imw-bench-logout-")
         try:
-            device = FakeDeviceKeys() if bound else None
+            shutil.copytree(src, tmp, dirs_exist_ok=True)
+            # Written long before the logout, as a shell's caches are: no dirty pages of the copy
+            # left for the logout's fsyncs to wait for.
+            os.sync()
             dapps = FakeDapps()
             core = open_core(tmp, device, dapps)
-            asyncio.run(core.create_account("Bench", PW, 12, iw.Language.ENGLISH))
-            core.register_file_cache("images")
-            fill(core, 10_000, 1_000, dapps_n)
-            if restart:
-                del core
-                gc.collect()
-                core = open_core(tmp, device, dapps)
-                asyncio.run(core.unlock(PW))
+            asyncio.run(core.unlock(PW))
             plan = core.prepare_logout(iw.LogoutOptions(clear_caches=True, keep_global_caches=True, remove_wallet=False))
             confirmation = iw.LogoutConfirmation(typed_account_name=None, password=None, use_biometrics=False)
+            time.sleep(0.3)  # the user reads the plan and taps "Log out" (the core checkpoints meanwhile)
             t0 = time.perf_counter()
             report = asyncio.run(core.logout(plan.token, confirmation))
             ms = (time.perf_counter() - t0) * 1000
@@ -102,10 +115,11 @@ def main():
     }
     results = {k: [] for k in arms}
     roundtrips = []
+    templates = {name: template(*arm) for name, arm in arms.items()}
     # Alternate arm by arm so machine load hits each alike.
     for rep in range(args.reps):
-        for name, (bound, dapps_n, restart) in arms.items():
-            ms, rt = one(bound, dapps_n, restart)
+        for name, (_, dapps_n, _) in arms.items():
+            ms, rt = one(templates[name], dapps_n)
             results[name].append(ms)
             roundtrips.append(rt)
         print(f"rep {rep + 1}/{args.reps}: " + ", ".join(f"{k} {v[-1]:.1f} ms" for k, v in results.items()), file=sys.stderr)
@@ -114,6 +128,8 @@ def main():
         print(f"{name:<42} {statistics.median(v):>10.1f} {min(v):>8.1f} {max(v):>8.1f}")
     print(f"{'ffi_roundtrip (async call, nothing to do)':<42} {statistics.median(roundtrips):>10.2f} {min(roundtrips):>8.2f} {max(roundtrips):>8.2f}")
     print(f"load average: {os.getloadavg()[0]:.1f}")
+    for src, _, _ in templates.values():
+        shutil.rmtree(src, ignore_errors=True)
 
 
 if __name__ == "__main__":

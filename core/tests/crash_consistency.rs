@@ -161,10 +161,8 @@ fn logout_is_rolled_back_or_completed() {
     }
 }
 
-/// The connection ids the dapp hook was asked to disconnect, in order (child and parent
-/// append to the same log).
 fn revoked_log(dir: &Path) -> Vec<String> {
-    std::fs::read_to_string(format!("{}-revoked.log", dir.display())).unwrap_or_default().lines().map(str::to_string).collect()
+    common::dapp_rig::revoked_log(dir)
 }
 
 /// A crash before the logout commits keeps the dapps connected (nothing was asked); a crash
@@ -181,7 +179,7 @@ fn dapp_revocation_survives_a_crash_in_the_middle() {
         let st = child(dir.path(), "logout_dapps", Some(point));
         assert_eq!(st.success(), point == "none", "{point}");
         let asked_by_child = revoked_log(dir.path());
-        let dapps = std::sync::Arc::new(log_dapps(&log));
+        let dapps = std::sync::Arc::new(common::dapp_rig::LogDapps(log.clone()));
         let r = open_on_files_with_dapps(dir.path(), dapps);
         let asked = revoked_log(dir.path());
         if logged_out {
@@ -203,25 +201,6 @@ fn dapp_revocation_survives_a_crash_in_the_middle() {
         }
         assert_eq!(journal_len(dir.path()), 0, "{point}");
         let _ = std::fs::remove_file(&log);
-    }
-}
-
-fn log_dapps(log: &str) -> LogDapps {
-    LogDapps(log.to_string())
-}
-
-/// The parent's dapp hook: the same log as the child's.
-struct LogDapps(String);
-
-impl imwallet_core::auth::hooks::ConnectionHook for LogDapps {
-    fn disconnect(&self, r: imwallet_core::connections::Revocation) -> Result<(), imwallet_core::auth::hooks::HookError> {
-        use std::io::Write;
-        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&self.0).unwrap();
-        writeln!(f, "{}", r.connection_id).unwrap();
-        Ok(())
-    }
-    fn request_rejected(&self, _: imwallet_core::connections::RejectedRequest) -> Result<(), imwallet_core::auth::hooks::HookError> {
-        Ok(())
     }
 }
 

@@ -151,6 +151,16 @@ fn campaign(core: &WalletCore) -> Result<()> {
         say(&format!("phrase {name} {}", created.phrase.expose_str()?));
         drop(created);
         say(&format!("done create {name}"));
+        // A dapp connected to it: every logout or removal below must disconnect it.
+        let address = core.addresses(1)?.remove(0);
+        core.add_connection(imwallet_core::connections::NewConnection {
+            id: format!("dapp-{name}"),
+            origin: format!("https://{name}.example"),
+            name: format!("Dapp of {name}"),
+            accounts: vec![address],
+            chains: vec![1],
+            permissions: vec![],
+        })?;
         core.cache_put(&CacheKind::Balances, &CacheScope::Account(id.clone()), "eth", format!("CANARY-{name}.").as_bytes(), None)?;
         say(&format!("begin password {name}"));
         core.change_password(PW, PW2)?;

@@ -100,6 +100,10 @@ impl WalletCore {
         });
         stored?;
         self.inner.touch();
+        // While the user reads the plan: move the WAL pages waiting since the last automatic
+        // checkpoint (up to ~4 MB after filling caches) into the main file, so the logout's
+        // scrub has only its own pages to move.
+        self.inner.checkpoint_in_background();
         Ok(plan)
     }
 
@@ -264,6 +268,21 @@ impl Inner {
                 let _ = files::empty_trash(&data_dir, Some(&bin));
             });
         // No thread: left to the next open's sweep.
+        if let Ok(h) = spawned {
+            let mut workers = lk(&self.trash_workers);
+            workers.retain(|h| !h.is_finished());
+            workers.push(h);
+        }
+    }
+
+    /// A passive checkpoint on a thread of its own (it takes the store lock like any call).
+    pub(crate) fn checkpoint_in_background(self: &std::sync::Arc<Self>) {
+        let inner = std::sync::Arc::downgrade(self);
+        let spawned = std::thread::Builder::new().name("imwallet-checkpoint".into()).spawn(move || {
+            if let Some(i) = inner.upgrade() {
+                let _ = lk(&i.store).checkpoint_passive();
+            }
+        });
         if let Ok(h) = spawned {
             let mut workers = lk(&self.trash_workers);
             workers.retain(|h| !h.is_finished());

@@ -136,6 +136,13 @@ impl Store {
         })
     }
 
+    /// Moves what it can of the WAL into the main file without waiting for readers and without
+    /// truncating (a head start for a scrub that is about to run; never a scrub itself).
+    pub fn checkpoint_passive(&self) -> Result<()> {
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// Rebuilds the file without free pages (after erasing everything).
     pub fn vacuum(&self) -> Result<()> {
         self.conn.execute_batch("VACUUM;")?;

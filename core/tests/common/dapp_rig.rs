@@ -88,3 +88,46 @@ pub fn message_request(conn: &str, account: &str, chain_id: u64) -> NewSigningRe
         payload: RequestPayload::PersonalSign { message: b"Sign in to Example".to_vec() },
     }
 }
+
+/// The crash child's dapp hook, in the parent: appends each disconnected id to the log the
+/// child (`imwallet-crash-child`, `FileDapps`) writes, `<dir>-revoked.log`.
+pub struct LogDapps(pub String);
+
+impl LogDapps {
+    pub fn of(dir: &Path) -> LogDapps {
+        LogDapps(format!("{}-revoked.log", dir.display()))
+    }
+}
+
+impl ConnectionHook for LogDapps {
+    fn disconnect(&self, r: Revocation) -> Result<(), HookError> {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&self.0).unwrap();
+        writeln!(f, "{}", r.connection_id).unwrap();
+        Ok(())
+    }
+    fn request_rejected(&self, _: RejectedRequest) -> Result<(), HookError> {
+        Ok(())
+    }
+}
+
+/// The connection ids the dapp hook was asked to disconnect, in order (child and parent append
+/// to the same log).
+pub fn revoked_log(dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(format!("{}-revoked.log", dir.display())).unwrap_or_default().lines().map(str::to_string).collect()
+}
+
+/// Removes a data directory's revocation log when dropped.
+pub struct RevokedLog(pub std::path::PathBuf);
+
+impl RevokedLog {
+    pub fn of(dir: &Path) -> RevokedLog {
+        RevokedLog(format!("{}-revoked.log", dir.display()).into())
+    }
+}
+
+impl Drop for RevokedLog {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
