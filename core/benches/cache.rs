@@ -108,7 +108,7 @@ fn logout(c: &mut Criterion) {
         Case { name: "logout_clearing_10k_rows_1k_files", bound: false, dapps: 0, restart: false },
     ];
     let mut g = c.benchmark_group("cache");
-    g.sample_size(10).sampling_mode(SamplingMode::Flat).warm_up_time(Duration::from_millis(1)).measurement_time(Duration::from_secs(1));
+    g.sample_size(20).sampling_mode(SamplingMode::Flat).warm_up_time(Duration::from_millis(1)).measurement_time(Duration::from_secs(1));
     for case in cases {
         // Filled once (10,000 committed puts take seconds); each iteration logs out of a copy
         // on the same device.
