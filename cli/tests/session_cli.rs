@@ -267,7 +267,8 @@ fn connections_list_add_revoke_and_logout_disconnects() {
     let dir = d.path();
     assert!(run(dir, &["account", "create", "--name", "Cy"], &format!("{PW}\n")).status.success());
     let add = |id: &str, name: &str| {
-        let o = run(dir, &["connections", "add", "--id", id, "--origin", &format!("https://{id}.example"), "--name", name], &format!("{PW}\n"));
+        let o =
+            run(dir, &["connections", "add", "--id", id, "--origin", &format!("https://{id}.example"), "--name", name], &format!("{PW}\n"));
         assert!(o.status.success(), "{}", err(&o));
     };
     add("a1", "Alpha");

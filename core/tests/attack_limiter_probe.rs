@@ -61,6 +61,8 @@ fn open_weird(dir: &std::path::Path, clock: Arc<ManualClock>, boot: Arc<dyn Boot
             device_keys: Some(device_for(dir)),
             hardware_key: None,
             prompts: Default::default(),
+            connections: None,
+            clipboard: None,
         },
     )
     .unwrap()

@@ -215,6 +215,8 @@ fn open_rig(dir: &std::path::Path, auto_lock: AutoLock) -> Rig {
         device_keys: Some(common::device_for(dir)),
         hardware_key: None,
         prompts: Default::default(),
+        connections: None,
+        clipboard: None,
     };
     let core = Arc::new(WalletCore::open(config, hooks).unwrap());
     Rig { core, ks, clock, listener }

@@ -262,11 +262,9 @@ impl Inner {
     /// and the next open sweeps whatever a dying process left.
     pub(crate) fn empty_trash_in_background(&self, bin: std::path::PathBuf) {
         let data_dir = self.config.data_dir.clone();
-        let spawned = std::thread::Builder::new()
-            .name("imwallet-trash".into())
-            .spawn(move || {
-                let _ = files::empty_trash(&data_dir, Some(&bin));
-            });
+        let spawned = std::thread::Builder::new().name("imwallet-trash".into()).spawn(move || {
+            let _ = files::empty_trash(&data_dir, Some(&bin));
+        });
         // No thread: left to the next open's sweep.
         if let Ok(h) = spawned {
             let mut workers = lk(&self.trash_workers);
