@@ -235,12 +235,6 @@ impl WalletCore {
         Ok(self.core().disconnect_on_lock()?)
     }
 
-    /// Queues a request that arrived through a connection (refused at once when it names an
-    /// account or chain the connection was not granted).
-    pub fn submit_request(&self, request: NewSigningRequest) -> Result<SigningRequest> {
-        Ok(self.core().submit_request(request)?)
-    }
-
     pub fn pending_requests(&self) -> Vec<SigningRequest> {
         self.core().pending_requests()
     }
@@ -275,6 +269,13 @@ impl WalletCore {
     /// Asks the hook again for every revocation still owed.
     pub async fn retry_revocations(&self) -> Result<Vec<DappRevocation>> {
         self.blocking(|c| Ok(c.retry_revocations())).await
+    }
+
+    /// Queues a request that arrived through a connection (refused at once when it names an
+    /// account or chain the connection was not granted). Async: typed data (up to 2 MiB) and
+    /// transactions are parsed and hashed first.
+    pub async fn submit_request(&self, request: NewSigningRequest) -> Result<SigningRequest> {
+        self.blocking(move |c| c.submit_request(request)).await
     }
 
     /// Approves a pending request through the signing call for its kind (its gate may prompt).

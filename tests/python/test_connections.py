@@ -69,8 +69,8 @@ def test_a_failing_hook_leaves_pending_revocations_completed_on_the_next_open(tm
 
 def test_pending_requests_are_rejected_on_lock(tmp_path):
     core, dapps, _ = three(tmp_path)
-    a = core.submit_request(message("t1"))
-    b = core.submit_request(message("t2"))
+    a = run(core.submit_request(message("t1")))
+    b = run(core.submit_request(message("t2")))
     assert [r.id for r in core.pending_requests()] == [a.id, b.id]
     core.lock()
     assert [(r.request_id, r.reason, r.code) for r in dapps.rejected] == [(a.id, iw.RejectReason.LOCKED, 4100), (b.id, iw.RejectReason.LOCKED, 4100)]
@@ -85,23 +85,23 @@ def test_ungranted_account_and_chain_are_refused_and_approval_signs(tmp_path):
     core, _, _ = three(tmp_path)
     other = core.addresses(2)[1]
     with pytest.raises(iw.WalletError.AccountNotGranted) as e:
-        core.submit_request(message("t1", account=other))
+        run(core.submit_request(message("t1", account=other)))
     assert e.value.account == other
     with pytest.raises(iw.WalletError.ChainNotGranted) as e:
-        core.submit_request(message("t1", chain=137))
+        run(core.submit_request(message("t1", chain=137)))
     assert e.value.chain_id == 137
     with pytest.raises(iw.WalletError.ConnectionNotFound):
-        core.submit_request(message("nope"))
-    req = core.submit_request(message("t1"))
+        run(core.submit_request(message("nope")))
+    req = run(core.submit_request(message("t1")))
     done = run(core.approve_request(req.id))
     assert iw.recover_personal_signer(b"Sign in", done.signature) == ADDR0
-    rejected = core.reject_request(core.submit_request(message("t2")).id)
+    rejected = core.reject_request(run(core.submit_request(message("t2"))).id)
     assert (rejected.reason, rejected.code) == (iw.RejectReason.USER_REJECTED, 4001)
 
 
 def test_revoking_one_connection_rejects_its_requests(tmp_path):
     core, dapps, _ = three(tmp_path)
-    req = core.submit_request(message("t2"))
+    req = run(core.submit_request(message("t2")))
     r = run(core.revoke_connection("t2"))
     assert (r.name, r.status) == ("Lender", iw.RevocationStatus.REQUESTED)
     assert [x.reason for x in dapps.rejected] == [iw.RejectReason.CONNECTION_REVOKED]

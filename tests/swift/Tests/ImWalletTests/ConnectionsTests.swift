@@ -97,17 +97,17 @@ final class ConnectionsTests: XCTestCase {
         let core = try open(dapps)
         try await three(core)
         let other = try core.addresses(count: 2)[1]
-        do { _ = try core.submitRequest(request: message("t1", account: other)); XCTFail("queued for an ungranted account") }
+        do { _ = try await core.submitRequest(request: message("t1", account: other)); XCTFail("queued for an ungranted account") }
         catch WalletError.AccountNotGranted(let account, _) { XCTAssertEqual(account, other) }
-        do { _ = try core.submitRequest(request: message("t1", chain: 137)); XCTFail("queued for an ungranted chain") }
+        do { _ = try await core.submitRequest(request: message("t1", chain: 137)); XCTFail("queued for an ungranted chain") }
         catch WalletError.ChainNotGranted(let chainId, _) { XCTAssertEqual(chainId, 137) }
-        let req = try core.submitRequest(request: message("t1"))
+        let req = try await core.submitRequest(request: message("t1"))
         _ = try core.lock()
         XCTAssertEqual(dapps.rejected.map { $0.requestId }, [req.id])
         XCTAssertEqual(dapps.rejected.map { $0.reason }, [.locked])
         _ = try await core.unlock(password: PW)
         do { _ = try await core.approveRequest(id: req.id); XCTFail("a request survived the lock") } catch WalletError.RequestNotFound {}
-        let ok = try await core.approveRequest(id: try core.submitRequest(request: message("t2")).id)
+        let ok = try await core.approveRequest(id: try await core.submitRequest(request: message("t2")).id)
         XCTAssertEqual(try recoverPersonalSigner(message: Data("Sign in".utf8), signature: ok.signature!), ADDR0)
     }
 
