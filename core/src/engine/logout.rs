@@ -257,45 +257,6 @@ pub(crate) struct Platform<'a> {
 }
 
 impl Inner {
-    /// Deletes a logout's trash folder on a thread of its own (unlinking a thousand files can
-    /// take longer than the whole logout on a busy file system); the core's drop waits for it,
-    /// and the next open sweeps whatever a dying process left.
-    pub(crate) fn empty_trash_in_background(&self, bin: std::path::PathBuf) {
-        let data_dir = self.config.data_dir.clone();
-        let spawned = std::thread::Builder::new().name("imwallet-trash".into()).spawn(move || {
-            let _ = files::empty_trash(&data_dir, Some(&bin));
-        });
-        // No thread: left to the next open's sweep.
-        if let Ok(h) = spawned {
-            let mut workers = lk(&self.trash_workers);
-            workers.retain(|h| !h.is_finished());
-            workers.push(h);
-        }
-    }
-
-    /// A passive checkpoint on a thread of its own (it takes the store lock like any call).
-    pub(crate) fn checkpoint_in_background(self: &std::sync::Arc<Self>) {
-        let inner = std::sync::Arc::downgrade(self);
-        let spawned = std::thread::Builder::new().name("imwallet-checkpoint".into()).spawn(move || {
-            if let Some(i) = inner.upgrade() {
-                let _ = lk(&i.store).checkpoint_passive();
-            }
-        });
-        if let Ok(h) = spawned {
-            let mut workers = lk(&self.trash_workers);
-            workers.retain(|h| !h.is_finished());
-            workers.push(h);
-        }
-    }
-
-    /// Waits for the trash threads (the core is closing).
-    pub(crate) fn join_trash_workers(&self) {
-        let workers = std::mem::take(&mut *lk(&self.trash_workers));
-        for h in workers {
-            let _ = h.join();
-        }
-    }
-
     pub(crate) fn platform(&self) -> Platform<'_> {
         Platform { key_store: self.key_store.as_ref(), device_keys: self.device_keys.as_deref() }
     }

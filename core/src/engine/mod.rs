@@ -12,6 +12,7 @@
 
 mod accounts;
 mod auth;
+mod background;
 mod backup;
 mod biometric;
 mod cache;
@@ -153,8 +154,8 @@ pub(crate) struct Inner {
     pub revoking: Mutex<std::collections::HashSet<String>>,
     /// The next signing request's id.
     pub next_request: std::sync::atomic::AtomicU64,
-    /// Threads deleting a logout's cache files (a leaf lock; joined when the core closes).
-    pub trash_workers: Mutex<Vec<std::thread::JoinHandle<()>>>,
+    /// Threads of `background` (trash, checkpoint; a leaf lock; joined when the core closes).
+    pub workers: Mutex<Vec<std::thread::JoinHandle<()>>>,
     #[cfg(feature = "test-hooks")]
     pub test: session::TestInstruments,
 }
@@ -183,7 +184,7 @@ impl Drop for WalletCore {
             rt.shutdown_background();
         }
         // A logout's cache files are gone when the core is.
-        self.inner.join_trash_workers();
+        self.inner.join_workers();
     }
 }
 
@@ -243,7 +244,7 @@ impl WalletCore {
             clip_deadline: clip_tx,
             revoking: Mutex::new(Default::default()),
             next_request: std::sync::atomic::AtomicU64::new(1),
-            trash_workers: Mutex::new(Vec::new()),
+            workers: Mutex::new(Vec::new()),
             #[cfg(feature = "test-hooks")]
             test: Default::default(),
         });
