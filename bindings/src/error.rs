@@ -111,6 +111,18 @@ pub enum WalletError {
     /// The data is bound to keys that are not on this device: restore from the recovery phrase.
     #[error("{reason}")]
     DeviceKeyLost { reason: String },
+    /// No dapp connection with this id for the session's account (revoked, or never added).
+    #[error("{reason}")]
+    ConnectionNotFound { reason: String },
+    /// The connection was not granted this account: nothing was queued or signed.
+    #[error("{reason}")]
+    AccountNotGranted { account: String, reason: String },
+    /// The connection was not granted this chain: nothing was queued or signed.
+    #[error("{reason}")]
+    ChainNotGranted { chain_id: u64, reason: String },
+    /// No such pending request (answered, or rejected by a lock or logout).
+    #[error("{reason}")]
+    RequestNotFound { reason: String },
     #[error("{reason}")]
     StorageFailed { kind: String, reason: String },
     #[error("{reason}")]
@@ -164,6 +176,10 @@ impl From<E> for WalletError {
             E::LogoutTokenExpired => WalletError::LogoutTokenExpired { reason: message },
             E::ConfirmationRequired { .. } => WalletError::ConfirmationRequired { reason: message },
             E::SessionChanged => WalletError::SessionChanged { reason: message },
+            E::ConnectionNotFound => WalletError::ConnectionNotFound { reason: message },
+            E::AccountNotGranted { account } => WalletError::AccountNotGranted { account, reason: message },
+            E::ChainNotGranted { chain_id } => WalletError::ChainNotGranted { chain_id, reason: message },
+            E::RequestNotFound => WalletError::RequestNotFound { reason: message },
             E::DataDirectoryInUse { holder_pid } => WalletError::DataDirectoryInUse { holder_pid, reason: message },
             E::BiometricNotEnabled => WalletError::BiometricNotEnabled { reason: message },
             E::BiometricCancelled => WalletError::BiometricCancelled { reason: message },

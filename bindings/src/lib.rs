@@ -13,6 +13,7 @@
 uniffi::setup_scaffolding!("imwallet");
 
 pub mod cache;
+pub mod connections;
 pub mod device_keys;
 pub mod error;
 pub mod gates;

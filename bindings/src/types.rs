@@ -129,6 +129,10 @@ pub enum LogoutAction {
     ClearAccountCaches,
     ClearGlobalCaches,
     RemoveWallet,
+    /// Disconnect the account's dapps (names in `dapps_to_disconnect`).
+    DisconnectDapps,
+    RejectPendingRequests,
+    ClearClipboard,
 }
 
 /// What the user must do to confirm.
@@ -152,6 +156,8 @@ pub struct LogoutPlan {
     pub authorization: Gate,
     pub expires_in_secs: u64,
     pub options: LogoutOptions,
+    /// The names of the dapps logout will disconnect.
+    pub dapps_to_disconnect: Vec<String>,
 }
 
 /// What logout did.
@@ -166,6 +172,12 @@ pub struct LogoutReport {
     pub wallet_removed: bool,
     pub wallet_data_shredded: bool,
     pub warnings_acknowledged: Vec<LogoutWarning>,
+    /// Each revoked dapp: `Requested` (hook accepted; outcome as a listener event) or `Pending`.
+    pub dapps_disconnected: Vec<imwallet_core::connections::DappRevocation>,
+    /// Revocations still owed by this device after this logout.
+    pub revocations_pending: u32,
+    pub requests_rejected: u32,
+    pub clipboard_cleared: bool,
 }
 
 /// Failed password attempts since the last success.

@@ -7,6 +7,7 @@ use imwallet_core::vault::keystore::ExportKdf;
 use imwallet_core::vault::SecretBytes;
 use zeroize::Zeroizing;
 
+use crate::connections::{ClipboardAdapter, ClipboardHook, ConnectionHook, ConnectionHookAdapter};
 use crate::device_keys::{DeviceKeyStore, DeviceKeysAdapter};
 use crate::error::{Result, WalletError};
 use crate::gates::*;
@@ -83,8 +84,9 @@ impl WalletCore {
     /// (optional, last) lets "reset app" confirm the device owner instead of asking every
     /// unbacked wallet's password; `prompt_texts` (optional) are the biometric prompt texts
     /// in the user's language (default: English, `default_prompt_texts()`); `app_code_verifier`
-    /// (optional, last) checks the codes the app's server sends, for accounts with the
-    /// app-verified second factor.
+    /// (optional) checks the codes the app's server sends, for accounts with the app-verified
+    /// second factor; `connection_hook` disconnects dapps and answers rejected requests,
+    /// `clipboard` clears what the wallet copied.
     // One optional argument per platform hook, each with a default: Kotlin, Swift and Python
     // callers name only the hooks they have, which a hooks record could not offer as simply.
     #[allow(clippy::too_many_arguments)]
@@ -94,7 +96,9 @@ impl WalletCore {
         device_keys = None,
         hardware_key = None,
         prompt_texts = None,
-        app_code_verifier = None
+        app_code_verifier = None,
+        connection_hook = None,
+        clipboard = None
     ))]
     pub fn new(
         config: CoreConfig,
@@ -107,6 +111,8 @@ impl WalletCore {
         hardware_key: Option<Arc<dyn HardwareKey>>,
         prompt_texts: Option<PromptTexts>,
         app_code_verifier: Option<Arc<dyn AppCodeVerifier>>,
+        connection_hook: Option<Arc<dyn ConnectionHook>>,
+        clipboard: Option<Arc<dyn ClipboardHook>>,
     ) -> Result<Arc<Self>> {
         let profile = config.kdf_profile;
         let mut hooks = core::Hooks::default();
@@ -149,6 +155,12 @@ impl WalletCore {
             unlock_needs_second_factor,
             safety,
         };
+        if let Some(h) = connection_hook {
+            hooks.connections = Some(Arc::new(ConnectionHookAdapter(h)));
+        }
+        if let Some(c) = clipboard {
+            hooks.clipboard = Some(Arc::new(ClipboardAdapter(c)));
+        }
         let c = core::WalletCore::open(cfg, hooks)?;
         let export_kdf = if profile == core::vault::kdf::KdfProfile::Production { ExportKdf::STANDARD } else { ExportKdf::LIGHT };
         Ok(Arc::new(WalletCore { core: Arc::new(c), export_kdf }))

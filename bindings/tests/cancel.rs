@@ -60,7 +60,7 @@ async fn a_dropped_unlock_future_discards_its_result() {
         unlock_needs_second_factor: false,
         safety: None,
     };
-    let core = WalletCore::new(config, None, None, Some(ks.clone()), None, None, None, None, None, None).unwrap();
+    let core = WalletCore::new(config, None, None, Some(ks.clone()), None, None, None, None, None, None, None, None).unwrap();
     core.create_account("Eve".into(), PW.to_vec(), 12, Language::English).await.unwrap();
     core.enable_biometric_unlock(PW.to_vec()).await.unwrap();
     assert!(matches!(core.lock().unwrap(), SessionState::Locked { .. }));

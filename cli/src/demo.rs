@@ -12,6 +12,7 @@ use imwallet_core::auth::hooks::{EnvironmentProbe, HookError, NetworkKind, Sessi
 use imwallet_core::auth::keystore::MemoryKeyStore;
 use imwallet_core::auth::keystore::SecureKeyStore;
 use imwallet_core::cache::{CacheKind, CacheScope, ClearScope};
+use imwallet_core::connections::{NewConnection, NewSigningRequest, RequestPayload};
 use imwallet_core::engine::EraseProofs;
 use imwallet_core::events::SecurityEvent;
 use imwallet_core::session::logout::{LogoutConfirmation, LogoutOptions};
@@ -92,6 +93,7 @@ fn walkthrough(out: &Out, dir: &std::path::Path, pace: &mut Pace<'_>) -> Result<
         listener: Some(Arc::new(Narrator)),
         key_store: sensor.clone(),
         device_keys: Some(device.clone()),
+        connections: Some(Arc::new(crate::connection_cmds::PrintingDapps)),
         ..Hooks::default()
     };
     let core = WalletCore::open(Config::new(dir), hooks)?;
@@ -117,8 +119,28 @@ fn walkthrough(out: &Out, dir: &std::path::Path, pace: &mut Pace<'_>) -> Result<
     core.confirm_backup(&typed)?;
     outln!("   backup confirmed with words {positions:?}")?;
     *env.0.lock().unwrap_or_else(|e| e.into_inner()) = NetworkKind::Cellular;
+    for (id, name) in [("wc:7f3a", "Uniswap"), ("https://opensea.io", "OpenSea")] {
+        let origin = if id.starts_with("https://") { id.to_string() } else { "https://app.uniswap.org".to_string() };
+        let granted = vec![created.account.address.clone()];
+        core.add_connection(NewConnection {
+            id: id.into(),
+            origin,
+            name: name.into(),
+            accounts: granted,
+            chains: vec![1],
+            permissions: vec![],
+        })?;
+    }
+    let pending = core.submit_request(NewSigningRequest {
+        connection_id: "wc:7f3a".into(),
+        account: created.account.address.clone(),
+        chain_id: 1,
+        payload: RequestPayload::PersonalSign { message: b"Sign in to Uniswap".to_vec() },
+    })?;
+    outln!("   two dapps connected (Uniswap, OpenSea); Uniswap's sign-in request {} waits for approval", pending.id)?;
     let plan = core.prepare_logout(LogoutOptions::default())?;
     outln!("   new plan: warnings {:?}, confirmation {:?}", plan.warnings, plan.confirmation)?;
+    outln!("   it will disconnect {} dapps: {}", plan.dapps_to_disconnect.len(), plan.dapps_to_disconnect.join(", "))?;
     let report = core.logout(&plan.token, &LogoutConfirmation::default())?;
     outln!(
         "   report: keys wiped {}, session ended {}, wallet removed {} — assets stay on-chain, the encrypted vault stays",
@@ -126,6 +148,10 @@ fn walkthrough(out: &Out, dir: &std::path::Path, pace: &mut Pace<'_>) -> Result<
         report.session_ended,
         report.wallet_removed
     )?;
+    for d in &report.dapps_disconnected {
+        outln!("   dapp {} ({}): disconnect {}", d.name, d.origin, render::revocation_status(d.status))?;
+    }
+    outln!("   pending requests rejected: {}, revocations still owed: {}", report.requests_rejected, report.revocations_pending)?;
     match core.sign_message(0, b"after logout") {
         Err(e) => outln!("   signing now fails: [{}] {e}", e.kind())?,
         Ok(_) => return Err(CliError::usage("demo: signing after logout unexpectedly worked")),

@@ -5,6 +5,7 @@
 //! the wallet directory (default: the platform's data directory).
 
 mod biometric;
+mod connection_cmds;
 mod data_cmds;
 mod demo;
 mod device_keys;
@@ -131,6 +132,11 @@ enum Cmd {
         #[arg(long)]
         yes: bool,
     },
+    /// Dapps connected to the logged-in account (WalletConnect sessions, site permissions).
+    Connections {
+        #[command(subcommand)]
+        cmd: ConnectionsCmd,
+    },
     /// Security events, newest first.
     Events {
         /// How many events to show.
@@ -238,6 +244,37 @@ enum BiometricsCmd {
 }
 
 #[derive(Subcommand)]
+enum ConnectionsCmd {
+    /// The connected dapps (readable while locked).
+    List,
+    /// Record a connection (asks for the password): for trying the flow on a desktop.
+    Add {
+        /// The connection's id (a WalletConnect topic, or the origin).
+        #[arg(long)]
+        id: String,
+        /// The dapp's origin, e.g. https://app.example.
+        #[arg(long)]
+        origin: String,
+        /// The dapp's name.
+        #[arg(long)]
+        name: String,
+        /// An address index the dapp may use (repeatable; default 0).
+        #[arg(long = "index", default_values_t = [0u32])]
+        indexes: Vec<u32>,
+        /// A chain id the dapp may use (repeatable; default 1).
+        #[arg(long = "chain", default_values_t = [1u64])]
+        chains: Vec<u64>,
+    },
+    /// Disconnect one dapp (by id) or every one (--all).
+    Revoke {
+        /// The connection id (see `connections list`).
+        id: Option<String>,
+        #[arg(long, conflicts_with = "id")]
+        all: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum CacheCmd {
     /// Entries and bytes per kind.
     Usage,
@@ -329,6 +366,12 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             sc::cmd_logout(out, i, &dir, options, yes)
         }
         Cmd::Events { limit } => sc::cmd_events(out, &dir, limit),
+        Cmd::Connections { cmd: ConnectionsCmd::List } => connection_cmds::list(out, &dir),
+        Cmd::Connections { cmd: ConnectionsCmd::Add { id, origin, name, indexes, chains } } => {
+            let new = imwallet_core::connections::NewConnection { id, origin, name, accounts: vec![], chains, permissions: vec![] };
+            connection_cmds::add(out, i, &dir, new, &indexes)
+        }
+        Cmd::Connections { cmd: ConnectionsCmd::Revoke { id, all } } => connection_cmds::revoke(out, &dir, id.as_deref(), all),
         Cmd::Password { cmd: PasswordCmd::Change } => sc::password_change(out, i, &dir),
         Cmd::Cache { cmd: CacheCmd::Usage } => data_cmds::usage(out, &dir),
         Cmd::Cache { cmd: CacheCmd::Clear { kinds, account } } => data_cmds::clear(out, &dir, &kinds, account),

@@ -1,6 +1,7 @@
 //! Printing core values for humans (words, local-free UTC times) or as complete JSON.
 
 use imwallet_core::auth::gates::{GatePolicy, GatedAction};
+use imwallet_core::connections::RevocationStatus;
 use imwallet_core::events::{EventKind, SecurityEvent};
 use imwallet_core::safety::PasswordStatus;
 use imwallet_core::session::logout::{ConfirmationNeeded, LogoutAction, LogoutPlan, LogoutReport, LogoutWarning};
@@ -116,6 +117,9 @@ pub fn action_text(a: LogoutAction) -> &'static str {
         LogoutAction::ClearAccountCaches => "clear this account's caches",
         LogoutAction::ClearGlobalCaches => "clear the shared caches (token metadata …)",
         LogoutAction::RemoveWallet => "delete the encrypted wallet from this device",
+        LogoutAction::DisconnectDapps => "disconnect the connected dapps",
+        LogoutAction::RejectPendingRequests => "reject the signing requests waiting for approval",
+        LogoutAction::ClearClipboard => "clear what the wallet copied to the clipboard",
     }
 }
 
@@ -124,7 +128,13 @@ pub fn action_text(a: LogoutAction) -> &'static str {
 pub fn plan(p: &LogoutPlan) {
     errln!("{BOLD}Logging out {} will:{BOLD:#}", p.account.name);
     for a in &p.actions {
-        errln!("  - {}", action_text(*a));
+        match a {
+            LogoutAction::DisconnectDapps => {
+                let n = p.dapps_to_disconnect.len();
+                errln!("  - disconnect {n} dapp{}: {}", if n == 1 { "" } else { "s" }, p.dapps_to_disconnect.join(", "))
+            }
+            _ => errln!("  - {}", action_text(*a)),
+        }
     }
     for w in &p.warnings {
         crate::output::Out::new(false).warn(warning_text(*w));
@@ -135,12 +145,19 @@ pub fn plan(p: &LogoutPlan) {
 }
 
 pub fn report(out: &Out, r: &LogoutReport) -> Result<(), CliError> {
+    let dapps: Vec<Value> = r
+        .dapps_disconnected
+        .iter()
+        .map(|d| json!({"id": d.connection_id, "name": d.name, "origin": d.origin, "status": revocation_status(d.status)}))
+        .collect();
     if out.json {
         return out.print_json(&json!({
             "account": r.account.name, "keys_wiped": r.keys_wiped, "session_ended": r.session_ended,
             "biometric_removed": r.biometric_removed, "cache_entries_cleared": r.cache_entries_cleared,
             "cache_bytes_freed": r.cache_bytes_freed, "wallet_removed": r.wallet_removed,
             "warnings_acknowledged": r.warnings_acknowledged.iter().map(|w| warning_code(*w)).collect::<Vec<_>>(),
+            "dapps_disconnected": dapps, "revocations_pending": r.revocations_pending,
+            "requests_rejected": r.requests_rejected, "clipboard_cleared": r.clipboard_cleared,
         }));
     }
     outln!(
@@ -151,7 +168,27 @@ pub fn report(out: &Out, r: &LogoutReport) -> Result<(), CliError> {
         r.biometric_removed,
         r.cache_entries_cleared,
         r.wallet_removed
-    )
+    )?;
+    for d in &r.dapps_disconnected {
+        outln!("  dapp {} ({}): disconnect {}", d.name, d.origin, revocation_status(d.status))?;
+    }
+    if r.revocations_pending > 0 {
+        out.warn(&format!("{} dapp disconnection(s) still pending: retried on the next start", r.revocations_pending));
+    }
+    if r.requests_rejected > 0 {
+        outln!("  {} pending signing request(s) rejected", r.requests_rejected)?;
+    }
+    if r.clipboard_cleared {
+        outln!("  clipboard cleared")?;
+    }
+    Ok(())
+}
+
+pub fn revocation_status(s: RevocationStatus) -> &'static str {
+    match s {
+        RevocationStatus::Requested => "requested",
+        RevocationStatus::Pending => "pending",
+    }
 }
 
 /// What an event means, in words.
@@ -191,6 +228,9 @@ pub fn event_text(k: EventKind) -> &'static str {
         EventKind::PasswordRehearsalDue => "fingerprint/face unlock refused: the password is due",
         EventKind::PasswordChangeDue => "reminder: time to change the password",
         EventKind::ActivityReported => "activity since the last login shown",
+        EventKind::DappConnected => "dapp connected",
+        EventKind::DappDisconnected => "dapp disconnected",
+        EventKind::DappDisconnectFailed => "dapp disconnection failed (retried on the next start)",
     }
 }
 

@@ -47,6 +47,7 @@ pub fn open(dir: &Path) -> Result<WalletCore, CliError> {
         key_store: crate::biometric::key_store(dir),
         boot_clock: std::sync::Arc::new(imwallet_core::clock::LinuxBootClock),
         device_keys: Some(crate::device_keys::store(dir)),
+        connections: Some(std::sync::Arc::new(crate::connection_cmds::PrintingDapps)),
         ..Hooks::default()
     };
     Ok(WalletCore::open(config(dir), hooks)?)

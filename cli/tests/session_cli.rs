@@ -131,6 +131,9 @@ fn demo_walks_through_the_three_moments() {
     for needle in [
         "you are on public Wi-Fi",
         "keys wiped true",
+        "it will disconnect 2 dapps: Uniswap, OpenSea",
+        "dapp Uniswap (https://app.uniswap.org): disconnect requested",
+        "pending requests rejected: 1",
         "signing now fails",
         "wrong password: [InvalidCredentials]",
         "sensor prompt \"Unlock Demo\"",
@@ -256,4 +259,41 @@ fn the_cli_binds_its_data_directory_to_device_keys() {
     let o = run(dir, &["--json", "account", "list"], "");
     assert!(!o.status.success());
     assert!(err(&o).contains("device key") || out(&o).contains("DeviceKeyLost"), "{} {}", err(&o), out(&o));
+}
+
+#[test]
+fn connections_list_add_revoke_and_logout_disconnects() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    assert!(run(dir, &["account", "create", "--name", "Cy"], &format!("{PW}\n")).status.success());
+    let add = |id: &str, name: &str| {
+        let o =
+            run(dir, &["connections", "add", "--id", id, "--origin", &format!("https://{id}.example"), "--name", name], &format!("{PW}\n"));
+        assert!(o.status.success(), "{}", err(&o));
+    };
+    add("a1", "Alpha");
+    add("b2", "Beta");
+    add("c3", "Gamma");
+    let list = json(&run(dir, &["--json", "connections", "list"], ""));
+    assert_eq!(list.as_array().unwrap().len(), 3, "{list}");
+    assert_eq!(list[0]["name"], "Alpha");
+    let o = run(dir, &["connections", "revoke", "b2"], "");
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(out(&o).contains("Beta (https://b2.example): disconnect requested"), "{}", out(&o));
+    assert!(err(&o).contains("disconnecting dapp Beta"), "{}", err(&o));
+    let o = run(dir, &["connections", "revoke", "b2"], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(err(&o).contains("ConnectionNotFound"), "{}", err(&o));
+    // Logout lists and disconnects the other two.
+    let o = run(dir, &["login", "--name", "Cy"], &format!("{PW}\n"));
+    assert!(o.status.success(), "{}", err(&o));
+    let o = run(dir, &["--json", "logout", "--yes"], "");
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(err(&o).contains("disconnect 2 dapps: Alpha, Gamma"), "{}", err(&o));
+    let v = json(&o);
+    assert_eq!(v["dapps_disconnected"].as_array().unwrap().len(), 2, "{v}");
+    assert_eq!(v["dapps_disconnected"][0]["status"], "requested");
+    assert_eq!(v["revocations_pending"], 0);
+    let o = run(dir, &["connections", "list"], "");
+    assert_eq!(o.status.code(), Some(1), "no session: {}", out(&o));
 }

@@ -109,6 +109,14 @@ pub enum Error {
     ConfirmationRequired { what: String },
     #[error("invalid argument: {reason}")]
     InvalidArgument { reason: String },
+    #[error("no dapp connection with this id for this account (it was revoked or never added)")]
+    ConnectionNotFound,
+    #[error("the dapp connection was not granted the account {account}: nothing was queued or signed")]
+    AccountNotGranted { account: String },
+    #[error("the dapp connection was not granted chain {chain_id}: nothing was queued or signed")]
+    ChainNotGranted { chain_id: u64 },
+    #[error("no pending signing request with this id (it was answered, or rejected when the wallet locked or logged out)")]
+    RequestNotFound,
     /// The session changed (lock, logout, another login, app backgrounded under immediate
     /// auto-lock, or the call was cancelled) while this call was working: nothing was applied.
     #[error("the session changed while this was in progress (locked, logged out or switched account): nothing was applied; try again")]
@@ -245,6 +253,10 @@ impl Error {
             Error::LogoutTokenExpired => "LogoutTokenExpired",
             Error::ConfirmationRequired { .. } => "ConfirmationRequired",
             Error::InvalidArgument { .. } => "InvalidArgument",
+            Error::ConnectionNotFound => "ConnectionNotFound",
+            Error::AccountNotGranted { .. } => "AccountNotGranted",
+            Error::ChainNotGranted { .. } => "ChainNotGranted",
+            Error::RequestNotFound => "RequestNotFound",
             Error::SessionChanged => "SessionChanged",
             Error::BiometricNotEnabled => "BiometricNotEnabled",
             Error::BiometricCancelled => "BiometricCancelled",

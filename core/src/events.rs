@@ -48,9 +48,12 @@ pub enum EventKind {
     PasswordChangeDue,
     /// A login/unlock reported activity since the account's previous one (detail: counts).
     ActivityReported,
+    DappConnected,
+    DappDisconnected,
+    DappDisconnectFailed,
 }
 
-const ALL: [EventKind; 34] = [
+const ALL: [EventKind; 37] = [
     EventKind::AccountCreated,
     EventKind::AccountImported,
     EventKind::LoginSucceeded,
@@ -85,6 +88,9 @@ const ALL: [EventKind; 34] = [
     EventKind::PasswordRehearsalDue,
     EventKind::PasswordChangeDue,
     EventKind::ActivityReported,
+    EventKind::DappConnected,
+    EventKind::DappDisconnected,
+    EventKind::DappDisconnectFailed,
 ];
 
 impl EventKind {
@@ -124,6 +130,9 @@ impl EventKind {
             EventKind::PasswordRehearsalDue => "password_rehearsal_due",
             EventKind::PasswordChangeDue => "password_change_due",
             EventKind::ActivityReported => "activity_reported",
+            EventKind::DappConnected => "dapp_connected",
+            EventKind::DappDisconnected => "dapp_disconnected",
+            EventKind::DappDisconnectFailed => "dapp_disconnect_failed",
         }
     }
 

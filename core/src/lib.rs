@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod cache;
 pub mod clock;
+pub mod connections;
 pub mod engine;
 pub mod error;
 pub mod events;

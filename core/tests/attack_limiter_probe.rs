@@ -64,6 +64,8 @@ fn open_weird(dir: &std::path::Path, clock: Arc<ManualClock>, boot: Arc<dyn Boot
             hardware_key: None,
             prompts: Default::default(),
             app_codes: None,
+            connections: None,
+            clipboard: None,
         },
     )
     .unwrap()

@@ -222,6 +222,8 @@ fn open_rig(dir: &std::path::Path, auto_lock: AutoLock) -> Rig {
         hardware_key: None,
         prompts: Default::default(),
         app_codes: None,
+        connections: None,
+        clipboard: None,
     };
     let core = Arc::new(WalletCore::open(config, hooks).unwrap());
     Rig { core, ks, clock, listener }

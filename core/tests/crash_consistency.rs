@@ -161,6 +161,49 @@ fn logout_is_rolled_back_or_completed() {
     }
 }
 
+fn revoked_log(dir: &Path) -> Vec<String> {
+    common::dapp_rig::revoked_log(dir)
+}
+
+/// A crash before the logout commits keeps the dapps connected (nothing was asked); a crash
+/// between two revocation hook calls is completed on the next open: every dapp is asked at
+/// least once (the one in flight may be asked again), nothing is left owed.
+#[test]
+fn dapp_revocation_survives_a_crash_in_the_middle() {
+    let _serial = serial();
+    for (point, logged_out) in [("logout.before_commit", false), ("revoke.after_first_hook", true), ("none", true)] {
+        let dir = seeded();
+        let _keys = KeysDir(keys_dir_of(dir.path()));
+        let log = format!("{}-revoked.log", dir.path().display());
+        let _ = std::fs::remove_file(&log);
+        let st = child(dir.path(), "logout_dapps", Some(point));
+        assert_eq!(st.success(), point == "none", "{point}");
+        let asked_by_child = revoked_log(dir.path());
+        let dapps = std::sync::Arc::new(common::dapp_rig::LogDapps(log.clone()));
+        let r = open_on_files_with_dapps(dir.path(), dapps);
+        let asked = revoked_log(dir.path());
+        if logged_out {
+            assert_eq!(r.core.state(), SessionState::LoggedOut, "{point}");
+            for id in ["d1", "d2", "d3"] {
+                assert!(asked.iter().any(|a| a == id), "{point}: {id} asked: {asked:?}");
+            }
+            if point == "revoke.after_first_hook" {
+                assert_eq!(asked_by_child.len(), 1, "the child died after the first hook call");
+                assert_eq!(asked.len(), 4, "{point}: the first again (at least once), then the other two: {asked:?}");
+            } else {
+                assert_eq!(asked.len(), 3, "{point}: {asked:?}");
+            }
+            assert!(r.core.pending_revocations().unwrap().is_empty(), "{point}");
+        } else {
+            assert!(asked.is_empty(), "{point}: nothing asked before the commit");
+            assert!(matches!(r.core.state(), SessionState::Locked { .. }), "{point}");
+            assert_eq!(r.core.connections().unwrap().len(), 3, "{point}: still connected");
+        }
+        assert_eq!(journal_len(dir.path()), 0, "{point}");
+        let _ = std::fs::remove_file(&log);
+    }
+}
+
 #[test]
 fn wallet_removal_is_rolled_back_or_completed() {
     let _serial = serial();

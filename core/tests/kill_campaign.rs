@@ -9,7 +9,9 @@
 //! * no half-removed wallet: every listed account logs in and derives an address;
 //! * the journal is empty after recovery;
 //! * no plaintext canary in any file: a recovery phrase never, an account's cache canary never
-//!   after that account's logout (which clears and scrubs its caches).
+//!   after that account's logout (which clears and scrubs its caches);
+//! * every account gets a dapp connection when created: after every completed logout (or
+//!   removal) its dapp was asked to disconnect, and after recovery no revocation is owed.
 //!
 //! `IMW_KILLS` sets the number of kills: 20 in the plain test run, 100 in `tests/harden.sh`
 //! (the README's test command), 1,000 in `tests/harden.sh --long`.
@@ -123,8 +125,9 @@ impl Model {
 }
 
 /// The rig on the key-file device shared with the child processes (shadows `common::open`).
+/// The rig with the dapp hook the child uses (the same log), so owed revocations complete.
 fn open(dir: &Path) -> Rig {
-    open_on_files(dir)
+    open_on_files_with_dapps(dir, std::sync::Arc::new(common::dapp_rig::LogDapps::of(dir)))
 }
 
 fn files(dir: &Path) -> Vec<std::path::PathBuf> {
@@ -170,6 +173,7 @@ fn kill_9_at_random_moments_never_loses_or_half_removes_a_wallet() {
     let kills: u32 = std::env::var("IMW_KILLS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
     let dir = tempfile::tempdir().unwrap();
     let _keys = KeysDir(keys_dir_of(dir.path()));
+    let _log = common::dapp_rig::RevokedLog::of(dir.path());
     let mut model = Model::default();
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     let started = Instant::now();
@@ -231,6 +235,12 @@ fn kill_9_at_random_moments_never_loses_or_half_removes_a_wallet() {
             .query_row("SELECT COUNT(*) FROM journal", [], |x| x.get(0))
             .unwrap();
         assert_eq!(journal, 0, "kill {kill} (after `{last}`): the journal is empty after recovery");
+        assert_eq!(r.core.pending_revocations().unwrap(), vec![], "kill {kill} (after `{last}`): no dapp revocation owed after recovery");
+        let revoked = common::dapp_rig::revoked_log(dir.path());
+        for done in history.iter().filter_map(|l| l.strip_prefix("done logout ").or_else(|| l.strip_prefix("done remove "))) {
+            let id = format!("dapp-{done}");
+            assert!(revoked.contains(&id), "kill {kill}: {done} logged out but its dapp was never asked to disconnect");
+        }
         let present: BTreeSet<String> = r.core.accounts().unwrap().into_iter().map(|a| a.name).collect();
         model.settle(&present);
         let known: BTreeSet<String> = model.accounts.keys().cloned().collect();

@@ -235,7 +235,7 @@ fn attack_2_device_wide_settings_of_an_old_database_become_each_accounts() {
     {
         let conn = rusqlite::Connection::open(dir.path().join(imwallet_core::store::DB_FILE)).unwrap();
         conn.execute_batch(
-            "DROP TABLE second_factor; DROP TABLE recovery_codes;
+            "DROP TABLE dapp_connections; DROP TABLE dapp_revocations; DROP TABLE second_factor; DROP TABLE recovery_codes;
              DROP TABLE device_wraps; DROP TABLE device_pending; ALTER TABLE events DROP COLUMN seal_scope; ALTER TABLE accounts DROP COLUMN hw_salt;
              DROP TABLE attempt_buckets; DROP TABLE attempt_failures;
              DROP TABLE account_settings; ALTER TABLE accounts DROP COLUMN backup_failures;

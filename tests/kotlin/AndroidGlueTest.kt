@@ -38,6 +38,10 @@ import io.imwallet.android.RelyingParty
 import io.imwallet.android.SharedPreferencesCredentialIds
 import io.imwallet.android.WebAuthnJson
 import io.imwallet.android.DeviceCredentialBridge
+import io.imwallet.android.DappConnections
+import io.imwallet.android.DappTarget
+import io.imwallet.android.WALLET_CLIP_LABEL
+import io.imwallet.android.isWalletClip
 import io.imwallet.android.DeviceKeyAliases
 import io.imwallet.android.DeviceKeyBlob
 import io.imwallet.android.DeviceKeyErrors
@@ -187,6 +191,30 @@ class AndroidGlueTest {
         assertIs<SessionState.Locked>(session.state.value)
         core.close()
         dir.toFile().deleteRecursively()
+    }
+}
+
+class DappGlueTest {
+    private fun rev(id: String, origin: String) = Revocation(id, "acct", origin, "Dapp", "logout")
+
+    @Test fun revocationsGoToWalletConnectOrTheBrowser() {
+        assertEquals(DappTarget.WalletConnect("7f3a"), DappTarget.of(rev("7f3a", "https://app.uniswap.org")))
+        assertEquals(DappTarget.Browser("https://opensea.io"), DappTarget.of(rev("https://opensea.io", "https://opensea.io")))
+        val topics = mutableListOf<String>()
+        val origins = mutableListOf<String>()
+        val hook = DappConnections({ topics.add(it) }, {}, { origins.add(it) })
+        hook.disconnect(rev("7f3a", "https://app.uniswap.org"))
+        hook.disconnect(rev("https://opensea.io", "https://opensea.io"))
+        assertEquals(listOf("7f3a"), topics)
+        assertEquals(listOf("https://opensea.io"), origins)
+        val failing = DappConnections({ throw IllegalStateException("not initialized") }, {}, {})
+        assertFailsWith<WalletException.HookFailed> { failing.disconnect(rev("t", "https://x")) }
+    }
+
+    @Test fun onlyTheWalletsClipIsCleared() {
+        assertTrue(isWalletClip(WALLET_CLIP_LABEL, true))
+        assertFalse(isWalletClip("notes", true))
+        assertTrue(isWalletClip(null, false), "unreadable in the background: cleared")
     }
 }
 
@@ -716,8 +744,8 @@ class AndroidEnvironmentProbeTest {
 
 fun main() {
     val r = JUnitCore.runClasses(
-        AndroidGlueTest::class.java, KeystoreDeviceKeysTest::class.java, Fido2HardwareKeyTest::class.java, BackendAppCodeVerifierTest::class.java,
-        AndroidEnvironmentProbeTest::class.java,
+        AndroidGlueTest::class.java, DappGlueTest::class.java, KeystoreDeviceKeysTest::class.java, Fido2HardwareKeyTest::class.java,
+        BackendAppCodeVerifierTest::class.java, AndroidEnvironmentProbeTest::class.java,
     )
     r.failures.forEach { println("FAIL ${it.testHeader}: ${it.trace}") }
     println("android-glue: ${r.runCount - r.failureCount} passed, ${r.failureCount} failed")

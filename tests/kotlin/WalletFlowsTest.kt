@@ -511,7 +511,10 @@ class DeviceKeysTest {
 }
 
 fun main() {
-    val r = JUnitCore.runClasses(WalletFlowsTest::class.java, BiometricTest::class.java, ClearDataTest::class.java, DeviceKeysTest::class.java, TransactionsTest::class.java, SafetyAdviceTest::class.java)
+    val r = JUnitCore.runClasses(
+        WalletFlowsTest::class.java, BiometricTest::class.java, ClearDataTest::class.java, DeviceKeysTest::class.java, TransactionsTest::class.java,
+        SafetyAdviceTest::class.java, ConnectionsTest::class.java,
+    )
     r.failures.forEach { println("FAIL ${it.testHeader}: ${it.trace}") }
     println("kotlin: ${r.runCount - r.failureCount} passed, ${r.failureCount} failed")
     exitProcess(if (r.wasSuccessful() && r.runCount > 0) 0 else 1)

@@ -1,7 +1,8 @@
 # Sourced by tests/kotlin/run.sh and tests/robolectric/run.sh (with ROOT set): installs the
 # toolchain, builds the library and its bindings, and compiles (when a source changed)
 #   $JAR  = the generated bindings + WalletFlowsTest.kt (and the fakes it defines) +
-#           HardwareKeyTest.kt + TransactionsTest.kt + SecondFactorTest.kt + SafetyAdviceTest.kt;
+#           HardwareKeyTest.kt + TransactionsTest.kt + SecondFactorTest.kt + SafetyAdviceTest.kt +
+#           ConnectionsTest.kt;
 #   $AJAR = the Android glue and the shell's flows (android/src/main/kotlin) against android-all,
 #           + AndroidGlueTest.kt + ShellFlowsTest.kt.
 # Sets SO, KH, ANDROID_ALL, CP (compile classpath), RUNCP (run classpath), JAR, AJAR.
@@ -16,7 +17,7 @@ OUT=$ROOT/target/kotlin-tests
 mkdir -p "$OUT"
 JAR=$OUT/tests.jar
 AJAR=$OUT/android-tests.jar
-srcs=$(find "$ROOT/target/bindings/kotlin" -name '*.kt'; echo "$ROOT/tests/kotlin/WalletFlowsTest.kt" "$ROOT/tests/kotlin/HardwareKeyTest.kt" "$ROOT/tests/kotlin/TransactionsTest.kt" "$ROOT/tests/kotlin/SecondFactorTest.kt" "$ROOT/tests/kotlin/SafetyAdviceTest.kt")
+srcs=$(find "$ROOT/target/bindings/kotlin" -name '*.kt'; echo "$ROOT/tests/kotlin/WalletFlowsTest.kt" "$ROOT/tests/kotlin/HardwareKeyTest.kt" "$ROOT/tests/kotlin/TransactionsTest.kt" "$ROOT/tests/kotlin/SecondFactorTest.kt" "$ROOT/tests/kotlin/SafetyAdviceTest.kt" "$ROOT/tests/kotlin/ConnectionsTest.kt")
 if [ ! -f "$JAR" ] || [ -n "$(find $srcs -newer "$JAR" 2>/dev/null)" ]; then
   "$KH/bin/kotlinc" -nowarn -cp "$CP" -d "$JAR" $srcs >&2
 fi

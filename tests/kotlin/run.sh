@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Kotlin/JVM suite: kotlinc (npm kotlin-compiler) + Debian JNA/JUnit4, against the built .so.
 #  1. generated bindings + WalletFlowsTest.kt (flows, biometrics, clear data) + TransactionsTest.kt
-#     + SafetyAdviceTest.kt (environment policy, rehearsal, activity; run by WalletFlowsTest's main)
+#     + SafetyAdviceTest.kt (environment policy, rehearsal, activity) and ConnectionsTest.kt (dapps,
+#     clipboard), both run by WalletFlowsTest's main
 #     + HardwareKeyTest.kt (the security-key factor; its own main) + SecondFactorTest.kt (TOTP,
 #     recovery codes, the app-verified code; its own main);
 #  2. the Android glue (android/src/main/kotlin) compiled against Robolectric's android-all,

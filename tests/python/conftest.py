@@ -216,3 +216,45 @@ def reopen(path, listener=None, device=None):
 
 def confirm(typed=None, password=None, bio=False):
     return iw.LogoutConfirmation(typed_account_name=typed, password=password, use_biometrics=bio)
+
+
+class FakeDapps(iw.ConnectionHook):
+    """The shell's WalletConnect side: records disconnections and rejections; fails while `fail`."""
+
+    def __init__(self, fail=False):
+        self.fail = fail
+        self.disconnected = []
+        self.rejected = []
+        self.lock = threading.Lock()
+
+    def disconnect(self, revocation):
+        if self.fail:
+            raise RuntimeError("relay unreachable")
+        with self.lock:
+            self.disconnected.append(revocation)
+
+    def request_rejected(self, rejection):
+        with self.lock:
+            self.rejected.append(rejection)
+
+    def ids(self):
+        with self.lock:
+            return sorted(r.connection_id for r in self.disconnected)
+
+
+class FakeClipboard(iw.ClipboardHook):
+    """The shell's clipboard: records each clear the core asks for."""
+
+    def __init__(self):
+        self.cleared = []
+
+    def clear(self, reason):
+        self.cleared.append(reason)
+
+
+def open_dapps(path, dapps=None, clipboard=None, listener=None):
+    """A core on `path` with the dapp and clipboard fakes."""
+    dapps = dapps or FakeDapps()
+    clipboard = clipboard or FakeClipboard()
+    core = iw.WalletCore(config(path), None, listener, None, device_keys=device_for(path), connection_hook=dapps, clipboard=clipboard)
+    return core, dapps, clipboard

@@ -83,3 +83,25 @@ pub trait DeviceOwnerCheck: Send + Sync {
     /// Shows the system screen with `reason`; `Ok(true)` only when the owner confirmed.
     fn confirm_device_owner(&self, reason: &str) -> Result<bool, HookError>;
 }
+
+/// The shell's side of dapp connections (issue 21, ADR 0016): the WalletConnect SDK's
+/// `disconnect` for a session topic, clearing the in-app browser's site data for an origin,
+/// and answering a dapp whose signing request the core rejected. Called from a background
+/// thread or the calling thread, never with a core lock held; it may go to the network, but
+/// should hand the work to the SDK and return.
+pub trait ConnectionHook: Send + Sync {
+    /// Disconnect this connection. `Ok` means the disconnection was requested; an error leaves
+    /// the revocation journaled and retried on the next open (so it may be asked again for a
+    /// connection it already disconnected: treat that as done).
+    fn disconnect(&self, revocation: crate::connections::Revocation) -> Result<(), HookError>;
+    /// The core rejected a pending signing request (lock, logout, revoked connection): answer
+    /// the dapp with `rejection.code` / `rejection.message`.
+    fn request_rejected(&self, rejection: crate::connections::RejectedRequest) -> Result<(), HookError>;
+}
+
+/// The shell's clipboard (issue 21): the core tells it when to clear what it copied. Called
+/// from the core's timer thread or the locking/logging-out call, never under a core lock.
+/// Implementations clear only if the clipboard still holds what the wallet put there.
+pub trait ClipboardHook: Send + Sync {
+    fn clear(&self, reason: crate::connections::clipboard::ClipboardClearReason) -> Result<(), HookError>;
+}

@@ -26,6 +26,26 @@ fn logout(core: &WalletCore, remove: bool, name: &str, pw: &[u8]) -> Result<()> 
     Ok(())
 }
 
+/// The shell's dapp side: appends each disconnection to `<dir>-revoked.log` (the parent reads it).
+pub struct FileDapps(pub String);
+
+impl imwallet_core::auth::hooks::ConnectionHook for FileDapps {
+    fn disconnect(&self, r: imwallet_core::connections::Revocation) -> std::result::Result<(), imwallet_core::auth::hooks::HookError> {
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.0)
+            .map_err(|e| imwallet_core::auth::hooks::HookError { message: e.to_string() })?;
+        writeln!(f, "{}", r.connection_id).map_err(|e| imwallet_core::auth::hooks::HookError { message: e.to_string() })
+    }
+    fn request_rejected(
+        &self,
+        _: imwallet_core::connections::RejectedRequest,
+    ) -> std::result::Result<(), imwallet_core::auth::hooks::HookError> {
+        Ok(())
+    }
+}
+
 /// The device owner always confirms (the campaign erases wallets that were never backed up).
 struct Owner;
 
@@ -54,7 +74,9 @@ fn run(dir: &str, op: &str) -> Result<()> {
     };
     // The device: a key-file store beside the data directory (the tests' `keys_dir_of`).
     let device = std::sync::Arc::new(imwallet_core::auth::device_keys::FileDeviceKeys::new(format!("{dir}-device-keys")));
-    let hooks = Hooks { device_owner: Some(std::sync::Arc::new(Owner)), device_keys: Some(device), ..Hooks::default() };
+    let dapps = std::sync::Arc::new(FileDapps(format!("{dir}-revoked.log")));
+    let hooks =
+        Hooks { device_owner: Some(std::sync::Arc::new(Owner)), device_keys: Some(device), connections: Some(dapps), ..Hooks::default() };
     let core = WalletCore::open(config, hooks)?;
     match op {
         "create" => drop(core.create_account("Crash", PW, 12, Language::English)?),
@@ -65,6 +87,22 @@ fn run(dir: &str, op: &str) -> Result<()> {
         "login" => drop(core.login("Crash", PW, None)?),
         "logout" => {
             core.login("Crash", PW, None)?;
+            logout(&core, false, "Crash", PW)?;
+        }
+        // Three dapps connected, then a logout that revokes them (crash points in between).
+        "logout_dapps" => {
+            core.login("Crash", PW, None)?;
+            let address = core.addresses(1)?.remove(0);
+            for id in ["d1", "d2", "d3"] {
+                core.add_connection(imwallet_core::connections::NewConnection {
+                    id: id.into(),
+                    origin: format!("https://{id}.example"),
+                    name: format!("Dapp {id}"),
+                    accounts: vec![address.clone()],
+                    chains: vec![1],
+                    permissions: vec![],
+                })?;
+            }
             logout(&core, false, "Crash", PW)?;
         }
         "remove" => {
@@ -119,6 +157,16 @@ fn campaign(core: &WalletCore) -> Result<()> {
         say(&format!("phrase {name} {}", created.phrase.expose_str()?));
         drop(created);
         say(&format!("done create {name}"));
+        // A dapp connected to it: every logout or removal below must disconnect it.
+        let address = core.addresses(1)?.remove(0);
+        core.add_connection(imwallet_core::connections::NewConnection {
+            id: format!("dapp-{name}"),
+            origin: format!("https://{name}.example"),
+            name: format!("Dapp of {name}"),
+            accounts: vec![address],
+            chains: vec![1],
+            permissions: vec![],
+        })?;
         core.cache_put(&CacheKind::Balances, &CacheScope::Account(id.clone()), "eth", format!("CANARY-{name}.").as_bytes(), None)?;
         say(&format!("begin password {name}"));
         core.change_password(PW, PW2)?;

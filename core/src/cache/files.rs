@@ -166,6 +166,51 @@ pub fn clear_scope(data_dir: &Path, kinds: &[String], scope: &CacheScope) -> Res
     Ok(r)
 }
 
+/// Where cleared folders wait for deletion: `cache/.trash` (no kind can be named so: a kind starts
+/// with a letter or digit).
+pub const TRASH_DIR: &str = ".trash";
+
+/// Moves `scope`'s folder of every stored kind out of reach, into `cache/.trash/<tag>/<kind>`:
+/// one rename per kind, whatever the number of files (logout's latency must not grow with the
+/// cache). Returns what moved (files and bytes counted first) and the folder to delete with
+/// [`empty_trash`]; until then the files are unreachable through any cache path, and an open
+/// sweeps every leftover trash folder.
+pub fn trash_scope(data_dir: &Path, kinds: &[String], scope: &CacheScope, tag: &str) -> Result<(ClearReport, Option<PathBuf>)> {
+    let s = ScopeDir::new(scope)?;
+    let root = root(data_dir);
+    let mut r = ClearReport::default();
+    let bin = root.join(TRASH_DIR).join(tag);
+    let mut made = false;
+    for k in kinds.iter().filter_map(|k| KindDir::new(k).ok()) {
+        let target = root.join(k.as_str()).join(s.as_str());
+        let meta = match std::fs::symlink_metadata(&target) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(io_err("inspect cache files", e)),
+        };
+        let real = entry_inside(&root, &target)?;
+        if !meta.is_dir() {
+            r.add(&remove(&root, &target)?);
+            continue;
+        }
+        if !made {
+            make_dirs(&root, &[TRASH_DIR, tag])?;
+            made = true;
+        }
+        let (files, bytes) = usage(&real);
+        std::fs::rename(&real, bin.join(k.as_str())).map_err(|e| io_err("move cache files out of reach", e))?;
+        r.add(&ClearReport { files_removed: files, bytes_freed: bytes, ..ClearReport::default() });
+    }
+    Ok((r, made.then_some(bin)))
+}
+
+/// Deletes a trash folder made by [`trash_scope`] (`None`: every one, as an open does).
+pub fn empty_trash(data_dir: &Path, bin: Option<&Path>) -> Result<()> {
+    let root = root(data_dir);
+    let target = bin.map_or_else(|| root.join(TRASH_DIR), Path::to_path_buf);
+    remove(&root, &target).map(|_| ())
+}
+
 /// Clears everything under the cache root (the root itself stays, empty).
 pub fn clear_root(data_dir: &Path) -> Result<ClearReport> {
     let root = root(data_dir);

@@ -14,6 +14,7 @@ use tokio::sync::watch;
 use crate::auth::gates::{AuthProof, GatedAction};
 use crate::auth::second_factor::SecondFactor;
 use crate::engine::factor_check::FactorPolicy;
+use crate::connections::clipboard::ClipboardClearReason;
 use crate::engine::password_check::{Factor, Verified};
 use crate::engine::session::{Cancel, Expect, Session};
 use crate::engine::{lk, Inner, WalletCore};
@@ -120,18 +121,30 @@ impl Inner {
 
     /// Wipes keys and moves `Unlocked` → `Locked`. Any other session stays as it is, but its
     /// generation moves on, so a KDF still running when the user locked is discarded.
+    /// Pending signing requests are rejected (`Locked`); connections stay unless the app chose
+    /// [`WalletCore::set_disconnect_on_lock`], when they are revoked in the same transaction and
+    /// the hook is asked afterwards. The clipboard hook is told to clear an outstanding copy.
     pub(crate) fn lock(&self, reason: LockReason) -> Result<()> {
-        self.transition(Expect::Any, None, |session, tx, out| {
+        let now = self.now();
+        let journaled = self.transition(Expect::Any, None, |session, tx, out| {
+            let mut journaled = Vec::new();
             let next = match session {
                 Session::Unlocked(u) => {
                     let kind = if reason == LockReason::Auto { EventKind::LockedAutomatically } else { EventKind::LockedManually };
                     self.event(tx, kind, Some(&u.account), "", out)?;
+                    if crate::store::connections::disconnect_on_lock(tx)? {
+                        journaled = crate::store::connections::revoke(tx, &u.account.id, None, "lock", now)?;
+                    }
                     Session::locked(u.account.clone())
                 }
                 other => Session::without_keys(&other.public()),
             };
-            Ok((next, ()))
-        })
+            Ok((next, journaled))
+        })?;
+        // Outside every lock: the shell's hooks.
+        self.clear_clipboard(ClipboardClearReason::Locked, None);
+        self.carry_out(journaled);
+        Ok(())
     }
 
     /// User activity: pushes the auto-lock deadline out.

@@ -188,7 +188,7 @@ impl WalletCore {
         let i = &self.inner;
         let now = i.now();
         // One transition from whatever the session is: the keys go with it.
-        let (jid, payload, accounts_removed, events_removed, mut caches) = i.transition(Expect::Any, None, |_, tx, _| {
+        let (jid, payload, accounts_removed, events_removed, mut caches, dapps) = i.transition(Expect::Any, None, |_, tx, _| {
             // A wallet that is not backed up and was not authorized (added meanwhile) stops it.
             if let Some(a) = unbacked(&rows::all(tx)?).into_iter().find(|a| !authorized.covers(&a.id)) {
                 return Err(Error::AuthorizationRequired {
@@ -198,6 +198,9 @@ impl WalletCore {
             }
             let (accounts, events) = rows::erase_counts(tx)?;
             let caches = crate::cache::rows::clear_all(tx)?;
+            // Every dapp connection and owed revocation: re-journaled under the new device scope
+            // below (the old scopes' keys are shredded), then the hook is asked.
+            let dapps = crate::store::connections::take_everything(tx)?;
             rows::erase_everything(tx)?;
             // Every scope's wrap goes: the device keys are deleted after the commit
             // (crypto-shredding), and a new device scope is made for what comes next.
@@ -206,7 +209,7 @@ impl WalletCore {
             let payload = JournalPayload { erase_all: true, scrub: true, device_aliases, ..JournalPayload::default() };
             let jid = journal::insert(tx, JournalOp::Erase, None, &payload, now)?;
             crate::store::crash::crash_point("erase.before_commit");
-            Ok((Session::NoAccount, (jid, payload, accounts, events, caches)))
+            Ok((Session::NoAccount, (jid, payload, accounts, events, caches, dapps)))
         })?;
         crate::store::crash::crash_point("erase.after_commit");
         super::device::forget_all(&i.ring);
@@ -233,6 +236,22 @@ impl WalletCore {
             }
         };
         i.emit(e.into_iter().map(Notice::Event).collect());
+        // The dapps of every erased wallet: journaled again (sealed under the new device scope;
+        // a crash before this line loses them: the erase shredded the keys of the old journal)
+        // and asked of the hook, with no core lock held.
+        let rejournaled = if rebound {
+            lk(&i.store).write(|tx| {
+                dapps
+                    .into_iter()
+                    .map(|r| crate::store::connections::journal_revocation(tx, &r, now).map(|k| (k, r)))
+                    .collect::<Result<Vec<_>>>()
+            })
+        } else {
+            Ok(Vec::new())
+        };
+        if let Ok(j) = rejournaled {
+            i.carry_out(j);
+        }
         caches.duration_ms = started.elapsed().as_millis() as u64;
         Ok(EraseReport { accounts_removed, events_removed, caches, device_keys_deleted, duration_ms: started.elapsed().as_millis() as u64 })
     }

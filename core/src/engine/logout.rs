@@ -61,6 +61,17 @@ impl WalletCore {
                 actions.push(LogoutAction::ClearGlobalCaches);
             }
         }
+        let dapps_to_disconnect: Vec<String> =
+            crate::store::connections::list(lk(&self.inner.store).conn(), &account.id)?.into_iter().map(|c| c.connection.name).collect();
+        if !dapps_to_disconnect.is_empty() {
+            actions.push(LogoutAction::DisconnectDapps);
+        }
+        if !self.pending_requests().is_empty() {
+            actions.push(LogoutAction::RejectPendingRequests);
+        }
+        if self.inner.clipboard_outstanding() {
+            actions.push(LogoutAction::ClearClipboard);
+        }
         let mut confirmation = ConfirmationNeeded::Tap;
         if options.remove_wallet {
             actions.push(LogoutAction::RemoveWallet);
@@ -79,6 +90,7 @@ impl WalletCore {
             authorization: self.inner.policy(gate_action).gate,
             expires_in_secs: PLAN_TTL.as_secs(),
             options,
+            dapps_to_disconnect,
         };
         let stored = self.inner.with_cell(|c| match c.session.plans_mut() {
             Some(plans) if c.generation == gen => {
@@ -89,6 +101,10 @@ impl WalletCore {
         });
         stored?;
         self.inner.touch();
+        // While the user reads the plan: move the WAL pages waiting since the last automatic
+        // checkpoint (up to ~4 MB after filling caches) into the main file, so the logout's
+        // scrub has only its own pages to move.
+        self.inner.checkpoint_in_background();
         Ok(plan)
     }
 
@@ -132,47 +148,60 @@ impl WalletCore {
         // Every database change in one transition, with the journal of what follows. It applies
         // only to the session that issued the plan; leaving it drops the keys (zeroized).
         let now = i.now();
-        let (journal_id, payload, mut cleared, biometric_removed) = i.transition(Expect::Generation(gen), None, |session, tx, out| {
-            let account = session.account().filter(|a| a.id == plan.account.id).ok_or(Error::LogoutTokenInvalid)?;
-            let row = crate::store::accounts::by_id(tx, &account.id)?.ok_or(Error::AccountNotFound)?;
-            let clear = plan.options.clear_caches;
-            let mut cleared = ClearReport::default();
-            if clear || remove {
-                cleared.add(&rows_cache::clear_scope(tx, &CacheScope::Account(row.id.clone()))?);
-            }
-            if clear && plan.options.keep_global_caches {
-                cleared.add(&rows_cache::clear_global_sensitive(tx)?);
-            } else if clear {
-                cleared.add(&rows_cache::clear_scope(tx, &CacheScope::Global)?);
-            }
-            let payload = JournalPayload {
-                biometric_alias: row.biometric_alias.clone(),
-                scrub: remove || clear,
-                clear_files_account: (clear || remove).then(|| row.id.clone()),
-                clear_files_global: clear && !plan.options.keep_global_caches,
-                ..JournalPayload::default()
-            };
-            // Crypto-shredding: the wallet's device key goes after the commit (journaled), and with
-            // it every sealed value of the wallet that flash storage may keep.
-            let payload = JournalPayload {
-                device_aliases: if remove { device_rows::alias_of(tx, &row.id)?.into_iter().collect() } else { Vec::new() },
-                ..payload
-            };
-            let op = if remove { JournalOp::RemoveWallet } else { JournalOp::Logout };
-            let jid = journal::insert(tx, op, Some(&row.id), &payload, now)?;
-            crate::store::accounts::clear_biometric(tx, &row.id)?;
-            i.event(tx, EventKind::LoggedOut, Some(&plan.account), "", out)?;
-            if remove {
-                // Its settings (gates, auto-lock) go with it (the foreign key cascades too).
-                crate::store::account_settings::delete_for(tx, &row.id)?;
-                i.event(tx, EventKind::WalletRemoved, Some(&plan.account), "", out)?;
-                crate::store::accounts::delete(tx, &row.id)?;
-                device_rows::delete(tx, &row.id)?;
-            }
-            let next = no_session(tx)?;
-            crash_point(if remove { "remove.before_commit" } else { "logout.before_commit" });
-            Ok((super::session::Session::without_keys(&next), (jid, payload, cleared, row.biometric_wrap.is_some())))
-        })?;
+        let (journal_id, payload, mut cleared, biometric_removed, revocations, requests_rejected) =
+            i.transition(Expect::Generation(gen), None, |session, tx, out| {
+                let account = session.account().filter(|a| a.id == plan.account.id).ok_or(Error::LogoutTokenInvalid)?;
+                let row = crate::store::accounts::by_id(tx, &account.id)?.ok_or(Error::AccountNotFound)?;
+                // Every dapp connection goes with the session: deleted and its revocation journaled
+                // here, the shell's hook asked after the commit. Waiting requests are rejected by
+                // the transition itself (`LoggedOut`).
+                let revocations =
+                    crate::store::connections::revoke(tx, &row.id, None, if remove { "remove_wallet" } else { "logout" }, now)?;
+                let requests_rejected = match session {
+                    super::session::Session::Unlocked(u) => u.requests.len() as u32,
+                    _ => 0,
+                };
+                let clear = plan.options.clear_caches;
+                let mut cleared = ClearReport::default();
+                if clear || remove {
+                    cleared.add(&rows_cache::clear_scope(tx, &CacheScope::Account(row.id.clone()))?);
+                }
+                if clear && plan.options.keep_global_caches {
+                    cleared.add(&rows_cache::clear_global_sensitive(tx)?);
+                } else if clear {
+                    cleared.add(&rows_cache::clear_scope(tx, &CacheScope::Global)?);
+                }
+                let payload = JournalPayload {
+                    biometric_alias: row.biometric_alias.clone(),
+                    scrub: remove || clear,
+                    clear_files_account: (clear || remove).then(|| row.id.clone()),
+                    clear_files_global: clear && !plan.options.keep_global_caches,
+                    ..JournalPayload::default()
+                };
+                // Crypto-shredding: the wallet's device key goes after the commit (journaled), and with
+                // it every sealed value of the wallet that flash storage may keep.
+                let payload = JournalPayload {
+                    device_aliases: if remove { device_rows::alias_of(tx, &row.id)?.into_iter().collect() } else { Vec::new() },
+                    ..payload
+                };
+                let op = if remove { JournalOp::RemoveWallet } else { JournalOp::Logout };
+                let jid = journal::insert(tx, op, Some(&row.id), &payload, now)?;
+                crate::store::accounts::clear_biometric(tx, &row.id)?;
+                i.event(tx, EventKind::LoggedOut, Some(&plan.account), "", out)?;
+                if remove {
+                    // Its settings (gates, auto-lock) go with it (the foreign key cascades too).
+                    crate::store::account_settings::delete_for(tx, &row.id)?;
+                    i.event(tx, EventKind::WalletRemoved, Some(&plan.account), "", out)?;
+                    crate::store::accounts::delete(tx, &row.id)?;
+                    device_rows::delete(tx, &row.id)?;
+                }
+                let next = no_session(tx)?;
+                crash_point(if remove { "remove.before_commit" } else { "logout.before_commit" });
+                Ok((
+                    super::session::Session::without_keys(&next),
+                    (jid, payload, cleared, row.biometric_wrap.is_some(), revocations, requests_rejected),
+                ))
+            })?;
         // The transition started from `gen` and moved it on by one.
         let generation = gen.wrapping_add(1);
         crash_point(if remove { "remove.after_commit" } else { "logout.after_commit" });
@@ -182,10 +211,16 @@ impl WalletCore {
         // Steps outside the database, with no core lock held. A failing platform key deletion
         // leaves the journal row for the next open; the logout itself is done (the wrap is
         // gone, so the key is useless anyway).
+        let clipboard_cleared = i.clear_clipboard(crate::connections::clipboard::ClipboardClearReason::LoggedOut, None);
+        // The dapps, before the scrub below so its checkpoint takes their journal rows too.
+        let dapps_disconnected = i.carry_out(revocations);
         let mut shredded = false;
         if let Ok(done) = finish_entry(&i.store, &i.platform(), journal_id, &payload) {
             cleared.add(&done.files);
             shredded = remove && done.device_keys_deleted > 0;
+            if let Some(bin) = done.trash {
+                i.empty_trash_in_background(bin);
+            }
         }
         let report = LogoutReport {
             account: plan.account.clone(),
@@ -197,6 +232,10 @@ impl WalletCore {
             wallet_removed: remove,
             wallet_data_shredded: shredded,
             warnings_acknowledged: plan.warnings.clone(),
+            dapps_disconnected,
+            revocations_pending: crate::store::connections::pending_count(lk(&i.store).conn()).unwrap_or(0),
+            requests_rejected,
+            clipboard_cleared,
         };
         i.with_cell(|c| {
             if c.generation == generation {
@@ -274,17 +313,26 @@ fn device_steps(dk: Option<&dyn DeviceKeyStore>, p: &JournalPayload) -> Result<u
     Ok(deleted)
 }
 
-/// The file steps of a journal entry (cache files, cache root, WAL scrub), then the entry is
-/// closed.
-fn file_steps(store: &Store, id: i64, p: &JournalPayload) -> Result<ClearReport> {
+/// The file steps of a journal entry (cache files moved to the trash, cache root, WAL scrub),
+/// then the entry is closed (a trash folder left by a crash is swept by the next open). Returns
+/// what was cleared and the trash folder still to delete.
+fn file_steps(store: &Store, id: i64, p: &JournalPayload) -> Result<(ClearReport, Option<std::path::PathBuf>)> {
     let data_dir = store.dir().to_path_buf();
     let kinds = rows_cache::file_kinds(store.conn())?;
     let mut report = ClearReport::default();
-    if let Some(id) = &p.clear_files_account {
-        report.add(&files::clear_scope(&data_dir, &kinds, &CacheScope::Account(id.clone()))?);
+    // Out of reach at once (a rename per kind); the files themselves are deleted by the caller
+    // (in the background after a logout, at once when recovering), and by every open.
+    let tag = format!("j{id}");
+    let mut bin = None;
+    if let Some(account) = &p.clear_files_account {
+        let (r, b) = files::trash_scope(&data_dir, &kinds, &CacheScope::Account(account.clone()), &tag)?;
+        report.add(&r);
+        bin = bin.or(b);
     }
     if p.clear_files_global {
-        report.add(&files::clear_scope(&data_dir, &kinds, &CacheScope::Global)?);
+        let (r, b) = files::trash_scope(&data_dir, &kinds, &CacheScope::Global, &tag)?;
+        report.add(&r);
+        bin = bin.or(b);
     }
     if p.erase_all {
         report.add(&files::clear_root(&data_dir)?);
@@ -293,13 +341,15 @@ fn file_steps(store: &Store, id: i64, p: &JournalPayload) -> Result<ClearReport>
         store.scrub()?;
     }
     journal::delete(store.conn(), id)?;
-    Ok(report)
+    Ok((report, bin))
 }
 
 /// What completing a journal entry did.
 pub(crate) struct Finished {
     pub files: ClearReport,
     pub device_keys_deleted: u32,
+    /// Cache files moved out of reach, still to delete ([`files::empty_trash`]).
+    pub trash: Option<std::path::PathBuf>,
 }
 
 /// Completes a committed journal entry: key-store and device-key steps without any lock, then
@@ -307,8 +357,8 @@ pub(crate) struct Finished {
 pub(crate) fn finish_entry(store: &Mutex<Store>, hooks: &Platform<'_>, id: i64, p: &JournalPayload) -> Result<Finished> {
     key_store_steps(hooks.key_store, p, || referenced_aliases(&lk(store)))?;
     let device_keys_deleted = device_steps(hooks.device_keys, p)?;
-    let files = file_steps(&lk(store), id, p)?;
-    Ok(Finished { files, device_keys_deleted })
+    let (files, trash) = file_steps(&lk(store), id, p)?;
+    Ok(Finished { files, device_keys_deleted, trash })
 }
 
 fn referenced_aliases(store: &Store) -> Result<Vec<String>> {
@@ -326,5 +376,6 @@ pub fn recover_journal(store: &mut Store, key_store: &dyn SecureKeyStore, device
             file_steps(store, id, &payload)?;
         }
     }
-    Ok(())
+    // Cache files an earlier logout moved out of reach and did not get to delete.
+    files::empty_trash(store.dir(), None)
 }

@@ -14,9 +14,12 @@
 
 mod accounts;
 mod auth;
+mod background;
 mod backup;
 mod biometric;
 mod cache;
+mod clipboard;
+mod connections;
 pub(crate) mod device;
 mod erase;
 mod factor_check;
@@ -27,6 +30,7 @@ pub(crate) mod logout;
 mod password_check;
 mod second_factor;
 mod safety;
+mod requests;
 pub(crate) mod session;
 
 pub use accounts::CreatedAccount;
@@ -43,10 +47,12 @@ use std::time::Instant;
 use tokio::sync::watch;
 
 use crate::auth::device_keys::DeviceKeyStore;
-use crate::auth::hooks::{DeviceOwnerCheck, EnvironmentProbe, SessionListener, UnknownEnvironment};
+use crate::auth::hooks::{ClipboardHook, ConnectionHook, DeviceOwnerCheck, EnvironmentProbe, SessionListener, UnknownEnvironment};
 use crate::auth::keystore::{NoKeyStore, SecureKeyStore};
 use crate::auth::second_factor::AppCodeVerifier;
 use crate::clock::{BootClock, Clock, NoBootClock, SystemClock};
+use crate::connections::clipboard::ClipState;
+use crate::connections::RejectedRequest;
 use crate::events::{self, EventKind, SecurityEvent};
 use crate::session::autolock::AutoLock;
 use crate::session::{SessionAccount, SessionState};
@@ -106,6 +112,11 @@ pub struct Hooks {
     /// The app's check of codes its server sends, for accounts with the app-verified second
     /// factor (ADR 0014).
     pub app_codes: Option<Arc<dyn AppCodeVerifier>>,
+    /// The shell's dapp-connection side (WalletConnect disconnect, site data, answering
+    /// rejected requests). Without it revocations stay journaled until a core opened with one.
+    pub connections: Option<Arc<dyn ConnectionHook>>,
+    /// The shell's clipboard (told when to clear what it copied).
+    pub clipboard: Option<Arc<dyn ClipboardHook>>,
 }
 
 impl Default for Hooks {
@@ -121,6 +132,8 @@ impl Default for Hooks {
             hardware_key: None,
             prompts: Default::default(),
             app_codes: None,
+            connections: None,
+            clipboard: None,
         }
     }
 }
@@ -129,6 +142,8 @@ impl Default for Hooks {
 pub(crate) enum Notice {
     State(SessionState),
     Event(SecurityEvent),
+    /// A pending signing request the core rejected: for the connection hook, not the listener.
+    Rejected(RejectedRequest),
 }
 
 /// Shared state of one open core. Lock order: `cell` → `store` (see [`session`]).
@@ -152,6 +167,18 @@ pub(crate) struct Inner {
     pub ring: crate::store::sealing::SharedRing,
     pub prompts: crate::auth::keystore::PromptTexts,
     pub app_codes: Option<Arc<dyn AppCodeVerifier>>,
+    pub connection_hook: Option<Arc<dyn ConnectionHook>>,
+    pub clipboard: Option<Arc<dyn ClipboardHook>>,
+    /// The outstanding clipboard copy (a leaf lock).
+    pub clip: Mutex<ClipState>,
+    /// When to clear it, and which copy (read by the clipboard timer task).
+    pub clip_deadline: watch::Sender<Option<(tokio::time::Instant, u64)>>,
+    /// Revocations whose hook call is in flight (a leaf lock): one call per revocation at a time.
+    pub revoking: Mutex<std::collections::HashSet<String>>,
+    /// The next signing request's id.
+    pub next_request: std::sync::atomic::AtomicU64,
+    /// Threads of `background` (trash, checkpoint; a leaf lock; joined when the core closes).
+    pub workers: Mutex<Vec<std::thread::JoinHandle<()>>>,
     #[cfg(feature = "test-hooks")]
     pub test: session::TestInstruments,
 }
@@ -179,6 +206,8 @@ impl Drop for WalletCore {
         if let Some(rt) = self.runtime.take() {
             rt.shutdown_background();
         }
+        // A logout's cache files are gone when the core is.
+        self.inner.join_workers();
     }
 }
 
@@ -209,6 +238,7 @@ impl WalletCore {
             .build()
             .map_err(|e| Error::Internal { reason: format!("cannot start the timer runtime: {e}") })?;
         let (tx, rx) = watch::channel(None);
+        let (clip_tx, clip_rx) = watch::channel(None);
         let ring = store.ring().clone();
         let inner = Arc::new(Inner {
             config,
@@ -233,10 +263,21 @@ impl WalletCore {
             ring,
             prompts: hooks.prompts,
             app_codes: hooks.app_codes,
+            connection_hook: hooks.connections,
+            clipboard: hooks.clipboard,
+            clip: Mutex::new(ClipState::default()),
+            clip_deadline: clip_tx,
+            revoking: Mutex::new(Default::default()),
+            next_request: std::sync::atomic::AtomicU64::new(1),
+            workers: Mutex::new(Vec::new()),
             #[cfg(feature = "test-hooks")]
             test: Default::default(),
         });
         runtime.spawn(auth::autolock_task(Arc::downgrade(&inner), rx));
+        runtime.spawn(clipboard::clipboard_task(Arc::downgrade(&inner), clip_rx));
+        // Revocations an earlier run owed (a failing hook, a process that died after the
+        // commit): carried out now, with no core lock held.
+        inner.run_revocations();
         Ok(WalletCore { inner, runtime: Some(runtime) })
     }
 
@@ -295,13 +336,13 @@ impl Inner {
                 std::mem::take(&mut o.queue)
             };
             let listener = self.listener.read().ok().and_then(|l| l.clone());
-            if let Some(l) = listener {
-                for n in batch {
-                    let _ = match n {
-                        Notice::State(s) => l.on_state_changed(s),
-                        Notice::Event(e) => l.on_security_event(e),
-                    };
-                }
+            for n in batch {
+                let _ = match (n, &listener, &self.connection_hook) {
+                    (Notice::State(s), Some(l), _) => l.on_state_changed(s),
+                    (Notice::Event(e), Some(l), _) => l.on_security_event(e),
+                    (Notice::Rejected(r), _, Some(h)) => h.request_rejected(r),
+                    _ => Ok(()),
+                };
             }
             lk(&self.outbox).delivering = false;
         }

@@ -29,6 +29,7 @@ use std::time::Instant;
 use rusqlite::Transaction;
 
 use crate::auth::gates::{AuthMethod, GatedAction};
+use crate::connections::{RejectReason, RequestQueue};
 use crate::engine::{lk, persist_state, Inner, Notice};
 use crate::session::autolock::AutoLock;
 use crate::session::logout::{LogoutReport, PlanRegistry};
@@ -78,6 +79,9 @@ pub(crate) struct Unlocked {
     /// Recent authorizations per gated action (method, monotonic seconds).
     pub grants: HashMap<GatedAction, (AuthMethod, u64)>,
     pub plans: PlanRegistry,
+    /// Signing requests from dapp connections waiting for the user: they die with the session
+    /// (rejected, the shell's connection hook told why).
+    pub requests: RequestQueue,
 }
 
 /// The session and everything that lives and dies with it.
@@ -253,9 +257,18 @@ impl Inner {
             cell.activity.mono = Instant::now();
             cell.activity.wall = now;
         }
-        // The previous session (and any keys, grants and plans in it) is dropped here. The
-        // auto-lock setting follows the session's account (the default without one).
-        cell.session = next;
+        // The previous session (and any keys, grants and plans in it) is dropped here; the
+        // signing requests waiting in it are rejected (the shell is told after the locks are
+        // released). The auto-lock setting follows the session's account (the default without one).
+        let previous = std::mem::replace(&mut cell.session, next);
+        if let Session::Unlocked(mut u) = previous {
+            let reason = match &after {
+                SessionState::Locked { .. } => RejectReason::Locked,
+                SessionState::Unlocked { .. } => RejectReason::SessionEnded,
+                SessionState::LoggedOut | SessionState::NoAccount => RejectReason::LoggedOut,
+            };
+            out.extend(u.requests.reject_all(None, reason).into_iter().map(Notice::Rejected));
+        }
         cell.auto_lock = auto_lock;
         cell.generation = cell.generation.wrapping_add(1);
         if before != after {
@@ -270,7 +283,13 @@ impl Inner {
     /// Builds the unlocked session for `account` (inside a transition only).
     pub(crate) fn unlocked_session(&self, account: SessionAccount, vault_key: SecretBytes, secret: AccountSecret) -> Session {
         let keys = UnlockedKeys::new(self, account.id.clone(), vault_key, secret);
-        Session::Unlocked(Box::new(Unlocked { account, keys, grants: HashMap::new(), plans: PlanRegistry::default() }))
+        Session::Unlocked(Box::new(Unlocked {
+            account,
+            keys,
+            grants: HashMap::new(),
+            plans: PlanRegistry::default(),
+            requests: RequestQueue::default(),
+        }))
     }
 
     /// Runs `f` on the unlocked session (under the session lock: `f` must not call hooks).

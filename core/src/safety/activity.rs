@@ -94,7 +94,12 @@ pub fn category(kind: EventKind) -> Option<(ActivityCategory, Scope)> {
         | K::EnvironmentWarning
         | K::PasswordRehearsalDue
         | K::PasswordChangeDue
-        | K::ActivityReported => None,
+        | K::ActivityReported
+        // Dapps are connected from an unlocked session (the user's own), and disconnected by
+        // logout or the user.
+        | K::DappConnected
+        | K::DappDisconnected
+        | K::DappDisconnectFailed => None,
     }
 }
 

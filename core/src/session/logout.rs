@@ -54,6 +54,12 @@ pub enum LogoutAction {
     ClearAccountCaches,
     ClearGlobalCaches,
     RemoveWallet,
+    /// Disconnect the account's dapps (their names: [`LogoutPlan::dapps_to_disconnect`]).
+    DisconnectDapps,
+    /// Reject the signing requests waiting for approval.
+    RejectPendingRequests,
+    /// Tell the shell to clear what the wallet copied to the clipboard.
+    ClearClipboard,
 }
 
 /// What the user must do to confirm.
@@ -77,6 +83,8 @@ pub struct LogoutPlan {
     pub authorization: crate::auth::gates::Gate,
     pub expires_in_secs: u64,
     pub options: LogoutOptions,
+    /// The names of the dapps logout will disconnect ("disconnect N dapps").
+    pub dapps_to_disconnect: Vec<String>,
 }
 
 /// The user's confirmation.
@@ -105,6 +113,16 @@ pub struct LogoutReport {
     /// platform refused (then retried on the next open).
     pub wallet_data_shredded: bool,
     pub warnings_acknowledged: Vec<LogoutWarning>,
+    /// Every dapp connection logout revoked: `Requested` (the shell's hook accepted the
+    /// disconnection; its outcome arrives as a `dapp_disconnected` / `dapp_disconnect_failed`
+    /// event) or `Pending` (journaled, retried on the next open).
+    pub dapps_disconnected: Vec<crate::connections::DappRevocation>,
+    /// Revocations this device still owes after this logout (any account, earlier ones too).
+    pub revocations_pending: u32,
+    /// Signing requests that were waiting and were rejected (`LoggedOut`).
+    pub requests_rejected: u32,
+    /// The clipboard hook was told to clear what the wallet had copied, and did.
+    pub clipboard_cleared: bool,
 }
 
 struct Pending {
@@ -161,6 +179,7 @@ mod tests {
             authorization: crate::auth::gates::Gate::None,
             expires_in_secs: PLAN_TTL.as_secs(),
             options: LogoutOptions::default(),
+            dapps_to_disconnect: vec![],
         }
     }
 

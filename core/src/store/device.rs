@@ -82,6 +82,7 @@ pub fn seal_all_in_place(conn: &Connection) -> Result<()> {
     super::events::seal_all_in_place(conn)?;
     super::caches::seal_all_in_place(conn)?;
     super::second_factor::seal_all_in_place(conn)?;
+    super::connections::seal_all_in_place(conn)?;
     conn.execute_batch("UPDATE settings SET value = imw_seal('', 'setting:' || key, value);")?;
     Ok(())
 }

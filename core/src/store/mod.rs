@@ -10,6 +10,7 @@
 pub mod account_settings;
 pub mod accounts;
 pub mod caches;
+pub mod connections;
 pub mod crash;
 pub mod device;
 pub mod events;
@@ -134,6 +135,13 @@ impl Store {
         Err(Error::Storage {
             reason: "the write-ahead log could not be checkpointed (busy); old page contents may remain: try again".into(),
         })
+    }
+
+    /// Moves what it can of the WAL into the main file without waiting for readers and without
+    /// truncating (a head start for a scrub that is about to run; never a scrub itself).
+    pub fn checkpoint_passive(&self) -> Result<()> {
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// Rebuilds the file without free pages (after erasing everything).

@@ -164,4 +164,34 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (account_id, idx)
     );
     "#,
+    // v7 (issue 21, ADR 0016 — "dapp connections"): the account's dapp connections and the
+    // journal of their revocations. A connection row is looked up by `conn_key` (keyed hash of
+    // account id and connection id); its id, origin, name and grants are sealed under the
+    // account's device key (associated data: column + `conn_key`). A revocation is written in
+    // the transaction that deletes its connection and deleted once the shell's hook accepted
+    // it; its values are sealed under the *device* scope (`rkey` in the associated data), so a
+    // revocation owed for a removed — crypto-shredded — wallet can still be carried out.
+    r#"
+    CREATE TABLE dapp_connections (
+        account_id   TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        conn_key     TEXT NOT NULL,
+        conn_id      BLOB NOT NULL,
+        origin       BLOB NOT NULL,
+        name         BLOB NOT NULL,
+        grants       BLOB NOT NULL,
+        created_at   INTEGER NOT NULL,
+        last_used_at INTEGER NOT NULL,
+        PRIMARY KEY (account_id, conn_key)
+    );
+    CREATE TABLE dapp_revocations (
+        rkey       TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        conn_id    BLOB NOT NULL,
+        origin     BLOB NOT NULL,
+        name       BLOB NOT NULL,
+        reason     TEXT NOT NULL,
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+    );
+    "#,
 ];

@@ -2,6 +2,7 @@
 //! settable clock, a scripted environment and a recording listener.
 #![allow(dead_code)]
 
+pub mod dapp_rig;
 pub mod device_rig;
 pub mod factor_rig;
 
@@ -182,6 +183,17 @@ pub fn open_on_files_with(dir: &Path, profile: KdfProfile) -> Rig {
     try_open_with(dir, clock, profile, ks, Arc::new(MemoryDeviceKeys::new()), Some(files)).unwrap()
 }
 
+/// [`open_on_files`] with a dapp-connection hook (crash tests).
+pub fn open_on_files_with_dapps(dir: &Path, dapps: Arc<dyn imwallet_core::auth::hooks::ConnectionHook>) -> Rig {
+    let files: Arc<dyn DeviceKeyStore> = Arc::new(FileDeviceKeys::new(keys_dir_of(dir)));
+    let (clock, ks) = (Arc::new(ManualClock::new(1_800_000_000)), Arc::new(MemoryKeyStore::new()));
+    try_open_full(dir, clock, KdfProfile::InsecureFastForTests, ks, Arc::new(MemoryDeviceKeys::new()), Some(files), SafetyPolicy::default(), move |h| Hooks {
+        connections: Some(dapps),
+        ..h
+    })
+    .unwrap()
+}
+
 /// A core with no device key store: an *unbound* directory, as every build before device keys
 /// wrote it (migration tests).
 pub fn open_unbound(dir: &Path) -> Rig {
@@ -220,17 +232,26 @@ fn try_open_with(
     device: Arc<MemoryDeviceKeys>,
     dk: Option<Arc<dyn DeviceKeyStore>>,
 ) -> imwallet_core::Result<Rig> {
-    try_open_safety(dir, clock, profile, ks, device, dk, SafetyPolicy::default())
+    try_open_full(dir, clock, profile, ks, device, dk, SafetyPolicy::default(), |h| h)
 }
 
 /// A rig whose core runs under `safety` (environment policy, rehearsal, reminder).
 pub fn open_with_safety(dir: &Path, clock: Arc<ManualClock>, ks: Arc<MemoryKeyStore>, safety: SafetyPolicy) -> imwallet_core::Result<Rig> {
     let device = device_for(dir);
     let dk: Arc<dyn DeviceKeyStore> = device.clone();
-    try_open_safety(dir, clock, KdfProfile::InsecureFastForTests, ks, device, Some(dk), safety)
+    try_open_full(dir, clock, KdfProfile::InsecureFastForTests, ks, device, Some(dk), safety, |h| h)
 }
 
-fn try_open_safety(
+/// [`open`] with more hooks set by `extra` (the dapp and clipboard hooks of `dapp_rig`).
+pub fn open_extra(dir: &Path, extra: impl FnOnce(Hooks) -> Hooks) -> Rig {
+    let device = device_for(dir);
+    let dk: Arc<dyn DeviceKeyStore> = device.clone();
+    let (clock, ks) = (Arc::new(ManualClock::new(1_800_000_000)), Arc::new(MemoryKeyStore::new()));
+    try_open_full(dir, clock, KdfProfile::InsecureFastForTests, ks, device, Some(dk), SafetyPolicy::default(), extra).unwrap()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn try_open_full(
     dir: &Path,
     clock: Arc<ManualClock>,
     profile: KdfProfile,
@@ -238,6 +259,7 @@ fn try_open_safety(
     device: Arc<MemoryDeviceKeys>,
     dk: Option<Arc<dyn DeviceKeyStore>>,
     safety: SafetyPolicy,
+    extra: impl FnOnce(Hooks) -> Hooks,
 ) -> imwallet_core::Result<Rig> {
     let env = Arc::new(Env::safe());
     let rec = Arc::new(Recorder::default());
@@ -255,7 +277,7 @@ fn try_open_safety(
         device_keys: dk,
         ..Hooks::default()
     };
-    let core = WalletCore::open(config, hooks)?;
+    let core = WalletCore::open(config, extra(hooks))?;
     Ok(Rig { core, device, clock, env, rec, ks, owner })
 }
 
