@@ -89,6 +89,9 @@ public struct LogoutView: View {
         case .clearAccountCaches: return "Clear this account's cached data"
         case .clearGlobalCaches: return "Clear shared cached data"
         case .removeWallet: return "Remove the wallet from this device"
+        case .disconnectDapps: return "Disconnect the connected apps"
+        case .rejectPendingRequests: return "Reject the requests waiting for approval"
+        case .clearClipboard: return "Clear what the wallet copied"
         }
     }
 

@@ -92,6 +92,9 @@ class LogoutActivity : Activity() {
             LogoutAction.CLEAR_ACCOUNT_CACHES -> "clear this account's cached data"
             LogoutAction.CLEAR_GLOBAL_CACHES -> "clear shared cached data"
             LogoutAction.REMOVE_WALLET -> "remove the wallet from this device"
+            LogoutAction.DISCONNECT_DAPPS -> "disconnect the connected apps"
+            LogoutAction.REJECT_PENDING_REQUESTS -> "reject the requests waiting for approval"
+            LogoutAction.CLEAR_CLIPBOARD -> "clear what the wallet copied"
         }
 
         fun describe(w: LogoutWarning) = when (w) {
