@@ -47,7 +47,7 @@ fn unlock_reports_what_happened_since_the_last_login() {
     let e = err(&o);
     assert!(e.contains("Since this account's last login or unlock"), "{e}");
     assert!(e.contains("2 wrong password attempt(s)"), "{e}");
-    assert!(e.contains("wrong password (login or unlock)"), "{e}");
+    assert!(e.contains("wrong password or code (login or unlock)"), "{e}");
     assert!(out(&o).contains("state: unlocked (Quin)"));
 
     // Nothing new since: nothing printed; JSON says so too.
