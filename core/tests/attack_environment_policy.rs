@@ -208,28 +208,27 @@ fn a_refused_login_or_biometric_unlock_counts_nothing_prompts_nothing_and_says_n
     assert!(!r.core.state().is_unlocked());
 }
 
-#[test]
-fn turning_off_the_second_factor_is_guarded() {
-    let dir = tempfile::tempdir().unwrap();
-    let env = Arc::new(Env::safe());
-    let hk = Arc::new(MemoryHardwareKey::new());
+/// A core on `dir` under the default policy with the scripted probe `env`, and the factor hook
+/// `extra` sets (a security key, the app's code verifier).
+fn factor_core(dir: &Path, env: &Arc<Env>, extra: impl FnOnce(Hooks) -> Hooks) -> WalletCore {
     let c = clock();
     let config = Config {
-        data_dir: dir.path().to_path_buf(),
+        data_dir: dir.to_path_buf(),
         kdf_profile: KdfProfile::InsecureFastForTests,
         default_auto_lock: AutoLock::Never,
         unlock_needs_second_factor: false,
         safety: SafetyPolicy::default(),
     };
-    let hooks = Hooks {
-        environment: env.clone(),
-        clock: c.clone(),
-        boot_clock: c,
-        device_keys: Some(device_for(dir.path())),
-        hardware_key: Some(hk.clone() as Arc<dyn HardwareKey>),
-        ..Hooks::default()
-    };
-    let core = WalletCore::open(config, hooks).unwrap();
+    let hooks = Hooks { environment: env.clone(), clock: c.clone(), boot_clock: c, device_keys: Some(device_for(dir)), ..Hooks::default() };
+    WalletCore::open(config, extra(hooks)).unwrap()
+}
+
+#[test]
+fn turning_off_the_second_factor_is_guarded() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = Arc::new(Env::safe());
+    let hk = Arc::new(MemoryHardwareKey::new());
+    let core = factor_core(dir.path(), &env, |h| Hooks { hardware_key: Some(hk.clone() as Arc<dyn HardwareKey>), ..h });
     core.create_account("Hana", PW, 12, Language::English).unwrap();
     core.enable_hardware_key(PW).unwrap();
     *env.rooted.lock().unwrap() = Some(true);
@@ -398,23 +397,7 @@ fn turning_off_the_app_verified_or_totp_factor_is_guarded_too() {
     let dir = tempfile::tempdir().unwrap();
     let env = Arc::new(Env::safe());
     let server = Arc::new(MemoryAppCodeVerifier::new());
-    let c = clock();
-    let config = Config {
-        data_dir: dir.path().to_path_buf(),
-        kdf_profile: KdfProfile::InsecureFastForTests,
-        default_auto_lock: AutoLock::Never,
-        unlock_needs_second_factor: false,
-        safety: SafetyPolicy::default(),
-    };
-    let hooks = Hooks {
-        environment: env.clone(),
-        clock: c.clone(),
-        boot_clock: c,
-        device_keys: Some(device_for(dir.path())),
-        app_codes: Some(server.clone() as Arc<dyn AppCodeVerifier>),
-        ..Hooks::default()
-    };
-    let core = WalletCore::open(config, hooks).unwrap();
+    let core = factor_core(dir.path(), &env, |h| Hooks { app_codes: Some(server.clone() as Arc<dyn AppCodeVerifier>), ..h });
     let id = core.create_account("Ida", PW, 12, Language::English).unwrap().account.id;
     server.send(&id, b"481516");
     core.enable_app_verified_factor(PW, b"481516").unwrap();
