@@ -65,7 +65,13 @@ fn fill(w: &WalletCore, rows: usize, files: usize, dapps: usize) {
 /// A core on a fresh directory: bound to an in-memory device (as every shell is) or unbound
 /// (the bench before issue 21).
 fn open_on(dir: &std::path::Path, device: Option<Arc<MemoryDeviceKeys>>, dapps: Arc<CountingDapps>) -> WalletCore {
-    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never, unlock_needs_second_factor: false, safety: Default::default() };
+    let config = Config {
+        data_dir: dir.to_path_buf(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+        unlock_needs_second_factor: false,
+        safety: Default::default(),
+    };
     let hooks = Hooks {
         key_store: Arc::new(MemoryKeyStore::new()),
         device_keys: device.map(|d| d as _),

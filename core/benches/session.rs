@@ -17,8 +17,13 @@ use imwallet_core::{Config, Hooks, WalletCore};
 const PW: &[u8] = b"correct horse battery staple 42";
 
 fn core(dir: &std::path::Path, profile: KdfProfile) -> WalletCore {
-    let config =
-        Config { data_dir: dir.to_path_buf(), kdf_profile: profile, default_auto_lock: AutoLock::Never, safety: Default::default(), unlock_needs_second_factor: false };
+    let config = Config {
+        data_dir: dir.to_path_buf(),
+        kdf_profile: profile,
+        default_auto_lock: AutoLock::Never,
+        safety: Default::default(),
+        unlock_needs_second_factor: false,
+    };
     WalletCore::open(config, Hooks { clock: Arc::new(SystemClock), ..Hooks::default() }).unwrap()
 }
 
@@ -79,8 +84,13 @@ fn biometric_unlock(c: &mut Criterion) {
     // Rehearsal off: thousands of biometric unlocks in a row would otherwise ask for the password.
     let mut safety = imwallet_core::safety::SafetyPolicy::default();
     safety.rehearsal = imwallet_core::safety::RehearsalPolicy { after_days: None, after_biometric_unlocks: None };
-    let config =
-        Config { data_dir: dir.path().to_path_buf(), kdf_profile: KdfProfile::Production, default_auto_lock: AutoLock::Never, safety, unlock_needs_second_factor: false };
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        kdf_profile: KdfProfile::Production,
+        default_auto_lock: AutoLock::Never,
+        safety,
+        unlock_needs_second_factor: false,
+    };
     let w = WalletCore::open(config, Hooks { key_store: ks, ..Hooks::default() }).unwrap();
     w.create_account("Bench", PW, 12, Language::English).unwrap();
     w.enable_biometric_unlock(PW).unwrap();

@@ -180,10 +180,15 @@ fn a_due_rehearsal_is_not_reset_by_other_biometric_paths_or_an_account_switch() 
     assert!(matches!(r.core.unlock_with_biometrics(), Err(Error::PasswordRehearsalDue { biometric_unlocks: Some(3), .. })));
     // An account switch and back by biometrics is impossible; a restart keeps it due.
     drop(r);
-    let r = open_with_safety(dir.path(), c.clone(), ks.clone(), SafetyPolicy {
-        rehearsal: imwallet_core::safety::RehearsalPolicy { after_days: None, after_biometric_unlocks: Some(3) },
-        ..Default::default()
-    })
+    let r = open_with_safety(
+        dir.path(),
+        c.clone(),
+        ks.clone(),
+        SafetyPolicy {
+            rehearsal: imwallet_core::safety::RehearsalPolicy { after_days: None, after_biometric_unlocks: Some(3) },
+            ..Default::default()
+        },
+    )
     .unwrap();
     assert!(matches!(r.core.unlock_with_biometrics(), Err(Error::PasswordRehearsalDue { .. })));
     // The password once clears it (the test can pass the other way).

@@ -22,7 +22,13 @@ fn open_hw(dir: &Path, hk: Option<Arc<dyn HardwareKey>>) -> WalletCore {
 }
 
 fn open_hw_with(dir: &Path, hk: Option<Arc<dyn HardwareKey>>, kdf_profile: KdfProfile) -> WalletCore {
-    let config = Config { data_dir: dir.to_path_buf(), kdf_profile, default_auto_lock: AutoLock::Never, safety: Default::default(), unlock_needs_second_factor: false };
+    let config = Config {
+        data_dir: dir.to_path_buf(),
+        kdf_profile,
+        default_auto_lock: AutoLock::Never,
+        safety: Default::default(),
+        unlock_needs_second_factor: false,
+    };
     let clock = Arc::new(ManualClock::new(1_800_000_000));
     let hooks = Hooks {
         clock: clock.clone(),

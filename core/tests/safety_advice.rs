@@ -36,8 +36,13 @@ fn open_hw(dir: &Path, safety: SafetyPolicy) -> HwRig {
     let env = Arc::new(Env::safe());
     let rec = Arc::new(Recorder::default());
     let clock = Arc::new(ManualClock::new(1_800_000_000));
-    let config =
-        Config { data_dir: dir.to_path_buf(), kdf_profile: KdfProfile::InsecureFastForTests, default_auto_lock: AutoLock::Never, safety, unlock_needs_second_factor: false };
+    let config = Config {
+        data_dir: dir.to_path_buf(),
+        kdf_profile: KdfProfile::InsecureFastForTests,
+        default_auto_lock: AutoLock::Never,
+        safety,
+        unlock_needs_second_factor: false,
+    };
     let hooks = Hooks {
         environment: env.clone(),
         listener: Some(rec.clone()),

@@ -13,8 +13,8 @@ use tokio::sync::watch;
 
 use crate::auth::gates::{AuthProof, GatedAction};
 use crate::auth::second_factor::SecondFactor;
-use crate::engine::factor_check::FactorPolicy;
 use crate::connections::clipboard::ClipboardClearReason;
+use crate::engine::factor_check::FactorPolicy;
 use crate::engine::password_check::{Factor, Verified};
 use crate::engine::session::{Cancel, Expect, Session};
 use crate::engine::{lk, Inner, WalletCore};

@@ -28,9 +28,9 @@ mod hardware;
 mod keys;
 pub(crate) mod logout;
 mod password_check;
-mod second_factor;
-mod safety;
 mod requests;
+mod safety;
+mod second_factor;
 pub(crate) mod session;
 
 pub use accounts::CreatedAccount;

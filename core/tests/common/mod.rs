@@ -187,10 +187,16 @@ pub fn open_on_files_with(dir: &Path, profile: KdfProfile) -> Rig {
 pub fn open_on_files_with_dapps(dir: &Path, dapps: Arc<dyn imwallet_core::auth::hooks::ConnectionHook>) -> Rig {
     let files: Arc<dyn DeviceKeyStore> = Arc::new(FileDeviceKeys::new(keys_dir_of(dir)));
     let (clock, ks) = (Arc::new(ManualClock::new(1_800_000_000)), Arc::new(MemoryKeyStore::new()));
-    try_open_full(dir, clock, KdfProfile::InsecureFastForTests, ks, Arc::new(MemoryDeviceKeys::new()), Some(files), SafetyPolicy::default(), move |h| Hooks {
-        connections: Some(dapps),
-        ..h
-    })
+    try_open_full(
+        dir,
+        clock,
+        KdfProfile::InsecureFastForTests,
+        ks,
+        Arc::new(MemoryDeviceKeys::new()),
+        Some(files),
+        SafetyPolicy::default(),
+        move |h| Hooks { connections: Some(dapps), ..h },
+    )
     .unwrap()
 }
 
@@ -263,7 +269,13 @@ fn try_open_full(
 ) -> imwallet_core::Result<Rig> {
     let env = Arc::new(Env::safe());
     let rec = Arc::new(Recorder::default());
-    let config = Config { data_dir: dir.to_path_buf(), kdf_profile: profile, default_auto_lock: AutoLock::Never, safety, unlock_needs_second_factor: false };
+    let config = Config {
+        data_dir: dir.to_path_buf(),
+        kdf_profile: profile,
+        default_auto_lock: AutoLock::Never,
+        safety,
+        unlock_needs_second_factor: false,
+    };
     let owner = Arc::new(Owner::default());
     // `..Hooks::default()` keeps the rig compiling when another hook field is added.
     #[allow(clippy::needless_update)]

@@ -806,7 +806,7 @@ impl fmt::Debug for Mnemonic {
 	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
 		f.debug_struct("Mnemonic")
 			.field("lang", &self.language())
-            // TODO(msrv>=1.53): switch to `.finish_non_exhaustive()` once MSRV 1.41 is dropped.
+			// TODO(msrv>=1.53): switch to `.finish_non_exhaustive()` once MSRV 1.41 is dropped.
 			.finish()
 	}
 }
@@ -1236,16 +1236,17 @@ mod tests {
 
 		let dbg = format!("{:?}", m);
 
-		assert!(dbg.starts_with("Mnemonic {") || dbg.starts_with("Mnemonic(") || dbg.contains("Mnemonic"),
-			"Debug output doesn't look like a struct: {}", dbg);
+		assert!(
+			dbg.starts_with("Mnemonic {")
+				|| dbg.starts_with("Mnemonic(")
+				|| dbg.contains("Mnemonic"),
+			"Debug output doesn't look like a struct: {}",
+			dbg
+		);
 		assert!(dbg.contains("lang"), "Debug must include language info: {}", dbg);
 
 		for w in m.words() {
-			assert!(
-				!dbg.contains(w),
-				"Debug leaked sensitive word: {} (output: {})",
-				w, dbg
-			);
+			assert!(!dbg.contains(w), "Debug leaked sensitive word: {} (output: {})", w, dbg);
 		}
 	}
 

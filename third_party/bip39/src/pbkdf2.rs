@@ -4,7 +4,8 @@ const SALT_PREFIX: &'static str = "mnemonic";
 
 /// Calculate the binary size of the mnemonic.
 fn mnemonic_byte_len<M>(mnemonic: M) -> usize
-	where M: Iterator<Item = &'static str> + Clone,
+where
+	M: Iterator<Item = &'static str> + Clone,
 {
 	let mut len = 0;
 	for (i, word) in mnemonic.enumerate() {
@@ -18,7 +19,8 @@ fn mnemonic_byte_len<M>(mnemonic: M) -> usize
 
 /// Wrote the mnemonic in binary form into the hash engine.
 fn mnemonic_write_into<M>(mnemonic: M, engine: &mut sha512::HashEngine)
-	where M: Iterator<Item = &'static str> + Clone,
+where
+	M: Iterator<Item = &'static str> + Clone,
 {
 	for (i, word) in mnemonic.enumerate() {
 		if i > 0 {
@@ -32,7 +34,8 @@ fn mnemonic_write_into<M>(mnemonic: M, engine: &mut sha512::HashEngine)
 /// We need a special method because we can't allocate a new byte
 /// vector for the entire serialized mnemonic.
 fn create_hmac_engine<M>(mnemonic: M) -> hmac::HmacEngine<sha512::Hash>
-	where M: Iterator<Item = &'static str> + Clone,
+where
+	M: Iterator<Item = &'static str> + Clone,
 {
 	// Inner code is borrowed from the bitcoin_hashes::hmac::HmacEngine::new method.
 	let mut ipad = [0x36u8; 128];
@@ -97,7 +100,8 @@ fn xor(res: &mut [u8], salt: &[u8]) {
 
 /// PBKDF2-HMAC-SHA512 implementation using bitcoin_hashes.
 pub(crate) fn pbkdf2<M>(mnemonic: M, unprefixed_salt: &[u8], c: usize, res: &mut [u8])
-	where M: Iterator<Item = &'static str> + Clone,
+where
+	M: Iterator<Item = &'static str> + Clone,
 {
 	let prf = create_hmac_engine(mnemonic);
 

@@ -116,7 +116,8 @@ impl Language {
 	pub fn word_list(self) -> &'static [&'static str; 2048] {
 		// Boxed: a table in place would put 10 × 32 KiB of initialised statics back in the binary.
 		const EMPTY: OnceLock<Box<[&'static str; 2048]>> = OnceLock::new();
-		static TABLES: [OnceLock<Box<[&'static str; 2048]>>; MAX_NB_LANGUAGES] = [EMPTY; MAX_NB_LANGUAGES];
+		static TABLES: [OnceLock<Box<[&'static str; 2048]>>; MAX_NB_LANGUAGES] =
+			[EMPTY; MAX_NB_LANGUAGES];
 		let packed = match self {
 			Language::English => english::PACKED,
 			#[cfg(feature = "chinese-simplified")]
