@@ -7,6 +7,9 @@
 
 use std::fmt;
 
+use imwallet_core as core;
+use zeroize::Zeroizing;
+
 pub use imwallet_core::auth::gates::{Gate, GatePolicy, GatedAction};
 
 use crate::types::Redacted;
@@ -94,6 +97,33 @@ impl fmt::Debug for LogoutConfirmation {
 impl fmt::Display for LogoutConfirmation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self, f)
+    }
+}
+
+/// An FFI proof moved onto the blocking pool (password wiped on drop).
+pub(crate) enum OwnedProof {
+    None,
+    Password(Zeroizing<Vec<u8>>),
+    Biometric,
+}
+
+impl From<AuthProof> for OwnedProof {
+    fn from(p: AuthProof) -> Self {
+        match p {
+            AuthProof::None => OwnedProof::None,
+            AuthProof::Password { password } => OwnedProof::Password(Zeroizing::new(password)),
+            AuthProof::Biometric => OwnedProof::Biometric,
+        }
+    }
+}
+
+impl OwnedProof {
+    pub(crate) fn as_core(&self) -> core::auth::gates::AuthProof<'_> {
+        match self {
+            OwnedProof::None => core::auth::gates::AuthProof::None,
+            OwnedProof::Password(p) => core::auth::gates::AuthProof::Password(p),
+            OwnedProof::Biometric => core::auth::gates::AuthProof::Biometric,
+        }
     }
 }
 

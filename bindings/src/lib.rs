@@ -12,6 +12,7 @@
 
 uniffi::setup_scaffolding!("imwallet");
 
+pub mod accounts;
 pub mod cache;
 pub mod connections;
 pub mod device_keys;

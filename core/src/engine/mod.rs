@@ -1,7 +1,8 @@
 //! `WalletCore`: the engine that owns an account's life on a device.
 //!
 //! It ties the store, the vault and the session together: one instance per data directory.
-//! Sub-modules group the operations: [`accounts`] (create/import/reveal/export/password),
+//! Sub-modules group the operations: `config` (how a core is opened: [`Config`], [`Hooks`]),
+//! [`accounts`] (create/import/reveal/export/password),
 //! `backup` (the backup check), `password_check` (every password check, under the limiter),
 //! [`auth`] (login, unlock, lock, auto-lock, background/foreground), `device` and `hardware`
 //! (device-bound keys and the hardware-key factor, ADR 0011), `second_factor` and
@@ -19,6 +20,7 @@ mod backup;
 mod biometric;
 mod cache;
 mod clipboard;
+mod config;
 mod connections;
 pub(crate) mod device;
 mod erase;
@@ -35,6 +37,7 @@ pub(crate) mod session;
 
 pub use accounts::CreatedAccount;
 pub use backup::FREE_BACKUP_FAILURES;
+pub use config::{Config, Hooks};
 pub use device::{attach_device_keys, open_store};
 pub use erase::{ErasePlan, EraseProofs, EraseReport, ERASE_PHRASE};
 pub use logout::recover_journal;
@@ -47,96 +50,17 @@ use std::time::Instant;
 use tokio::sync::watch;
 
 use crate::auth::device_keys::DeviceKeyStore;
-use crate::auth::hooks::{ClipboardHook, ConnectionHook, DeviceOwnerCheck, EnvironmentProbe, SessionListener, UnknownEnvironment};
-use crate::auth::keystore::{NoKeyStore, SecureKeyStore};
+use crate::auth::hooks::{ClipboardHook, ConnectionHook, DeviceOwnerCheck, EnvironmentProbe, SessionListener};
+use crate::auth::keystore::SecureKeyStore;
 use crate::auth::second_factor::AppCodeVerifier;
-use crate::clock::{BootClock, Clock, NoBootClock, SystemClock};
+use crate::clock::{BootClock, Clock};
 use crate::connections::clipboard::ClipState;
 use crate::connections::RejectedRequest;
 use crate::events::{self, EventKind, SecurityEvent};
-use crate::session::autolock::AutoLock;
 use crate::session::{SessionAccount, SessionState};
 use crate::store::{accounts as rows, Store};
-use crate::vault::kdf::KdfProfile;
 use crate::{Error, Result};
 use session::{Activity, Cell, Session};
-
-/// How to open a core.
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub data_dir: PathBuf,
-    pub kdf_profile: KdfProfile,
-    /// Used until the user changes the setting.
-    pub default_auto_lock: AutoLock,
-    /// The app's policy: unlocking a `Locked` session also needs the account's second factor
-    /// (ADR 0014). Off by default: `login` always needs it, `unlock` then does not.
-    pub unlock_needs_second_factor: bool,
-    /// The environment policy, password rehearsal and reminder (ADR 0015; defaults documented
-    /// in `docs/api.md`). Checked when the core opens (`InvalidArgument`).
-    pub safety: crate::safety::SafetyPolicy,
-}
-
-impl Config {
-    pub fn new(data_dir: impl Into<PathBuf>) -> Config {
-        Config {
-            data_dir: data_dir.into(),
-            kdf_profile: KdfProfile::Production,
-            default_auto_lock: AutoLock::AfterSeconds(300),
-            unlock_needs_second_factor: false,
-            safety: Default::default(),
-        }
-    }
-}
-
-/// The shell's hooks.
-#[derive(Clone)]
-pub struct Hooks {
-    pub environment: Arc<dyn EnvironmentProbe>,
-    pub listener: Option<Arc<dyn SessionListener>>,
-    pub clock: Arc<dyn Clock>,
-    /// Time since boot that survives restarts (the attempt limiter's delays).
-    pub boot_clock: Arc<dyn BootClock>,
-    /// The platform's biometric-protected key store.
-    pub key_store: Arc<dyn SecureKeyStore>,
-    /// The platform's device-owner check (none: only wallet passwords authorize erasing an
-    /// unbacked wallet).
-    pub device_owner: Option<Arc<dyn DeviceOwnerCheck>>,
-    /// The platform's device-bound key store (ADR 0011). `None` leaves the data directory
-    /// *unbound* — names, addresses and caches in clear, the password the only barrier for a
-    /// copy of the directory — and is meant for tests and tools only: the FFI always passes one.
-    pub device_keys: Option<Arc<dyn DeviceKeyStore>>,
-    /// The platform's security-key access, for accounts with the hardware-key factor.
-    pub hardware_key: Option<Arc<dyn crate::auth::hardware_key::HardwareKey>>,
-    /// The biometric prompt texts, in the user's language.
-    pub prompts: crate::auth::keystore::PromptTexts,
-    /// The app's check of codes its server sends, for accounts with the app-verified second
-    /// factor (ADR 0014).
-    pub app_codes: Option<Arc<dyn AppCodeVerifier>>,
-    /// The shell's dapp-connection side (WalletConnect disconnect, site data, answering
-    /// rejected requests). Without it revocations stay journaled until a core opened with one.
-    pub connections: Option<Arc<dyn ConnectionHook>>,
-    /// The shell's clipboard (told when to clear what it copied).
-    pub clipboard: Option<Arc<dyn ClipboardHook>>,
-}
-
-impl Default for Hooks {
-    fn default() -> Self {
-        Hooks {
-            environment: Arc::new(UnknownEnvironment),
-            listener: None,
-            clock: Arc::new(SystemClock),
-            boot_clock: Arc::new(NoBootClock),
-            key_store: Arc::new(NoKeyStore),
-            device_owner: None,
-            device_keys: None,
-            hardware_key: None,
-            prompts: Default::default(),
-            app_codes: None,
-            connections: None,
-            clipboard: None,
-        }
-    }
-}
 
 /// Something to tell the listener once locks are released.
 pub(crate) enum Notice {
