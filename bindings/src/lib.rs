@@ -1,31 +1,19 @@
 //! # imwallet-ffi
 //!
-//! The only `#[uniffi::export]`s of the workspace: thin wrappers over `imwallet-core` for
-//! Kotlin (`io.imwallet`), Swift (`ImWallet`) and Python (`imwallet`). No business logic lives
-//! here — only type exports ([`types`]: the core's types via `uniffi::remote`, hand mirrors where
-//! the FFI shape differs, see ADR 0008), the one error mapping ([`error`]), adapters for the
-//! shell's hooks ([`hooks`]) and the exported object ([`wallet`], [`transactions`],
-//! [`second_factor`]). KDF-bound calls are `async`
-//! and run on tokio's blocking pool so a shell never blocks its UI thread. Secrets cross as
-//! bytes (`Vec<u8>` → `ByteArray` / `Data` / `bytes`), never as strings, and a value holding one
-//! prints `<redacted>` in its place (`Debug`/`Display` exports).
+//! The library an app ships: `libimwallet_ffi` for Kotlin (`io.imwallet`), Swift (`ImWallet`)
+//! and Python (`imwallet`). It has no code of its own. Everything it exports is in
+//! [`imwallet_ffi_exports`] (bindings/exports), re-exported here. Its UniFFI scaffolding and
+//! metadata symbols are linked in through the macro below, the way UniFFI documents for a
+//! library that bundles a component crate.
+//!
+//! It is a crate of its own because of how the shipping profile optimises. A fat-LTO build runs
+//! its link-time pipeline, including loop and SLP vectorisation, at the opt-level of the final
+//! crate. With the exports as the final crate at opt-level "s", Argon2's block compression and
+//! the signing hashes were not vectorised, and a login took 1.2 × as long as in a release
+//! build. This crate is built at opt-level 3. The crates with code keep their own levels:
+//! the core and the exports stay size-optimised, and the crypto and the KDF are at 3
+//! (docs/performance.md, "Library size"; ADR 0017).
 
-uniffi::setup_scaffolding!("imwallet");
+pub use imwallet_ffi_exports::*;
 
-pub mod accounts;
-pub mod cache;
-pub mod connections;
-pub mod device_keys;
-pub mod error;
-pub mod gates;
-pub mod hardware_key;
-pub mod hooks;
-pub mod keys;
-pub mod keystore;
-pub mod safety;
-pub mod second_factor;
-pub mod transactions;
-pub mod types;
-pub mod wallet;
-
-pub use error::WalletError;
+imwallet_ffi_exports::uniffi_reexport_scaffolding!();

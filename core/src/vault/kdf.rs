@@ -10,11 +10,8 @@
 //! ([`KdfProfile::upgrade_target`]). The fast profiles exist only for tests; a store opened with
 //! the production profile refuses accounts created with them.
 
-use std::sync::{Condvar, Mutex, MutexGuard};
-
-use argon2::{Algorithm, Argon2, Block, Params, Version};
-use rayon::iter::{IntoParallelRefMutIterator, ParallelExtend, ParallelIterator};
-use zeroize::Zeroize;
+use imwallet_kdf::KdfError;
+use zeroize::Zeroizing;
 
 use crate::vault::SecretBytes;
 use crate::{Error, Result};
@@ -90,65 +87,25 @@ impl KdfProfile {
     }
 }
 
-/// Derives a 32-byte key from `password` and `salt`. With p > 1 the lanes run on the rayon
-/// thread pool (one slice of all lanes at a time).
-///
-/// The Argon2 memory (m KiB) is the KDF's own: its pages are faulted in on all cores before
-/// the passes, and afterwards it is wiped (it holds password-derived blocks, which the crate
-/// does not wipe) and returned to the system on the pool, off the caller's path — on the
-/// project machine freeing 64 MiB took about 14 ms of a login (docs/performance.md). A new
-/// derivation first waits for such a release, so at most one memory is held at a time.
+/// Derives a 32-byte key from `password` and `salt` (Argon2id, [`imwallet_kdf::derive_into`]:
+/// lanes on the rayon pool, the memory faulted in before and wiped and freed on the pool after,
+/// one memory held at a time).
 pub fn derive(password: &[u8], salt: &[u8], p: KdfParams) -> Result<SecretBytes> {
-    let params = Params::new(p.m_kib, p.t, p.p, Some(32)).map_err(|_| Error::VaultCorrupted)?;
-    let blocks = params.block_count();
-    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
-    wait_for_releases();
-    let mut memory: Vec<Block> = Vec::new();
-    memory.try_reserve_exact(blocks).map_err(|_| Error::Internal { reason: format!("no memory for the KDF ({} KiB)", p.m_kib) })?;
-    memory.par_extend(rayon::iter::repeat_n(Block::default(), blocks));
-    let mut out = vec![0u8; 32];
-    let result = argon.hash_password_into_with_memory(password, salt, &mut out, &mut memory);
-    release_in_background(memory);
-    result.map_err(|e| Error::Internal { reason: format!("argon2: {e}") })?;
-    Ok(SecretBytes::new(out))
-}
-
-/// Argon2 memories being wiped and freed on the pool, and the signal that one finished.
-static RELEASING: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
-
-fn releasing() -> MutexGuard<'static, usize> {
-    RELEASING.0.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Wipes `memory` on all cores and frees it, on the pool.
-fn release_in_background(mut memory: Vec<Block>) {
-    *releasing() += 1;
-    rayon::spawn(move || {
-        memory.par_iter_mut().for_each(Zeroize::zeroize);
-        drop(memory);
-        let mut pending = releasing();
-        *pending = pending.saturating_sub(1);
-        RELEASING.1.notify_all();
-    });
-}
-
-/// Blocks until no memory is being released. On a pool thread (an app calling in from its own
-/// rayon task) it does not wait: the release may need that very thread.
-fn wait_for_releases() {
-    if rayon::current_thread_index().is_some() {
-        return;
-    }
-    let mut pending = releasing();
-    while *pending > 0 {
-        pending = RELEASING.1.wait(pending).unwrap_or_else(|e| e.into_inner());
-    }
+    let mut out = Zeroizing::new(vec![0u8; 32]);
+    imwallet_kdf::derive_into(password, salt, p.m_kib, p.t, p.p, &mut out).map_err(|e| match e {
+        KdfError::Params => Error::VaultCorrupted,
+        KdfError::OutOfMemory { m_kib } => Error::Internal { reason: format!("no memory for the KDF ({m_kib} KiB)") },
+        KdfError::Argon2(e) => Error::Internal { reason: format!("argon2: {e}") },
+    })?;
+    // Moves the buffer (no copy); a failed derivation's partial output is wiped on drop.
+    Ok(SecretBytes::new(std::mem::take(&mut *out)))
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use argon2::{AssociatedData, ParamsBuilder};
+    use argon2::{Algorithm, Argon2, AssociatedData, Params, ParamsBuilder, Version};
 
     use super::*;
 

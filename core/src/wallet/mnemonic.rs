@@ -210,12 +210,24 @@ impl Mnemonic {
         word.ok_or(Error::Internal { reason: "word index out of range".into() })
     }
 
-    /// The 64-byte BIP39 seed for an optional passphrase (NFKD-normalised).
+    /// The 64-byte BIP39 seed for an optional passphrase (NFKD-normalised): PBKDF2-HMAC-SHA512,
+    /// 2,048 rounds, of the NFKD words joined by ASCII spaces, salted with "mnemonic" and the
+    /// passphrase — what `bip39::Mnemonic::to_seed_normalized` computes (the BIP39 vectors in
+    /// `tests/bip39_vectors.rs` hold it to that), with RustCrypto's `pbkdf2` and `sha2`, whose
+    /// SIMD compression makes this, the bulk of every signature, faster than bip39's own
+    /// (`imwallet_kdf::pbkdf2_sha512`; docs/performance.md, "Library size").
     pub fn to_seed(&self, passphrase: &str) -> Result<SecretBytes> {
         let m = self.inner()?;
         let normalized = nfkd_secret(passphrase);
-        let seed = Zeroizing::new(m.to_seed_normalized(&normalized));
-        Ok(SecretBytes::from_slice(&seed[..]))
+        let words: Vec<&str> = m.words().collect();
+        // `join` sizes its buffer once, so no outgrown copy of the phrase is left unwiped.
+        let phrase = Zeroizing::new(words.join(" "));
+        let mut salt = Zeroizing::new(String::with_capacity("mnemonic".len() + normalized.len()));
+        salt.push_str("mnemonic");
+        salt.push_str(&normalized);
+        let mut seed = Zeroizing::new(vec![0u8; 64]);
+        imwallet_kdf::pbkdf2_sha512(phrase.as_bytes(), salt.as_bytes(), 2048, &mut seed);
+        Ok(SecretBytes::new(std::mem::take(&mut *seed)))
     }
 }
 
