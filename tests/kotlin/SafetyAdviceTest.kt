@@ -59,7 +59,11 @@ suspend fun act(core: WalletCore, action: SensitiveAction): List<RiskFinding>? {
 
 class SafetyAdviceTest {
     private val rigs = mutableListOf<SafetyRig>()
-    private fun rig(cfg: SafetyConfig? = null) = SafetyRig(Files.createTempDirectory("imwallet-kt-safety"), cfg).also { rigs += it }
+    private fun rig(cfg: SafetyConfig? = null): SafetyRig {
+        val dir = Files.createTempDirectory("imwallet-kt-safety")
+        // A configuration the core refuses throws from the constructor: the directory goes too.
+        return try { SafetyRig(dir, cfg).also { rigs += it } } catch (e: Throwable) { dir.toFile().deleteRecursively(); throw e }
+    }
 
     @After fun close() { rigs.forEach { it.close() } }
 
