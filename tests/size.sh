@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The size check: builds the FFI library with the shipping profile (`ship`: fat LTO, one codegen
-# unit, opt-level "s" for the crates with code — the crypto, the KDF and the final crate at 3 —, then
-# stripped; packed relocations on Linux; SQLite without the modules the core
+# unit, opt-level "s" for the crates with code except the crypto and the KDF (at 3), the code-less
+# final crate at 3 (ADR 0017), then stripped; packed relocations on Linux; SQLite without the modules the core
 # does not use) and holds it to its budget. A dependency that grows the library past the budget
 # fails the test command; docs/performance.md ("Size") says what each dependency costs and how
 # to measure it (scripts/size_report.py).

@@ -164,3 +164,48 @@ fn errors_and_debug_never_echo_the_phrase() {
     let dbg = format!("{m:?}");
     assert!(!dbg.contains("legal") && !dbg.contains("7f7f"), "{dbg}");
 }
+
+/// Japanese, from the Japanese word list's vectors (bip32JP's `test_JP_BIP39.json`, as
+/// libbitcoin's and NBitcoin's test suites carry them for the final list): the phrase separated
+/// by U+3000 as displayed, and a passphrase that NFKD changes (㍍ → メートル, half-width and
+/// combining kana). The seed is PBKDF2 over the NFKD words joined by ASCII spaces, salted with
+/// "mnemonic" + the NFKD passphrase: a seed derivation that joined with the display separator,
+/// or skipped the passphrase's NFKD, fails here.
+const JP_PASSPHRASE: &str = "㍍ガバヴァぱばぐゞちぢ十人十色";
+const JP: &[(&str, &str, &str, &str)] = &[
+    (
+        "00000000000000000000000000000000",
+        "あいこくしん　あいこくしん　あいこくしん　あいこくしん　あいこくしん　あいこくしん　あいこくしん　あいこくしん　あいこくしん　あいこくしん　あいこくしん　あおぞら",
+        "a262d6fb6122ecf45be09c50492b31f92e9beb7d9a845987a02cefda57a15f9c467a17872029a9e92299b5cbdf306e3a0ee620245cbd508959b6cb7ca637bd55",
+        "xprv9s21ZrQH143K258jAiWPAM6JYT9hLA91MV3AZUKfxmLZJCjCHeSjBvMbDy8C1mJ2FL5ytExyS97FAe6pQ6SD5Jt9SwHaLorA8i5Eojokfo1",
+    ),
+    (
+        "77c2b00716cec7213839159e404db50d",
+        "せまい　うちがわ　あずき　かろう　めずらしい　だんち　ますく　おさめる　ていぼう　あたる　すあな　えしゃく",
+        "344cef9efc37d0cb36d89def03d09144dd51167923487eec42c487f7428908546fa31a3c26b7391a2b3afe7db81b9f8c5007336b58e269ea0bd10749a87e0193",
+        "xprv9s21ZrQH143K2fhvZfecKw8znj6QkGGV2F2t17BWA6VnanejVWBjQeV5DspseWdSvN49rrFpocPGt7aSGk9R5wJfC1LAwFMt6hV9qS7yGKR",
+    ),
+    (
+        "15da872c95a13dd738fbf50e427583ad61f18fd99f628c417a61cf8343c90419",
+        "うちゅう　ふそく　ひしょ　がちょう　うけもつ　めいそう　みかん　そざい　いばる　うけとる　さんま　さこつ　おうさま　ぱんつ　しひょう　めした　たはつ　いちぶ　つうじょう　てさぎょう　きつね　みすえる　いりぐち　かめれおん",
+        "346b7321d8c04f6f37b49fdf062a2fddc8e1bf8f1d33171b65074531ec546d1d3469974beccb1a09263440fc92e1042580a557fdce314e27ee4eabb25fa5e5fe",
+        "xprv9s21ZrQH143K2qVq43Phs1xyVc6jSxXHWJ6CDJjod3cgyEin7hgeQV6Dkw6s1LSfMYxoah4bPAnW4wmXfDUS9ghBEM18xoY634CBtX8HPrA",
+    ),
+];
+
+#[test]
+fn japanese_vectors_with_an_nfkd_passphrase() {
+    for (entropy, phrase, seed, xprv) in JP {
+        let m = Mnemonic::parse(phrase).unwrap();
+        assert_eq!(m.language(), Language::Japanese);
+        assert_eq!(hex::encode(m.entropy().expose()), *entropy);
+        let s = m.to_seed(JP_PASSPHRASE).unwrap();
+        assert_eq!(hex::encode(s.expose()), *seed, "seed of {phrase}");
+        let (root, _) = extended_keys(&s, &"m".parse::<DerivationPath>().unwrap()).unwrap();
+        assert_eq!(root.expose_str().unwrap(), *xprv);
+        // The phrase as the wallet shows it (U+3000) parses back to the same entropy.
+        let shown = String::from_utf8(m.phrase().unwrap().into_vec()).unwrap();
+        assert!(shown.contains('\u{3000}'));
+        assert_eq!(Mnemonic::parse(&shown).unwrap().entropy(), m.entropy());
+    }
+}

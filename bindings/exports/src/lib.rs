@@ -1,6 +1,7 @@
-//! # imwallet-ffi
+//! # imwallet-ffi-exports
 //!
-//! The only `#[uniffi::export]`s of the workspace: thin wrappers over `imwallet-core` for
+//! The only `#[uniffi::export]`s of the workspace, shipped as `libimwallet_ffi` by the code-less
+//! crate `imwallet-ffi` one directory up (ADR 0017): thin wrappers over `imwallet-core` for
 //! Kotlin (`io.imwallet`), Swift (`ImWallet`) and Python (`imwallet`). No business logic lives
 //! here — only type exports ([`types`]: the core's types via `uniffi::remote`, hand mirrors where
 //! the FFI shape differs, see ADR 0008), the one error mapping ([`error`]), adapters for the

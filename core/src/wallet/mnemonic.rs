@@ -199,8 +199,9 @@ impl Mnemonic {
     /// backup screen. The caller owns and should wipe the bytes.
     pub fn phrase(&self) -> Result<SecretBytes> {
         let m = self.inner()?;
-        let words: Vec<&str> = m.words().collect();
-        Ok(SecretBytes::new(words.join(self.language.separator()).into_bytes()))
+        let mut phrase = joined(&m, self.language.separator());
+        // Moves the buffer out (no copy) to the caller, who owns its wiping.
+        Ok(SecretBytes::new(std::mem::take(&mut *phrase).into_bytes()))
     }
 
     /// The words (NFKD), e.g. to check a backup confirmation.
@@ -219,9 +220,7 @@ impl Mnemonic {
     pub fn to_seed(&self, passphrase: &str) -> Result<SecretBytes> {
         let m = self.inner()?;
         let normalized = nfkd_secret(passphrase);
-        let words: Vec<&str> = m.words().collect();
-        // `join` sizes its buffer once, so no outgrown copy of the phrase is left unwiped.
-        let phrase = Zeroizing::new(words.join(" "));
+        let phrase = joined(&m, " ");
         let mut salt = Zeroizing::new(String::with_capacity("mnemonic".len() + normalized.len()));
         salt.push_str("mnemonic");
         salt.push_str(&normalized);
@@ -229,6 +228,21 @@ impl Mnemonic {
         imwallet_kdf::pbkdf2_sha512(phrase.as_bytes(), salt.as_bytes(), 2048, &mut seed);
         Ok(SecretBytes::new(std::mem::take(&mut *seed)))
     }
+}
+
+/// The words joined by `separator`, written into a zeroizing string allocated once at its final
+/// size. No other heap copy is made: a collected `Vec<&str>` would leave the words' pointers,
+/// which identify each word in the static lists, in freed memory.
+fn joined(m: &bip39::Mnemonic, separator: &str) -> Zeroizing<String> {
+    let len = m.words().map(str::len).sum::<usize>() + separator.len() * m.word_count().saturating_sub(1);
+    let mut out = Zeroizing::new(String::with_capacity(len));
+    for (i, word) in m.words().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// The NFKD form of secret text, in a zeroizing string allocated once at its final size:
