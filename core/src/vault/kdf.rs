@@ -101,11 +101,27 @@ pub fn derive(password: &[u8], salt: &[u8], p: KdfParams) -> Result<SecretBytes>
     Ok(SecretBytes::new(std::mem::take(&mut *out)))
 }
 
+/// The key that wraps the vault key for a password check: the Argon2 output, or — with the
+/// hardware-key factor — HKDF-SHA256 over the Argon2 output and the security key's PRF output
+/// (salted with the factor's per-account salt), so neither opens the wrap alone (ADR 0011).
+pub fn wrap_key(password_key: SecretBytes, factor: Option<(&[u8], &SecretBytes)>) -> Result<SecretBytes> {
+    let Some((hw_salt, prf)) = factor else { return Ok(password_key) };
+    // Both inputs in one zeroizing buffer sized up front.
+    let mut ikm = zeroize::Zeroizing::new(Vec::with_capacity(password_key.len() + prf.len()));
+    ikm.extend_from_slice(password_key.expose());
+    ikm.extend_from_slice(prf.expose());
+    let mut out = zeroize::Zeroizing::new([0u8; 32]);
+    hkdf::Hkdf::<sha2::Sha256>::new(Some(hw_salt), &ikm)
+        .expand(b"imwallet/password+hardware-key/v1", out.as_mut_slice())
+        .map_err(|_| crate::Error::Internal { reason: "hkdf length".into() })?;
+    Ok(SecretBytes::from_slice(out.as_slice()))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use argon2::{Algorithm, Argon2, AssociatedData, Params, ParamsBuilder, Version};
+    use argon2::{Algorithm, Argon2, AssociatedData, ParamsBuilder, Version};
 
     use super::*;
 
@@ -202,20 +218,4 @@ mod tests {
             profile.check(profile.minimum()).unwrap();
         }
     }
-}
-
-/// The key that wraps the vault key for a password check: the Argon2 output, or — with the
-/// hardware-key factor — HKDF-SHA256 over the Argon2 output and the security key's PRF output
-/// (salted with the factor's per-account salt), so neither opens the wrap alone (ADR 0011).
-pub fn wrap_key(password_key: SecretBytes, factor: Option<(&[u8], &SecretBytes)>) -> Result<SecretBytes> {
-    let Some((hw_salt, prf)) = factor else { return Ok(password_key) };
-    // Both inputs in one zeroizing buffer sized up front.
-    let mut ikm = zeroize::Zeroizing::new(Vec::with_capacity(password_key.len() + prf.len()));
-    ikm.extend_from_slice(password_key.expose());
-    ikm.extend_from_slice(prf.expose());
-    let mut out = zeroize::Zeroizing::new([0u8; 32]);
-    hkdf::Hkdf::<sha2::Sha256>::new(Some(hw_salt), &ikm)
-        .expand(b"imwallet/password+hardware-key/v1", out.as_mut_slice())
-        .map_err(|_| crate::Error::Internal { reason: "hkdf length".into() })?;
-    Ok(SecretBytes::from_slice(out.as_slice()))
 }

@@ -10,7 +10,6 @@
 use std::fmt;
 
 use bip39::Language as B39;
-use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
 use crate::vault::{random_bytes, SecretBytes};
@@ -245,13 +244,47 @@ fn joined(m: &bip39::Mnemonic, separator: &str) -> Zeroizing<String> {
     out
 }
 
-/// The NFKD form of secret text, in a zeroizing string allocated once at its final size:
-/// collecting into a growing `String` would free each outgrown buffer, a prefix of the secret in
-/// it, without wiping it.
+/// The NFKD form of secret text, in a zeroizing string allocated once at its final size.
+///
+/// Two heap copies are avoided. Collecting into a growing `String` would free each outgrown
+/// buffer, holding a prefix of the secret, without wiping it. And `unicode-normalization`'s
+/// `nfkd()` iterator keeps its pending characters in a buffer that moves to the heap when more
+/// than four are pending (a character that expands to five or more, such as U+FDFA, or four
+/// combining marks on one letter), and frees it unwiped.
+///
+/// So this runs the NFKD algorithm itself, on the crate's tables:
+/// 1. the full compatibility decomposition of each character (`decompose_compatible`), into a
+///    zeroizing buffer counted beforehand;
+/// 2. the canonical ordering of each run of combining marks by combining class (a stable
+///    insertion sort, in place);
+/// 3. the UTF-8 encoding, into a string of the counted size.
+///
+/// The result equals `text.nfkd()` (`nfkd_secret_is_nfkd`).
 pub(crate) fn nfkd_secret(text: &str) -> Zeroizing<String> {
-    let len = text.nfkd().map(char::len_utf8).sum();
+    use unicode_normalization::char::{canonical_combining_class, decompose_compatible};
+    let (mut count, mut len) = (0usize, 0usize);
+    for c in text.chars() {
+        decompose_compatible(c, |d| {
+            count += 1;
+            len += d.len_utf8();
+        });
+    }
+    let mut chars: Zeroizing<Vec<char>> = Zeroizing::new(Vec::with_capacity(count));
+    for c in text.chars() {
+        decompose_compatible(c, |d| chars.push(d));
+    }
+    // Canonical ordering: a mark moves before the marks of a higher class right before it; it
+    // never passes a starter (class 0), and marks of one class keep their order.
+    for i in 1..chars.len() {
+        let class = canonical_combining_class(chars[i]);
+        let mut j = i;
+        while class != 0 && j > 0 && canonical_combining_class(chars[j - 1]) > class {
+            chars.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     let mut out = Zeroizing::new(String::with_capacity(len));
-    out.extend(text.nfkd());
+    out.extend(chars.iter());
     out
 }
 
@@ -301,7 +334,48 @@ pub fn suggestions(lang: Language, typo: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+    use unicode_normalization::UnicodeNormalization;
+
     use super::*;
+
+    /// Cases where `nfkd()` spills its pending characters to the heap, reorders marks, or
+    /// decomposes algorithmically (Hangul), and the empty string.
+    #[test]
+    fn nfkd_secret_is_nfkd_on_the_hard_cases() {
+        for text in [
+            "",
+            "plain ascii passphrase",
+            "\u{fdfa} pass QWXZ \u{2603}",
+            "a\u{301}\u{302}\u{303}\u{304}\u{305} QWXZ",
+            "a\u{323}\u{302}\u{31b}\u{301} ệ ở",
+            "\u{3300}\u{337b}㍍ガバヴァぱばぐゞちぢ十人十色",
+            "한국어 \u{1100}\u{1161}\u{11a8} ᄀ ᅡ",
+            "café cafe\u{301} \u{fb01} \u{212b} \u{c5} ＡＢＣ ｱｲｳ",
+            "\u{301}\u{300} leading marks \u{5b0}\u{5b4}\u{591}",
+            "👩\u{200d}💻 \u{e0041}",
+        ] {
+            assert_eq!(*nfkd_secret(text), text.nfkd().collect::<String>(), "{text:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Any text, with marks of every class and compatibility characters over-represented.
+        #[test]
+        fn nfkd_secret_is_nfkd(text in proptest::collection::vec(prop_oneof![
+            any::<char>(),
+            (0x300u32..0x370).prop_map(|c| char::from_u32(c).unwrap_or('a')),
+            (0x591u32..0x5c8).prop_map(|c| char::from_u32(c).unwrap_or('a')),
+            (0x1100u32..0x1200).prop_map(|c| char::from_u32(c).unwrap_or('a')),
+            (0xac00u32..0xd7a4).prop_map(|c| char::from_u32(c).unwrap_or('a')),
+            (0x3300u32..0x3400).prop_map(|c| char::from_u32(c).unwrap_or('a')),
+            (0xfb00u32..0xfe00).prop_map(|c| char::from_u32(c).unwrap_or('a')),
+            Just('a'), Just('e'), Just('\u{fdfa}'),
+        ], 0..40).prop_map(|v| v.into_iter().collect::<String>())) {
+            prop_assert_eq!(&*nfkd_secret(&text), &text.nfkd().collect::<String>());
+        }
+    }
 
     /// The ranking before the length filter: every word measured.
     fn reference(lang: Language, typo: &str) -> Vec<String> {
