@@ -4,14 +4,13 @@
 //! counted; after [`FREE_BACKUP_FAILURES`] a new check needs the `RevealPhrase` gate.
 
 use subtle::ConstantTimeEq;
-use zeroize::Zeroizing;
 
 use crate::auth::gates::{AuthProof, GatedAction};
 use crate::engine::{lk, WalletCore};
 use crate::events::EventKind;
 use crate::store::accounts as rows;
 use crate::vault::{random_array, scrubbed};
-use crate::wallet::mnemonic::nfkd_secret;
+use crate::wallet::mnemonic::{lowercase_secret, nfkd_secret};
 use crate::{Error, Result};
 
 /// Wrong backup answers allowed before a new backup check needs the `RevealPhrase` gate.
@@ -82,8 +81,10 @@ impl WalletCore {
             // Every word is compared, in constant time, whatever the earlier ones gave.
             let mut all = subtle::Choice::from(1u8);
             for (p, typed) in positions.iter().zip(words) {
-                let typed = Zeroizing::new(String::from_utf8_lossy(typed).into_owned());
-                let typed = Zeroizing::new(nfkd_secret(&typed).trim().to_lowercase());
+                // Not UTF-8: compared as "", which no list word is (a lossy copy would grow
+                // and be freed unwiped). Every word is still compared, to keep the shape.
+                let typed = std::str::from_utf8(typed).unwrap_or("");
+                let typed = lowercase_secret(nfkd_secret(typed).trim());
                 all &= typed.as_bytes().ct_eq(m.word(*p)?.as_bytes());
             }
             Ok(bool::from(all))

@@ -254,14 +254,20 @@ fn joined(m: &bip39::Mnemonic, separator: &str) -> Zeroizing<String> {
 ///
 /// So this runs the NFKD algorithm itself, on the crate's tables:
 /// 1. the full compatibility decomposition of each character (`decompose_compatible`), into a
-///    zeroizing buffer counted beforehand;
-/// 2. the canonical ordering of each run of combining marks by combining class (a stable
-///    insertion sort, in place);
+///    zeroizing buffer counted beforehand, each character packed with its combining class and
+///    position;
+/// 2. the canonical ordering: each run of combining marks sorted by (class, position) with
+///    `sort_unstable` — in place (no scratch buffer on the heap), O(n log n) even for a pasted
+///    run of 100,000 marks (`tests/hostile_text.rs`), and stable by construction since the
+///    position is part of the key;
 /// 3. the UTF-8 encoding, into a string of the counted size.
 ///
 /// The result equals `text.nfkd()` (`nfkd_secret_is_nfkd`).
 pub(crate) fn nfkd_secret(text: &str) -> Zeroizing<String> {
     use unicode_normalization::char::{canonical_combining_class, decompose_compatible};
+    // A key: class (8 bits) | position (35 bits) | char (21 bits).
+    const CHAR_BITS: u32 = 21;
+    const CLASS_SHIFT: u32 = 56;
     let (mut count, mut len) = (0usize, 0usize);
     for c in text.chars() {
         decompose_compatible(c, |d| {
@@ -269,22 +275,35 @@ pub(crate) fn nfkd_secret(text: &str) -> Zeroizing<String> {
             len += d.len_utf8();
         });
     }
-    let mut chars: Zeroizing<Vec<char>> = Zeroizing::new(Vec::with_capacity(count));
+    let mut keys: Zeroizing<Vec<u64>> = Zeroizing::new(Vec::with_capacity(count));
+    let mut position = 0u64;
     for c in text.chars() {
-        decompose_compatible(c, |d| chars.push(d));
+        decompose_compatible(c, |d| {
+            let class = u64::from(canonical_combining_class(d));
+            keys.push(class << CLASS_SHIFT | position << CHAR_BITS | u64::from(d));
+            position += 1;
+        });
     }
-    // Canonical ordering: a mark moves before the marks of a higher class right before it; it
-    // never passes a starter (class 0), and marks of one class keep their order.
-    for i in 1..chars.len() {
-        let class = canonical_combining_class(chars[i]);
-        let mut j = i;
-        while class != 0 && j > 0 && canonical_combining_class(chars[j - 1]) > class {
-            chars.swap(j - 1, j);
-            j -= 1;
+    let mut start = 0;
+    while start < keys.len() {
+        let run = keys[start..].iter().take_while(|k| *k >> CLASS_SHIFT != 0).count();
+        if run > 1 {
+            keys[start..start + run].sort_unstable();
         }
+        start += run.max(1);
     }
     let mut out = Zeroizing::new(String::with_capacity(len));
-    out.extend(chars.iter());
+    out.extend(keys.iter().filter_map(|k| char::from_u32((k & ((1 << CHAR_BITS) - 1)) as u32)));
+    out
+}
+
+/// The lowercase of secret text (character by character), in a zeroizing string allocated once
+/// at its final size: `str::to_lowercase` grows its buffer when a character's lowercase is
+/// longer (Ⱥ → ⱥ) and frees the outgrown one unwiped.
+pub(crate) fn lowercase_secret(text: &str) -> Zeroizing<String> {
+    let len = text.chars().flat_map(char::to_lowercase).map(char::len_utf8).sum();
+    let mut out = Zeroizing::new(String::with_capacity(len));
+    out.extend(text.chars().flat_map(char::to_lowercase));
     out
 }
 
@@ -316,20 +335,31 @@ fn unknown_word_error(words: &[&str]) -> Error {
 /// multi-kilobyte "word" costs no more than a short one (found by fuzzing, issue 15).
 pub fn suggestions(lang: Language, typo: &str) -> Vec<String> {
     let len = typo.chars().count();
-    let mut scored: Vec<(usize, &str)> = lang
-        .word_list()
-        .iter()
-        .filter_map(|w| {
-            let prefix = len >= 3 && w.starts_with(typo);
-            if !prefix && len.abs_diff(w.chars().count()) > 2 {
-                return None;
+    // The best three by (score, word), kept on the stack: a collected list of candidates would
+    // be freed unwiped, naming the words closest to the typo — likely the user's own word.
+    let mut best: [Option<(usize, &str)>; 3] = [None; 3];
+    for w in lang.word_list().iter() {
+        let prefix = len >= 3 && w.starts_with(typo);
+        if !prefix && len.abs_diff(w.chars().count()) > 2 {
+            continue;
+        }
+        let d = strsim::damerau_levenshtein(typo, w);
+        if d > 2 && !prefix {
+            continue;
+        }
+        let mut candidate = Some((d * 2 + usize::from(!prefix), *w));
+        for slot in best.iter_mut() {
+            let better = match (&candidate, &*slot) {
+                (Some(c), Some(s)) => c < s,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            if better {
+                std::mem::swap(slot, &mut candidate);
             }
-            let d = strsim::damerau_levenshtein(typo, w);
-            (d <= 2 || prefix).then_some((d * 2 + usize::from(!prefix), *w))
-        })
-        .collect();
-    scored.sort();
-    scored.into_iter().take(3).map(|(_, w)| w.to_string()).collect()
+        }
+    }
+    best.into_iter().flatten().map(|(_, w)| w.to_string()).collect()
 }
 
 #[cfg(test)]
@@ -338,6 +368,42 @@ mod tests {
     use unicode_normalization::UnicodeNormalization;
 
     use super::*;
+
+    /// The suggestions as they were computed before they were kept on the stack: every
+    /// candidate collected, sorted by (score, word), the first three.
+    fn suggestions_by_sorting(lang: Language, typo: &str) -> Vec<String> {
+        let len = typo.chars().count();
+        let mut scored: Vec<(usize, &str)> = lang
+            .word_list()
+            .iter()
+            .filter_map(|w| {
+                let prefix = len >= 3 && w.starts_with(typo);
+                if !prefix && len.abs_diff(w.chars().count()) > 2 {
+                    return None;
+                }
+                let d = strsim::damerau_levenshtein(typo, w);
+                (d <= 2 || prefix).then_some((d * 2 + usize::from(!prefix), *w))
+            })
+            .collect();
+        scored.sort();
+        scored.into_iter().take(3).map(|(_, w)| w.to_string()).collect()
+    }
+
+    #[test]
+    fn suggestions_are_the_best_three_by_score_then_word() {
+        for lang in Language::ALL {
+            for (i, w) in lang.word_list().iter().enumerate().step_by(97) {
+                let chars: Vec<char> = w.chars().collect();
+                let dropped: String = chars.iter().enumerate().filter(|(j, _)| *j != i % chars.len()).map(|(_, c)| c).collect();
+                let swapped: String =
+                    if chars.len() > 1 { [&chars[1..2], &chars[..1], &chars[2..]].concat().into_iter().collect() } else { dropped.clone() };
+                let start: String = chars.iter().take(3).collect();
+                for typo in [dropped.as_str(), swapped.as_str(), start.as_str(), "zzzz", ""] {
+                    assert_eq!(suggestions(lang, typo), suggestions_by_sorting(lang, typo), "{lang:?} {typo:?}");
+                }
+            }
+        }
+    }
 
     /// Cases where `nfkd()` spills its pending characters to the heap, reorders marks, or
     /// decomposes algorithmically (Hangul), and the empty string.

@@ -30,16 +30,18 @@ static CHECK: Mutex<()> = Mutex::new(());
 // search reads as `u8`s before the block is released).
 unsafe impl GlobalAlloc for Spy {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // Zeroed, so every byte of a block is initialised when `dealloc` reads it (spare
+        // capacity included).
         // SAFETY: forwarded with the caller's layout.
-        unsafe { System.alloc(layout) }
+        unsafe { System.alloc_zeroed(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if ARMED.load(Ordering::Acquire) {
             // SAFETY: `ptr` is a live block of `layout.size()` bytes until `System.dealloc`
-            // below. Bytes the program never wrote (spare capacity) are read as they are, as any
-            // memory scanner reads them; this is a test-only tool. The read lock never allocates,
-            // and no writer allocates while holding the lock, so a free inside it cannot wait.
+            // below, and all of them are initialised (`alloc` zeroes; `realloc` is the default
+            // allocate-copy-free through `alloc`). The read lock never allocates, and no writer
+            // allocates while holding the lock, so a free inside it cannot wait.
             let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
             let needles = NEEDLES.read().unwrap_or_else(|e| e.into_inner());
             if needles.iter().any(|n| !n.is_empty() && block.windows(n.len()).any(|w| w == n.as_slice())) {
@@ -51,19 +53,39 @@ unsafe impl GlobalAlloc for Spy {
     }
 }
 
-/// Runs `f` and returns how many heap blocks freed meanwhile held any of `needles`.
-pub fn freed_blocks_holding<T>(needles: &[&[u8]], f: impl FnOnce() -> T) -> (T, usize) {
+/// Runs `f` and returns how many heap blocks freed meanwhile held any of `needles`. Whatever `f`
+/// makes is dropped inside it (it returns nothing), so those frees are searched too. Not
+/// reentrant: calling it from `f` deadlocks. Frees on other threads after `f` returns, and memory
+/// that C code frees with its own allocator (SQLite), are not seen.
+pub fn freed_blocks_holding(needles: &[&[u8]], f: impl FnOnce()) -> usize {
     let _one = CHECK.lock().unwrap_or_else(|e| e.into_inner());
     let mut fresh: Vec<Vec<u8>> = needles.iter().map(|n| n.to_vec()).collect();
     std::mem::swap(&mut *NEEDLES.write().unwrap_or_else(|e| e.into_inner()), &mut fresh);
     drop(fresh); // the previous check's needles, freed outside the lock
-    HITS.store(0, Ordering::Relaxed);
-    ARMED.store(true, Ordering::Release);
-    let out = f();
-    ARMED.store(false, Ordering::Release);
-    let hits = HITS.load(Ordering::Relaxed);
+    HITS.store(0, Ordering::SeqCst);
+    {
+        let _armed = Armed::on();
+        f();
+    }
+    let hits = HITS.load(Ordering::SeqCst);
     let mut old = Vec::new();
     std::mem::swap(&mut *NEEDLES.write().unwrap_or_else(|e| e.into_inner()), &mut old);
     drop(old);
-    (out, hits)
+    hits
+}
+
+/// Arms the search; disarms it when dropped, also when `f` panics.
+struct Armed;
+
+impl Armed {
+    fn on() -> Armed {
+        ARMED.store(true, Ordering::SeqCst);
+        Armed
+    }
+}
+
+impl Drop for Armed {
+    fn drop(&mut self) {
+        ARMED.store(false, Ordering::SeqCst);
+    }
 }

@@ -28,11 +28,11 @@ fn word_ref_needle(m: &Mnemonic, index: usize) -> Vec<u8> {
 fn the_control_sees_an_unwiped_free() {
     let needles = passphrase_needles();
     let refs: Vec<&[u8]> = needles.iter().map(Vec::as_slice).collect();
-    let (_, hits) = freed_blocks_holding(&refs, || drop(std::hint::black_box(String::from("x QWXZ x"))));
+    let hits = freed_blocks_holding(&refs, || drop(std::hint::black_box(String::from("x QWXZ x"))));
     assert!(hits >= 1, "the spy must see a freed, unwiped copy");
     let m = Mnemonic::generate(12, Language::English).unwrap();
     let n = word_ref_needle(&m, 3);
-    let (_, hits) = freed_blocks_holding(&[&n], || drop(std::hint::black_box(vec![m.word(3).unwrap()])));
+    let hits = freed_blocks_holding(&[&n], || drop(std::hint::black_box(vec![m.word(3).unwrap()])));
     assert!(hits >= 1, "the spy must see a freed list of word references");
 }
 
@@ -50,8 +50,8 @@ fn the_seed_leaves_no_passphrase_in_freed_memory() {
         "\u{3300}\u{337b} QWXZ ㍍ガバヴァ \u{2603}",
         "plain QWXZ QWXZ \u{2603}",
     ] {
-        let (seed, hits) = freed_blocks_holding(&refs, || m.to_seed(pass).unwrap());
-        drop(seed);
+        // The seed is dropped (wiped, then freed) inside the check too.
+        let hits = freed_blocks_holding(&refs, || drop(m.to_seed(pass).unwrap()));
         assert_eq!(hits, 0, "{pass:?}: {hits} freed block(s) held the passphrase");
     }
 }
@@ -64,11 +64,56 @@ fn the_seed_and_the_shown_phrase_leave_no_word_list_in_freed_memory() {
         let m = Mnemonic::generate(24, lang).unwrap();
         let needles: Vec<Vec<u8>> = (0..24).map(|i| word_ref_needle(&m, i)).collect();
         let refs: Vec<&[u8]> = needles.iter().map(Vec::as_slice).collect();
-        let (seed, hits) = freed_blocks_holding(&refs, || m.to_seed("").unwrap());
-        drop(seed);
+        let hits = freed_blocks_holding(&refs, || drop(m.to_seed("").unwrap()));
         assert_eq!(hits, 0, "{lang:?} seed: {hits} freed block(s) held word references");
-        let (phrase, hits) = freed_blocks_holding(&refs, || m.phrase().unwrap());
-        drop(phrase);
+        let hits = freed_blocks_holding(&refs, || drop(m.phrase().unwrap()));
         assert_eq!(hits, 0, "{lang:?} phrase: {hits} freed block(s) held word references");
     }
+}
+
+/// A mistyped recovery word gets suggestions: the list words closest to the typo, likely the
+/// user's own word. Collected into a growing list of candidates before, the outgrown buffers
+/// were freed unwiped, naming the first candidates.
+#[test]
+fn a_typo_leaves_no_candidate_list_in_freed_memory() {
+    let needles: Vec<Vec<u8>> = Language::English
+        .word_list()
+        .iter()
+        .map(|w| {
+            let mut n = (w.as_ptr() as usize).to_le_bytes().to_vec();
+            n.extend_from_slice(&w.len().to_le_bytes());
+            n
+        })
+        .collect();
+    let refs: Vec<&[u8]> = needles.iter().map(Vec::as_slice).collect();
+    // "ab": dozens of short words are within two edits of it.
+    let typed = format!("ab {}about", "abandon ".repeat(10));
+    let hits = freed_blocks_holding(&refs, || {
+        let e = Mnemonic::parse(&typed).unwrap_err();
+        assert!(matches!(e, imwallet_core::Error::MnemonicUnknownWord { .. }), "{e:?}");
+    });
+    assert_eq!(hits, 0, "{hits} freed block(s) held candidate words");
+}
+
+/// Typed backup words are normalised and lowercased. A word whose lowercase is longer (Ⱥ → ⱥ)
+/// or that is not UTF-8 made `to_lowercase` / `from_utf8_lossy` grow their buffers and free the
+/// outgrown ones, holding the typed word, unwiped.
+#[test]
+fn typed_backup_words_leave_nothing_in_freed_memory() {
+    use imwallet_core::auth::gates::AuthProof;
+    use imwallet_core::vault::kdf::KdfProfile;
+    use imwallet_core::{Config, Hooks, WalletCore};
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::new(dir.path());
+    config.kdf_profile = KdfProfile::InsecureFastForTests;
+    let core = WalletCore::open(config, Hooks::default()).unwrap();
+    core.create_account("Ada", b"correct horse battery staple 42", 12, Language::English).unwrap();
+    core.backup_challenge(AuthProof::None).unwrap();
+    let typed: Vec<Vec<u8>> = vec!["QWXZQWXZ\u{23a}".into(), b"QWXZQWXZ\xff".to_vec(), "QWXZQWXZ".into()];
+    let refs: Vec<&[u8]> = typed.iter().map(Vec::as_slice).collect();
+    let hits = freed_blocks_holding(&[b"qwxzqwxz", b"QWXZQWXZ"], || {
+        let e = core.confirm_backup(&refs).unwrap_err();
+        assert!(matches!(e, imwallet_core::Error::BackupMismatch), "{e:?}");
+    });
+    assert_eq!(hits, 0, "{hits} freed block(s) held a typed word");
 }
