@@ -20,7 +20,7 @@ use crate::vault::keystore::{self, ExportKdf};
 use crate::vault::scrubbed;
 use crate::vault::secrets::AccountSecret;
 use crate::vault::{kdf, random_array, random_bytes, SecretBytes};
-use crate::wallet::mnemonic::nfkd_secret;
+use crate::wallet::secret_text::nfkd_secret;
 use crate::wallet::{Language, Mnemonic};
 use crate::{Error, Result};
 

@@ -10,7 +10,7 @@ use crate::engine::{lk, WalletCore};
 use crate::events::EventKind;
 use crate::store::accounts as rows;
 use crate::vault::{random_array, scrubbed};
-use crate::wallet::mnemonic::{lowercase_secret, nfkd_secret};
+use crate::wallet::secret_text::{lowercase_secret, nfkd_secret};
 use crate::{Error, Result};
 
 /// Wrong backup answers allowed before a new backup check needs the `RevealPhrase` gate.
