@@ -17,11 +17,14 @@ fn passphrase_needles() -> Vec<Vec<u8>> {
 
 /// A word's `&'static str` as a `Vec<&str>` element holds it: its pointer and length, which name
 /// the word in the static list. A freed list of them is the phrase.
-fn word_ref_needle(m: &Mnemonic, index: usize) -> Vec<u8> {
-    let w = m.word(index).unwrap();
+fn word_ref(w: &str) -> Vec<u8> {
     let mut n = (w.as_ptr() as usize).to_le_bytes().to_vec();
     n.extend_from_slice(&w.len().to_le_bytes());
     n
+}
+
+fn word_ref_needle(m: &Mnemonic, index: usize) -> Vec<u8> {
+    word_ref(m.word(index).unwrap())
 }
 
 #[test]
@@ -76,15 +79,7 @@ fn the_seed_and_the_shown_phrase_leave_no_word_list_in_freed_memory() {
 /// were freed unwiped, naming the first candidates.
 #[test]
 fn a_typo_leaves_no_candidate_list_in_freed_memory() {
-    let needles: Vec<Vec<u8>> = Language::English
-        .word_list()
-        .iter()
-        .map(|w| {
-            let mut n = (w.as_ptr() as usize).to_le_bytes().to_vec();
-            n.extend_from_slice(&w.len().to_le_bytes());
-            n
-        })
-        .collect();
+    let needles: Vec<Vec<u8>> = Language::English.word_list().iter().map(|w| word_ref(w)).collect();
     let refs: Vec<&[u8]> = needles.iter().map(Vec::as_slice).collect();
     // "ab": dozens of short words are within two edits of it.
     let typed = format!("ab {}about", "abandon ".repeat(10));
