@@ -304,17 +304,23 @@ impl AppCodeVerifier for AlwaysYes {
     }
 }
 
-#[test]
-fn held_a_yes_saying_hook_never_replaces_the_password() {
-    let dir = tempfile::tempdir().unwrap();
-    let r = open_factor(dir.path());
-    let id = r.core.create_account("Lu", PW, 12, Language::English).unwrap().account.id;
+/// `name`'s account with the app-verified factor on, logged out, then the directory opened again
+/// by an app whose hook says yes to everything.
+fn reopened_with_a_yes_saying_hook(dir: &std::path::Path, name: &str) -> WalletCore {
+    let r = open_factor(dir);
+    let id = r.core.create_account(name, PW, 12, Language::English).unwrap().account.id;
     r.server.send(&id, b"7777");
     r.core.enable_app_verified_factor(PW, b"7777").unwrap();
     log_out(&r.core);
     drop(r);
     let clock = Arc::new(ManualClock::new(T0 + 60));
-    let (core, _) = factor_core(dir.path(), clock, Some(Arc::new(AlwaysYes)), false);
+    factor_core(dir, clock, Some(Arc::new(AlwaysYes)), false).0
+}
+
+#[test]
+fn held_a_yes_saying_hook_never_replaces_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = reopened_with_a_yes_saying_hook(dir.path(), "Lu");
     for guess in [PW2, b"".as_slice(), b"1234"] {
         assert!(bad(&core.login("Lu", guess, Some(&SecondFactor::app_verified(b"any"))).unwrap_err()));
     }
@@ -326,14 +332,7 @@ fn held_a_yes_saying_hook_never_replaces_the_password() {
 #[test]
 fn documented_the_app_verified_factor_is_a_policy_a_hostile_hook_skips() {
     let dir = tempfile::tempdir().unwrap();
-    let r = open_factor(dir.path());
-    let id = r.core.create_account("Max", PW, 12, Language::English).unwrap().account.id;
-    r.server.send(&id, b"7777");
-    r.core.enable_app_verified_factor(PW, b"7777").unwrap();
-    log_out(&r.core);
-    drop(r);
-    let clock = Arc::new(ManualClock::new(T0 + 60));
-    let (core, _) = factor_core(dir.path(), clock, Some(Arc::new(AlwaysYes)), false);
+    let core = reopened_with_a_yes_saying_hook(dir.path(), "Max");
     assert!(core.login("Max", PW, Some(&SecondFactor::app_verified(b"anything"))).unwrap().is_unlocked());
 }
 
